@@ -190,8 +190,8 @@ G-ONLINE| RV-QUAY | TUE-PM | Dr Miriam Cohen    | 5 | 10 | 0 | yes
 
 # id | name | trusts | core PAs | higher trainees | higher PAs | SPA
 TUTORS = """
-TUT-NR | Dr Catherine Doyle | Northgate Mental Health NHS FT; Riverside Partnership NHS FT | 3 | 4 | 1 | 3
-TUT-EW | Dr Simon Okonjo    | Eastfield Care NHS Trust; Westbridge NHS FT                  | 2 | 6 | 1 | 1
+TUT-NR | Dr Catherine Doyle | Northgate Mental Health NHS FT; Riverside Partnership NHS FT | 4 | 4 | 1 | 3
+TUT-EW | Dr Simon Okonjo    | Eastfield Care NHS Trust; Westbridge NHS FT                  | 3 | 6 | 1 | 1
 """
 
 

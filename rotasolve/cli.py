@@ -117,6 +117,155 @@ def generate(out: Path, trainees: int, trusts: int, seed: int, force: bool):
                f"{len(inst.supervisors)} supervisors, {len(inst.groups)} groups, {len(inst.tutors)} tutors")
 
 
+class _ProgressLine:
+    """A live line on stderr when it is a terminal; nothing otherwise (a summary follows)."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+        self.last = ""
+
+    def __call__(self, p) -> None:
+        if not self.enabled:
+            return
+        line = (f"\r  tier {p.stage}/{p.stages}  best {p.incumbent:g}  bound {p.bound:g}  "
+                f"gap {p.gap:.1%}  {p.elapsed:5.1f}s ")
+        click.echo(line.ljust(len(self.last)), nl=False, err=True)
+        self.last = line
+
+    def done(self) -> None:
+        if self.enabled and self.last:
+            click.echo("", err=True)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Timetable workbook to write. Default: WORKBOOK-solution.xlsx beside the input.")
+@click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the solution as JSON (for programs and re-solves).")
+@click.option("--time-limit", type=click.FloatRange(0.1, 86400), default=60, show_default=True,
+              help="Solver budget in deterministic seconds (roughly seconds on this kind of machine).")
+@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True, help="Solver threads.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed; same seed, same solution.")
+@click.option("--force", is_flag=True, help="Replace output files that exist.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
+def solve(workbook: Path, out: Path | None, json_out: Path | None, time_limit: float, workers: int,
+          seed: int, force: bool, quiet: bool):
+    """Allocate groups, cases, supervisors, slots and tutors for WORKBOOK.
+
+    Exit codes: 0 solved, 2 usage, 3 input errors, 4 running items conflict,
+    5 no solution within the time limit, 1 internal error.
+    """
+    from .allocate import allocate
+    from .excel.safe import write_text
+    from .excel.writer import write_solution
+    from .model.solve import SolveOptions
+
+    out = out or workbook.with_name(workbook.stem + "-solution.xlsx")
+    for target in (out, json_out):
+        if target is not None:
+            _out_path(target, [workbook], force)
+    if json_out is not None and out.resolve() == json_out.resolve():
+        click.echo("Error: -o and --json must be different files", err=True)
+        raise Failure(EXIT_USAGE)
+    result = _read(workbook)
+    inst = result.instance
+    line = _ProgressLine(enabled=not quiet and sys.stderr.isatty())
+    if not quiet:
+        click.echo(f"solving {inst.settings.name}: {len(inst.trainees)} trainees, {len(inst.cases)} cases, "
+                   f"{len(inst.supervisors)} supervisors (limit {time_limit:g}s, {workers} workers, seed {seed})",
+                   err=True)
+    sol = allocate(inst, SolveOptions(time_limit=time_limit, workers=workers, seed=seed),
+                   source=workbook, progress=line)
+    line.done()
+    if sol.status == "INFEASIBLE":
+        click.echo("The running items (kept groups, cases and supervisors) conflict; nothing was allocated:",
+                   err=True)
+        for c in sol.conflicts:
+            click.echo(f"  ✗ {c}", err=True)
+        raise Failure(EXIT_INFEASIBLE)
+    if sol.status == "UNKNOWN":
+        click.echo(f"No solution found within {time_limit:g}s; try a longer --time-limit.", err=True)
+        raise Failure(EXIT_NO_SOLUTION)
+    write_solution(inst, sol, out)
+    if json_out is not None:
+        write_text(sol.to_json(), json_out)
+    if quiet:
+        return
+    placed = sum(1 for g in sol.groups if not g.kept) + sum(1 for c in sol.cases if not c.kept)
+    unmet = [u for u in sol.unmet if u.reason != "not_yet_due"]
+    click.echo(f"{sol.status}: placed {placed} requirements ({sol.objective.tiers[0]} critical); "
+               f"{len(unmet)} unmet ({sum(u.critical for u in unmet)} critical); {sol.solve_seconds:g}s")
+    for u in sorted(unmet, key=lambda u: (not u.critical, u.trainee_id))[:10]:
+        click.echo(f"  {'!' if u.critical else '-'} {u.trainee_id} {u.requirement}: {u.reason} — {u.detail}")
+    if len(unmet) > 10:
+        click.echo(f"  ... and {len(unmet) - 10} more on the Unmet sheet")
+    click.echo(f"wrote {out}" + (f" and {json_out}" if json_out else ""))
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--solution", "solution_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A solution JSON from `rotasolve solve --json`; without it, the picture as the workbook stands.")
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the compliance workbook here.")
+@click.option("--force", is_flag=True, help="Replace OUT if it exists.")
+@click.option("--color/--no-color", default=None, help="Colour the table (default: when a terminal).")
+def compliance(workbook: Path, solution_path: Path | None, out: Path | None, force: bool, color: bool | None):
+    """Psychotherapy compliance per trust and tutor, for DMEs.
+
+    Statuses per trainee and requirement (COMPLETE ... WILL_MISS), counts per trust, and
+    each tutor's PAs against the College's norms (CR224).
+    """
+    from .compliance import RAG, STATUSES, at_risk, per_trust, statuses, tutor_checks
+    from .excel.writer import write_compliance_workbook
+    from .solution import Solution
+
+    if out is not None:
+        _out_path(out, [workbook] + ([solution_path] if solution_path else []), force)
+    inst = _read(workbook).instance
+    sol = None
+    if solution_path is not None:
+        try:
+            sol = Solution.load(solution_path)
+        except Exception as e:  # noqa: BLE001 - a bad file is a usage error, not a crash
+            click.echo(f"Error: {solution_path} is not a rotasolve solution JSON ({type(e).__name__})", err=True)
+            raise Failure(EXIT_USAGE) from None
+        if sol.scheme != inst.settings.name:
+            click.echo(f"Error: {solution_path} is a solution for '{sol.scheme}', not '{inst.settings.name}'",
+                       err=True)
+            raise Failure(EXIT_USAGE)
+    rows = sol.compliance if sol and sol.compliance else statuses(inst, sol)
+    colours = {"green": "green", "amber": "yellow", "red": "red"}
+    use_colour = sys.stdout.isatty() if color is None else color
+    short = {"COMPLETE": "COMPL", "IN_PROGRESS": "IN_PR", "ALLOCATED": "ALLOC", "NOT_YET_DUE": "NYDUE",
+             "WAITING": "WAIT", "AT_RISK": "RISK", "WILL_MISS": "MISS"}
+    width = max([len(t) for t in inst.trusts] + [5])
+    click.echo(("trust".ljust(width) + " " + " ".join(short[s].rjust(5) for s in STATUSES)))
+    for trust, counts in per_trust(rows).items():
+        cells = []
+        for s in STATUSES:
+            text = str(counts[s]).rjust(5)
+            cells.append(click.style(text, fg=colours[RAG[s]]) if use_colour and counts[s] else text)
+        click.echo(trust.ljust(width) + " " + " ".join(cells))
+    risky = at_risk(rows)
+    if risky:
+        click.echo(f"\n{len(risky)} requirement(s) at risk or to be missed:")
+        for r in sorted(risky, key=lambda r: (r.status != "WILL_MISS", r.due)):
+            click.echo(f"  {r.status:9} {r.trainee_id} CT{r.grade} {r.requirement} due {r.due} ({r.trust})")
+    click.echo("\ntutor PAs (CR224):")
+    for u in tutor_checks(inst, sol):
+        flags = "; ".join(u.flags) or "ok"
+        if use_colour:
+            flags = click.style(flags, fg="green" if flags == "ok" else "red")
+        click.echo(f"  {u.tutor_id}: {u.trainees} core trainees need {u.core_pas_needed} PAs, holds "
+                   f"{u.core_pas:g}; higher {u.higher_trainees} need {u.higher_pas_needed}, holds "
+                   f"{u.higher_pas:g}; SPA {u.spa_pas if u.spa_pas is not None else '-'} — {flags}")
+    if out is not None:
+        write_compliance_workbook(inst, sol, out)
+        click.echo(f"wrote {out}")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point. Click maps usage errors to 2 and Failure to its code; anything
     unexpected becomes one line on stderr and exit code 1, never a traceback."""

@@ -1,0 +1,305 @@
+"""Solver-agnostic checks: one function per hard rule of domain.md.
+
+Each takes an instance and a solution and lists violations in plain words. This module
+never imports the model, so a bug in the model cannot hide here; it is the executable
+spec that every written solution must pass.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from .instance import Instance
+from .rules import label
+from .solution import Solution
+
+
+@dataclass(frozen=True)
+class Violation:
+    rule: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{label(self.rule)} — {self.message}"
+
+
+def _v(rule: str, out: list, message: str):
+    out.append(Violation(rule, message))
+
+
+def meeting_sizes(sol: Solution) -> Counter:
+    """Cases in each (supervisor, slot) meeting."""
+    return Counter((c.supervisor_id, c.supervision_slot) for c in sol.cases)
+
+
+def check_h1_groups(inst: Instance, sol: Solution) -> list[Violation]:
+    out: list[Violation] = []
+    per_trainee = Counter(g.trainee_id for g in sol.groups)
+    for t, n in per_trainee.items():
+        if n > 1:
+            _v("H1", out, f"trainee {t} is in {n} groups")
+    members = Counter(g.group_id for g in sol.groups)
+    for g in sol.groups:
+        if g.trainee_id not in inst.trainee or g.group_id not in inst.group:
+            _v("H1", out, f"unknown trainee or group in {g.trainee_id} -> {g.group_id}")
+            continue
+        if g.kept:
+            continue
+        t, grp = inst.trainee[g.trainee_id], inst.group[g.group_id]
+        if not inst.needs_group(t):
+            _v("H1", out, f"{t.id} joins {grp.id} but needs no group sessions or already has a group")
+        if grp.slot not in t.available_slots:
+            _v("H1", out, f"{t.id} joins {grp.id} at {grp.slot}, not one of their available slots")
+        if inst.group_travel_minutes(t, grp) > t.max_travel_minutes:
+            _v("H1", out, f"{t.id} joins {grp.id}: {inst.group_travel_minutes(t, grp)} min travel "
+                          f"exceeds their limit of {t.max_travel_minutes}")
+    for gid, n in members.items():
+        if gid not in inst.group:
+            continue
+        grp = inst.group[gid]
+        size = n + grp.external_members
+        if not grp.min_size <= size <= grp.max_size:
+            _v("H1", out, f"group {gid} has {size} members (with {grp.external_members} external); "
+                          f"it must have {grp.min_size}-{grp.max_size}")
+    return out
+
+
+def check_h2_case_eligibility(inst: Instance, sol: Solution) -> list[Violation]:
+    out: list[Violation] = []
+    per_case = Counter(c.case_id for c in sol.cases)
+    for cid, n in per_case.items():
+        if n > 1:
+            _v("H2", out, f"case {cid} is given to {n} trainees")
+    new_lengths: Counter = Counter()
+    pr = inst.profile
+    for p in sol.cases:
+        if p.case_id not in inst.case or p.trainee_id not in inst.trainee:
+            _v("H2", out, f"unknown case or trainee in {p.case_id} -> {p.trainee_id}")
+            continue
+        if p.kept:
+            continue
+        c, t = inst.case[p.case_id], inst.trainee[p.trainee_id]
+        new_lengths[(t.id, c.length)] += 1
+        if c.kept:
+            _v("H2", out, f"case {c.id} is already running with {c.current_trainee}; it cannot be given to {t.id}")
+        if not inst.needs_case(t, c.length):
+            _v("H2", out, f"{t.id} is given {c.length} case {c.id} but has a {c.length} case done or running")
+        if t.grade < c.min_grade or t.grade < pr.case_min_grade:
+            _v("H2", out, f"{t.id} (CT{t.grade}) is below the grade for case {c.id} "
+                          f"(case CT{c.min_grade}, scheme CT{pr.case_min_grade})")
+        if pr.case_requires_cbdg and not inst.cbdg_complete(t):
+            _v("H2", out, f"{t.id} is given case {c.id} before completing the group sessions")
+        if inst.case_travel_minutes(t, c) > t.max_travel_minutes:
+            _v("H2", out, f"{t.id} is given case {c.id}: {inst.case_travel_minutes(t, c)} min travel "
+                          f"exceeds their limit of {t.max_travel_minutes}")
+    for (tid, length), n in new_lengths.items():
+        if n > 1:
+            _v("H2", out, f"{tid} is given {n} new {length} cases")
+    return out
+
+
+def check_h3_modalities(inst: Instance, sol: Solution) -> list[Violation]:
+    out: list[Violation] = []
+    if inst.profile.distinct_modalities < 2:
+        return out
+    new = defaultdict(dict)
+    for p in sol.cases:
+        if p.case_id in inst.case:
+            c = inst.case[p.case_id]
+            new[p.trainee_id][c.length] = c.modality
+    for t in inst.trainees:
+        mods = {}
+        for length in ("short", "long"):
+            mods[length] = new[t.id].get(length) or inst.done_modality(t, length)
+        if mods["short"] and mods["short"] == mods["long"]:
+            _v("H3", out, f"{t.id}'s short and long case are both {mods['short']}")
+    return out
+
+
+def check_h4_supervision(inst: Instance, sol: Solution) -> list[Violation]:
+    out: list[Violation] = []
+    load = Counter()
+    for p in sol.cases:
+        if p.case_id not in inst.case or p.supervisor_id not in inst.supervisor:
+            _v("H4", out, f"case {p.case_id} has unknown supervisor {p.supervisor_id}")
+            continue
+        c, s = inst.case[p.case_id], inst.supervisor[p.supervisor_id]
+        load[s.id] += 1
+        if c.modality not in s.modalities:
+            _v("H4", out, f"case {c.id} ({c.modality}) is supervised by {s.id}, who is not qualified in it")
+        if c.supervisor and c.supervisor != s.id:
+            _v("H4", out, f"case {c.id} must be supervised by {c.supervisor}, not {s.id}")
+        if not p.kept and p.trainee_id in inst.trainee:
+            t = inst.trainee[p.trainee_id]
+            if inst.supervision_travel_minutes(t, s) > t.max_travel_minutes:
+                _v("H4", out, f"{t.id} would travel {inst.supervision_travel_minutes(t, s)} min to "
+                              f"{s.id}, over their limit of {t.max_travel_minutes}")
+    for sid, n in load.items():
+        if sid in inst.supervisor and n > inst.supervisor[sid].max_trainees:
+            _v("H4", out, f"supervisor {sid} has {n} cases; max_trainees is {inst.supervisor[sid].max_trainees}")
+    return out
+
+
+def meeting_minutes(inst: Instance, sol: Solution) -> dict[str, int]:
+    """Weekly supervision minutes each supervisor holds meetings for."""
+    size = meeting_sizes(sol)
+    mins = inst.minutes
+    out: Counter = Counter()
+    for (sid, _slot), n in size.items():
+        out[sid] += mins["supervision"] if n == 1 else mins["group_supervision"]
+    return dict(out)
+
+
+def check_h5_meetings(inst: Instance, sol: Solution) -> list[Violation]:
+    out: list[Violation] = []
+    meetings = defaultdict(list)
+    for p in sol.cases:
+        meetings[(p.supervisor_id, p.supervision_slot)].append(p)
+        if p.supervisor_id in inst.supervisor and p.trainee_id in inst.trainee:
+            s, t = inst.supervisor[p.supervisor_id], inst.trainee[p.trainee_id]
+            if p.supervision_slot not in s.available_slots:
+                _v("H5", out, f"case {p.case_id}: supervision at {p.supervision_slot} is not in {s.id}'s slots")
+            if p.supervision_slot not in t.available_slots:
+                _v("H5", out, f"case {p.case_id}: supervision at {p.supervision_slot} is not in {t.id}'s slots")
+    for (sid, slot), places in meetings.items():
+        if sid not in inst.supervisor:
+            continue
+        s = inst.supervisor[sid]
+        if len(places) > s.group_size:
+            _v("H5", out, f"{sid} meets {len(places)} cases at {slot}; group_size is {s.group_size}")
+        mods = {inst.case[p.case_id].modality for p in places if p.case_id in inst.case}
+        if len(mods) > 1:
+            _v("H5", out, f"{sid}'s meeting at {slot} mixes modalities {sorted(mods)}")
+        ids = {p.meeting_id for p in places}
+        if len(ids) > 1:
+            _v("H5", out, f"{sid} holds more than one meeting at {slot}: {sorted(ids)}")
+    for sid, minutes in meeting_minutes(inst, sol).items():
+        s = inst.supervisor.get(sid)
+        cap = inst.supervision_capacity_minutes(s) if s else None
+        if cap is not None and minutes > cap:
+            _v("H5", out, f"{sid} holds {minutes / 60:g} h of meetings a week; "
+                          f"{s.supervision_pas:g} PAs allow {cap / 60:g} h")
+    return out
+
+
+def check_h6_slots(inst: Instance, sol: Solution) -> list[Violation]:
+    out: list[Violation] = []
+    busy = defaultdict(list)
+    for g in sol.groups:
+        if g.group_id in inst.group:
+            busy[g.trainee_id].append((inst.group[g.group_id].slot, f"group {g.group_id}"))
+    for p in sol.cases:
+        if p.case_id not in inst.case or p.trainee_id not in inst.trainee:
+            continue
+        c, t = inst.case[p.case_id], inst.trainee[p.trainee_id]
+        if p.session_slot not in c.available_slots or p.session_slot not in t.available_slots:
+            _v("H6", out, f"case {c.id}: session slot {p.session_slot} is not free to both "
+                          f"{t.id} and the patient")
+        busy[t.id].append((p.session_slot, f"case {c.id} session"))
+        busy[t.id].append((p.supervision_slot, f"case {c.id} supervision"))
+    for tid, items in busy.items():
+        by_slot = defaultdict(list)
+        for slot, what in items:
+            by_slot[slot].append(what)
+        for slot, whats in by_slot.items():
+            if len(whats) > 1:
+                _v("H6", out, f"{tid} is double-booked at {slot}: {', '.join(whats)}")
+    return out
+
+
+def weekly_minutes(inst: Instance, sol: Solution) -> dict[str, int]:
+    """Weekly case-work minutes per trainee: sessions, supervision and travel to both."""
+    size = meeting_sizes(sol)
+    mins = inst.minutes
+    out: Counter = Counter()
+    for p in sol.cases:
+        if p.case_id not in inst.case or p.trainee_id not in inst.trainee or p.supervisor_id not in inst.supervisor:
+            continue
+        c, t, s = inst.case[p.case_id], inst.trainee[p.trainee_id], inst.supervisor[p.supervisor_id]
+        shared = size[(p.supervisor_id, p.supervision_slot)] > 1
+        out[t.id] += (mins["session"] + (mins["group_supervision"] if shared else mins["supervision"])
+                      + 2 * inst.case_travel_minutes(t, c) + 2 * inst.supervision_travel_minutes(t, s))
+    return dict(out)
+
+
+def check_h7_weekly_hours(inst: Instance, sol: Solution) -> list[Violation]:
+    out: list[Violation] = []
+    limit = inst.minutes["weekly"]
+    for tid, m in weekly_minutes(inst, sol).items():
+        if m > limit:
+            _v("H7", out, f"{tid} has {m / 60:g} h of case work a week, over {limit / 60:g} h")
+    return out
+
+
+def check_h8_cases_at_once(inst: Instance, sol: Solution) -> list[Violation]:
+    out: list[Violation] = []
+    for tid, n in Counter(p.trainee_id for p in sol.cases).items():
+        if n > inst.profile.max_cases_per_trainee:
+            _v("H8", out, f"{tid} holds {n} cases; the most is {inst.profile.max_cases_per_trainee}")
+    return out
+
+
+def check_h9_tutors(inst: Instance, sol: Solution) -> list[Violation]:
+    out: list[Violation] = []
+    tutors_of = defaultdict(list)
+    for p in sol.tutors:
+        tutors_of[p.trainee_id].append(p.tutor_id)
+    active = {g.trainee_id for g in sol.groups} | {c.trainee_id for c in sol.cases}
+    for tid in sorted(active | set(tutors_of)):
+        ts = tutors_of.get(tid, [])
+        if tid in active and len(ts) != 1:
+            _v("H9", out, f"{tid} has {len(ts)} tutors; a trainee with a group or case has exactly one")
+        elif len(ts) > 1:
+            _v("H9", out, f"{tid} has {len(ts)} tutors")
+        for uid in ts:
+            if uid not in inst.tutor or tid not in inst.trainee:
+                _v("H9", out, f"unknown tutor {uid} or trainee {tid}")
+            elif inst.trust_of_trainee(tid) not in inst.tutor[uid].trusts:
+                _v("H9", out, f"{uid} does not cover {tid}'s trust {inst.trust_of_trainee(tid)}")
+    for uid, n in Counter(p.tutor_id for p in sol.tutors).items():
+        u = inst.tutor.get(uid)
+        if u and n > inst.tutor_capacity(u):
+            need = -(-n // inst.profile.trainees_per_tutor_pa)
+            _v("H9", out, f"{uid} oversees {n} trainees, needing {need} PAs; core_pas is {u.core_pas:g}")
+    return out
+
+
+def check_h10_kept(inst: Instance, sol: Solution) -> list[Violation]:
+    out: list[Violation] = []
+    groups = {(g.trainee_id, g.group_id): g for g in sol.groups}
+    for t in inst.trainees:
+        if t.current_group:
+            g = groups.get((t.id, t.current_group))
+            if g is None or not g.kept:
+                _v("H10", out, f"{t.id}'s running group {t.current_group} is not kept")
+    for g in sol.groups:
+        if g.kept and inst.trainee.get(g.trainee_id) and inst.trainee[g.trainee_id].current_group != g.group_id:
+            _v("H10", out, f"{g.trainee_id} in {g.group_id} is marked kept but is not a running group")
+    placed = {p.case_id: p for p in sol.cases}
+    for c in inst.cases:
+        if not c.kept:
+            if c.id in placed and placed[c.id].kept:
+                _v("H10", out, f"case {c.id} is marked kept but is not running")
+            continue
+        p = placed.get(c.id)
+        if p is None or not p.kept or p.trainee_id != c.current_trainee:
+            _v("H10", out, f"running case {c.id} of {c.current_trainee} is not kept as it is")
+        elif c.current_supervisor and p.supervisor_id != c.current_supervisor:
+            _v("H10", out, f"running case {c.id} changed supervisor from {c.current_supervisor} to {p.supervisor_id}")
+    return out
+
+
+CHECKS = (
+    check_h1_groups, check_h2_case_eligibility, check_h3_modalities, check_h4_supervision,
+    check_h5_meetings, check_h6_slots, check_h7_weekly_hours, check_h8_cases_at_once,
+    check_h9_tutors, check_h10_kept,
+)
+
+
+def check(inst: Instance, sol: Solution) -> list[Violation]:
+    """Every hard-rule violation in a solution; empty means the solution is valid."""
+    out: list[Violation] = []
+    for fn in CHECKS:
+        out.extend(fn(inst, sol))
+    return out

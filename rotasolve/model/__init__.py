@@ -1,0 +1,1 @@
+"""The CP-SAT model. Nothing outside this package imports OR-Tools."""

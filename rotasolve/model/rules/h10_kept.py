@@ -1,0 +1,26 @@
+from ...rules import RULES
+
+RULE_ID = "H10"
+LABEL = RULES[RULE_ID]
+
+
+def kept_literals(v) -> dict[str, object]:
+    """Every running item as a literal, keyed by a description of its row."""
+    inst = v.inst
+    out = {}
+    for cid, lit in v.kept_case.items():
+        c = inst.case[cid]
+        out[f"Cases row {c.source_row} ({cid}, running with {c.current_trainee})"] = lit
+    for tid, lit in v.kept_member.items():
+        t = inst.trainee[tid]
+        out[f"Trainees row {t.source_row} ({tid}, in group {t.current_group})"] = lit
+    return out
+
+
+def build(v) -> None:
+    # Running items stay as given. They are literals so that, when they clash, the
+    # explanation can solve the same model with them as assumptions (see model.conflicts).
+    if v.kept_as_assumptions:
+        return
+    for lit in kept_literals(v).values():
+        v.model.Add(lit == 1)

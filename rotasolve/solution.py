@@ -1,0 +1,115 @@
+"""The solution contract (solution.md): one in-memory object behind the JSON and the
+timetable workbook, so the two never disagree."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+FORMAT = "rotasolve-solution/1"
+Status = Literal["OPTIMAL", "FEASIBLE", "INFEASIBLE", "UNKNOWN"]
+Reason = Literal["no_case", "no_supervisor", "no_slot", "capacity", "tutor_capacity",
+                 "weekly_hours", "travel", "not_yet_due", "group_too_small"]
+ComplianceStatus = Literal["COMPLETE", "IN_PROGRESS", "ALLOCATED", "NOT_YET_DUE", "WAITING",
+                           "AT_RISK", "WILL_MISS"]
+
+
+class _Row(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class GroupPlace(_Row):
+    trainee_id: str
+    group_id: str
+    kept: bool = False
+
+
+class CasePlace(_Row):
+    case_id: str
+    trainee_id: str
+    supervisor_id: str
+    session_slot: str
+    supervision_slot: str
+    meeting_id: str
+    kept: bool = False
+
+
+class TutorPlace(_Row):
+    trainee_id: str
+    tutor_id: str
+
+
+class Unmet(_Row):
+    trainee_id: str
+    requirement: Literal["cbdg", "short_case", "long_case"]
+    reason: Reason
+    detail: str
+    critical: bool = False
+
+
+class ComplianceRow(_Row):
+    trainee_id: str
+    requirement: Literal["cbdg", "short_case", "long_case"]
+    status: ComplianceStatus
+    projected_finish: date | None = None
+    due: date
+    trust: str = ""
+    grade: int = 1
+    detail: str = ""
+
+
+class Objective(_Row):
+    tiers: list[int] = Field(default_factory=list)
+    bound: list[int | None] = Field(default_factory=list)
+    names: list[str] = Field(default_factory=list)
+
+
+class Solution(_Row):
+    format: str = FORMAT
+    scheme: str
+    status: Status
+    objective: Objective = Objective()
+    solve_seconds: float = 0.0
+    groups: list[GroupPlace] = Field(default_factory=list)
+    cases: list[CasePlace] = Field(default_factory=list)
+    tutors: list[TutorPlace] = Field(default_factory=list)
+    unmet: list[Unmet] = Field(default_factory=list)
+    compliance: list[ComplianceRow] = Field(default_factory=list)
+    conflicts: list[str] = Field(default_factory=list)
+    manifest: dict = Field(default_factory=dict)
+
+    def sorted(self) -> "Solution":
+        """Lists sorted by their first id field, so that one solution has one byte form."""
+        return self.model_copy(update={
+            "groups": sorted(self.groups, key=lambda r: (r.trainee_id, r.group_id)),
+            "cases": sorted(self.cases, key=lambda r: (r.case_id, r.trainee_id)),
+            "tutors": sorted(self.tutors, key=lambda r: (r.trainee_id, r.tutor_id)),
+            "unmet": sorted(self.unmet, key=lambda r: (r.trainee_id, r.requirement)),
+            "compliance": sorted(self.compliance, key=lambda r: (r.trainee_id, r.requirement)),
+        })
+
+    def to_json(self) -> str:
+        data = self.sorted().model_dump(mode="json")
+        return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str) -> "Solution":
+        return cls.model_validate_json(text)
+
+    @classmethod
+    def load(cls, path: str | Path) -> "Solution":
+        return cls.from_json(Path(path).read_text(encoding="utf-8"))
+
+    # convenience views
+    def group_of(self) -> dict[str, str]:
+        return {g.trainee_id: g.group_id for g in self.groups}
+
+    def cases_of(self) -> dict[str, list[CasePlace]]:
+        out: dict[str, list[CasePlace]] = {}
+        for c in self.cases:
+            out.setdefault(c.trainee_id, []).append(c)
+        return out

@@ -1,0 +1,83 @@
+"""Small schemes built in code, so each test states exactly what it is about."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from rotasolve.instance import (  # noqa: E402
+    Case, Group, Instance, Profile, Settings, Site, Supervisor, Trainee, TravelTime, Tutor,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "inputs" / "north_thames.xlsx"
+PLAN_START = date(2027, 2, 3)
+
+
+def trainee(id="T1", **kw) -> Trainee:
+    base = dict(id=id, grade=2, base_site="A", available_slots=("MON-AM", "TUE-AM", "WED-AM", "THU-AM"),
+                cbdg_sessions_attended=30, source_row=2)
+    base.update(kw)
+    return Trainee(**base)
+
+
+def case(id="C1", **kw) -> Case:
+    base = dict(id=id, site="A", modality="CBT", length="short", sessions=16,
+                available_slots=("MON-AM", "TUE-AM", "WED-AM", "THU-AM"), source_row=2)
+    base.update(kw)
+    return Case(**base)
+
+
+def supervisor(id="S1", **kw) -> Supervisor:
+    base = dict(id=id, site="A", modalities=("CBT",), available_slots=("MON-AM", "TUE-AM", "WED-AM", "THU-AM"),
+                max_trainees=3, source_row=2)
+    base.update(kw)
+    return Supervisor(**base)
+
+
+def group(id="G1", **kw) -> Group:
+    base = dict(id=id, site="A", slot="MON-AM", min_size=1, max_size=10, source_row=2)
+    base.update(kw)
+    return Group(**base)
+
+
+def tutor(id="U1", **kw) -> Tutor:
+    base = dict(id=id, trusts=("Trust A", "Trust B"), core_pas=4, source_row=2)
+    base.update(kw)
+    return Tutor(**base)
+
+
+def scheme(trainees=(), cases=(), supervisors=(), groups=(), tutors=None, profile=None,
+           travel=(), **settings) -> Instance:
+    """Sites A and A2 (Trust A, 30 min apart) and B (Trust B, 90 min from both)."""
+    st = dict(name="Test scheme", plan_start=PLAN_START)
+    st.update(settings)
+    return Instance(
+        settings=Settings(**st), profile=profile or Profile(),
+        sites=(Site(id="A", trust="Trust A"), Site(id="A2", trust="Trust A"), Site(id="B", trust="Trust B")),
+        travel_times=(TravelTime(from_site="A", to_site="B", minutes=90),
+                      TravelTime(from_site="A2", to_site="B", minutes=90)) + tuple(travel),
+        trainees=tuple(trainees), cases=tuple(cases), supervisors=tuple(supervisors), groups=tuple(groups),
+        tutors=tuple(tutors) if tutors is not None else (tutor(),),
+    )
+
+
+def solve(inst: Instance, time_limit: float = 5.0):
+    from rotasolve.allocate import allocate
+    from rotasolve.model.solve import SolveOptions
+
+    return allocate(inst, SolveOptions(time_limit=time_limit, workers=1, seed=0))
+
+
+@pytest.fixture(scope="session")
+def example_solution():
+    """The bundled example, solved once for every test that reads it."""
+    from rotasolve.excel.reader import read_workbook
+
+    inst = read_workbook(EXAMPLE).instance
+    return inst, solve(inst, time_limit=60)

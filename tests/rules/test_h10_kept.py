@@ -1,0 +1,47 @@
+from conftest import case, group, scheme, solve, supervisor, trainee
+
+from rotasolve.check import check, check_h10_kept
+from rotasolve.solution import Solution
+
+KEPT = dict(current_trainee="T1", current_supervisor="S1", sessions_done=5)
+
+
+def test_feasible_running_case_and_group_are_kept():
+    inst = scheme(trainees=[trainee(current_cases=("C1",), cbdg_sessions_attended=10, current_group="G1")],
+                  cases=[case(**KEPT), case("C2")], supervisors=[supervisor()], groups=[group()])
+    sol = solve(inst)
+    assert [(c.case_id, c.supervisor_id, c.kept) for c in sol.cases] == [("C1", "S1", True)]
+    assert [(g.group_id, g.kept) for g in sol.groups] == [("G1", True)]
+    assert check(inst, sol) == []
+
+
+def test_forced_violation_unqualified_kept_supervisor_is_infeasible():
+    inst = scheme(trainees=[trainee(current_cases=("C1",))], cases=[case(**KEPT, source_row=7)],
+                  supervisors=[supervisor(modalities=("CAT",), source_row=4)])
+    sol = solve(inst)
+    assert sol.status == "INFEASIBLE"
+    assert sol.conflicts == ["Cases row 7 (C1): kept supervisor S1 (Supervisors row 4) is not qualified in CBT"]
+
+
+def test_forced_violation_no_common_slot_found_by_assumptions():
+    # Every rule holds row by row; only together do they clash: the trainee's one free
+    # slot cannot hold both the session and the supervision.
+    inst = scheme(trainees=[trainee(current_cases=("C1",), available_slots=("MON-AM",))],
+                  cases=[case(**KEPT, source_row=9)], supervisors=[supervisor()])
+    sol = solve(inst)
+    assert sol.status == "INFEASIBLE"
+    assert "Cases row 9 (C1, running with T1)" in sol.conflicts[0]
+
+
+def test_forced_violation_dropped_kept_case_caught():
+    inst = scheme(trainees=[trainee(current_cases=("C1",))], cases=[case(**KEPT)], supervisors=[supervisor()])
+    empty = Solution(scheme="x", status="FEASIBLE")
+    assert any("not kept" in v.message for v in check_h10_kept(inst, empty))
+
+
+def test_allowed_running_case_without_supervisor_gets_one():
+    inst = scheme(trainees=[trainee(current_cases=("C1",))], cases=[case(current_trainee="T1")],
+                  supervisors=[supervisor("S-CAT", modalities=("CAT",)), supervisor("S-CBT")])
+    sol = solve(inst)
+    assert [(c.case_id, c.supervisor_id, c.kept) for c in sol.cases] == [("C1", "S-CBT", True)]
+    assert check(inst, sol) == []
