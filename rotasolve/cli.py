@@ -156,7 +156,7 @@ def solve(workbook: Path, out: Path | None, json_out: Path | None, time_limit: f
     Exit codes: 0 solved, 2 usage, 3 input errors, 4 running items conflict,
     5 no solution within the time limit, 1 internal error.
     """
-    from .allocate import allocate
+    from .pipeline import allocate
     from .excel.safe import write_text
     from .excel.writer import write_solution
     from .model.solve import SolveOptions

@@ -68,7 +68,7 @@ def scheme(trainees=(), cases=(), supervisors=(), groups=(), tutors=None, profil
 
 
 def solve(inst: Instance, time_limit: float = 5.0):
-    from rotasolve.allocate import allocate
+    from rotasolve.pipeline import allocate
     from rotasolve.model.solve import SolveOptions
 
     return allocate(inst, SolveOptions(time_limit=time_limit, workers=1, seed=0))

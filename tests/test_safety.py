@@ -1,0 +1,71 @@
+"""Hostile input and safe output."""
+
+from __future__ import annotations
+
+import time
+import zipfile
+
+import openpyxl
+import pytest
+from conftest import case, scheme, solve, supervisor, trainee
+
+from rotasolve.errors import WorkbookError
+from rotasolve.excel.reader import read_workbook
+from rotasolve.excel.safe import atomic_save
+from rotasolve.excel.template import write_instance
+from rotasolve.excel.writer import write_solution
+
+HOSTILE = ['=HYPERLINK("http://x","click")', "+SUM(1)", "-2+3", "@cmd", "\tTAB", "\rCR"]
+
+
+def test_user_text_is_never_a_formula(tmp_path):
+    inst = scheme(trainees=[trainee(f"T{i}", name=name) for i, name in enumerate(HOSTILE)],
+                  cases=[case()], supervisors=[supervisor(name="=1+1")])
+    sol = solve(inst)
+    out = tmp_path / "out.xlsx"
+    write_solution(inst, sol, out)
+    wb = openpyxl.load_workbook(out)
+    cells = {c.value: c for row in wb["Trainees"].iter_rows() for c in row}
+    for name in HOSTILE:
+        # XML normalises a carriage return to a line feed; the text is otherwise unchanged.
+        stored = name.replace("\r", "\n")
+        assert stored in cells and cells[stored].data_type == "s"
+    assert not any(c.data_type == "f" for ws in wb.worksheets for row in ws.iter_rows() for c in row)
+
+
+def test_input_round_trip_keeps_text(tmp_path):
+    inst = scheme(trainees=[trainee("T1", name="=cmd|' /C calc'!A0")])
+    path = tmp_path / "in.xlsx"
+    write_instance(inst, path)
+    assert read_workbook(path).instance.trainee["T1"].name == "=cmd|' /C calc'!A0"
+
+
+def test_interrupted_write_leaves_the_old_file(tmp_path):
+    target = tmp_path / "out.xlsx"
+    target.write_text("previous result")
+
+    def crash(tmp):
+        tmp.write_text("half a fi")
+        raise KeyboardInterrupt
+    with pytest.raises(KeyboardInterrupt):
+        atomic_save(crash, target)
+    assert target.read_text() == "previous result"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.xlsx"]
+
+
+def test_billion_laughs_refused_quickly(tmp_path):
+    good = tmp_path / "good.xlsx"
+    write_instance(scheme(trainees=[trainee()]), good)
+    bomb = tmp_path / "bomb.xlsx"
+    lol = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+           + "".join(f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">' for i in range(1, 10))
+           + ']><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">&lol9;</workbook>')
+    with zipfile.ZipFile(good) as zin, zipfile.ZipFile(bomb, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            zout.writestr(item, lol.encode() if item.filename == "xl/workbook.xml" else data)
+    start = time.monotonic()
+    with pytest.raises(WorkbookError) as err:
+        read_workbook(bomb)
+    assert time.monotonic() - start < 10
+    assert "unsafe XML" in str(err.value.problems[0]) or "cannot be read" in str(err.value.problems[0])
