@@ -2,7 +2,10 @@
 
 One scheme has 50-120 core trainees over 2-5 trusts; a larger N gives several schemes,
 far enough apart that nothing is shared between them (like a region solving all its
-schemes at once). Kept items (running groups and cases) are built with a witness
+schemes at once). Video supervision, remote sessions and online groups are generated
+only in a single-scheme region: each scheme's tutor assesses its own patients and finds
+its own supervisors, and a remote item would otherwise be open to every trainee in the
+region. Kept items (running groups and cases) are built with a witness
 allocation that satisfies every hard rule, so a generated scheme is never infeasible.
 """
 
@@ -50,7 +53,7 @@ def generate(trainees: int = 60, trusts: int = 3, seed: int = 0,
     rng = random.Random(seed)
     n_schemes = max(1, math.ceil(trainees / _SCHEME_SIZE))
     sizes = [trainees // n_schemes + (1 if i < trainees % n_schemes else 0) for i in range(n_schemes)]
-    b = _Builder(rng, plan_start)
+    b = _Builder(rng, plan_start, remote=n_schemes == 1)
     for s, size in enumerate(sizes):
         b.scheme(s, size, trusts)
     name = f"Generated scheme ({trainees} trainees, seed {seed})"
@@ -58,8 +61,9 @@ def generate(trainees: int = 60, trusts: int = 3, seed: int = 0,
 
 
 class _Builder:
-    def __init__(self, rng: random.Random, plan_start: date):
+    def __init__(self, rng: random.Random, plan_start: date, remote: bool = True):
         self.rng = rng
+        self.remote = remote
         self.plan_start = plan_start
         self.slot_ids = [s.id for s in default_slots()]
         self.profile = Profile()
@@ -159,7 +163,7 @@ class _Builder:
             id=f"S{n:03d}", name=f"Dr Supervisor {n}", site=rng.choice(site_ids),
             modalities=tuple(sorted(mods)), available_slots=_slots(rng, self.slot_ids, 2, 6),
             max_trainees=rng.choice([1, 2, 2, 3, 3, 4]), group_size=group_size,
-            supervision_pas=pas, remote=rng.random() < 0.1,
+            supervision_pas=pas, remote=self.remote and rng.random() < 0.1,
         )
 
     def _case(self, tag: str, site_ids: list[str]) -> dict:
@@ -173,7 +177,7 @@ class _Builder:
             sessions=sessions, min_grade=1 if rng.random() < 0.8 else 2,
             available_slots=_slots(rng, self.slot_ids, 2, 6),
             referred=self.plan_start - timedelta(days=rng.randint(7, 420)),
-            supervisor=None, remote_ok=rng.random() < 0.1,
+            supervisor=None, remote_ok=self.remote and rng.random() < 0.1,
             current_trainee=None, current_supervisor=None, sessions_done=0,
         )
 
@@ -183,7 +187,7 @@ class _Builder:
         max_size = rng.choice([8, 8, 10])
         return dict(id=f"G{n:02d}", site=rng.choice(site_ids), slot=rng.choice(self.slot_ids),
                     facilitator=f"Dr Facilitator {n}", min_size=rng.choice([4, 4, 5]), max_size=max_size,
-                    external_members=rng.choice([0, 0, 1, 2, 3]), online=rng.random() < 0.15)
+                    external_members=rng.choice([0, 0, 1, 2, 3]), online=self.remote and rng.random() < 0.15)
 
     # -- kept items, with a witness that satisfies every hard rule ------------------------
     def _kept_groups(self, trainees: list[dict], groups: list[dict]):

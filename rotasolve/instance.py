@@ -474,6 +474,13 @@ class Instance(_Model):
                 return False
         return True
 
+    def pair_supervisors(self, t: Trainee, c: Case) -> list[Supervisor]:
+        """Supervisors who could supervise case c held by trainee t: qualified, the fixed
+        or current one where given, reachable for a new case, and a free slot in common."""
+        free = set(t.available_slots)
+        return [s for s in self.supervisors
+                if self.can_supervise(s, c, None if c.kept else t) and free & set(s.available_slots)]
+
     def case_travel_minutes(self, t: Trainee, c: Case) -> int:
         return 0 if c.remote_ok else self.travel(t.base_site, c.site)
 

@@ -15,7 +15,13 @@ from .expr import total
 
 WAIT_WEEKS_CAP = 104  # beyond two years a longer wait adds no priority
 PREFERENCE_POINTS = (20, 10, 5)  # first, second, third preferred modality
-LOAD_WEIGHT = 10  # minutes of travel one unit of peak supervisor load is worth
+LOAD_WEIGHT = 30  # minutes of travel one case above a supervisor's half capacity is worth
+TIER_NAMES = [
+    "critical requirements placed",
+    "other requirements placed, weighted CT3=3 CT2=2 CT1=1",
+    "waiting weeks of cases taken + preference points",
+    "minus (weekly travel minutes + 30 x cases above half of each supervisor's capacity)",
+]
 
 
 @dataclass(frozen=True)
@@ -73,16 +79,18 @@ def tiers(v) -> list[Tier]:
             minutes = inst.supervision_travel_minutes(p.trainee, inst.supervisor[sid])
             if minutes:
                 travel.append(minutes * var)
-    peak = m.NewIntVar(0, max((len(x) for x in loads.values()), default=0), "peak_supervisor_load")
-    for sid, vars_ in loads.items():
-        m.Add(peak >= total(vars_))
-    return [
-        Tier("critical requirements placed", total(critical)),
-        Tier("other requirements placed, weighted CT3=3 CT2=2 CT1=1", total(seniority)),
-        Tier("waiting weeks of cases taken + preference points", total(patients)),
-        Tier("minus (weekly travel minutes + 10 x peak supervisor load)",
-             -(total(travel) + LOAD_WEIGHT * peak)),
-    ]
+    # Spread: cases beyond half of a supervisor's capacity cost extra. A sum (not the
+    # peak) so that the tier adds up over independent parts of a region.
+    above_half = []
+    for sid, vars_ in sorted(loads.items()):
+        half = -(-inst.supervisor[sid].max_trainees // 2)
+        if len(vars_) > half:
+            over = m.NewIntVar(0, len(vars_) - half, f"above_half[{sid}]")
+            m.Add(over >= total(vars_) - half)
+            above_half.append(over)
+    exprs = [total(critical), total(seniority), total(patients),
+             -(total(travel) + LOAD_WEIGHT * total(above_half))]
+    return [Tier(name, expr) for name, expr in zip(TIER_NAMES, exprs)]
 
 
 __all__ = ["Tier", "tiers", "placement", "requirement_of"]

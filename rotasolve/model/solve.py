@@ -24,11 +24,15 @@ from ortools.sat.python import cp_model
 
 from ..instance import Instance
 from ..solution import CasePlace, GroupPlace, Objective, Solution, TutorPlace
+from .objective import TIER_NAMES
 from .objective import tiers as build_tiers
 from .rules import RULE_MODULES
 from .variables import Variables, build_variables
 
 log = logging.getLogger("rotasolve.solve")
+
+
+STAGE_SHARES = (0.35, 0.3, 0.2, 0.15)  # of a part's budget, by tier
 
 
 @dataclass(frozen=True)
@@ -86,88 +90,170 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
                               self.BestObjectiveBound(), time.monotonic() - self._t0))
 
 
-def _parameters(options: SolveOptions, budget: float) -> cp_model.SatParameters:
+LIGHT_PRESOLVE_ABOVE = 20_000  # model variables
+
+
+def _parameters(options: SolveOptions, budget: float, n_variables: int) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
     p = solver.parameters
     p.num_workers = max(1, options.workers)
     p.random_seed = options.seed
     p.interleave_search = True
+    if n_variables > LIGHT_PRESOLVE_ABOVE:
+        # On large parts presolve probing and symmetry detection take seconds per stage
+        # before any solution (measured: 3.5 s of presolve on a dense 100-trainee part,
+        # whose stage 1 then found nothing in 2 s). On small models they pay for
+        # themselves: the bundled example proves every tier only with them on.
+        p.cp_model_probing_level = 0
+        p.symmetry_level = 0
     p.max_deterministic_time = max(0.05, budget)
     p.max_time_in_seconds = max(1.0, 3 * budget)
     return solver
 
 
+@dataclass
+class _Part:
+    status: str  # OPTIMAL FEASIBLE INFEASIBLE UNKNOWN
+    values: list[int]
+    bounds: list[int]
+    solution: Solution | None
+    size: dict[str, int]
+    spent: float
+    deterministic: bool
+
+
 def solve(inst: Instance, options: SolveOptions = SolveOptions(),
           progress: Callable[[Progress], None] | None = None) -> Solution:
-    """Solve one scheme. Kept-item conflicts come back as status INFEASIBLE with
-    ``conflicts`` filled in; no solution in time as UNKNOWN."""
+    """Solve a scheme (or a region of several). Kept-item conflicts come back as status
+    INFEASIBLE with ``conflicts`` filled in; no solution in time as UNKNOWN.
+
+    Independent parts (components.split) are solved one after another, each with a share
+    of the budget proportional to its trainees; tiers add up over parts."""
+    from ..components import split
+
     t0 = time.monotonic()
+    parts = split(inst)
+    weights = [len(p.trainees) for p in parts]
+    results: list[_Part] = []
+    spent = 0.0
+    for i, part in enumerate(parts):
+        share = (options.time_limit - spent) * weights[i] / max(1, sum(weights[i:]))
+        res = _solve_part(part, options, max(0.05, share), progress, t0)
+        spent += res.spent
+        results.append(res)
+        if res.status in ("INFEASIBLE", "UNKNOWN"):
+            break
+    size = {"variables": sum(r.size["variables"] for r in results),
+            "constraints": sum(r.size["constraints"] for r in results), "parts": len(parts)}
+    manifest = {"model": size, "deterministic": all(r.deterministic for r in results),
+                "deterministic_time": round(spent, 3)}
+    seconds = round(time.monotonic() - t0, 3)
+    if any(r.status == "INFEASIBLE" for r in results):
+        from .conflicts import explain_conflicts
+
+        return Solution(scheme=inst.settings.name, status="INFEASIBLE", solve_seconds=seconds,
+                        conflicts=explain_conflicts(inst, options), manifest=manifest)
+    if any(r.status == "UNKNOWN" for r in results) or not results:
+        return Solution(scheme=inst.settings.name, status="UNKNOWN", solve_seconds=seconds, manifest=manifest)
+    n = len(results[0].values)
+    sol = Solution(
+        scheme=inst.settings.name,
+        status="OPTIMAL" if all(r.status == "OPTIMAL" for r in results) else "FEASIBLE",
+        objective=Objective(tiers=[sum(r.values[i] for r in results) for i in range(n)],
+                            bound=[sum(r.bounds[i] for r in results) for i in range(n)],
+                            names=TIER_NAMES),
+        groups=[g for r in results for g in r.solution.groups],
+        cases=[c for r in results for c in r.solution.cases],
+        tutors=[u for r in results for u in r.solution.tutors],
+        solve_seconds=seconds, manifest=manifest,
+    )
+    return sol
+
+
+def _solve_part(inst: Instance, options: SolveOptions, budget_total: float,
+                progress: Callable[[Progress], None] | None, t0: float) -> _Part:
     built = build(inst)
     model, v = built.model, built.vars
     tiers = build_tiers(v)
     size = model_size(built)
-    log.debug("model: %(variables)d variables, %(constraints)d constraints", size)
-
     values: list[int] = []
-    bounds: list[int | None] = []
-    proven = True
-    deterministic = True
-    assignment: dict[int, int] | None = None
+    bounds: list[int] = []
+    proven, deterministic = True, True
+    last = None
     spent = 0.0
+    assignment = _first_hint(inst, v)
     for i, tier in enumerate(tiers):
-        budget = max(0.05, (options.time_limit - spent) / (len(tiers) - i))
+        # Coverage tiers matter most: they get the larger shares of what is left.
+        share = STAGE_SHARES[i] / sum(STAGE_SHARES[i:])
+        budget = max(0.05, (budget_total - spent) * share)
         model.ClearObjective()
         model.Maximize(tier.expr)
-        if assignment is not None:
-            model.ClearHints()
-            for idx, val in assignment.items():
-                model.AddHint(model.GetIntVarFromProtoIndex(idx), val)
-        solver = _parameters(options, budget)
+        model.ClearHints()
+        for idx, val in assignment.items():
+            model.AddHint(model.GetIntVarFromProtoIndex(idx), val)
+        solver = _parameters(options, budget, size["variables"])
         cb = _Reporter(progress, i + 1, len(tiers), tier.name, t0) if progress else None
         status = solver.Solve(model, cb)
         spent += solver.deterministic_time
         if solver.WallTime() >= solver.parameters.max_time_in_seconds * 0.99:
             deterministic = False
-        if status == cp_model.INFEASIBLE or status == cp_model.MODEL_INVALID:
-            if i == 0:
-                from .conflicts import explain_conflicts
-
-                sol = Solution(scheme=inst.settings.name, status="INFEASIBLE",
-                               solve_seconds=round(time.monotonic() - t0, 3),
-                               conflicts=explain_conflicts(inst, options))
-                sol.manifest.update({"model": size})
-                return sol
-            break  # a held tier cannot become infeasible; keep the previous stage's answer
+        if status in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID) and i == 0:
+            return _Part("INFEASIBLE", [], [], None, size, spent, deterministic)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             if i == 0:
-                return Solution(scheme=inst.settings.name, status="UNKNOWN",
-                                solve_seconds=round(time.monotonic() - t0, 3),
-                                manifest={"model": size})
+                return _Part("UNKNOWN", [], [], None, size, spent, deterministic)
+            # Out of time in a lower tier: keep the previous stage's solution and score
+            # the remaining tiers on it, with their bounds unknown beyond that stage.
             proven = False
+            for rest in tiers[i:]:
+                values.append(round(last.Value(rest.expr)))
+                bounds.append(math.floor(solver.BestObjectiveBound() + 1e-6)
+                              if rest is tier and status == cp_model.FEASIBLE else values[-1])
             break
         value = round(solver.ObjectiveValue())
         bound = math.floor(solver.BestObjectiveBound() + 1e-6)
         proven = proven and status == cp_model.OPTIMAL
         values.append(value)
         bounds.append(bound)
+        last = solver
         assignment = {j: solver.Value(model.GetIntVarFromProtoIndex(j))
                       for j in range(len(model.Proto().variables))}
         if progress:
             progress(Progress(i + 1, len(tiers), tier.name, value, bound, time.monotonic() - t0))
-        log.debug("tier %d (%s): %d, bound %d, %s", i + 1, tier.name, value, bound,
-                  solver.StatusName(status))
+        log.debug("tier %d (%s): %d, bound %d, %s", i + 1, tier.name, value, bound, solver.StatusName(status))
         model.Add(tier.expr >= value)
+    return _Part("OPTIMAL" if proven else "FEASIBLE", values, bounds, _extract(inst, v, assignment),
+                 size, spent, deterministic)
 
-    while len(values) < len(tiers):  # a later stage ran out of time: its tier as found
-        values.append(None)  # type: ignore[arg-type]
-        bounds.append(None)
-    sol = _extract(inst, v, assignment)
-    sol.status = "OPTIMAL" if proven else "FEASIBLE"
-    sol.objective = Objective(tiers=[x for x in values], bound=bounds, names=[t.name for t in tiers])
-    sol.solve_seconds = round(time.monotonic() - t0, 3)
-    sol.manifest.update({"model": size, "deterministic": deterministic,
-                         "deterministic_time": round(spent, 3)})
-    return sol
+
+def _first_hint(inst: Instance, v: Variables) -> dict[int, int]:
+    """Stage 1 starts from the by-hand (greedy) allocation, so the solver's coverage is
+    never below what a tutor would reach in a spreadsheet; where greedy cannot arrange
+    the running items, from 'nothing new', which is feasible whenever they are."""
+    from ..baseline import greedy
+
+    hint: dict[int, int] = {var.Index(): 0 for var in list(v.take.values()) + list(v.group.values())
+                            + list(v.tutor.values())}
+    hint.update({var.Index(): 1 for var in list(v.kept_case.values()) + list(v.kept_member.values())})
+    by_hand = greedy(inst)
+    if by_hand is None:
+        return hint
+    for g in by_hand.groups:
+        if not g.kept and (g.trainee_id, g.group_id) in v.group:
+            hint[v.group[(g.trainee_id, g.group_id)].Index()] = 1
+    for u in by_hand.tutors:
+        if (u.trainee_id, u.tutor_id) in v.tutor:
+            hint[v.tutor[(u.trainee_id, u.tutor_id)].Index()] = 1
+    for c in by_hand.cases:
+        p = v.pairs.get((c.trainee_id, c.case_id))
+        if p is None:
+            continue
+        hint[p.lit.Index()] = 1
+        for choices, chosen in ((p.session, c.session_slot), (p.supervisor, c.supervisor_id),
+                                (p.meeting, (c.supervisor_id, c.supervision_slot))):
+            for key, var in choices.items():
+                hint[var.Index()] = int(key == chosen)
+    return hint
 
 
 def _extract(inst: Instance, v: Variables, values: dict[int, int]) -> Solution:

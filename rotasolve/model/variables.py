@@ -75,19 +75,17 @@ def build_variables(inst: Instance, model: cp_model.CpModel,
             if inst.can_join_group(t, g):
                 v.group[(t.id, g.id)] = nb(f"group[{t.id},{g.id}]")
 
-    qualified = {c.id: [s for s in inst.supervisors if inst.can_supervise(s, c)] for c in inst.cases}
     for c in inst.cases:
         if c.kept:
             t = inst.trainee[c.current_trainee]
             lit = v.kept_case[c.id] = nb(f"kept_case[{c.id}]")
-            _add_pair(v, t, c, lit, qualified[c.id], kept=True)
+            _add_pair(v, t, c, lit, inst.pair_supervisors(t, c))
             continue
         for t in inst.trainees:
             if inst.can_take_case(t, c):
-                reachable = [s for s in qualified[c.id] if inst.can_supervise(s, c, t)
-                             and set(s.available_slots) & set(t.available_slots)]
-                if reachable:
-                    _add_pair(v, t, c, None, reachable, kept=False)
+                supervisors = inst.pair_supervisors(t, c)
+                if supervisors:
+                    _add_pair(v, t, c, None, supervisors)
 
     for p in v.pairs.values():
         for (sid, k) in p.meeting:
@@ -106,7 +104,7 @@ def build_variables(inst: Instance, model: cp_model.CpModel,
     return v
 
 
-def _add_pair(v: Variables, t: Trainee, c: Case, lit, supervisors, kept: bool) -> None:
+def _add_pair(v: Variables, t: Trainee, c: Case, lit, supervisors) -> None:
     nb = v.model.NewBoolVar
     name = f"{t.id},{c.id}"
     if lit is None:
@@ -118,8 +116,6 @@ def _add_pair(v: Variables, t: Trainee, c: Case, lit, supervisors, kept: bool) -
             p.session[k] = nb(f"sess[{name},{k}]")
     for s in supervisors:
         slots = [k for k in free if k in s.available_slots]
-        if not slots:
-            continue
         p.supervisor[s.id] = nb(f"sup[{name},{s.id}]")
         for k in slots:
             p.meeting[(s.id, k)] = nb(f"meet[{name},{s.id},{k}]")

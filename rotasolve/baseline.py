@@ -1,0 +1,250 @@
+"""Two yardsticks for the solver, both solver-free:
+
+- ``greedy``: the allocation a tutor makes in a spreadsheet — most urgent trainee first,
+  then the first group, case (longest waiting first), supervisor and slots that break no
+  hard rule. Its result passes the same checker as the solver's.
+- ``coverage_bound``: an upper bound on placements from a max-flow relaxation (needs ->
+  groups or cases -> supervisor capacity), ignoring slots, hours and tutors.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from .instance import SENIORITY_WEIGHT, Instance, Trainee, requirement_of
+from .solution import CasePlace, GroupPlace, Solution, TutorPlace
+
+
+class _Book:
+    """The spreadsheet: who is where, when, and how full everything is."""
+
+    def __init__(self, inst: Instance):
+        self.inst = inst
+        self.busy: dict[str, set[str]] = defaultdict(set)
+        self.minutes: Counter = Counter()
+        self.held: Counter = Counter()
+        self.sup_load: Counter = Counter()
+        self.sup_minutes: Counter = Counter()
+        self.meetings: dict[tuple[str, str], list[CasePlace]] = defaultdict(list)
+        self.group_members: Counter = Counter()
+        self.tutor_of: dict[str, str] = {}
+        self.tutor_load: Counter = Counter()
+        self.groups: list[GroupPlace] = []
+        self.cases: list[CasePlace] = []
+        self.new_modality: dict[tuple[str, str], str] = {}
+
+    def tutor_ok(self, t: Trainee) -> str | None:
+        if t.id in self.tutor_of:
+            return self.tutor_of[t.id]
+        for u in self.inst.tutors_for(t.id):
+            if self.tutor_load[u.id] < self.inst.tutor_capacity(u):
+                return u.id
+        return None
+
+    def assign_tutor(self, t: Trainee, uid: str):
+        if t.id not in self.tutor_of:
+            self.tutor_of[t.id] = uid
+            self.tutor_load[uid] += 1
+
+    def place_case(self, t: Trainee, c, kept: bool) -> bool:
+        inst = self.inst
+        free = [k for k in inst.slot_ids if k in t.available_slots and k not in self.busy[t.id]]
+        supervisors = inst.pair_supervisors(t, c)
+        for k1 in [k for k in free if k in c.available_slots]:
+            for s in supervisors:
+                if self.sup_load[s.id] >= s.max_trainees:
+                    continue
+                slots = [k for k in free if k != k1 and k in s.available_slots]
+                # a slot of one's own first; joining a meeting lengthens the others' week
+                for k2 in sorted(slots, key=lambda k: bool(self.meetings[(s.id, k)])):
+                    if self._fits(t, c, s, k2):
+                        self._book(t, c, s, k1, k2, kept)
+                        return True
+        return False
+
+    def _fits(self, t, c, s, k2) -> bool:
+        inst, mins = self.inst, self.inst.minutes
+        meeting = self.meetings[(s.id, k2)]
+        if len(meeting) >= s.group_size:
+            return False
+        if meeting and inst.case[meeting[0].case_id].modality != c.modality:
+            return False
+        shared = bool(meeting)
+        extra = mins["group_supervision"] - mins["supervision"]
+        sup_cost = mins["group_supervision"] if shared else mins["supervision"]
+        own = (mins["session"] + sup_cost + 2 * inst.case_travel_minutes(t, c)
+               + 2 * inst.supervision_travel_minutes(t, s))
+        if self.minutes[t.id] + own > mins["weekly"]:
+            return False
+        if len(meeting) == 1:  # the meeting becomes shared: its other member's week grows
+            other = meeting[0].trainee_id
+            if self.minutes[other] + extra > mins["weekly"]:
+                return False
+        cap = inst.supervision_capacity_minutes(s)
+        if cap is not None:
+            added = mins["supervision"] if not meeting else (extra if len(meeting) == 1 else 0)
+            if self.sup_minutes[s.id] + added > cap:
+                return False
+        return True
+
+    def _book(self, t, c, s, k1, k2, kept):
+        inst, mins = self.inst, self.inst.minutes
+        meeting = self.meetings[(s.id, k2)]
+        extra = mins["group_supervision"] - mins["supervision"]
+        if len(meeting) == 1:
+            self.minutes[meeting[0].trainee_id] += extra
+            self.sup_minutes[s.id] += extra
+        elif not meeting:
+            self.sup_minutes[s.id] += mins["supervision"]
+        sup_cost = mins["group_supervision"] if meeting else mins["supervision"]
+        self.minutes[t.id] += (mins["session"] + sup_cost + 2 * inst.case_travel_minutes(t, c)
+                               + 2 * inst.supervision_travel_minutes(t, s))
+        place = CasePlace(case_id=c.id, trainee_id=t.id, supervisor_id=s.id, session_slot=k1,
+                          supervision_slot=k2, meeting_id=f"{s.id}@{k2}", kept=kept)
+        meeting.append(place)
+        self.cases.append(place)
+        self.busy[t.id] |= {k1, k2}
+        self.sup_load[s.id] += 1
+        self.held[t.id] += 1
+
+
+def greedy(inst: Instance) -> Solution | None:
+    """The by-hand allocation, or None if even the running items cannot be arranged."""
+    book = _Book(inst)
+    for t in inst.trainees:  # running items first, exactly as given
+        if t.current_group:
+            book.groups.append(GroupPlace(trainee_id=t.id, group_id=t.current_group, kept=True))
+            book.busy[t.id].add(inst.group[t.current_group].slot)
+            book.group_members[t.current_group] += 1
+    def options(c):  # most constrained first, as a careful tutor would
+        t = inst.trainee[c.current_trainee]
+        return sum(len(set(s.available_slots) & set(t.available_slots)) for s in inst.pair_supervisors(t, c)) \
+            * len(set(c.available_slots) & set(t.available_slots))
+    for c in sorted((c for c in inst.cases if c.kept), key=lambda c: (options(c), c.id)):
+        if not book.place_case(inst.trainee[c.current_trainee], c, kept=True):
+            return None
+    for t in inst.trainees:
+        if t.current_group or inst.kept_cases_of[t.id]:
+            uid = book.tutor_ok(t)
+            if uid is None:
+                return None
+            book.assign_tutor(t, uid)
+
+    needs = [(t, n) for t in inst.trainees for n in inst.needs[t.id] if not n.gated]
+    needs.sort(key=lambda tn: (not tn[1].critical, -SENIORITY_WEIGHT[tn[0].grade], tn[1].due, tn[0].id,
+                               tn[1].requirement))
+    taken: set[str] = set()
+    cases_by_wait = sorted((c for c in inst.cases if not c.kept), key=lambda c: (c.referred is None, c.referred, c.id))
+    for t, need in needs:
+        uid = book.tutor_ok(t)
+        if uid is None:
+            continue
+        if need.requirement == "cbdg":
+            for g in inst.groups:
+                if not inst.can_join_group(t, g) or g.slot in book.busy[t.id]:
+                    continue
+                if book.group_members[g.id] + g.external_members >= g.max_size:
+                    continue
+                book.groups.append(GroupPlace(trainee_id=t.id, group_id=g.id))
+                book.busy[t.id].add(g.slot)
+                book.group_members[g.id] += 1
+                book.assign_tutor(t, uid)
+                break
+            continue
+        length = need.requirement.split("_")[0]
+        if book.held[t.id] >= inst.profile.max_cases_per_trainee:
+            continue
+        other = "long" if length == "short" else "short"
+        for c in cases_by_wait:
+            if c.id in taken or c.length != length or not inst.can_take_case(t, c):
+                continue
+            if inst.profile.distinct_modalities >= 2 and book.new_modality.get((t.id, other)) == c.modality:
+                continue
+            if book.place_case(t, c, kept=False):
+                taken.add(c.id)
+                book.new_modality[(t.id, length)] = c.modality
+                book.assign_tutor(t, uid)
+                break
+
+    # A group that did not reach its minimum does not run: its new members leave.
+    short = {g.id for g in inst.groups
+             if 0 < book.group_members[g.id] and book.group_members[g.id] + g.external_members < g.min_size
+             and not inst.kept_group_members[g.id]}
+    book.groups = [p for p in book.groups if p.group_id not in short]
+    holders = {p.trainee_id for p in book.groups} | {p.trainee_id for p in book.cases}
+    tutors = [TutorPlace(trainee_id=t, tutor_id=u) for t, u in book.tutor_of.items() if t in holders]
+    return Solution(scheme=inst.settings.name, status="FEASIBLE", groups=book.groups, cases=book.cases,
+                    tutors=tutors)
+
+
+def tier1(inst: Instance, sol: Solution) -> tuple[int, int]:
+    """(critical placements, seniority-weighted other placements) of any solution."""
+    critical = weighted = 0
+    placed = {(g.trainee_id, "cbdg") for g in sol.groups if not g.kept}
+    placed |= {(c.trainee_id, requirement_of(inst.case[c.case_id].length)) for c in sol.cases if not c.kept}
+    for t in inst.trainees:
+        for n in inst.needs[t.id]:
+            if (t.id, n.requirement) in placed and not n.gated:
+                if n.critical:
+                    critical += 1
+                else:
+                    weighted += SENIORITY_WEIGHT[t.grade]
+    return critical, weighted
+
+
+def coverage_bound(inst: Instance, critical_only: bool = True) -> int:
+    """Max-flow upper bound on (critical) placements: needs -> groups / cases -> supervisors.
+
+    Ignores slots, weekly hours, meetings and tutors, so no solution can place more."""
+    from ortools.graph.python import max_flow
+
+    flow = max_flow.SimpleMaxFlow()
+    ids: dict[str, int] = {}
+
+    def node(name: str) -> int:
+        return ids.setdefault(name, len(ids))
+
+    src, sink = node("source"), node("sink")
+    used = Counter(c.current_supervisor for c in inst.cases if c.kept and c.current_supervisor)
+    kept_members = {g.id: len(inst.kept_group_members[g.id]) for g in inst.groups}
+    for g in inst.groups:
+        flow.add_arc_with_capacity(node(f"g:{g.id}"), sink,
+                                   max(0, g.max_size - g.external_members - kept_members[g.id]))
+    for s in inst.supervisors:
+        flow.add_arc_with_capacity(node(f"s:{s.id}"), sink, max(0, s.max_trainees - used[s.id]))
+    for c in inst.cases:
+        if not c.kept:
+            # in -> out with capacity 1: a case is given at most once
+            flow.add_arc_with_capacity(node(f"c:{c.id}"), node(f"c-out:{c.id}"), 1)
+            for s in inst.supervisors:
+                if inst.can_supervise(s, c):
+                    flow.add_arc_with_capacity(node(f"c-out:{c.id}"), node(f"s:{s.id}"), 1)
+    for t in inst.trainees:
+        room = inst.profile.max_cases_per_trainee - len(inst.kept_cases_of[t.id])
+        case_node = node(f"tc:{t.id}")
+        case_needs = 0
+        for n in inst.needs[t.id]:
+            if n.gated or (critical_only and not n.critical):
+                continue
+            need = node(f"n:{t.id}:{n.requirement}")
+            if n.requirement == "cbdg":
+                flow.add_arc_with_capacity(src, need, 1)
+                for g in inst.groups:
+                    if inst.can_join_group(t, g):
+                        flow.add_arc_with_capacity(need, node(f"g:{g.id}"), 1)
+                continue
+            case_needs += 1
+            flow.add_arc_with_capacity(case_node, need, 1)
+            length = n.requirement.split("_")[0]
+            for c in inst.cases:
+                if c.length == length and inst.can_take_case(t, c) and inst.pair_supervisors(t, c):
+                    flow.add_arc_with_capacity(need, node(f"c:{c.id}"), 1)
+        if case_needs and room > 0:
+            flow.add_arc_with_capacity(src, case_node, min(room, case_needs))
+    status = flow.solve(src, sink)
+    if status != flow.OPTIMAL:  # pragma: no cover - max-flow on these graphs always solves
+        raise RuntimeError("max-flow failed")
+    return flow.optimal_flow()
+
+
+__all__ = ["greedy", "coverage_bound", "tier1"]

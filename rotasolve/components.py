@@ -1,0 +1,80 @@
+"""Split a scheme into independent parts: groups of trainees, cases, supervisors, groups
+and tutors that share nothing any rule could connect. A region solving several schemes
+at once falls apart into one part per scheme (or finer), and each part is solved on its
+own. Every tier is a sum over parts, so the lexicographic optimum of the whole is the
+sum of the parts' optima.
+"""
+
+from __future__ import annotations
+
+from .instance import Instance
+
+
+class _UnionFind:
+    def __init__(self):
+        self.parent: dict[str, str] = {}
+
+    def find(self, x: str) -> str:
+        self.parent.setdefault(x, x)
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def split(inst: Instance) -> list[Instance]:
+    """Independent sub-instances, in a deterministic order (by their first trainee)."""
+    uf = _UnionFind()
+    for t in inst.trainees:
+        key = f"t:{t.id}"
+        uf.find(key)
+        if t.current_group:
+            uf.union(key, f"g:{t.current_group}")
+        for g in inst.groups:
+            if inst.can_join_group(t, g):
+                uf.union(key, f"g:{g.id}")
+        for u in inst.tutors_for(t.id):
+            uf.union(key, f"u:{u.id}")
+    for c in inst.cases:
+        # The same pairs the model creates (model.variables): a case joins the trainees
+        # who could hold it and the supervisors who could supervise it for them.
+        key = f"c:{c.id}"
+        uf.find(key)
+        for ref in (c.supervisor, c.current_supervisor):  # a reference must resolve in its part
+            if ref:
+                uf.union(key, f"s:{ref}")
+        holders = ([inst.trainee[c.current_trainee]] if c.kept
+                   else [t for t in inst.trainees if inst.can_take_case(t, c)])
+        for t in holders:
+            supervisors = inst.pair_supervisors(t, c)
+            if supervisors or c.kept:
+                uf.union(key, f"t:{t.id}")
+            for s in supervisors:
+                uf.union(key, f"s:{s.id}")
+    for kind, items in (("s", inst.supervisors), ("g", inst.groups), ("u", inst.tutors)):
+        for it in items:
+            uf.find(f"{kind}:{it.id}")
+
+    parts: dict[str, dict[str, list]] = {}
+    for kind, items in (("t", inst.trainees), ("c", inst.cases), ("s", inst.supervisors),
+                        ("g", inst.groups), ("u", inst.tutors)):
+        for it in items:
+            root = uf.find(f"{kind}:{it.id}")
+            parts.setdefault(root, {k: [] for k in "tcsgu"})[kind].append(it)
+    out = []
+    for part in parts.values():
+        if not part["t"]:
+            continue  # nothing to allocate: no trainee can use these resources
+        out.append(Instance(
+            settings=inst.settings, profile=inst.profile, slots=inst.slots, sites=inst.sites,
+            travel_times=inst.travel_times, trainees=tuple(part["t"]), cases=tuple(part["c"]),
+            supervisors=tuple(part["s"]), groups=tuple(part["g"]), tutors=tuple(part["u"]),
+        ))
+    order = {t.id: i for i, t in enumerate(inst.trainees)}
+    out.sort(key=lambda sub: order[sub.trainees[0].id])
+    return out

@@ -1,0 +1,37 @@
+"""The solver against the by-hand baseline and the max-flow bound, on generated schemes."""
+
+from __future__ import annotations
+
+from conftest import solve
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from rotasolve.baseline import coverage_bound, greedy, tier1
+from rotasolve.check import check
+from rotasolve.generate import generate
+
+
+@settings(max_examples=30, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@given(n=st.integers(10, 45), trusts=st.integers(1, 4), seed=st.integers(0, 100_000))
+def test_solver_between_greedy_and_bound(n, trusts, seed):
+    inst = generate(n, trusts, seed)
+    sol = solve(inst, time_limit=2)
+    assert sol.status in ("OPTIMAL", "FEASIBLE")
+    ours = tier1(inst, sol)
+    assert ours == tuple(sol.objective.tiers[:2])
+    assert ours[0] <= coverage_bound(inst)
+    placed = sum(1 for g in sol.groups if not g.kept) + sum(1 for c in sol.cases if not c.kept)
+    assert placed <= coverage_bound(inst, critical_only=False)
+    by_hand = greedy(inst)
+    if by_hand is not None:  # first-fit can fail to arrange the running cases themselves
+        assert check(inst, by_hand) == []
+        assert ours >= tier1(inst, by_hand)  # lexicographically: critical first
+
+
+def test_bound_is_tight_on_a_scheme_with_one_place():
+    from conftest import case, scheme, supervisor, trainee
+    from datetime import date
+    inst = scheme(trainees=[trainee(f"T{i}", grade=3, core_end=date(2027, 9, 1)) for i in range(3)],
+                  cases=[case()], supervisors=[supervisor(max_trainees=1)])
+    assert coverage_bound(inst) == 1
+    assert solve(inst).objective.tiers[0] == 1
