@@ -54,8 +54,18 @@ def write_solution(inst: Instance, sol: Solution, out: Path) -> None:
     _supervisors(wb.create_sheet("Supervisors"), inst, sol)
     write_compliance_sheets(wb, inst, sol, rows)
     _unmet(wb.create_sheet("Unmet"), inst, sol)
+    _printable(wb)
     wb.properties.creator = "rotasolve"
     save_workbook(wb, out)
+
+
+def _printable(wb) -> None:
+    """Every sheet prints landscape, one page wide, with its header row repeated."""
+    for ws in wb.worksheets:
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 def write_compliance_workbook(inst: Instance, sol: Solution | None, out: Path) -> None:
@@ -63,6 +73,7 @@ def write_compliance_workbook(inst: Instance, sol: Solution | None, out: Path) -
     wb.remove(wb.active)
     rows = (sol.compliance if sol and sol.compliance else statuses(inst, sol))
     write_compliance_sheets(wb, inst, sol, rows)
+    _printable(wb)
     wb.properties.creator = "rotasolve"
     save_workbook(wb, out)
 
@@ -112,8 +123,8 @@ def _summary(ws, inst: Instance, sol: Solution, rows):
             r += 1
             put(ws, r, 1, k)
             put(ws, r, 2, str(sol.manifest[k]))
-    ws.column_dimensions["A"].width = 58
-    ws.column_dimensions["B"].width = 44
+    ws.column_dimensions["A"].width = 34
+    ws.column_dimensions["B"].width = 70
 
 
 def _trainees(ws, inst: Instance, sol: Solution):
@@ -304,32 +315,33 @@ def write_compliance_sheets(wb, inst: Instance, sol: Solution | None, rows) -> N
     del last
 
     for trust in counts:
-        _trust_page(wb, inst, trust, [r for r in rows if r.trust == trust], counts[trust])
+        _trust_page(wb, inst, sol, trust, [r for r in rows if r.trust == trust], counts[trust])
 
 
-def _trust_page(wb, inst: Instance, trust: str, rows, counts):
-    """One landscape page a DME can print: counts, then who is at risk and why."""
-    title = "DME " + "".join(ch for ch in trust if ch.isalnum() or ch == " ")[:26]
+def _trust_page(wb, inst: Instance, sol: Solution | None, trust: str, rows, counts):
+    """One landscape page a DME can print: counts, then who is not placed and why."""
+    base = "DME " + "".join(ch for ch in trust if ch.isalnum() or ch == " ")[:26]
+    title, n = base, 2
+    while title in wb.sheetnames:  # two trusts whose names start alike
+        title, n = f"{base[:28]} {n}", n + 1
     ws = wb.create_sheet(title)
     put(ws, 1, 1, f"{trust}: core psychotherapy compliance").font = TITLE_FONT
     put(ws, 2, 1, f"{inst.settings.name}, period from {inst.settings.plan_start}")
-    for j, s in enumerate(STATUSES, start=1):
-        c = put(ws, 4, j, s)
-        c.font, c.fill = BOLD, FILL[RAG[s]]
-        c.alignment = Alignment(wrap_text=True)
-        put(ws, 5, j, counts[s])
+    put(ws, 4, 1, "status").font = BOLD
+    put(ws, 4, 2, "trainee requirements").font = BOLD
+    for i, s in enumerate(STATUSES, start=5):
+        put(ws, i, 1, s).fill = FILL[RAG[s]]
+        put(ws, i, 2, counts[s])
     names = {t.id: t.name for t in inst.trainees}
+    why = {(u.trainee_id, u.requirement): f"{u.reason}: {u.detail}" for u in (sol.unmet if sol else [])}
     risk = [r for r in rows if r.status in ("WILL_MISS", "AT_RISK", "WAITING")]
-    risk.sort(key=lambda r: (STATUSES.index(r.status) * -1, r.due))
-    table = [[r.trainee_id, names[r.trainee_id], f"CT{r.grade}", r.requirement, r.status, r.due, r.detail]
-             for r in risk]
-    put(ws, 7, 1, "Requirements not yet placed (most urgent first)").font = Font(bold=True, size=12)
-    write_table(ws, ["trainee", "name", "grade", "requirement", "status", "due", "detail"], table,
-                start_row=8, filters=False, freeze=False, widths={"detail": 60, "name": 24})
-    for i, r in enumerate(risk, start=9):
+    risk.sort(key=lambda r: (-STATUSES.index(r.status), r.due, r.trainee_id))
+    table = [[r.trainee_id, names[r.trainee_id], f"CT{r.grade}", r.requirement, r.status, r.due,
+              why.get((r.trainee_id, r.requirement), r.detail)] for r in risk]
+    start = 6 + len(STATUSES)
+    put(ws, start - 1, 1, "Requirements not yet placed (most urgent first)").font = Font(bold=True, size=12)
+    write_table(ws, ["trainee", "name", "grade", "requirement", "status", "due", "why"], table,
+                start_row=start, filters=False, freeze=False, widths={"why": 90, "name": 24, "trainee": 14})
+    for i, r in enumerate(risk, start=start + 1):
         _status_fill(ws, i, 5, r.status)
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = "8:8"
+    ws.print_title_rows = f"{start}:{start}"
