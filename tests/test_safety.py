@@ -69,3 +69,41 @@ def test_billion_laughs_refused_quickly(tmp_path):
         read_workbook(bomb)
     assert time.monotonic() - start < 10
     assert "unsafe XML" in str(err.value.problems[0]) or "cannot be read" in str(err.value.problems[0])
+
+
+def test_large_workbook_with_formatted_blank_rows(tmp_path):
+    """5,000 data rows and formatted blank rows down to row 100,000 still read; the time
+    and memory this takes are measured in benchmarks/README.md, not asserted here."""
+    from openpyxl.styles import PatternFill
+
+    from rotasolve.generate import generate
+
+    inst = generate(2100, 3, seed=2)
+    path = tmp_path / "large.xlsx"
+    write_instance(inst, path)
+    wb = openpyxl.load_workbook(path)
+    rows = sum(ws.max_row - 1 for ws in wb.worksheets if ws.title in ("Trainees", "Cases", "Supervisors",
+                                                                      "Groups", "Tutors", "Travel"))
+    assert rows >= 5000
+    fill = PatternFill("solid", fgColor="FFFF00")
+    ws = wb["Trainees"]
+    for r in range(ws.max_row + 1, 100_001, 50):
+        ws.cell(row=r, column=1).fill = fill
+    ws.cell(row=100_000, column=3).fill = fill
+    wb.save(path)
+    assert len(read_workbook(path).instance.trainees) == 2100
+
+
+def test_same_seed_same_workbook_content(tmp_path):
+    from rotasolve.generate import generate
+
+    inst = generate(30, 2, seed=4)
+    contents = []
+    for name in ("a.xlsx", "b.xlsx"):
+        sol = solve(inst, time_limit=2)
+        out = tmp_path / name
+        write_solution(inst, sol.model_copy(update={"solve_seconds": 0.0}), out)
+        wb = openpyxl.load_workbook(out)
+        contents.append([[c.value for c in row] for ws in wb.worksheets for row in ws.iter_rows()
+                         if not (ws.title == "Summary" and row[0].value in ("deterministic_time",))])
+    assert contents[0] == contents[1]

@@ -105,7 +105,10 @@ def _open(path: Path, ctx: _Context) -> dict[str, _Sheet] | None:
 
     try:
         wb_values = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        wb_formulas = openpyxl.load_workbook(path, read_only=True, data_only=False)
+        # The formula view is only needed to tell a formula with no saved value from a
+        # blank cell; most workbooks hold no formula, and a second parse doubles the time.
+        wb_formulas = (openpyxl.load_workbook(path, read_only=True, data_only=False)
+                       if _has_formulas(path) else None)
     except Exception as exc:  # noqa: BLE001 - any parser failure is a bad file, not a crash
         kind = type(exc).__name__
         why = "it contains unsafe XML (entity expansion)" if "Entit" in kind or "DTD" in kind else \
@@ -118,8 +121,8 @@ def _open(path: Path, ctx: _Context) -> dict[str, _Sheet] | None:
         for ws in wb_values.worksheets:
             key = S.normalise(ws.title)
             values = [tuple(r) for r in ws.iter_rows(values_only=True)]
-            fws = wb_formulas[ws.title]
-            formulas = [tuple(r) for r in fws.iter_rows(values_only=True)]
+            formulas = ([tuple(r) for r in wb_formulas[ws.title].iter_rows(values_only=True)]
+                        if wb_formulas is not None else None)
             sheets.setdefault(key, _Sheet(ws.title, values, formulas))
     except Exception as exc:  # noqa: BLE001
         ctx.error(name, None, None, None,
@@ -128,8 +131,26 @@ def _open(path: Path, ctx: _Context) -> dict[str, _Sheet] | None:
         return None
     finally:
         wb_values.close()
-        wb_formulas.close()
+        if wb_formulas is not None:
+            wb_formulas.close()
     return sheets
+
+
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[ >/]")
+
+
+def _has_formulas(path: Path) -> bool:
+    """Whether any worksheet holds a formula element (<f>), by scanning the raw XML."""
+    with zipfile.ZipFile(path) as z:
+        for name in z.namelist():
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                with z.open(name) as fh:
+                    tail = b""
+                    while chunk := fh.read(1 << 20):
+                        if _FORMULA_TAG.search(tail + chunk):
+                            return True
+                        tail = chunk[-16:]
+    return False
 
 
 # ----- cell conversion ---------------------------------------------------------------

@@ -1,0 +1,158 @@
+"""Workbook fuzzing: mutate a valid workbook and require a clean error report or a valid
+solve — never a traceback. Used by the test suite (a quick sample) and by
+`python -m rotasolve.fuzz N` (the long run)."""
+
+from __future__ import annotations
+
+import random
+import sys
+import tempfile
+from datetime import datetime
+from pathlib import Path
+
+import openpyxl
+from openpyxl.styles import PatternFill
+
+ODD_TEXT = ["", " ", "0", "-1", "1e309", "NaN", "∞", "CT4", "yes/no", "=1+1", "2027/13/45", "31/02/2027",
+            "Feb 3rd", "MON-AM;;,", "é ü ß 中文 🙂", "\u202e", "x" * 5000, "NULL", "None", "#REF!", "1,000"]
+
+
+def _cell(rng, wb):
+    ws = rng.choice(wb.worksheets)
+    if ws.max_row < 1 or ws.max_column < 1:
+        return ws, None
+    return ws, ws.cell(row=rng.randint(1, max(1, ws.max_row)), column=rng.randint(1, max(1, ws.max_column)))
+
+
+def _mutations(rng: random.Random):
+    def blank(wb):
+        _, c = _cell(rng, wb)
+        if c is not None:
+            c.value = None
+
+    def odd(wb):
+        _, c = _cell(rng, wb)
+        if c is not None:
+            c.value = rng.choice(ODD_TEXT + [rng.randint(-5, 10**6), rng.random() * 100, True,
+                                             datetime(1900, 1, 1), datetime(2099, 12, 31)])
+
+    def swap(wb):
+        ws, c = _cell(rng, wb)
+        if c is not None and ws.max_row > 1:
+            other = ws.cell(row=rng.randint(1, ws.max_row), column=rng.randint(1, ws.max_column))
+            c.value, other.value = other.value, c.value
+
+    def duplicate_row(wb):
+        ws = rng.choice(wb.worksheets)
+        if ws.max_row > 1:
+            r = rng.randint(2, ws.max_row)
+            ws.append([c.value for c in ws[r]])
+
+    def delete_row(wb):
+        ws = rng.choice(wb.worksheets)
+        if ws.max_row > 1:
+            ws.delete_rows(rng.randint(1, ws.max_row))
+
+    def drop_sheet(wb):
+        if len(wb.worksheets) > 1:
+            wb.remove(rng.choice(wb.worksheets))
+
+    def drop_column(wb):
+        ws = rng.choice(wb.worksheets)
+        if ws.max_column > 1:
+            ws.delete_cols(rng.randint(1, ws.max_column))
+
+    def control(wb):
+        _, c = _cell(rng, wb)
+        if c is not None:
+            try:
+                c.value = "T\x01\x1b[31m" + str(c.value)
+            except Exception:  # openpyxl refuses illegal XML characters; that is fine
+                c.value = "T\u0085\u2028" + str(c.value)
+
+    def merge(wb):
+        ws = rng.choice(wb.worksheets)
+        if ws.max_row > 2 and ws.max_column > 2:
+            r, c = rng.randint(1, ws.max_row - 1), rng.randint(1, ws.max_column - 1)
+            ws.merge_cells(start_row=r, start_column=c, end_row=r + 1, end_column=c + 1)
+
+    def hide(wb):
+        rng.choice(wb.worksheets).sheet_state = "hidden"
+
+    def trailing_rows(wb):
+        ws = rng.choice(wb.worksheets)
+        fill = PatternFill("solid", fgColor="FFFF00")
+        for r in range(ws.max_row + 1, ws.max_row + 50_001, 97):
+            ws.cell(row=r, column=1).fill = fill
+
+    def uk_date_text(wb):
+        ws = wb["Trainees"] if "Trainees" in wb.sheetnames else rng.choice(wb.worksheets)
+        for row in ws.iter_rows(min_row=2):
+            for c in row:
+                if isinstance(c.value, datetime):
+                    c.value = c.value.strftime(rng.choice(["%d/%m/%Y", "%Y-%m-%d", "%d.%m.%y", "%m/%d/%Y"]))
+
+    common = [blank, odd, swap, duplicate_row, delete_row, drop_column, control, merge, hide, uk_date_text]
+    rare = [drop_sheet, trailing_rows]
+    return common, rare
+
+
+def fuzz_case(base: Path, seed: int, workdir: Path, solve_time: float = 0.3) -> str:
+    """One mutated workbook; returns 'refused', 'solved' or 'conflict'. Raises on a defect."""
+    from .check import check
+    from .errors import WorkbookError
+    from .excel.reader import read_workbook
+    from .model.solve import SolveOptions
+    from .pipeline import allocate
+
+    rng = random.Random(seed)
+    wb = openpyxl.load_workbook(base)
+    common, rare = _mutations(rng)
+    for _ in range(rng.randint(1, 3)):
+        (rng.choice(rare) if rng.random() < 0.03 else rng.choice(common))(wb)
+    path = workdir / f"fuzz-{seed}.xlsx"
+    wb.save(path)
+    try:
+        inst = read_workbook(path).instance
+    except WorkbookError as err:
+        assert err.problems and all(p.message for p in err.problems)
+        return "refused"
+    finally:
+        path.unlink(missing_ok=True)
+    sol = allocate(inst, SolveOptions(time_limit=solve_time, workers=1, seed=0))
+    if sol.status == "INFEASIBLE":
+        assert sol.conflicts
+        return "conflict"
+    assert sol.status in ("OPTIMAL", "FEASIBLE", "UNKNOWN")
+    if sol.status != "UNKNOWN":
+        assert check(inst, sol) == []
+    return "solved"
+
+
+def main(n: int) -> None:
+    from collections import Counter
+
+    from .excel.template import write_instance
+    from .generate import generate
+
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        base = work / "base.xlsx"
+        write_instance(generate(12, 2, seed=3), base)
+        outcomes: Counter = Counter()
+        defects = []
+        for seed in range(n):
+            try:
+                outcomes[fuzz_case(base, seed, work)] += 1
+            except Exception as e:  # noqa: BLE001 - a defect: record and go on
+                defects.append((seed, f"{type(e).__name__}: {e}"[:300]))
+                outcomes["defect"] += 1
+            if seed % 500 == 499:
+                print(f"{seed + 1} cases: {dict(outcomes)}", flush=True)
+        print(f"{n} cases: {dict(outcomes)}")
+        for seed, what in defects[:50]:
+            print(f"  seed {seed}: {what}")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 1000)

@@ -1,0 +1,21 @@
+"""A quick sample of the workbook fuzzer (the long run is `python -m rotasolve.fuzz 10000`)."""
+
+from __future__ import annotations
+
+import pytest
+
+from rotasolve.excel.template import write_instance
+from rotasolve.fuzz import fuzz_case
+from rotasolve.generate import generate
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory):
+    path = tmp_path_factory.mktemp("fuzz") / "base.xlsx"
+    write_instance(generate(12, 2, seed=3), path)
+    return path
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_mutated_workbook_is_refused_cleanly_or_solved(base, tmp_path, seed):
+    assert fuzz_case(base, seed, tmp_path) in ("refused", "solved", "conflict")
