@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -175,8 +176,10 @@ def solve(workbook: Path, out: Path | None, json_out: Path | None, time_limit: f
         click.echo(f"solving {inst.settings.name}: {len(inst.trainees)} trainees, {len(inst.cases)} cases, "
                    f"{len(inst.supervisors)} supervisors (limit {time_limit:g}s, {workers} workers, seed {seed})",
                    err=True)
+    started = time.monotonic()
     sol = allocate(inst, SolveOptions(time_limit=time_limit, workers=workers, seed=seed),
                    source=workbook, progress=line)
+    wall = time.monotonic() - started
     line.done()
     if sol.status == "INFEASIBLE":
         click.echo("The running items (kept groups, cases and supervisors) conflict; nothing was allocated:",
@@ -195,7 +198,8 @@ def solve(workbook: Path, out: Path | None, json_out: Path | None, time_limit: f
     placed = sum(1 for g in sol.groups if not g.kept) + sum(1 for c in sol.cases if not c.kept)
     unmet = [u for u in sol.unmet if u.reason != "not_yet_due"]
     click.echo(f"{sol.status}: placed {placed} requirements ({sol.objective.tiers[0]} critical); "
-               f"{len(unmet)} unmet ({sum(u.critical for u in unmet)} critical); {sol.solve_seconds:g}s")
+               f"{len(unmet)} unmet ({sum(u.critical for u in unmet)} critical); {wall:.1f}s "
+               f"({sol.solve_seconds:g} deterministic s)")
     for u in sorted(unmet, key=lambda u: (not u.critical, u.trainee_id))[:10]:
         click.echo(f"  {'!' if u.critical else '-'} {u.trainee_id} {u.requirement}: {u.reason} — {u.detail}")
     if len(unmet) > 10:
@@ -217,7 +221,7 @@ def compliance(workbook: Path, solution_path: Path | None, out: Path | None, for
     Statuses per trainee and requirement (COMPLETE ... WILL_MISS), counts per trust, and
     each tutor's PAs against the College's norms (CR224).
     """
-    from .compliance import RAG, STATUSES, at_risk, per_trust, statuses, tutor_checks
+    from .compliance import RAG, STATUSES, at_risk, cbdga_short, per_trust, statuses, tutor_checks
     from .excel.writer import write_compliance_workbook
     from .solution import Solution
 
@@ -253,6 +257,10 @@ def compliance(workbook: Path, solution_path: Path | None, out: Path | None, for
         click.echo(f"\n{len(risky)} requirement(s) at risk or to be missed:")
         for r in sorted(risky, key=lambda r: (r.status != "WILL_MISS", r.due)):
             click.echo(f"  {r.status:9} {r.trainee_id} CT{r.grade} {r.requirement} due {r.due} ({r.trust})")
+    missing_cbdga = cbdga_short(inst)
+    if missing_cbdga:
+        click.echo(f"\n{len(missing_cbdga)} trainee(s) with group sessions complete but fewer than "
+                   f"{inst.profile.cbdga_required} satisfactory CBDGAs: " + ", ".join(t.id for t in missing_cbdga))
     click.echo("\ntutor PAs (CR224):")
     for u in tutor_checks(inst, sol):
         flags = "; ".join(u.flags) or "ok"

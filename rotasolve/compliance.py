@@ -48,8 +48,19 @@ def statuses(inst: Instance, sol: Solution | None = None) -> list[ComplianceRow]
             status, finish, detail = _status(inst, t, req, new_group, new_case, factor)
             rows.append(ComplianceRow(trainee_id=t.id, requirement=req, status=status,
                                       projected_finish=finish, due=due, trust=trust, grade=t.grade,
-                                      detail=detail))
+                                      detail=detail, cbdga=cbdga_text(inst, t) if req == "cbdg" else None))
     return rows
+
+
+def cbdga_text(inst: Instance, t: Trainee) -> str:
+    """Satisfactory group assessments held against the profile's requirement, e.g. '1/2'."""
+    return f"{t.cbdga_satisfactory}/{inst.profile.cbdga_required}"
+
+
+def cbdga_short(inst: Instance) -> list[Trainee]:
+    """Trainees whose group sessions are complete but whose CBDGAs are not."""
+    return [t for t in inst.trainees
+            if inst.cbdg_complete(t) and t.cbdga_satisfactory < inst.profile.cbdga_required]
 
 
 def _status(inst: Instance, t: Trainee, req: str, new_group, new_case, factor):

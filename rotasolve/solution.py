@@ -60,6 +60,7 @@ class ComplianceRow(_Row):
     trust: str = ""
     grade: int = 1
     detail: str = ""
+    cbdga: str | None = None  # for cbdg: satisfactory group assessments held / required
 
 
 class Objective(_Row):
@@ -73,7 +74,7 @@ class Solution(_Row):
     scheme: str
     status: Status
     objective: Objective = Objective()
-    solve_seconds: float = 0.0
+    solve_seconds: float = 0.0  # CP-SAT deterministic seconds (reproducible; ~wall s on 2 cores)
     groups: list[GroupPlace] = Field(default_factory=list)
     cases: list[CasePlace] = Field(default_factory=list)
     tutors: list[TutorPlace] = Field(default_factory=list)

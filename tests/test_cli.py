@@ -145,7 +145,7 @@ def test_compliance_matches_workbook_and_has_chart(tmp_path, example_solution):
         parts = line.split()
         printed[" ".join(parts[:-7])] = [int(x) for x in parts[-7:]]
     in_book = {}
-    for row in ws.iter_rows(min_row=3, min_col=11, max_col=18, values_only=True):
+    for row in ws.iter_rows(min_row=3, min_col=12, max_col=19, values_only=True):
         if row[0] is None:
             break
         in_book[row[0]] = list(row[1:])

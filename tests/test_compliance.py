@@ -42,6 +42,17 @@ def test_allocated_group_with_projected_finish():
     assert (row.status, row.projected_finish, row.due) == ("ALLOCATED", date(2027, 5, 1), date(2028, 2, 3))
 
 
+def test_cbdga_reported_against_the_requirement():
+    from rotasolve.compliance import cbdga_short
+
+    inst = scheme(trainees=[trainee("T1", cbdg_sessions_attended=30, cbdga_satisfactory=1),
+                            trainee("T2", cbdg_sessions_attended=30, cbdga_satisfactory=2)])
+    rows = statuses(inst)
+    assert status_of(rows, "T1", "cbdg").cbdga == "1/2"
+    assert status_of(rows, "T1", "short_case").cbdga is None
+    assert [t.id for t in cbdga_short(inst)] == ["T1"]
+
+
 def test_complete_in_progress_not_yet_due():
     inst = scheme(trainees=[trainee("T1", grade=2, cbdg_sessions_attended=30, current_cases=("C1",)),
                             trainee("T2", grade=1, cbdg_sessions_attended=5)],

@@ -363,6 +363,9 @@ def _read_table(spec: S.SheetSpec, sheet: _Sheet, ctx: _Context) -> list[Row]:
     cols = _header_map(spec, sheet, ctx)
     if cols is None:
         return []
+    # Without a required column no row is usable (the header error is already reported);
+    # rows are still read so that every other problem in them is reported too.
+    complete = all(c.name in cols for c in spec.columns if c.required)
     rows: list[Row] = []
     for r in range(1, len(sheet.values)):
         raw = sheet.values[r]
@@ -370,7 +373,7 @@ def _read_table(spec: S.SheetSpec, sheet: _Sheet, ctx: _Context) -> list[Row]:
             formulas = sheet.formulas[r] if sheet.formulas and r < len(sheet.formulas) else ()
             if not any(isinstance(f, str) and f.startswith("=") for f in formulas):
                 continue
-        row = Row(number=r + 1, values={})
+        row = Row(number=r + 1, values={}, ok=complete)
         for col in spec.columns:
             if col.name not in cols:
                 row.values[col.name] = col.default

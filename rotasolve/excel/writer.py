@@ -87,7 +87,7 @@ def _summary(ws, inst: Instance, sol: Solution, rows):
                    "INFEASIBLE": "INFEASIBLE (running items conflict; see Unmet)",
                    "UNKNOWN": "UNKNOWN (no solution in time)"}[sol.status]
     facts = [("Scheme", inst.settings.name), ("Plan start", inst.settings.plan_start),
-             ("Status", status_text), ("Solve time (s)", sol.solve_seconds)]
+             ("Status", status_text), ("Solve time (deterministic s)", sol.solve_seconds)]
     for name, value, bound in zip(sol.objective.names, sol.objective.tiers, sol.objective.bound):
         facts.append((f"Tier: {name}", f"{value} (bound {bound})"))
     r = 4
@@ -254,13 +254,13 @@ def write_compliance_sheets(wb, inst: Instance, sol: Solution | None, rows) -> N
     ws = wb.create_sheet("Compliance")
     names = {t.id: t.name for t in inst.trainees}
     table = [[r.trainee_id, names[r.trainee_id], r.trust, f"CT{r.grade}", r.requirement, r.status,
-              r.projected_finish, r.due, r.detail] for r in rows]
-    last = write_table(ws, ["trainee_id", "name", "trust", "grade", "requirement", "status",
-                            "projected finish", "due", "detail"], table, widths={"detail": 70})
+              r.projected_finish, r.due, r.cbdga or "", r.detail] for r in rows]
+    write_table(ws, ["trainee_id", "name", "trust", "grade", "requirement", "status",
+                     "projected finish", "due", "CBDGA", "detail"], table, widths={"detail": 70})
     for i, r in enumerate(rows, start=2):
         _status_fill(ws, i, 6, r.status)
     # Side tables start to the right so the trainee table can be filtered on its own.
-    col = 11
+    col = 12
     counts = per_trust(rows)
     put(ws, 1, col, "Status counts per trust").font = BOLD
     put(ws, 2, col, "trust").font = BOLD
@@ -309,10 +309,20 @@ def write_compliance_sheets(wb, inst: Instance, sol: Solution | None, rows) -> N
         put(ws, i, col + 1, f"CT{grade}")
         for j, s in enumerate(STATUSES, start=2):
             put(ws, i, col + j, cnt[s])
+    r += len(per_trust_grade(rows)) + 3
+    put(ws, r, col, "Supervisor load").font = BOLD
+    sup_headers = ["supervisor_id", "name", "cases", "max_trainees", "meeting hours a week",
+                   "hours in supervision PAs", "check"]
+    for j, h in enumerate(sup_headers):
+        put(ws, r + 1, col + j, h).font = BOLD
+    for i, s in enumerate(supervisor_checks(inst, sol), start=r + 2):
+        values = [s.supervisor_id, s.name, s.cases, s.max_trainees, round(s.meeting_hours, 2),
+                  "" if s.pa_hours_available is None else round(s.pa_hours_available, 2), "; ".join(s.flags) or "ok"]
+        for j, v in enumerate(values):
+            put(ws, i, col + j, v)
     for j in range(col, col + len(headers)):
         ws.column_dimensions[ws.cell(row=1, column=j).column_letter].width = 16
     ws.column_dimensions[ws.cell(row=1, column=col).column_letter].width = 34
-    del last
 
     for trust in counts:
         _trust_page(wb, inst, sol, trust, [r for r in rows if r.trust == trust], counts[trust])
