@@ -69,12 +69,8 @@ class _Book:
             return False
         if meeting and inst.case[meeting[0].case_id].modality != c.modality:
             return False
-        shared = bool(meeting)
         extra = mins["group_supervision"] - mins["supervision"]
-        sup_cost = mins["group_supervision"] if shared else mins["supervision"]
-        own = (mins["session"] + sup_cost + 2 * inst.case_travel_minutes(t, c)
-               + 2 * inst.supervision_travel_minutes(t, s))
-        if self.minutes[t.id] + own > mins["weekly"]:
+        if self.minutes[t.id] + inst.case_week_minutes(t, c, s, shared=bool(meeting)) > mins["weekly"]:
             return False
         if len(meeting) == 1:  # the meeting becomes shared: its other member's week grows
             other = meeting[0].trainee_id
@@ -96,9 +92,7 @@ class _Book:
             self.sup_minutes[s.id] += extra
         elif not meeting:
             self.sup_minutes[s.id] += mins["supervision"]
-        sup_cost = mins["group_supervision"] if meeting else mins["supervision"]
-        self.minutes[t.id] += (mins["session"] + sup_cost + 2 * inst.case_travel_minutes(t, c)
-                               + 2 * inst.supervision_travel_minutes(t, s))
+        self.minutes[t.id] += inst.case_week_minutes(t, c, s, shared=bool(meeting))
         place = CasePlace(case_id=c.id, trainee_id=t.id, supervisor_id=s.id, session_slot=k1,
                           supervision_slot=k2, meeting_id=f"{s.id}@{k2}", kept=kept)
         meeting.append(place)

@@ -211,15 +211,13 @@ def check_h6_slots(inst: Instance, sol: Solution) -> list[Violation]:
 def weekly_minutes(inst: Instance, sol: Solution) -> dict[str, int]:
     """Weekly case-work minutes per trainee: sessions, supervision and travel to both."""
     size = meeting_sizes(sol)
-    mins = inst.minutes
     out: Counter = Counter()
     for p in sol.cases:
         if p.case_id not in inst.case or p.trainee_id not in inst.trainee or p.supervisor_id not in inst.supervisor:
             continue
-        c, t, s = inst.case[p.case_id], inst.trainee[p.trainee_id], inst.supervisor[p.supervisor_id]
         shared = size[(p.supervisor_id, p.supervision_slot)] > 1
-        out[t.id] += (mins["session"] + (mins["group_supervision"] if shared else mins["supervision"])
-                      + 2 * inst.case_travel_minutes(t, c) + 2 * inst.supervision_travel_minutes(t, s))
+        out[p.trainee_id] += inst.case_week_minutes(inst.trainee[p.trainee_id], inst.case[p.case_id],
+                                                    inst.supervisor[p.supervisor_id], shared)
     return dict(out)
 
 

@@ -67,8 +67,8 @@ def _status(inst: Instance, t: Trainee, req: str, new_group, new_case, factor):
     st = inst.settings
     start = st.plan_start
     due = inst.due(t, req)
+    left = inst.sessions_to_hold_unplaced(t, req)
     if req == "cbdg":
-        left = inst.cbdg_sessions_left(t)
         if left == 0:
             return "COMPLETE", None, f"{t.cbdg_sessions_attended} sessions attended"
         if t.current_group:
@@ -89,7 +89,6 @@ def _status(inst: Instance, t: Trainee, req: str, new_group, new_case, factor):
         if case:
             return "ALLOCATED", dates.finish_date(start, case.sessions, factor), f"{case.id} ({case.modality})"
         gate = inst.case_gate(t)
-        left = inst.profile.min_sessions(length)  # type: ignore[arg-type]
     if gate:
         return "NOT_YET_DUE", None, gate
     if inst.is_critical(t, req) or dates.finish_date(start, left, factor) > due:

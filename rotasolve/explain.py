@@ -155,9 +155,7 @@ def _case_reason(state: _State, t: Trainee, length: str) -> tuple[str, str]:
                                  f"{t.max_travel_minutes} min shares a free slot with {t.id}")
     used = state.minutes.get(t.id, 0)
     room = inst.minutes["weekly"] - used
-    base = inst.minutes["session"] + inst.minutes["supervision"]
-    cost = {(c.id, s.id): base + 2 * inst.case_travel_minutes(t, c) + 2 * inst.supervision_travel_minutes(t, s)
-            for c, s in pairs}
+    cost = {(c.id, s.id): inst.case_week_minutes(t, c, s) for c, s in pairs}
     if min(cost.values()) > room:
         return "weekly_hours", (f"the cheapest arrangement takes {hours(min(cost.values()))} a week with "
                                 f"travel; {t.id} has {hours(room)} of the {hours(inst.minutes['weekly'])} left")

@@ -18,10 +18,13 @@ ODD_TEXT = ["", " ", "0", "-1", "1e309", "NaN", "∞", "CT4", "yes/no", "=1+1", 
 
 
 def _cell(rng, wb):
+    from openpyxl.cell.cell import MergedCell
+
     ws = rng.choice(wb.worksheets)
     if ws.max_row < 1 or ws.max_column < 1:
         return ws, None
-    return ws, ws.cell(row=rng.randint(1, max(1, ws.max_row)), column=rng.randint(1, max(1, ws.max_column)))
+    cell = ws.cell(row=rng.randint(1, max(1, ws.max_row)), column=rng.randint(1, max(1, ws.max_column)))
+    return ws, None if isinstance(cell, MergedCell) else cell  # merged cells cannot be written
 
 
 def _mutations(rng: random.Random):
@@ -39,8 +42,9 @@ def _mutations(rng: random.Random):
     def swap(wb):
         ws, c = _cell(rng, wb)
         if c is not None and ws.max_row > 1:
-            other = ws.cell(row=rng.randint(1, ws.max_row), column=rng.randint(1, ws.max_column))
-            c.value, other.value = other.value, c.value
+            _, other = _cell(rng, wb)
+            if other is not None:
+                c.value, other.value = other.value, c.value
 
     def duplicate_row(wb):
         ws = rng.choice(wb.worksheets)
@@ -129,7 +133,7 @@ def fuzz_case(base: Path, seed: int, workdir: Path, solve_time: float = 0.3) -> 
     return "solved"
 
 
-def main(n: int) -> None:
+def main(n: int, start: int = 0) -> None:
     from collections import Counter
 
     from .excel.template import write_instance
@@ -141,18 +145,18 @@ def main(n: int) -> None:
         write_instance(generate(12, 2, seed=3), base)
         outcomes: Counter = Counter()
         defects = []
-        for seed in range(n):
+        for seed in range(start, start + n):
             try:
                 outcomes[fuzz_case(base, seed, work)] += 1
             except Exception as e:  # noqa: BLE001 - a defect: record and go on
                 defects.append((seed, f"{type(e).__name__}: {e}"[:300]))
                 outcomes["defect"] += 1
-            if seed % 500 == 499:
-                print(f"{seed + 1} cases: {dict(outcomes)}", flush=True)
+            if (seed - start) % 500 == 499:
+                print(f"{seed - start + 1} cases: {dict(outcomes)}", flush=True)
         print(f"{n} cases: {dict(outcomes)}")
         for seed, what in defects[:50]:
             print(f"  seed {seed}: {what}")
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 1000)
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 1000, int(sys.argv[2]) if len(sys.argv) > 2 else 0)

@@ -398,16 +398,21 @@ class Instance(_Model):
                     f"{t.cbdg_sessions_attended} of {pr.cbdg_sessions} group sessions")
         return None
 
+    def sessions_to_hold_unplaced(self, t: Trainee, requirement: str) -> int:
+        """Sessions an unplaced requirement still needs: the group sessions left, or the
+        profile's minimum for a case of that length."""
+        if requirement == "cbdg":
+            return self.cbdg_sessions_left(t)
+        return self.profile.min_sessions(requirement.split("_")[0])  # type: ignore[arg-type]
+
     def weeks_to_finish_unplaced(self, requirement: str, t: Trainee) -> float:
-        sessions = (self.cbdg_sessions_left(t) if requirement == "cbdg"
-                    else self.profile.min_sessions(requirement.split("_")[0]))  # type: ignore[arg-type]
+        sessions = self.sessions_to_hold_unplaced(t, requirement)
         return float(dates.weeks_needed(sessions, self.settings.session_weeks_factor))
 
     def is_critical(self, t: Trainee, requirement: str) -> bool:
         """Started at the next period, it would finish after its due date."""
         st = self.settings
-        sessions = (self.cbdg_sessions_left(t) if requirement == "cbdg"
-                    else self.profile.min_sessions(requirement.split("_")[0]))  # type: ignore[arg-type]
+        sessions = self.sessions_to_hold_unplaced(t, requirement)
         next_start = dates.add_weeks(st.plan_start, st.period_weeks)
         return dates.finish_date(next_start, sessions, st.session_weeks_factor) > self.due(t, requirement)
 
@@ -480,6 +485,13 @@ class Instance(_Model):
         free = set(t.available_slots)
         return [s for s in self.supervisors
                 if self.can_supervise(s, c, None if c.kept else t) and free & set(s.available_slots)]
+
+    def case_week_minutes(self, t: Trainee, c: Case, s: Supervisor, shared: bool = False) -> int:
+        """H7: what one case costs its trainee a week — the session, the supervision
+        meeting (longer when shared) and the travel there and back to both."""
+        mins = self.minutes
+        return (mins["session"] + (mins["group_supervision"] if shared else mins["supervision"])
+                + 2 * self.case_travel_minutes(t, c) + 2 * self.supervision_travel_minutes(t, s))
 
     def case_travel_minutes(self, t: Trainee, c: Case) -> int:
         return 0 if c.remote_ok else self.travel(t.base_site, c.site)

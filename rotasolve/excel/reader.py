@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -732,7 +731,3 @@ class _Builder:
             for e in exc.errors():
                 self.ctx.error("workbook", None, None, None, e["msg"])
             return None
-
-
-def summarise_counts(items, key) -> dict[str, int]:
-    return dict(sorted(Counter(key(i) for i in items).items()))

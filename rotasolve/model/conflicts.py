@@ -64,44 +64,48 @@ def direct_conflicts(inst: Instance) -> list[str]:
     return out
 
 
-def _feasible(inst: Instance, options, keep: list[str]) -> tuple[int, list[str]]:
-    from .solve import build
+class _KeptModel:
+    """The full model with every running item as an assumption literal, built once and
+    re-solved with different assumption sets while the conflict is shrunk."""
 
-    built = build(inst, kept_as_assumptions=True)
-    from .rules.h10_kept import kept_literals
+    def __init__(self, inst: Instance, options):
+        from .rules.h10_kept import kept_literals
+        from .solve import build
 
-    lits = kept_literals(built.vars)
-    chosen = {name: lits[name] for name in keep}
-    built.model.AddAssumptions(list(chosen.values()))
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1  # core extraction needs the single-thread search
-    solver.parameters.random_seed = options.seed
-    solver.parameters.max_time_in_seconds = max(5.0, options.time_limit / 4)
-    status = solver.Solve(built.model)
-    if status != cp_model.INFEASIBLE:
-        return status, []
-    core_idx = set(solver.SufficientAssumptionsForInfeasibility())
-    return status, [name for name, lit in chosen.items() if lit.Index() in core_idx]
+        self.built = build(inst, kept_as_assumptions=True)
+        self.literals = kept_literals(self.built.vars)
+        self.options = options
+
+    def solve(self, keep: list[str]) -> tuple[int, list[str]]:
+        model = self.built.model
+        model.ClearAssumptions()
+        chosen = {name: self.literals[name] for name in keep}
+        model.AddAssumptions(list(chosen.values()))
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1  # core extraction needs the single-thread search
+        solver.parameters.random_seed = self.options.seed
+        solver.parameters.max_time_in_seconds = max(5.0, self.options.time_limit / 4)
+        status = solver.Solve(model)
+        if status != cp_model.INFEASIBLE:
+            return status, []
+        core_idx = set(solver.SufficientAssumptionsForInfeasibility())
+        return status, [name for name, lit in chosen.items() if lit.Index() in core_idx]
 
 
 def explain_conflicts(inst: Instance, options) -> list[str]:
     direct = direct_conflicts(inst)
     if direct:
         return direct
-    from .rules.h10_kept import kept_literals
-    from .solve import build
-
-    names = list(kept_literals(build(inst, kept_as_assumptions=True).vars))
-    status, core = _feasible(inst, options, names)
+    kept = _KeptModel(inst, options)
+    status, core = kept.solve(list(kept.literals))
     if status != cp_model.INFEASIBLE:
         return ["the running items could not be checked in time; solve again with a longer --time-limit"]
     if not core:
         return ["the scheme is infeasible even with no running items; check group sizes and tutors"]
     if len(core) <= _SHRINK_LIMIT:
-        for name in list(core):
+        for name in list(core):  # deletion: drop each item the rest still clash without
             trial = [n for n in core if n != name]
-            st, _ = _feasible(inst, options, trial)
-            if st == cp_model.INFEASIBLE:
+            if kept.solve(trial)[0] == cp_model.INFEASIBLE:
                 core = trial
     return ["these running items cannot all be kept together (slots, weekly hours, meetings or "
             "tutor PAs): " + "; ".join(core)]
