@@ -49,7 +49,7 @@ def split(inst: Instance) -> list[Instance]:
             if ref:
                 uf.union(key, f"s:{ref}")
         holders = ([inst.trainee[c.current_trainee]] if c.kept
-                   else [t for t in inst.trainees if inst.can_take_case(t, c)])
+                   else [t for t in inst.case_candidates[c.length] if inst.can_take_case(t, c)])
         for t in holders:
             supervisors = inst.pair_supervisors(t, c)
             if supervisors or c.kept:

@@ -333,6 +333,15 @@ class Instance(_Model):
         """Most core trainees a tutor may oversee: ceil(n / per_pa) <= core_pas."""
         return math.floor(u.core_pas + 1e-9) * self.profile.trainees_per_tutor_pa
 
+    @cached_property
+    def supervisors_of_modality(self) -> dict[str, tuple[Supervisor, ...]]:
+        """Qualified supervisors per modality, in sheet order."""
+        out: dict[str, list[Supervisor]] = {}
+        for s in self.supervisors:
+            for m in dict.fromkeys(s.modalities):
+                out.setdefault(m, []).append(s)
+        return {m: tuple(v) for m, v in out.items()}
+
     def tutors_for(self, trainee_id: str) -> list[Tutor]:
         trust = self.trust_of_trainee(trainee_id)
         return [u for u in self.tutors if trust in u.trusts]
@@ -450,9 +459,26 @@ class Instance(_Model):
             return False
         return g.online or self.travel(t.base_site, g.site) <= t.max_travel_minutes
 
+    def may_start_case(self, t: Trainee, length: Length) -> bool:
+        """The part of can_take_case that depends on the trainee alone."""
+        return (self.needs_case(t, length) and self.case_gate(t) is None
+                and len(self.kept_cases_of[t.id]) < self.profile.max_cases_per_trainee)
+
+    @cached_property
+    def case_candidates(self) -> dict[str, tuple[Trainee, ...]]:
+        """Trainees who may start a new case of each length. Loops over trainee-case pairs
+        start from these, so a region of 1,000 trainees does not test every trainee
+        against every case (most have their case of that length done or running)."""
+        return {length: tuple(t for t in self.trainees if self.may_start_case(t, length))
+                for length in ("short", "long")}
+
+    @cached_property
+    def _case_candidate_ids(self) -> dict[str, frozenset[str]]:
+        return {length: frozenset(t.id for t in ts) for length, ts in self.case_candidates.items()}
+
     def can_take_case(self, t: Trainee, c: Case) -> bool:
         """H2 and H3 for a new case, ignoring supervisors, slots and hours."""
-        if c.kept or not self.needs_case(t, c.length) or self.case_gate(t):
+        if c.kept or t.id not in self._case_candidate_ids[c.length]:
             return False
         if t.grade < c.min_grade:
             return False
@@ -464,7 +490,7 @@ class Instance(_Model):
             other = "long" if c.length == "short" else "short"
             if self.fixed_modality(t, other) == c.modality:
                 return False
-        return len(self.kept_cases_of[t.id]) < self.profile.max_cases_per_trainee
+        return True
 
     def can_supervise(self, s: Supervisor, c: Case, trainee: Trainee | None = None) -> bool:
         """H4 for one case: qualified, the fixed supervisor if one is named, reachable."""
@@ -483,7 +509,7 @@ class Instance(_Model):
         """Supervisors who could supervise case c held by trainee t: qualified, the fixed
         or current one where given, reachable for a new case, and a free slot in common."""
         free = set(t.available_slots)
-        return [s for s in self.supervisors
+        return [s for s in self.supervisors_of_modality.get(c.modality, ())
                 if self.can_supervise(s, c, None if c.kept else t) and free & set(s.available_slots)]
 
     def case_week_minutes(self, t: Trainee, c: Case, s: Supervisor, shared: bool = False) -> int:

@@ -122,6 +122,15 @@ def test_unknown_case_reference(valid):
     one(valid, "Trainees", 2, "current_cases", "unknown case 'C77'")
 
 
+def test_trainee_kept_in_two_groups_names_both_group_rows(tmp_path):
+    inst = scheme(trainees=[trainee("T1")], groups=[group("G1"), group("G2", slot="TUE-AM")])
+    path = tmp_path / "two-groups.xlsx"
+    write_instance(inst, path)
+    edit(path, set_cell("Trainees", 2, "current_group", "G1, G2"))
+    e = one(path, "Trainees", 2, "current_group", "kept in 2 groups, G1 (Groups row 2), G2 (Groups row 3)")
+    assert "at most one group (H1)" in e.message and "unknown group" not in e.message
+
+
 def test_bad_grade(valid):
     edit(valid, set_cell("Trainees", 2, "grade", "ST4"))
     one(valid, "Trainees", 2, "grade", "expected a grade: CT1, CT2 or CT3")

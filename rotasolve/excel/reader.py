@@ -549,6 +549,19 @@ class _Builder:
             return False
         return True
 
+    def _kept_in_two_groups(self, row: Row, value: str | None, groups: dict) -> bool:
+        """A tutor who writes two running groups in current_group is describing a trainee
+        kept in two groups, which H1 forbids; say so, rather than 'unknown group "G1, G2"'."""
+        named = _split(value) if value else []
+        if len(named) < 2 or any(g not in groups for g in named):
+            return False
+        where = ", ".join(f"{g} (Groups row {groups[g].number})" for g in named)
+        self.err("Trainees", row.number, "current_group", value,
+                 f"trainee {row.values.get('trainee_id')} is kept in {len(named)} groups, {where}, "
+                 f"but a trainee attends at most one group (H1); keep only the group they attend")
+        row.ok = False
+        return True
+
     def build(self) -> Instance | None:
         ctx, t = self.ctx, self.t
         sites = self._unique("Sites", "site_id", t["Sites"])
@@ -586,7 +599,8 @@ class _Builder:
         for row in t["Trainees"]:
             v = row.values
             self._ref("Trainees", row, "base_site", v.get("base_site"), sites, "site", "Sites")
-            self._ref("Trainees", row, "current_group", v.get("current_group"), groups, "group", "Groups")
+            if not self._kept_in_two_groups(row, v.get("current_group"), groups):
+                self._ref("Trainees", row, "current_group", v.get("current_group"), groups, "group", "Groups")
             for cid in v.get("current_cases") or ():
                 if self._ref("Trainees", row, "current_cases", cid, cases, "case", "Cases"):
                     owner = cases[cid].values.get("current_trainee")

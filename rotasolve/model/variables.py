@@ -81,7 +81,7 @@ def build_variables(inst: Instance, model: cp_model.CpModel,
             lit = v.kept_case[c.id] = nb(f"kept_case[{c.id}]")
             _add_pair(v, t, c, lit, inst.pair_supervisors(t, c))
             continue
-        for t in inst.trainees:
+        for t in inst.case_candidates[c.length]:
             if inst.can_take_case(t, c):
                 supervisors = inst.pair_supervisors(t, c)
                 if supervisors:
