@@ -12,6 +12,7 @@ peak memory (ru_maxrss) belongs to that run alone.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import platform
 import subprocess
@@ -52,6 +53,8 @@ def one(n: int, seed: int, trusts: int, time_limit: float, workers: int) -> dict
         "variables": sol.manifest["model"]["variables"], "constraints": sol.manifest["model"]["constraints"],
         "status": sol.status, "first_solution_s": round(first[0], 2) if first else None,
         "solve_s": round(seconds, 2), "deterministic_s": sol.solve_seconds,
+        "deterministic": sol.manifest["deterministic"],
+        "solution_sha256": hashlib.sha256(sol.to_json().encode()).hexdigest()[:12],
         "tier1a": ours[0] if ours else None, "tier1b": ours[1] if ours else None,
         "tier1a_bound_solver": sol.objective.bound[0] if sol.objective.bound else None,
         "tier1a_flow_bound": bound,

@@ -13,5 +13,5 @@ def build(v) -> None:
         return
     for tid in v.pairs_of_trainee:
         short, long_ = v.new_cases(tid, "short"), v.new_cases(tid, "long")
-        for mod in {p.case.modality for p in short} & {p.case.modality for p in long_}:
+        for mod in sorted({p.case.modality for p in short} & {p.case.modality for p in long_}):
             m.Add(total(p.lit for p in short + long_ if p.case.modality == mod) <= 1)
