@@ -10,10 +10,10 @@ in work done, not in seconds on the clock. The same instance, seed and limit giv
 same solution on the same OR-Tools version, however busy the machine is. A wall-clock
 limit of five times the budget plus ten seconds guards against a pathological run; if
 it is ever hit, the manifest says the run was not deterministic. It is that loose
-because deterministic seconds run 1.6-1.9 times slower than the clock on an idle
-2-core machine and twice that when the machine is shared (a tighter guard of three
-times the budget cut short small stages under a busy test run and broke
-reproducibility).
+because a deterministic second costs 1.2-1.9 wall seconds on an idle 2-core machine
+(benchmarks/README.md) and about twice that on a shared one, and small stages carry
+fixed costs: a guard of three times the budget cut stages short under a busy test run
+and broke reproducibility.
 """
 
 from __future__ import annotations
