@@ -62,6 +62,8 @@ def one(n: int, seed: int, trusts: int, time_limit: float, workers: int) -> dict
         "greedy_tier1b": greedy_tier1[1] if greedy_tier1 else None,
         "greedy_valid": greedy_ok, "greedy_s": round(greedy_seconds, 3),
         "peak_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        # Parts solved side by side run in child processes: the largest of them, at its peak.
+        "peak_child_mib": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
     }
 
 

@@ -128,7 +128,7 @@ class _ProgressLine:
     def __call__(self, p) -> None:
         if not self.enabled:
             return
-        line = (f"\r  tier {p.stage}/{p.stages}  best {p.incumbent:g}  bound {p.bound:g}  "
+        line = (f"\r  {p.what} {p.stage}/{p.stages}  best {p.incumbent:g}  bound {p.bound:g}  "
                 f"gap {p.gap:.1%}  {p.elapsed:5.1f}s ")
         click.echo(line.ljust(len(self.last)), nl=False, err=True)
         self.last = line
@@ -146,7 +146,8 @@ class _ProgressLine:
               help="Also write the solution as JSON (for programs and re-solves).")
 @click.option("--time-limit", type=click.FloatRange(0.1, 86400), default=60, show_default=True,
               help="Solver budget in deterministic seconds (roughly seconds on this kind of machine).")
-@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True, help="Solver threads.")
+@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
+              help="Solver threads; a region that splits into independent parts runs a process per worker.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed; same seed, same solution.")
 @click.option("--force", is_flag=True, help="Replace output files that exist.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors.")

@@ -1,0 +1,86 @@
+"""Independent parts: how a region splits, and parts solved side by side in separate
+processes give what solving them in turn gives."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from conftest import case, scheme, supervisor, trainee, tutor
+
+from rotasolve.check import check
+from rotasolve.components import split
+from rotasolve.model import solve as solve_module
+from rotasolve.model.solve import SolveOptions, solve
+
+
+def region(shared_supervisor: bool = False):
+    """Trust A (site A) and Trust B (site B, 90 minutes away): each its own trainees,
+    cases, supervisor and tutor, so nothing joins them unless a supervisor serves both."""
+    trainees = [trainee(f"TA{i}", base_site="A") for i in range(3)] + \
+               [trainee(f"TB{i}", base_site="B") for i in range(3)]
+    cases = [case(f"CA{i}", site="A") for i in range(3)] + [case(f"CB{i}", site="B", modality="CAT")
+                                                              for i in range(2)]
+    supervisors = [supervisor("SA", site="A", max_trainees=2), supervisor("SB", site="B", modalities=("CAT",))]
+    if shared_supervisor:
+        supervisors.append(supervisor("SR", site="A", modalities=("CBT", "CAT"), remote=True))
+    return scheme(trainees=trainees, cases=cases, supervisors=supervisors,
+                  tutors=[tutor("UA", trusts=("Trust A",)), tutor("UB", trusts=("Trust B",))])
+
+
+def test_trusts_that_share_nothing_are_separate_parts():
+    parts = split(region())
+    assert [[t.id for t in p.trainees] for p in parts] == [["TA0", "TA1", "TA2"], ["TB0", "TB1", "TB2"]]
+    assert [[s.id for s in p.supervisors] for p in parts] == [["SA"], ["SB"]]
+    assert [[u.id for u in p.tutors] for p in parts] == [["UA"], ["UB"]]
+
+
+def test_a_supervisor_both_trusts_can_use_joins_them():
+    assert len(split(region(shared_supervisor=True))) == 1
+
+
+@pytest.fixture
+def side_by_side(monkeypatch):
+    monkeypatch.setattr(solve_module, "SIDE_BY_SIDE_FROM", 0)
+
+
+def test_side_by_side_gives_what_in_turn_gives(side_by_side):
+    inst = region()
+    in_turn = solve(inst, SolveOptions(time_limit=5, workers=1, seed=2))
+    apart = solve(inst, SolveOptions(time_limit=5, workers=2, seed=2))
+    assert apart.manifest["model"]["parts"] == 2
+    assert in_turn.status == apart.status == "OPTIMAL"
+    assert apart.objective.tiers == in_turn.objective.tiers
+    assert check(inst, apart) == []
+    # 3 trainees in A share 2 places with SA; the 3 in B share SB's 2 CAT cases.
+    assert len(apart.cases) == 4
+
+
+def test_side_by_side_from_a_script_without_a_main_guard(tmp_path, side_by_side):
+    """multiprocessing's spawn would re-run this script in every child and fail; the
+    part worker is started as its own module, so a plain script works, and gives the same
+    bytes under any hash salt."""
+    inst = region()
+    (tmp_path / "region.json").write_text(inst.model_dump_json())
+    script = tmp_path / "plain_script.py"
+    script.write_text(
+        "from pathlib import Path\n"
+        "from rotasolve.instance import Instance\n"
+        "from rotasolve.model import solve as s\n"
+        "s.SIDE_BY_SIDE_FROM = 0\n"
+        f"inst = Instance.model_validate_json(Path({str(tmp_path / 'region.json')!r}).read_text())\n"
+        "print(s.solve(inst, s.SolveOptions(time_limit=5, workers=2, seed=2)).to_json())\n")
+    outs = [subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120,
+                           env={**os.environ, "PYTHONHASHSEED": str(h)}) for h in (1, 2)]
+    for out in outs:
+        assert out.returncode == 0, out.stderr
+    assert outs[0].stdout == outs[1].stdout
+    assert outs[0].stdout.strip() == solve(inst, SolveOptions(time_limit=5, workers=2, seed=2)).to_json().strip()
+
+
+def test_a_part_process_that_fails_is_an_error_not_a_wrong_answer(side_by_side, monkeypatch):
+    monkeypatch.setattr(sys, "executable", "/bin/false")
+    with pytest.raises(RuntimeError, match="solving part [12] of 2 failed in its process"):
+        solve(region(), SolveOptions(time_limit=5, workers=2, seed=2))
