@@ -13,7 +13,7 @@ from conftest import case, scheme, supervisor, trainee, tutor
 from rotasolve.check import check
 from rotasolve.components import split
 from rotasolve.model import solve as solve_module
-from rotasolve.model.solve import SolveOptions, solve
+from rotasolve.model.solve import SolveOptions, lanes, solve
 
 
 def region(shared_supervisor: bool = False):
@@ -39,6 +39,11 @@ def test_trusts_that_share_nothing_are_separate_parts():
 
 def test_a_supervisor_both_trusts_can_use_joins_them():
     assert len(split(region(shared_supervisor=True))) == 1
+
+
+def test_lanes_deal_the_largest_part_first_to_the_lightest_lane():
+    assert lanes([100, 30, 90, 40, 20], 2) == [[0, 1, 4], [2, 3]]  # 150 and 130 trainees
+    assert lanes([5, 5], 3) == [[0], [1]]  # no empty lane, so no idle process
 
 
 @pytest.fixture
@@ -82,5 +87,5 @@ def test_side_by_side_from_a_script_without_a_main_guard(tmp_path, side_by_side)
 
 def test_a_part_process_that_fails_is_an_error_not_a_wrong_answer(side_by_side, monkeypatch):
     monkeypatch.setattr(sys, "executable", "/bin/false")
-    with pytest.raises(RuntimeError, match="solving part [12] of 2 failed in its process"):
+    with pytest.raises(RuntimeError, match="solving parts [12] of 2 failed in their process"):
         solve(region(), SolveOptions(time_limit=5, workers=2, seed=2))

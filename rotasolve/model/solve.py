@@ -1,8 +1,8 @@
 """Builds the model, solves its tiers in strict order, and returns a Solution.
 
 Lexicographic by stages: maximise a tier, hold it at the value found, maximise the next
-with the previous solution as a hint. Each stage gets an equal share of the time that
-is left, so a stage that finishes early hands its time on.
+with the previous solution as a hint. Each stage gets its share (STAGE_SHARES) of the
+time that is left, so a stage that finishes early hands its time on.
 
 Reproducibility: the search runs in CP-SAT's interleaved (deterministic) parallel mode,
 and the limit is deterministic time (``max_deterministic_time``), which CP-SAT measures
@@ -177,13 +177,16 @@ def solve(inst: Instance, options: SolveOptions = SolveOptions(),
 
 
 def _solve_parts_in_turn(parts: list[Instance], options: SolveOptions,
-                         progress: Callable[[Progress], None] | None, t0: float) -> list[_Part]:
-    """One after another, with all workers each; time a part leaves unused passes on."""
+                         progress: Callable[[Progress], None] | None, t0: float,
+                         budget: float | None = None) -> list[_Part]:
+    """One after another, each with a share of the budget by its trainees; time a part
+    leaves unused passes on to the next. Stops at a part with no solution."""
+    budget = options.time_limit if budget is None else budget
     weights = [len(p.trainees) for p in parts]
     results: list[_Part] = []
     spent = 0.0
     for i, part in enumerate(parts):
-        share = (options.time_limit - spent) * weights[i] / max(1, sum(weights[i:]))
+        share = (budget - spent) * weights[i] / max(1, sum(weights[i:]))
         res = _solve_part(part, options, max(0.05, share), progress, t0)
         spent += res.spent
         results.append(res)
@@ -192,14 +195,26 @@ def _solve_parts_in_turn(parts: list[Instance], options: SolveOptions,
     return results
 
 
+def lanes(weights: list[int], processes: int) -> list[list[int]]:
+    """Parts dealt to processes before any is solved: largest first, each to the lane with
+    the fewest trainees so far (ties to the lower lane)."""
+    out: list[list[int]] = [[] for _ in range(processes)]
+    load = [0] * processes
+    for i in sorted(range(len(weights)), key=lambda i: (-weights[i], i)):
+        lane = min(range(processes), key=lambda k: (load[k], k))
+        out[lane].append(i)
+        load[lane] += weights[i]
+    return [lane for lane in out if lane]
+
+
 def _solve_parts_side_by_side(parts: list[Instance], options: SolveOptions, processes: int,
                               progress: Callable[[Progress], None] | None, t0: float) -> list[_Part]:
-    """Parts in separate processes (model.part_worker), largest first. Measured at 1,000
-    trainees on 2 cores: 57-72 s wall instead of 89-92 s, tier 1 equal or better, because
-    two single-worker searches out-work one two-worker search and one part's model
-    building and presolve overlap another's search. Each part's budget is fixed in
-    advance by its trainees, not handed on, so the result never depends on which
-    process finishes first."""
+    """Parts in separate processes (model.part_worker), one per lane. Two single-worker
+    searches on two cores out-work one two-worker search (measured on a 100-trainee part:
+    two interleaved workers did 1.25 times the work of one), and one lane's model building
+    and presolve overlap another's search. The lanes and their budgets (by trainees) are
+    fixed before solving; within a lane, parts are solved in turn and hand unused time on,
+    so the result never depends on which process finishes first."""
     import os
     import pickle
     import subprocess
@@ -209,32 +224,34 @@ def _solve_parts_side_by_side(parts: list[Instance], options: SolveOptions, proc
     from pathlib import Path
 
     weights = [len(p.trainees) for p in parts]
-    budgets = [max(0.05, options.time_limit * w / sum(weights)) for w in weights]
-    per_part = replace(options, workers=max(1, options.workers // processes))
+    dealt = lanes(weights, processes)
+    per_lane = replace(options, workers=max(1, options.workers // len(dealt)))
     # The child imports this very rotasolve, wherever it was imported from.
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(Path(__file__).resolve().parents[2]),
                                                       env.get("PYTHONPATH")]))
 
-    def run(i: int) -> _Part:
+    def run(lane: list[int]) -> list[_Part]:
+        budget = options.time_limit * sum(weights[i] for i in lane) / sum(weights)
+        job = ([parts[i] for i in lane], per_lane, budget)
         done = subprocess.run([sys.executable, "-m", "rotasolve.model.part_worker"], env=env,
-                              input=pickle.dumps((parts[i], per_part, budgets[i])), capture_output=True)
+                              input=pickle.dumps(job), capture_output=True)
         if done.returncode != 0:
-            raise RuntimeError(f"solving part {i + 1} of {len(parts)} failed in its process:\n"
-                               + done.stderr.decode(errors="replace")[-2000:])
+            raise RuntimeError(f"solving parts {', '.join(str(i + 1) for i in lane)} of {len(parts)} "
+                               "failed in their process:\n" + done.stderr.decode(errors="replace")[-2000:])
         return pickle.loads(done.stdout)
 
-    results: list[_Part | None] = [None] * len(parts)
-    order = sorted(range(len(parts)), key=lambda i: (-weights[i], i))
-    with ThreadPoolExecutor(processes) as pool:  # threads only wait on the processes
-        futures = {pool.submit(run, i): i for i in order}
-        for finished, future in enumerate(as_completed(futures), start=1):
-            results[futures[future]] = future.result()
+    by_part: dict[int, _Part] = {}
+    with ThreadPoolExecutor(len(dealt)) as pool:  # threads only wait on the processes
+        futures = {pool.submit(run, lane): lane for lane in dealt}
+        for future in as_completed(futures):
+            by_part.update(zip(futures[future], future.result()))
             if progress:
-                solved = [r for r in results if r is not None and r.values]
-                progress(Progress(finished, len(parts), TIER_NAMES[0], sum(r.values[0] for r in solved),
+                solved = [r for r in by_part.values() if r.values]
+                progress(Progress(len(by_part), len(parts), TIER_NAMES[0], sum(r.values[0] for r in solved),
                                   sum(r.bounds[0] for r in solved), time.monotonic() - t0, what="part"))
-    return [r for r in results if r is not None]
+    # A lane stops at a part with no solution; solve() needs only that it is there.
+    return [by_part[i] for i in range(len(parts)) if i in by_part]
 
 
 def _solve_part(inst: Instance, options: SolveOptions, budget_total: float,
