@@ -89,7 +89,7 @@ def _summary(ws, inst: Instance, sol: Solution, rows):
     facts = [("Scheme", inst.settings.name), ("Plan start", inst.settings.plan_start),
              ("Status", status_text), ("Solve time (deterministic s)", sol.solve_seconds)]
     for name, value, bound in zip(sol.objective.names, sol.objective.tiers, sol.objective.bound):
-        facts.append((f"Tier: {name}", f"{value} (bound {bound})"))
+        facts.append((f"Tier: {name}", f"{value} (bound {'unknown' if bound is None else bound})"))
     r = 4
     for k, val in facts:
         put(ws, r, 1, k).font = BOLD

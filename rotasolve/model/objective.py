@@ -28,6 +28,7 @@ TIER_NAMES = [
 class Tier:
     name: str
     expr: object
+    most: int | None = None  # a bound known without solving (critical placements possible)
 
 
 def placement(v, trainee_id: str, requirement: str):
@@ -90,7 +91,8 @@ def tiers(v) -> list[Tier]:
             above_half.append(over)
     exprs = [total(critical), total(seniority), total(patients),
              -(total(travel) + LOAD_WEIGHT * total(above_half))]
-    return [Tier(name, expr) for name, expr in zip(TIER_NAMES, exprs)]
+    mosts = [len(critical), None, None, None]  # each critical placement is at most 1
+    return [Tier(name, expr, most) for name, expr, most in zip(TIER_NAMES, exprs, mosts)]
 
 
 __all__ = ["Tier", "tiers", "placement", "requirement_of"]

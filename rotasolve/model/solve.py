@@ -123,7 +123,7 @@ def _parameters(options: SolveOptions, budget: float, n_variables: int) -> cp_mo
 class _Part:
     status: str  # OPTIMAL FEASIBLE INFEASIBLE UNKNOWN
     values: list[int]
-    bounds: list[int]
+    bounds: list[int | None]
     solution: Solution | None
     size: dict[str, int]
     spent: float
@@ -166,7 +166,8 @@ def solve(inst: Instance, options: SolveOptions = SolveOptions(),
         scheme=inst.settings.name,
         status="OPTIMAL" if all(r.status == "OPTIMAL" for r in results) else "FEASIBLE",
         objective=Objective(tiers=[sum(r.values[i] for r in results) for i in range(n)],
-                            bound=[sum(r.bounds[i] for r in results) for i in range(n)],
+                            bound=[None if any(r.bounds[i] is None for r in results)
+                                   else sum(r.bounds[i] for r in results) for i in range(n)],
                             names=TIER_NAMES),
         groups=[g for r in results for g in r.solution.groups],
         cases=[c for r in results for c in r.solution.cases],
@@ -261,7 +262,7 @@ def _solve_part(inst: Instance, options: SolveOptions, budget_total: float,
     tiers = build_tiers(v)
     size = model_size(built)
     values: list[int] = []
-    bounds: list[int] = []
+    bounds: list[int | None] = []
     proven, deterministic = True, True
     last = None
     spent = 0.0
@@ -283,16 +284,30 @@ def _solve_part(inst: Instance, options: SolveOptions, budget_total: float,
             deterministic = False
         if status in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID) and i == 0:
             return _Part("INFEASIBLE", [], [], None, size, spent, deterministic)
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            if i == 0:
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE) and i == 0:
+            rescue = _complete_hint(model, assignment, options, budget, size["variables"])
+            if rescue is None:
                 return _Part("UNKNOWN", [], [], None, size, spent, deterministic)
+            solver, assignment = rescue
+            spent += solver.deterministic_time
+            if solver.WallTime() >= solver.parameters.max_time_in_seconds * 0.99:
+                deterministic = False
+            value = round(solver.Value(tier.expr))
+            values.append(value)
+            # With no solution of its own, the stage's bound is not one to trust.
+            bounds.append(tier.most if tier.most is not None else value)
+            proven = False
+            last = solver
+            log.debug("tier 1 (%s): nothing found in time; the greedy allocation, completed: %d", tier.name, value)
+            model.Add(tier.expr >= value)
+            continue
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             # Out of time in a lower tier: keep the previous stage's solution and score
             # the remaining tiers on it, with their bounds unknown beyond that stage.
             proven = False
             for rest in tiers[i:]:
                 values.append(round(last.Value(rest.expr)))
-                bounds.append(math.floor(solver.BestObjectiveBound() + 1e-6)
-                              if rest is tier and status == cp_model.FEASIBLE else values[-1])
+                bounds.append(None)  # not known: solution.md gives bounds only where known
             break
         value = round(solver.ObjectiveValue())
         bound = math.floor(solver.BestObjectiveBound() + 1e-6)
@@ -308,6 +323,23 @@ def _solve_part(inst: Instance, options: SolveOptions, budget_total: float,
         model.Add(tier.expr >= value)
     return _Part("OPTIMAL" if proven else "FEASIBLE", values, bounds, _extract(inst, v, assignment),
                  size, spent, deterministic)
+
+
+def _complete_hint(model: cp_model.CpModel, assignment: dict[int, int], options: SolveOptions,
+                   budget: float, n_variables: int) -> tuple[cp_model.CpSolver, dict[int, int]] | None:
+    """Stage 1 found nothing in its time (a large part, a short limit). Its hint — the
+    greedy allocation, or nothing new — fixes who takes what; a copy of the model with
+    those fixed is solved for the rest (meetings, shared supervision), which propagation
+    settles almost at once. Better a tutor's allocation than no answer at all."""
+    fixed = model.Clone()
+    fixed.ClearObjective()
+    fixed.ClearHints()
+    for index, value in assignment.items():
+        fixed.Add(fixed.GetIntVarFromProtoIndex(index) == value)
+    solver = _parameters(options, max(1.0, budget), n_variables)
+    if solver.Solve(fixed) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return solver, {j: solver.Value(fixed.GetIntVarFromProtoIndex(j)) for j in range(len(fixed.Proto().variables))}
 
 
 def _first_hint(inst: Instance, v: Variables) -> dict[int, int]:
