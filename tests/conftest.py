@@ -67,6 +67,16 @@ def scheme(trainees=(), cases=(), supervisors=(), groups=(), tutors=None, profil
     )
 
 
+def python_with_hash_seed(args: list[str], hash_seed: int):
+    """A fresh interpreter with its own string-hash salt: what two separate runs of
+    rotasolve see, and a same-process test cannot."""
+    import os
+    import subprocess
+
+    env = {**os.environ, "PYTHONHASHSEED": str(hash_seed)}
+    return subprocess.run([sys.executable, *args], capture_output=True, text=True, env=env, timeout=300)
+
+
 def solve(inst: Instance, time_limit: float = 5.0):
     from rotasolve.pipeline import allocate
     from rotasolve.model.solve import SolveOptions

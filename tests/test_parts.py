@@ -3,12 +3,10 @@ processes give what solving them in turn gives."""
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 
 import pytest
-from conftest import case, scheme, supervisor, trainee, tutor
+from conftest import case, python_with_hash_seed, scheme, supervisor, trainee, tutor
 
 from rotasolve.check import check
 from rotasolve.components import split
@@ -77,8 +75,7 @@ def test_side_by_side_from_a_script_without_a_main_guard(tmp_path, side_by_side)
         "s.SIDE_BY_SIDE_FROM = 0\n"
         f"inst = Instance.model_validate_json(Path({str(tmp_path / 'region.json')!r}).read_text())\n"
         "print(s.solve(inst, s.SolveOptions(time_limit=5, workers=2, seed=2)).to_json())\n")
-    outs = [subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120,
-                           env={**os.environ, "PYTHONHASHSEED": str(h)}) for h in (1, 2)]
+    outs = [python_with_hash_seed([str(script)], h) for h in (1, 2)]
     for out in outs:
         assert out.returncode == 0, out.stderr
     assert outs[0].stdout == outs[1].stdout

@@ -10,10 +10,9 @@ found when two benchmark runs of 1,000 trainees disagreed.)
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import textwrap
+
+from conftest import python_with_hash_seed
 
 from rotasolve.excel.template import write_instance
 from rotasolve.generate import generate
@@ -33,13 +32,8 @@ FINGERPRINT = textwrap.dedent("""
 """)
 
 
-def _run(args: list[str], hash_seed: int) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONHASHSEED": str(hash_seed)}
-    return subprocess.run([sys.executable, *args], capture_output=True, text=True, env=env, timeout=300)
-
-
 def test_model_is_the_same_under_any_hash_salt():
-    outs = [_run(["-c", FINGERPRINT], h) for h in (1, 2)]
+    outs = [python_with_hash_seed(["-c", FINGERPRINT], h) for h in (1, 2)]
     for out in outs:
         assert out.returncode == 0, out.stderr
     assert outs[0].stdout == outs[1].stdout
@@ -51,7 +45,7 @@ def test_solve_gives_the_same_files_in_separate_processes(tmp_path):
     files = []
     for h in (1, 2):
         xlsx, js = tmp_path / f"out{h}.xlsx", tmp_path / f"out{h}.json"
-        out = _run(["-c", "from rotasolve.cli import main; main()", "solve", str(workbook),
+        out = python_with_hash_seed(["-c", "from rotasolve.cli import main; main()", "solve", str(workbook),
                     "-o", str(xlsx), "--json", str(js), "--time-limit", "2", "--seed", "3", "--quiet"], h)
         assert out.returncode == 0, out.stdout + out.stderr
         files.append((js.read_bytes(), xlsx.read_bytes()))
