@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from rotasolve.excel.template import write_instance
-from rotasolve.instance import (
+from rotasolve.domain import (
     Case, Group, Instance, Profile, Settings, Site, Supervisor, Trainee, TravelTime, Tutor,
 )
 

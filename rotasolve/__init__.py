@@ -15,7 +15,7 @@ from .excel.template import write_instance, write_template
 from .excel.writer import write_compliance_workbook, write_solution
 from .explain import explain
 from .generate import generate
-from .instance import Case, Group, Instance, Profile, Settings, Site, Supervisor, Trainee, Tutor
+from .domain import Case, Group, Instance, Profile, Settings, Site, Supervisor, Trainee, Tutor
 from .model.solve import Progress, SolveOptions
 from .solution import Solution
 

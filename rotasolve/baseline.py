@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from .instance import SENIORITY_WEIGHT, Instance, Trainee, requirement_of
+from .domain import SENIORITY_WEIGHT, Instance, Trainee, length_of, requirement_of
 from .solution import CasePlace, GroupPlace, Solution, TutorPlace
 
 
@@ -36,8 +36,8 @@ class _Book:
     def tutor_ok(self, t: Trainee) -> str | None:
         if t.id in self.tutor_of:
             return self.tutor_of[t.id]
-        for u in self.inst.tutors_for(t.id):
-            if self.tutor_load[u.id] < self.inst.tutor_capacity(u):
+        for u in self.inst.eligibility.tutors_for(t.id):
+            if self.tutor_load[u.id] < self.inst.capacity.tutor_trainees(u):
                 return u.id
         return None
 
@@ -49,10 +49,10 @@ class _Book:
     def place_case(self, t: Trainee, c, kept: bool) -> bool:
         inst = self.inst
         free = [k for k in inst.slot_ids if k in t.available_slots and k not in self.busy[t.id]]
-        supervisors = inst.pair_supervisors(t, c)
+        supervisors = inst.eligibility.pair_supervisors(t, c)
         for k1 in [k for k in free if k in c.available_slots]:
             for s in supervisors:
-                if self.sup_load[s.id] >= s.max_trainees:
+                if self.sup_load[s.id] >= inst.capacity.supervisor_cases(s):
                     continue
                 slots = [k for k in free if k != k1 and k in s.available_slots]
                 # a slot of one's own first; joining a meeting lengthens the others' week
@@ -69,30 +69,22 @@ class _Book:
             return False
         if meeting and inst.case[meeting[0].case_id].modality != c.modality:
             return False
-        extra = mins["group_supervision"] - mins["supervision"]
-        if self.minutes[t.id] + inst.case_week_minutes(t, c, s, shared=bool(meeting)) > mins["weekly"]:
+        if self.minutes[t.id] + mins.case_week(t, c, s, shared=bool(meeting)) > mins.weekly:
             return False
-        if len(meeting) == 1:  # the meeting becomes shared: its other member's week grows
-            other = meeting[0].trainee_id
-            if self.minutes[other] + extra > mins["weekly"]:
-                return False
-        cap = inst.supervision_capacity_minutes(s)
-        if cap is not None:
-            added = mins["supervision"] if not meeting else (extra if len(meeting) == 1 else 0)
-            if self.sup_minutes[s.id] + added > cap:
-                return False
-        return True
+        added = mins.meeting_added(len(meeting))
+        if meeting and any(self.minutes[p.trainee_id] + added > mins.weekly for p in meeting):
+            return False  # the meeting becomes shared: the others' weeks grow
+        cap = mins.supervisor_limit(s)
+        return cap is None or self.sup_minutes[s.id] + added <= cap
 
     def _book(self, t, c, s, k1, k2, kept):
-        inst, mins = self.inst, self.inst.minutes
+        mins = self.inst.minutes
         meeting = self.meetings[(s.id, k2)]
-        extra = mins["group_supervision"] - mins["supervision"]
-        if len(meeting) == 1:
-            self.minutes[meeting[0].trainee_id] += extra
-            self.sup_minutes[s.id] += extra
-        elif not meeting:
-            self.sup_minutes[s.id] += mins["supervision"]
-        self.minutes[t.id] += inst.case_week_minutes(t, c, s, shared=bool(meeting))
+        added = mins.meeting_added(len(meeting))
+        for p in meeting:
+            self.minutes[p.trainee_id] += added
+        self.sup_minutes[s.id] += added
+        self.minutes[t.id] += mins.case_week(t, c, s, shared=bool(meeting))
         place = CasePlace(case_id=c.id, trainee_id=t.id, supervisor_id=s.id, session_slot=k1,
                           supervision_slot=k2, meeting_id=f"{s.id}@{k2}", kept=kept)
         meeting.append(place)
@@ -112,7 +104,7 @@ def greedy(inst: Instance) -> Solution | None:
             book.group_members[t.current_group] += 1
     def options(c):  # most constrained first, as a careful tutor would
         t = inst.trainee[c.current_trainee]
-        return sum(len(set(s.available_slots) & set(t.available_slots)) for s in inst.pair_supervisors(t, c)) \
+        return sum(len(set(s.available_slots) & set(t.available_slots)) for s in inst.eligibility.pair_supervisors(t, c)) \
             * len(set(c.available_slots) & set(t.available_slots))
     for c in sorted((c for c in inst.cases if c.kept), key=lambda c: (options(c), c.id)):
         if not book.place_case(inst.trainee[c.current_trainee], c, kept=True):
@@ -124,7 +116,7 @@ def greedy(inst: Instance) -> Solution | None:
                 return None
             book.assign_tutor(t, uid)
 
-    needs = [(t, n) for t in inst.trainees for n in inst.needs[t.id] if not n.gated]
+    needs = [(t, n) for t in inst.trainees for n in inst.needs.of(t.id) if not n.gated]
     needs.sort(key=lambda tn: (not tn[1].critical, -SENIORITY_WEIGHT[tn[0].grade], tn[1].due, tn[0].id,
                                tn[1].requirement))
     taken: set[str] = set()
@@ -135,9 +127,9 @@ def greedy(inst: Instance) -> Solution | None:
             continue
         if need.requirement == "cbdg":
             for g in inst.groups:
-                if not inst.can_join_group(t, g) or g.slot in book.busy[t.id]:
+                if not inst.eligibility.can_join_group(t, g) or g.slot in book.busy[t.id]:
                     continue
-                if book.group_members[g.id] + g.external_members >= g.max_size:
+                if book.group_members[g.id] >= inst.capacity.group_core_places(g):
                     continue
                 book.groups.append(GroupPlace(trainee_id=t.id, group_id=g.id))
                 book.busy[t.id].add(g.slot)
@@ -145,12 +137,12 @@ def greedy(inst: Instance) -> Solution | None:
                 book.assign_tutor(t, uid)
                 break
             continue
-        length = need.requirement.split("_")[0]
+        length = length_of(need.requirement)
         if book.held[t.id] >= inst.profile.max_cases_per_trainee:
             continue
         other = "long" if length == "short" else "short"
         for c in cases_by_wait:
-            if c.id in taken or c.length != length or not inst.can_take_case(t, c):
+            if c.id in taken or c.length != length or not inst.eligibility.can_take_case(t, c):
                 continue
             if inst.profile.distinct_modalities >= 2 and book.new_modality.get((t.id, other)) == c.modality:
                 continue
@@ -162,7 +154,7 @@ def greedy(inst: Instance) -> Solution | None:
 
     # A group that did not reach its minimum does not run: its new members leave.
     short = {g.id for g in inst.groups
-             if 0 < book.group_members[g.id] and book.group_members[g.id] + g.external_members < g.min_size
+             if 0 < book.group_members[g.id] < inst.capacity.group_core_minimum(g)
              and not inst.kept_group_members[g.id]}
     book.groups = [p for p in book.groups if p.group_id not in short]
     holders = {p.trainee_id for p in book.groups} | {p.trainee_id for p in book.cases}
@@ -177,7 +169,7 @@ def tier1(inst: Instance, sol: Solution) -> tuple[int, int]:
     placed = {(g.trainee_id, "cbdg") for g in sol.groups if not g.kept}
     placed |= {(c.trainee_id, requirement_of(inst.case[c.case_id].length)) for c in sol.cases if not c.kept}
     for t in inst.trainees:
-        for n in inst.needs[t.id]:
+        for n in inst.needs.of(t.id):
             if (t.id, n.requirement) in placed and not n.gated:
                 if n.critical:
                     critical += 1
@@ -203,35 +195,35 @@ def coverage_bound(inst: Instance, critical_only: bool = True) -> int:
     kept_members = {g.id: len(inst.kept_group_members[g.id]) for g in inst.groups}
     for g in inst.groups:
         flow.add_arc_with_capacity(node(f"g:{g.id}"), sink,
-                                   max(0, g.max_size - g.external_members - kept_members[g.id]))
+                                   max(0, inst.capacity.group_core_places(g) - kept_members[g.id]))
     for s in inst.supervisors:
-        flow.add_arc_with_capacity(node(f"s:{s.id}"), sink, max(0, s.max_trainees - used[s.id]))
+        flow.add_arc_with_capacity(node(f"s:{s.id}"), sink, max(0, inst.capacity.supervisor_cases(s) - used[s.id]))
     for c in inst.cases:
         if not c.kept:
             # in -> out with capacity 1: a case is given at most once
             flow.add_arc_with_capacity(node(f"c:{c.id}"), node(f"c-out:{c.id}"), 1)
             for s in inst.supervisors:
-                if inst.can_supervise(s, c):
+                if inst.eligibility.can_supervise(s, c):
                     flow.add_arc_with_capacity(node(f"c-out:{c.id}"), node(f"s:{s.id}"), 1)
     for t in inst.trainees:
         room = inst.profile.max_cases_per_trainee - len(inst.kept_cases_of[t.id])
         case_node = node(f"tc:{t.id}")
         case_needs = 0
-        for n in inst.needs[t.id]:
+        for n in inst.needs.of(t.id):
             if n.gated or (critical_only and not n.critical):
                 continue
             need = node(f"n:{t.id}:{n.requirement}")
             if n.requirement == "cbdg":
                 flow.add_arc_with_capacity(src, need, 1)
                 for g in inst.groups:
-                    if inst.can_join_group(t, g):
+                    if inst.eligibility.can_join_group(t, g):
                         flow.add_arc_with_capacity(need, node(f"g:{g.id}"), 1)
                 continue
             case_needs += 1
             flow.add_arc_with_capacity(case_node, need, 1)
-            length = n.requirement.split("_")[0]
+            length = length_of(n.requirement)
             for c in inst.cases:
-                if c.length == length and inst.can_take_case(t, c) and inst.pair_supervisors(t, c):
+                if c.length == length and inst.eligibility.can_take_case(t, c) and inst.eligibility.pair_supervisors(t, c):
                     flow.add_arc_with_capacity(need, node(f"c:{c.id}"), 1)
         if case_needs and room > 0:
             flow.add_arc_with_capacity(src, case_node, min(room, case_needs))

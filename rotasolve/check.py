@@ -1,16 +1,21 @@
 """Solver-agnostic checks: one function per hard rule of domain.md.
 
 Each takes an instance and a solution and lists violations in plain words. This module
-never imports the model, so a bug in the model cannot hide here; it is the executable
-spec that every written solution must pass.
+never imports the model, and it deliberately restates each rule from domain.md instead of
+calling the shared facts (``Instance.eligibility``, ``.minutes``, ``.needs``, ``.capacity``)
+that the model, the baseline and the explanations use: it is the executable spec, the
+second statement a bug in the first cannot hide behind. It reads only raw fields, lookups
+by id and the travel table. ``tests/test_facts_agree_with_checker.py`` holds the two
+statements against each other on generated schemes.
 """
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from .instance import Instance
+from .domain import Instance, Trainee
 from .rules import label
 from .solution import Solution
 
@@ -28,9 +33,13 @@ def _v(rule: str, out: list, message: str):
     out.append(Violation(rule, message))
 
 
-def meeting_sizes(sol: Solution) -> Counter:
-    """Cases in each (supervisor, slot) meeting."""
-    return Counter((c.supervisor_id, c.supervision_slot) for c in sol.cases)
+def _minutes(hours: float) -> int:
+    return round(hours * 60)
+
+
+def _travel(inst: Instance, trainee: Trainee, site: str, by_video: bool) -> int:
+    """One-way minutes a trainee travels to an activity; none when it is by video."""
+    return 0 if by_video else inst.travel.between(trainee.base_site, site)
 
 
 def check_h1_groups(inst: Instance, sol: Solution) -> list[Violation]:
@@ -47,12 +56,13 @@ def check_h1_groups(inst: Instance, sol: Solution) -> list[Violation]:
         if g.kept:
             continue
         t, grp = inst.trainee[g.trainee_id], inst.group[g.group_id]
-        if not inst.needs_group(t):
+        if t.cbdg_sessions_attended >= inst.profile.cbdg_sessions or t.current_group is not None:
             _v("H1", out, f"{t.id} joins {grp.id} but needs no group sessions or already has a group")
         if grp.slot not in t.available_slots:
             _v("H1", out, f"{t.id} joins {grp.id} at {grp.slot}, not one of their available slots")
-        if inst.group_travel_minutes(t, grp) > t.max_travel_minutes:
-            _v("H1", out, f"{t.id} joins {grp.id}: {inst.group_travel_minutes(t, grp)} min travel "
+        minutes = _travel(inst, t, grp.site, grp.online)
+        if minutes > t.max_travel_minutes:
+            _v("H1", out, f"{t.id} joins {grp.id}: {minutes} min travel "
                           f"exceeds their limit of {t.max_travel_minutes}")
     for gid, n in members.items():
         if gid not in inst.group:
@@ -72,6 +82,7 @@ def check_h2_case_eligibility(inst: Instance, sol: Solution) -> list[Violation]:
         if n > 1:
             _v("H2", out, f"case {cid} is given to {n} trainees")
     new_lengths: Counter = Counter()
+    running = {(c.current_trainee, c.length) for c in inst.cases if c.kept}  # a length already running
     pr = inst.profile
     for p in sol.cases:
         if p.case_id not in inst.case or p.trainee_id not in inst.trainee:
@@ -83,15 +94,16 @@ def check_h2_case_eligibility(inst: Instance, sol: Solution) -> list[Violation]:
         new_lengths[(t.id, c.length)] += 1
         if c.kept:
             _v("H2", out, f"case {c.id} is already running with {c.current_trainee}; it cannot be given to {t.id}")
-        if not inst.needs_case(t, c.length):
+        if t.done_modality(c.length) is not None or (t.id, c.length) in running:
             _v("H2", out, f"{t.id} is given {c.length} case {c.id} but has a {c.length} case done or running")
         if t.grade < c.min_grade or t.grade < pr.case_min_grade:
             _v("H2", out, f"{t.id} (CT{t.grade}) is below the grade for case {c.id} "
                           f"(case CT{c.min_grade}, scheme CT{pr.case_min_grade})")
-        if pr.case_requires_cbdg and not inst.cbdg_complete(t):
+        if pr.case_requires_cbdg and t.cbdg_sessions_attended < pr.cbdg_sessions:
             _v("H2", out, f"{t.id} is given case {c.id} before completing the group sessions")
-        if inst.case_travel_minutes(t, c) > t.max_travel_minutes:
-            _v("H2", out, f"{t.id} is given case {c.id}: {inst.case_travel_minutes(t, c)} min travel "
+        minutes = _travel(inst, t, c.site, c.remote_ok)
+        if minutes > t.max_travel_minutes:
+            _v("H2", out, f"{t.id} is given case {c.id}: {minutes} min travel "
                           f"exceeds their limit of {t.max_travel_minutes}")
     for (tid, length), n in new_lengths.items():
         if n > 1:
@@ -111,7 +123,7 @@ def check_h3_modalities(inst: Instance, sol: Solution) -> list[Violation]:
     for t in inst.trainees:
         mods = {}
         for length in ("short", "long"):
-            mods[length] = new[t.id].get(length) or inst.done_modality(t, length)
+            mods[length] = new[t.id].get(length) or t.done_modality(length)
         if mods["short"] and mods["short"] == mods["long"]:
             _v("H3", out, f"{t.id}'s short and long case are both {mods['short']}")
     return out
@@ -132,8 +144,9 @@ def check_h4_supervision(inst: Instance, sol: Solution) -> list[Violation]:
             _v("H4", out, f"case {c.id} must be supervised by {c.supervisor}, not {s.id}")
         if not p.kept and p.trainee_id in inst.trainee:
             t = inst.trainee[p.trainee_id]
-            if inst.supervision_travel_minutes(t, s) > t.max_travel_minutes:
-                _v("H4", out, f"{t.id} would travel {inst.supervision_travel_minutes(t, s)} min to "
+            minutes = _travel(inst, t, s.site, s.remote)
+            if minutes > t.max_travel_minutes:
+                _v("H4", out, f"{t.id} would travel {minutes} min to "
                               f"{s.id}, over their limit of {t.max_travel_minutes}")
     for sid, n in load.items():
         if sid in inst.supervisor and n > inst.supervisor[sid].max_trainees:
@@ -141,13 +154,16 @@ def check_h4_supervision(inst: Instance, sol: Solution) -> list[Violation]:
     return out
 
 
-def meeting_minutes(inst: Instance, sol: Solution) -> dict[str, int]:
-    """Weekly supervision minutes each supervisor holds meetings for."""
-    size = meeting_sizes(sol)
-    mins = inst.minutes
+def _meeting_sizes(sol: Solution) -> Counter:
+    return Counter((c.supervisor_id, c.supervision_slot) for c in sol.cases)
+
+
+def _meeting_minutes(inst: Instance, sol: Solution) -> dict[str, int]:
+    """H5: an individual meeting takes supervision_hours, a shared one group_supervision_hours."""
+    st = inst.settings
     out: Counter = Counter()
-    for (sid, _slot), n in size.items():
-        out[sid] += mins["supervision"] if n == 1 else mins["group_supervision"]
+    for (sid, _slot), n in _meeting_sizes(sol).items():
+        out[sid] += _minutes(st.supervision_hours if n == 1 else st.group_supervision_hours)
     return dict(out)
 
 
@@ -174,10 +190,12 @@ def check_h5_meetings(inst: Instance, sol: Solution) -> list[Violation]:
         ids = {p.meeting_id for p in places}
         if len(ids) > 1:
             _v("H5", out, f"{sid} holds more than one meeting at {slot}: {sorted(ids)}")
-    for sid, minutes in meeting_minutes(inst, sol).items():
+    for sid, minutes in _meeting_minutes(inst, sol).items():
         s = inst.supervisor.get(sid)
-        cap = inst.supervision_capacity_minutes(s) if s else None
-        if cap is not None and minutes > cap:
+        if s is None or s.supervision_pas is None:
+            continue
+        cap = math.floor(s.supervision_pas * inst.settings.pa_hours * 60 + 1e-9)
+        if minutes > cap:
             _v("H5", out, f"{sid} holds {minutes / 60:g} h of meetings a week; "
                           f"{s.supervision_pas:g} PAs allow {cap / 60:g} h")
     return out
@@ -208,23 +226,27 @@ def check_h6_slots(inst: Instance, sol: Solution) -> list[Violation]:
     return out
 
 
-def weekly_minutes(inst: Instance, sol: Solution) -> dict[str, int]:
-    """Weekly case-work minutes per trainee: sessions, supervision and travel to both."""
-    size = meeting_sizes(sol)
+def _weekly_minutes(inst: Instance, sol: Solution) -> dict[str, int]:
+    """H7: per case, the session, the supervision meeting (longer when shared) and travel
+    there and back to the case's site and to the supervisor's site."""
+    st = inst.settings
+    size = _meeting_sizes(sol)
     out: Counter = Counter()
     for p in sol.cases:
         if p.case_id not in inst.case or p.trainee_id not in inst.trainee or p.supervisor_id not in inst.supervisor:
             continue
+        t, c, s = inst.trainee[p.trainee_id], inst.case[p.case_id], inst.supervisor[p.supervisor_id]
         shared = size[(p.supervisor_id, p.supervision_slot)] > 1
-        out[p.trainee_id] += inst.case_week_minutes(inst.trainee[p.trainee_id], inst.case[p.case_id],
-                                                    inst.supervisor[p.supervisor_id], shared)
+        out[t.id] += (_minutes(st.session_hours)
+                      + _minutes(st.group_supervision_hours if shared else st.supervision_hours)
+                      + 2 * _travel(inst, t, c.site, c.remote_ok) + 2 * _travel(inst, t, s.site, s.remote))
     return dict(out)
 
 
 def check_h7_weekly_hours(inst: Instance, sol: Solution) -> list[Violation]:
     out: list[Violation] = []
-    limit = inst.minutes["weekly"]
-    for tid, m in weekly_minutes(inst, sol).items():
+    limit = _minutes(inst.profile.weekly_case_hours)
+    for tid, m in _weekly_minutes(inst, sol).items():
         if m > limit:
             _v("H7", out, f"{tid} has {m / 60:g} h of case work a week, over {limit / 60:g} h")
     return out
@@ -257,8 +279,8 @@ def check_h9_tutors(inst: Instance, sol: Solution) -> list[Violation]:
                 _v("H9", out, f"{uid} does not cover {tid}'s trust {inst.trust_of_trainee(tid)}")
     for uid, n in Counter(p.tutor_id for p in sol.tutors).items():
         u = inst.tutor.get(uid)
-        if u and n > inst.tutor_capacity(u):
-            need = -(-n // inst.profile.trainees_per_tutor_pa)
+        need = math.ceil(n / inst.profile.trainees_per_tutor_pa)
+        if u and need > u.core_pas:
             _v("H9", out, f"{uid} oversees {n} trainees, needing {need} PAs; core_pas is {u.core_pas:g}")
     return out
 

@@ -9,8 +9,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from . import dates
-from .check import meeting_minutes
-from .instance import LENGTHS, Instance, Trainee, requirement_of
+from .allocation import meeting_minutes
+from .domain import LENGTHS, Instance, Trainee, length_of, requirement_of
 from .solution import ComplianceRow, Solution
 
 STATUSES = ("COMPLETE", "IN_PROGRESS", "ALLOCATED", "NOT_YET_DUE", "WAITING", "AT_RISK", "WILL_MISS")
@@ -44,7 +44,7 @@ def statuses(inst: Instance, sol: Solution | None = None) -> list[ComplianceRow]
     for t in inst.trainees:
         trust = inst.trust_of_trainee(t.id)
         for req in ("cbdg",) + tuple(requirement_of(x) for x in LENGTHS):
-            due = inst.due(t, req)
+            due = inst.needs.due(t, req)
             status, finish, detail = _status(inst, t, req, new_group, new_case, factor)
             rows.append(ComplianceRow(trainee_id=t.id, requirement=req, status=status,
                                       projected_finish=finish, due=due, trust=trust, grade=t.grade,
@@ -60,14 +60,14 @@ def cbdga_text(inst: Instance, t: Trainee) -> str:
 def cbdga_short(inst: Instance) -> list[Trainee]:
     """Trainees whose group sessions are complete but whose CBDGAs are not."""
     return [t for t in inst.trainees
-            if inst.cbdg_complete(t) and t.cbdga_satisfactory < inst.profile.cbdga_required]
+            if inst.needs.cbdg_complete(t) and t.cbdga_satisfactory < inst.profile.cbdga_required]
 
 
 def _status(inst: Instance, t: Trainee, req: str, new_group, new_case, factor):
     st = inst.settings
     start = st.plan_start
-    due = inst.due(t, req)
-    left = inst.sessions_to_hold_unplaced(t, req)
+    due = inst.needs.due(t, req)
+    left = inst.needs.sessions_to_hold_unplaced(t, req)
     if req == "cbdg":
         if left == 0:
             return "COMPLETE", None, f"{t.cbdg_sessions_attended} sessions attended"
@@ -77,21 +77,21 @@ def _status(inst: Instance, t: Trainee, req: str, new_group, new_case, factor):
             return "ALLOCATED", dates.finish_date(start, left, factor), f"{left} sessions to go"
         gate = None
     else:
-        length = req.split("_")[0]
-        done = inst.done_modality(t, length)
+        length = length_of(req)
+        done = t.done_modality(length)
         if done:
             return "COMPLETE", None, f"{done} {length} case done"
-        kept = inst.kept_case(t, length)
+        kept = inst.needs.kept_case(t, length)
         if kept:
             left = max(0, kept.sessions - kept.sessions_done)
             return "IN_PROGRESS", dates.finish_date(start, left, factor), f"{kept.id} ({kept.modality}), {left} sessions to go"
         case = new_case.get((t.id, length))
         if case:
             return "ALLOCATED", dates.finish_date(start, case.sessions, factor), f"{case.id} ({case.modality})"
-        gate = inst.case_gate(t)
+        gate = inst.needs.case_gate(t)
     if gate:
         return "NOT_YET_DUE", None, gate
-    if inst.is_critical(t, req) or dates.finish_date(start, left, factor) > due:
+    if inst.needs.is_critical(t, req) or dates.finish_date(start, left, factor) > due:
         return "WILL_MISS", None, "unplaced; started next period it would finish after the due date"
     at_risk_start = dates.add_weeks(start, 2 * st.period_weeks)
     if dates.finish_date(at_risk_start, left, factor) > due:
@@ -140,10 +140,6 @@ class TutorCheck:
         return out
 
 
-def core_pas_needed(trainees: int, per_pa: int) -> int:
-    return math.ceil(trainees / per_pa) if trainees else 0
-
-
 def tutor_checks(inst: Instance, sol: Solution | None = None) -> list[TutorCheck]:
     if sol is not None and sol.tutors:
         load = Counter(u.tutor_id for u in sol.tutors)
@@ -151,16 +147,16 @@ def tutor_checks(inst: Instance, sol: Solution | None = None) -> list[TutorCheck
         load = Counter()
         for t in inst.trainees:
             if t.current_group or inst.kept_cases_of[t.id]:
-                tutors = inst.tutors_for(t.id)
+                tutors = inst.eligibility.tutors_for(t.id)
                 if tutors:
-                    load[min(tutors, key=lambda u: load[u.id] / max(1, inst.tutor_capacity(u))).id] += 1
+                    load[min(tutors, key=lambda u: load[u.id] / max(1, inst.capacity.tutor_trainees(u))).id] += 1
     out = []
     for u in inst.tutors:
         n = load[u.id]
         out.append(TutorCheck(
             tutor_id=u.id, name=u.name, trusts=u.trusts, trainees=n,
-            core_pas_needed=core_pas_needed(n, inst.profile.trainees_per_tutor_pa), core_pas=u.core_pas,
-            higher_trainees=u.higher_trainees, higher_pas_needed=core_pas_needed(u.higher_trainees, HIGHER_PER_PA),
+            core_pas_needed=inst.capacity.tutor_pas_needed(n), core_pas=u.core_pas,
+            higher_trainees=u.higher_trainees, higher_pas_needed=math.ceil(u.higher_trainees / HIGHER_PER_PA),
             higher_pas=u.higher_pas, spa_pas=u.spa_pas,
         ))
     return out
@@ -190,7 +186,7 @@ def supervisor_checks(inst: Instance, sol: Solution | None) -> list[SupervisorCh
     load = Counter(c.supervisor_id for c in sol.cases)
     minutes = meeting_minutes(inst, sol) if all(c.supervision_slot for c in sol.cases) else {}
     return [SupervisorCheck(
-        supervisor_id=s.id, name=s.name, cases=load[s.id], max_trainees=s.max_trainees,
+        supervisor_id=s.id, name=s.name, cases=load[s.id], max_trainees=inst.capacity.supervisor_cases(s),
         meeting_hours=minutes.get(s.id, 0) / 60,
         pa_hours_available=None if s.supervision_pas is None else s.supervision_pas * inst.settings.pa_hours,
     ) for s in inst.supervisors]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from .instance import LENGTHS, Instance, requirement_of
+from .domain import LENGTHS, Instance, requirement_of
 
 
 def summary(inst: Instance) -> dict[str, dict[str, int]]:
@@ -25,7 +25,7 @@ def summary(inst: Instance) -> dict[str, dict[str, int]]:
             "running cases": sum(1 for c in inst.cases if c.kept),
         },
         "needs": count(n.requirement + (" (critical)" if n.critical else "")
-                       for needs in inst.needs.values() for n in needs if not n.gated),
+                       for n in inst.needs.all() if not n.gated),
     }
 
 
@@ -35,7 +35,7 @@ def warnings(inst: Instance) -> list[str]:
         free = set(t.available_slots)
         if t.current_group:
             free.discard(inst.group[t.current_group].slot)
-        wants_case = any(n.requirement != "cbdg" and not n.gated for n in inst.needs[t.id])
+        wants_case = any(n.requirement != "cbdg" and not n.gated for n in inst.needs.of(t.id))
         if wants_case and len(free) < 2:
             out.append(f"Trainees row {t.source_row} ({t.id}): only {len(free)} free slot(s); "
                        "a case needs two (session and supervision)")
@@ -44,14 +44,14 @@ def warnings(inst: Instance) -> list[str]:
         n = sum(1 for c in inst.cases if c.modality == m)
         out.append(f"{n} {m} case(s) but no supervisor qualified in {m} with capacity")
     for g in inst.groups:
-        if not any(inst.can_join_group(t, g) for t in inst.trainees) and inst.kept_group_members[g.id] == ():
+        if not any(inst.eligibility.can_join_group(t, g) for t in inst.trainees) and inst.kept_group_members[g.id] == ():
             out.append(f"Groups row {g.source_row} ({g.id}): no trainee who needs a group can attend "
                        f"its slot {g.slot} within their travel limit")
     for t in inst.trainees:
         for length in LENGTHS:
-            need = inst.need(t.id, requirement_of(length))
+            need = inst.needs.find(t.id, requirement_of(length))
             if need and need.critical and not need.gated and \
-                    not any(inst.can_take_case(t, c) for c in inst.cases):
+                    not any(inst.eligibility.can_take_case(t, c) for c in inst.cases):
                 out.append(f"Trainees row {t.source_row} ({t.id}): the {length} case is critical "
                            f"(due {need.due}) but no case is eligible (length, grade, modality, "
                            "travel and slots)")

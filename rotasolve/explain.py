@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from .check import meeting_sizes, weekly_minutes
-from .instance import Instance, Trainee
+from .allocation import meeting_sizes, weekly_minutes
+from .domain import Instance, Trainee, length_of
 from .solution import Solution, Unmet
 
 _NAMES = 4  # how many ids to name in a detail before "and N more"
@@ -54,13 +54,13 @@ class _State:
 
     def tutor_reason(self, t: Trainee) -> str | None:
         inst = self.inst
-        tutors = inst.tutors_for(t.id)
+        tutors = inst.eligibility.tutors_for(t.id)
         trust = inst.trust_of_trainee(t.id)
         if not tutors:
             return f"no tutor covers {trust}; add the trust to a tutor's trusts"
         if t.id in self.has_tutor:
             return None
-        full = [u for u in tutors if self.tutor_load[u.id] >= inst.tutor_capacity(u)]
+        full = [u for u in tutors if self.tutor_load[u.id] >= inst.capacity.tutor_trainees(u)]
         if len(full) == len(tutors):
             return "; ".join(
                 f"tutor {u.id} already oversees {self.tutor_load[u.id]} trainees, the most "
@@ -73,18 +73,18 @@ def explain(inst: Instance, sol: Solution) -> list[Unmet]:
     state = _State(inst, sol)
     out: list[Unmet] = []
     for t in inst.trainees:
-        for need in inst.needs[t.id]:
+        for need in inst.needs.of(t.id):
             req = need.requirement
             if req == "cbdg" and t.id in state.new_group:
                 continue
-            if req != "cbdg" and (t.id, req.split("_")[0]) in state.new_case:
+            if req != "cbdg" and (t.id, length_of(req)) in state.new_case:
                 continue
             if need.gated:
                 reason, detail = "not_yet_due", need.gated
             elif req == "cbdg":
                 reason, detail = _group_reason(state, t)
             else:
-                reason, detail = _case_reason(state, t, req.split("_")[0])
+                reason, detail = _case_reason(state, t, length_of(req))
             out.append(Unmet(trainee_id=t.id, requirement=req, reason=reason, detail=detail,
                              critical=need.critical))
     return out
@@ -99,9 +99,9 @@ def _group_reason(state: _State, t: Trainee) -> tuple[str, str]:
         slots = sorted({g.slot for g in inst.groups})
         return "no_slot", (f"no group meets in {t.id}'s free slots ({', '.join(t.available_slots)}); "
                            f"groups meet at {', '.join(slots)}")
-    near = [g for g in in_slot if inst.group_travel_minutes(t, g) <= t.max_travel_minutes]
+    near = [g for g in in_slot if inst.travel.to_group(t, g) <= t.max_travel_minutes]
     if not near:
-        far = ", ".join(f"{g.id} {inst.group_travel_minutes(t, g)} min" for g in in_slot[:_NAMES])
+        far = ", ".join(f"{g.id} {inst.travel.to_group(t, g)} min" for g in in_slot[:_NAMES])
         return "travel", f"groups in free slots are beyond the {t.max_travel_minutes}-minute limit ({far})"
     free = [g for g in near if g.slot not in state.busy[t.id]]
     if not free:
@@ -110,7 +110,7 @@ def _group_reason(state: _State, t: Trainee) -> tuple[str, str]:
     why = state.tutor_reason(t)
     if why:
         return "tutor_capacity", why
-    open_places = [g for g in free if state.group_size[g.id] + g.external_members < g.max_size]
+    open_places = [g for g in free if state.group_size[g.id] < inst.capacity.group_core_places(g)]
     if not open_places:
         return "capacity", "reachable groups are full: " + ", ".join(
             f"{g.id} ({state.group_size[g.id] + g.external_members}/{g.max_size})" for g in free[:_NAMES])
@@ -129,17 +129,17 @@ def _case_reason(state: _State, t: Trainee, length: str) -> tuple[str, str]:
         return "capacity", (f"{t.id} already holds {state.held[t.id]} cases, the most at once "
                             f"(max_cases_per_trainee); the {length} case follows when one ends")
     other = "long" if length == "short" else "short"
-    banned = inst.fixed_modality(t, other) if pr.distinct_modalities >= 2 else None
+    banned = inst.needs.fixed_modality(t, other) if pr.distinct_modalities >= 2 else None
     cases = [c for c in inst.cases if c.length == length and not c.kept and c.modality != banned
              and t.grade >= c.min_grade]
     if not cases:
         extra = f" in a modality other than {banned}" if banned else ""
         return "no_case", f"no {length} case{extra} open to CT{t.grade}; the tutor needs to assess more"
-    near = [c for c in cases if inst.case_travel_minutes(t, c) <= t.max_travel_minutes]
+    near = [c for c in cases if inst.travel.to_case(t, c) <= t.max_travel_minutes]
     if not near:
-        best = min(cases, key=lambda c: inst.case_travel_minutes(t, c))
+        best = min(cases, key=lambda c: inst.travel.to_case(t, c))
         return "travel", (f"no eligible {length} case within {t.max_travel_minutes} min; nearest is "
-                          f"{best.id} ({best.modality}) at {inst.case_travel_minutes(t, best)} min")
+                          f"{best.id} ({best.modality}) at {inst.travel.to_case(t, best)} min")
     slotted = [c for c in near if set(c.available_slots) & set(t.available_slots)]
     if not slotted:
         return "no_slot", (f"no eligible {length} case has a session slot in {t.id}'s free slots "
@@ -147,18 +147,18 @@ def _case_reason(state: _State, t: Trainee, length: str) -> tuple[str, str]:
     pairs = []
     for c in slotted:
         for s in inst.supervisors:
-            if inst.can_supervise(s, c, t) and set(s.available_slots) & set(t.available_slots):
+            if inst.eligibility.can_supervise(s, c, t) and set(s.available_slots) & set(t.available_slots):
                 pairs.append((c, s))
     if not pairs:
         mods = sorted({c.modality for c in slotted})
         return "no_supervisor", (f"no supervisor qualified in {'/'.join(mods)} within "
                                  f"{t.max_travel_minutes} min shares a free slot with {t.id}")
     used = state.minutes.get(t.id, 0)
-    room = inst.minutes["weekly"] - used
-    cost = {(c.id, s.id): inst.case_week_minutes(t, c, s) for c, s in pairs}
+    room = inst.minutes.weekly - used
+    cost = {(c.id, s.id): inst.minutes.case_week(t, c, s) for c, s in pairs}
     if min(cost.values()) > room:
         return "weekly_hours", (f"the cheapest arrangement takes {hours(min(cost.values()))} a week with "
-                                f"travel; {t.id} has {hours(room)} of the {hours(inst.minutes['weekly'])} left")
+                                f"travel; {t.id} has {hours(room)} of the {hours(inst.minutes.weekly)} left")
     free_slots = set(t.available_slots) - state.busy[t.id]
     pairs = [(c, s) for c, s in pairs if cost[(c.id, s.id)] <= room]
     if not any(set(c.available_slots) & free_slots and set(s.available_slots) & free_slots for c, s in pairs):
@@ -167,7 +167,7 @@ def _case_reason(state: _State, t: Trainee, length: str) -> tuple[str, str]:
     if why:
         return "tutor_capacity", why
     taken = sorted({c.id for c, _ in pairs if c.id in state.case_holder})
-    full = sorted({s.id for _, s in pairs if state.sup_load[s.id] >= s.max_trainees})
+    full = sorted({s.id for _, s in pairs if state.sup_load[s.id] >= inst.capacity.supervisor_cases(s)})
     parts = []
     if taken:
         parts.append("eligible cases went to more urgent or senior trainees: " +

@@ -16,7 +16,7 @@ import random
 from datetime import date, timedelta
 
 from . import dates
-from .instance import (
+from .domain import (
     Case, Group, Instance, Profile, Settings, Site, Supervisor, Trainee, TravelTime, Tutor,
     default_slots,
 )

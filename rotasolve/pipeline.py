@@ -14,7 +14,7 @@ from . import __version__
 from .check import check
 from .compliance import statuses
 from .explain import explain
-from .instance import Instance
+from .domain import Instance
 from .model.solve import Progress, SolveOptions
 from .model.solve import solve as solve_model
 from .solution import Solution

@@ -8,8 +8,9 @@ import pytest
 from conftest import PLAN_START, case, group, scheme, solve, supervisor, trainee
 
 from rotasolve import dates
-from rotasolve.compliance import core_pas_needed, statuses, tutor_checks
-from rotasolve.instance import Profile
+from rotasolve.compliance import statuses, tutor_checks
+from rotasolve.domain.capacity import Capacity
+from rotasolve.domain import Profile
 
 
 def status_of(rows, trainee_id, requirement):
@@ -86,7 +87,7 @@ def test_every_trainee_once_per_requirement(example_solution):
 
 @pytest.mark.parametrize("n,needed", [(0, 0), (5, 1), (6, 2), (10, 2), (11, 3)])
 def test_tutor_pa_check(n, needed):
-    assert core_pas_needed(n, 5) == needed
+    assert Capacity(Profile(trainees_per_tutor_pa=5)).tutor_pas_needed(n) == needed
     learners = [trainee(f"T{i}", grade=1, cbdg_sessions_attended=0) for i in range(n)]
     from conftest import tutor
     inst = scheme(trainees=learners, groups=[group(max_size=20)], tutors=[tutor(core_pas=2)])
@@ -94,7 +95,7 @@ def test_tutor_pa_check(n, needed):
     (check,) = tutor_checks(inst, sol)
     placed = min(n, 10)  # two PAs cover ten
     assert check.trainees == placed
-    assert check.core_pas_needed == core_pas_needed(placed, 5)
+    assert check.core_pas_needed == inst.capacity.tutor_pas_needed(placed)
     assert check.flags == []
 
 

@@ -9,7 +9,7 @@ import pytest
 from conftest import case, python_with_hash_seed, scheme, supervisor, trainee, tutor
 
 from rotasolve.check import check
-from rotasolve.components import split
+from rotasolve.domain.parts import split
 from rotasolve.model import solve as solve_module
 from rotasolve.model.solve import SolveOptions, lanes, solve
 
@@ -70,7 +70,7 @@ def test_side_by_side_from_a_script_without_a_main_guard(tmp_path, side_by_side)
     script = tmp_path / "plain_script.py"
     script.write_text(
         "from pathlib import Path\n"
-        "from rotasolve.instance import Instance\n"
+        "from rotasolve.domain import Instance\n"
         "from rotasolve.model import solve as s\n"
         "s.SIDE_BY_SIDE_FROM = 0\n"
         f"inst = Instance.model_validate_json(Path({str(tmp_path / 'region.json')!r}).read_text())\n"

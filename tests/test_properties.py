@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from rotasolve.check import check
 from rotasolve.generate import generate
-from rotasolve.instance import Instance, Profile
+from rotasolve.domain import Instance, Profile
 
 PROFILES = st.fixed_dictionaries({}, optional={
     "distinct_modalities": st.sampled_from([1, 2]),
@@ -50,7 +50,7 @@ def test_every_solution_passes_the_checker(n, trusts, seed, profile, extra):
     assert check(inst, sol) == []
     placed_critical = sol.objective.tiers[0]
     unmet_critical = sum(1 for u in sol.unmet if u.critical and u.reason != "not_yet_due")
-    critical_needs = sum(1 for needs in inst.needs.values() for x in needs if x.critical and not x.gated)
+    critical_needs = sum(1 for x in inst.needs.all() if x.critical and not x.gated)
     assert placed_critical + unmet_critical == critical_needs
     assert len(sol.compliance) == 3 * len(inst.trainees)
 

@@ -10,7 +10,8 @@ import pytest
 from conftest import case, group, scheme, supervisor, trainee
 
 from rotasolve.errors import WorkbookError
-from rotasolve.excel.reader import nhs_number_like, read_workbook
+from rotasolve.excel.cells import nhs_number_like
+from rotasolve.excel.reader import read_workbook
 from rotasolve.excel.template import write_instance, write_template
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from rotasolve.baseline import greedy, tier1
 from rotasolve.check import check
+from rotasolve.domain import length_of
 from rotasolve.excel.writer import write_solution
 from rotasolve.generate import generate
 from rotasolve.model import solve as solve_module
@@ -44,15 +45,15 @@ def test_stage_one_with_nothing_in_time_falls_back_to_the_greedy_allocation(sche
     assert sol.objective.tiers[0] >= tier1(scheme, greedy(scheme))[0]
     # The bound is the count of critical placements possible, not the starved stage's.
     assert sol.objective.bound[0] >= sol.objective.tiers[0]
-    assert sol.objective.bound[0] == sum(1 for t in scheme.trainees for n in scheme.needs[t.id]
+    assert sol.objective.bound[0] == sum(1 for t in scheme.trainees for n in scheme.needs.of(t.id)
                                          if n.critical and not n.gated and _placeable(scheme, t, n))
 
 
 def _placeable(inst, t, need):
     if need.requirement == "cbdg":
-        return any(inst.can_join_group(t, g) for g in inst.groups)
-    length = need.requirement.split("_")[0]
-    return any(c.length == length and inst.can_take_case(t, c) and inst.pair_supervisors(t, c)
+        return any(inst.eligibility.can_join_group(t, g) for g in inst.groups)
+    length = length_of(need.requirement)
+    return any(c.length == length and inst.eligibility.can_take_case(t, c) and inst.eligibility.pair_supervisors(t, c)
                for c in inst.cases)
 
 

@@ -12,7 +12,7 @@ from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from ..instance import KNOWN_MODALITIES, Instance, default_slots
+from ..domain import KNOWN_MODALITIES, Instance, default_slots
 from . import schema as S
 from .safe import BOLD, TITLE_FONT, put, save_workbook, write_table
 

@@ -13,11 +13,11 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from ..check import meeting_sizes, weekly_minutes
+from ..allocation import meeting_sizes, weekly_minutes
 from ..compliance import (
     RAG, STATUSES, per_trust, per_trust_grade, statuses, supervisor_checks, tutor_checks,
 )
-from ..instance import Instance
+from ..domain import Instance
 from ..solution import Solution
 from .safe import BOLD, TITLE_FONT, put, save_workbook, write_table
 
@@ -201,7 +201,7 @@ def _cases(ws, inst: Instance, sol: Solution):
     rows = []
     for c in inst.cases:
         p = placed.get(c.id)
-        rows.append([c.id, c.site, c.modality, c.length, c.sessions, c.referred, inst.wait_days(c) // 7,
+        rows.append([c.id, c.site, c.modality, c.length, c.sessions, c.referred, inst.needs.wait_days(c) // 7,
                      p.trainee_id if p else "", p.supervisor_id if p else "",
                      p.session_slot if p else "", p.supervision_slot if p else "",
                      ("group" if size[(p.supervisor_id, p.supervision_slot)] > 1 else "individual") if p else "",

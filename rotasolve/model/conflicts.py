@@ -14,7 +14,7 @@ from collections import defaultdict
 
 from ortools.sat.python import cp_model
 
-from ..instance import Instance
+from ..domain import Instance
 
 _SHRINK_LIMIT = 40  # assumption sets larger than this are reported unshrunk
 
@@ -27,7 +27,7 @@ def direct_conflicts(inst: Instance) -> list[str]:
             by_sup[c.current_supervisor].append(c)
     for sid, cases in sorted(by_sup.items()):
         s = inst.supervisor[sid]
-        if len(cases) > s.max_trainees:
+        if len(cases) > inst.capacity.supervisor_cases(s):
             rows = " and ".join(str(c.source_row) for c in cases)
             out.append(f"Supervisors row {s.source_row} ({sid}): max_trainees is {s.max_trainees} but "
                        f"{len(cases)} kept cases need them (Cases rows {rows})")
@@ -39,7 +39,7 @@ def direct_conflicts(inst: Instance) -> list[str]:
                 out.append(f"Cases row {c.source_row} ({c.id}): current_supervisor {sid} is not the "
                            f"case's fixed supervisor {c.supervisor}")
     for c in inst.cases:
-        if c.kept and not c.current_supervisor and not any(inst.can_supervise(s, c) for s in inst.supervisors):
+        if c.kept and not c.current_supervisor and not any(inst.eligibility.can_supervise(s, c) for s in inst.supervisors):
             out.append(f"Cases row {c.source_row} ({c.id}): running case has no supervisor qualified in "
                        f"{c.modality} with capacity")
     for g in inst.groups:
@@ -55,10 +55,10 @@ def direct_conflicts(inst: Instance) -> list[str]:
             out.append(f"Trainees row {t.source_row} ({t.id}): holds {len(kept)} running cases; "
                        f"max_cases_per_trainee is {inst.profile.max_cases_per_trainee}")
         if inst.profile.distinct_modalities >= 2:
-            mods = {length: inst.fixed_modality(t, length) for length in ("short", "long")}
+            mods = {length: inst.needs.fixed_modality(t, length) for length in ("short", "long")}
             if mods["short"] and mods["short"] == mods["long"]:
                 out.append(f"Trainees row {t.source_row} ({t.id}): short and long case are both {mods['short']}")
-        if (t.current_group or kept) and not inst.tutors_for(t.id):
+        if (t.current_group or kept) and not inst.eligibility.tutors_for(t.id):
             out.append(f"Trainees row {t.source_row} ({t.id}): has running items but no tutor covers "
                        f"trust {inst.trust_of_trainee(t.id)}")
     return out

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..instance import SENIORITY_WEIGHT, requirement_of
+from ..domain import SENIORITY_WEIGHT, length_of, requirement_of
 from .expr import total
 
 WAIT_WEEKS_CAP = 104  # beyond two years a longer wait adds no priority
@@ -36,7 +36,7 @@ def placement(v, trainee_id: str, requirement: str):
     if requirement == "cbdg":
         vars_ = v.groups_of(trainee_id)
     else:
-        vars_ = [p.lit for p in v.new_cases(trainee_id, requirement.split("_")[0])]
+        vars_ = [p.lit for p in v.new_cases(trainee_id, length_of(requirement))]
     return total(vars_) if vars_ else None
 
 
@@ -44,7 +44,7 @@ def tiers(v) -> list[Tier]:
     inst, m = v.inst, v.model
     critical, seniority = [], []
     for t in inst.trainees:
-        for need in inst.needs[t.id]:
+        for need in inst.needs.of(t.id):
             if need.gated:
                 continue
             placed = placement(v, t.id, need.requirement)
@@ -58,7 +58,7 @@ def tiers(v) -> list[Tier]:
     patients = []
     for (tid, cid), var in v.take.items():
         c, t = inst.case[cid], inst.trainee[tid]
-        points = min(inst.wait_days(c) // 7, WAIT_WEEKS_CAP)
+        points = min(inst.needs.wait_days(c) // 7, WAIT_WEEKS_CAP)
         if c.modality in t.preferred_modalities:
             rank = t.preferred_modalities.index(c.modality)
             points += PREFERENCE_POINTS[rank] if rank < len(PREFERENCE_POINTS) else 1
@@ -67,24 +67,24 @@ def tiers(v) -> list[Tier]:
 
     travel = []
     for (tid, gid), var in v.group.items():
-        minutes = inst.group_travel_minutes(inst.trainee[tid], inst.group[gid])
+        minutes = inst.travel.to_group(inst.trainee[tid], inst.group[gid])
         if minutes:
             travel.append(minutes * var)
     loads: dict[str, list] = {}
     for p in v.pairs.values():
-        minutes = inst.case_travel_minutes(p.trainee, p.case)
+        minutes = inst.travel.to_case(p.trainee, p.case)
         if minutes and not p.kept:
             travel.append(minutes * p.lit)
         for sid, var in p.supervisor.items():
             loads.setdefault(sid, []).append(var)
-            minutes = inst.supervision_travel_minutes(p.trainee, inst.supervisor[sid])
+            minutes = inst.travel.to_supervisor(p.trainee, inst.supervisor[sid])
             if minutes:
                 travel.append(minutes * var)
     # Spread: cases beyond half of a supervisor's capacity cost extra. A sum (not the
     # peak) so that the tier adds up over independent parts of a region.
     above_half = []
     for sid, vars_ in sorted(loads.items()):
-        half = -(-inst.supervisor[sid].max_trainees // 2)
+        half = -(-inst.capacity.supervisor_cases(inst.supervisor[sid]) // 2)
         if len(vars_) > half:
             over = m.NewIntVar(0, len(vars_) - half, f"above_half[{sid}]")
             m.Add(over >= total(vars_) - half)

@@ -26,7 +26,7 @@ from typing import Callable
 
 from ortools.sat.python import cp_model
 
-from ..instance import Instance
+from ..domain import Instance
 from ..solution import CasePlace, GroupPlace, Objective, Solution, TutorPlace
 from .objective import TIER_NAMES
 from .objective import tiers as build_tiers
@@ -138,7 +138,7 @@ def solve(inst: Instance, options: SolveOptions = SolveOptions(),
     Independent parts (components.split) each get a share of the budget proportional to
     their trainees; tiers add up over parts. A region of SIDE_BY_SIDE_FROM trainees or
     more, split into parts, is solved with one process per worker, side by side."""
-    from ..components import split
+    from ..domain.parts import split
 
     t0 = time.monotonic()
     parts = split(inst)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from ..instance import Case, Instance, Trainee
+from ..domain import Case, Instance, Trainee
 
 
 @dataclass
@@ -72,18 +72,18 @@ def build_variables(inst: Instance, model: cp_model.CpModel,
         if t.current_group:
             v.kept_member[t.id] = nb(f"kept_member[{t.id}]")
         for g in inst.groups:
-            if inst.can_join_group(t, g):
+            if inst.eligibility.can_join_group(t, g):
                 v.group[(t.id, g.id)] = nb(f"group[{t.id},{g.id}]")
 
     for c in inst.cases:
         if c.kept:
             t = inst.trainee[c.current_trainee]
             lit = v.kept_case[c.id] = nb(f"kept_case[{c.id}]")
-            _add_pair(v, t, c, lit, inst.pair_supervisors(t, c))
+            _add_pair(v, t, c, lit, inst.eligibility.pair_supervisors(t, c))
             continue
-        for t in inst.case_candidates[c.length]:
-            if inst.can_take_case(t, c):
-                supervisors = inst.pair_supervisors(t, c)
+        for t in inst.eligibility.case_candidates[c.length]:
+            if inst.eligibility.can_take_case(t, c):
+                supervisors = inst.eligibility.pair_supervisors(t, c)
                 if supervisors:
                     _add_pair(v, t, c, None, supervisors)
 
@@ -99,7 +99,7 @@ def build_variables(inst: Instance, model: cp_model.CpModel,
                 p.in_shared[key] = nb(f"in_shared[{p.trainee.id},{p.case.id},{key[0]},{key[1]}]")
 
     for t in inst.trainees:
-        for u in inst.tutors_for(t.id):
+        for u in inst.eligibility.tutors_for(t.id):
             v.tutor[(t.id, u.id)] = nb(f"tutor[{t.id},{u.id}]")
     return v
 

@@ -1,7 +1,7 @@
 from conftest import case, scheme, solve, supervisor, trainee
 
 from rotasolve.check import check, check_h3_modalities
-from rotasolve.instance import Profile
+from rotasolve.domain import Profile
 from rotasolve.solution import CasePlace, Solution
 
 PD = dict(modalities=("CBT", "PSYCHODYNAMIC"))

@@ -1,7 +1,7 @@
 from conftest import case, scheme, solve, supervisor, trainee
 
 from rotasolve.check import check, check_h5_meetings
-from rotasolve.instance import Profile
+from rotasolve.domain import Profile
 from rotasolve.solution import CasePlace, Solution
 
 SLOTS = ("MON-AM", "TUE-AM", "WED-AM", "THU-AM")

@@ -1,7 +1,8 @@
 from conftest import case, scheme, solve, supervisor, trainee
 
-from rotasolve.check import check, check_h7_weekly_hours, weekly_minutes
-from rotasolve.instance import Profile
+from rotasolve.allocation import weekly_minutes
+from rotasolve.check import check, check_h7_weekly_hours
+from rotasolve.domain import Profile
 from rotasolve.solution import CasePlace, Solution
 
 

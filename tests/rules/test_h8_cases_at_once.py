@@ -1,7 +1,7 @@
 from conftest import case, scheme, solve, supervisor, trainee
 
 from rotasolve.check import check, check_h8_cases_at_once
-from rotasolve.instance import Profile
+from rotasolve.domain import Profile
 from rotasolve.solution import CasePlace, Solution
 
 BOTH = [case("S1"), case("L1", length="long", sessions=30, modality="PSYCHODYNAMIC")]

@@ -26,5 +26,5 @@ def build(v) -> None:
             m.Add(new + kept + g.external_members <= g.max_size)
         elif g.id in by_group:
             runs = m.NewBoolVar(f"runs[{g.id}]")
-            m.Add(new >= (g.min_size - g.external_members) * runs)
-            m.Add(new <= max(0, g.max_size - g.external_members) * runs)
+            m.Add(new >= inst.capacity.group_core_minimum(g) * runs)
+            m.Add(new <= inst.capacity.group_core_places(g) * runs)

@@ -1,4 +1,4 @@
-from ...instance import LENGTHS
+from ...domain import LENGTHS
 from ...rules import RULES
 from ..expr import total
 

@@ -15,6 +15,6 @@ def build(v) -> None:
         for sid, var in p.supervisor.items():
             load.setdefault(sid, []).append(var)
     for sid, vars_ in load.items():
-        cap = inst.supervisor[sid].max_trainees
+        cap = inst.capacity.supervisor_cases(inst.supervisor[sid])
         if len(vars_) > cap:
             m.Add(total(vars_) <= cap)

@@ -10,7 +10,6 @@ LABEL = RULES[RULE_ID]
 def build(v) -> None:
     inst, m = v.inst, v.model
     mins = inst.minutes
-    extra = mins["group_supervision"] - mins["supervision"]  # a shared meeting's extra minutes
     meetings: dict[tuple[str, str], list] = defaultdict(list)
     for p in v.pairs.values():
         for sid, sup_var in p.supervisor.items():
@@ -43,9 +42,9 @@ def build(v) -> None:
                     m.AddImplication(var, chosen[p.case.modality])
 
     for sup in inst.supervisors:
-        cap = inst.supervision_capacity_minutes(sup)
+        cap = inst.minutes.supervisor_limit(sup)
         slots = [k for (s, k) in v.opened if s == sup.id]
         if cap is None or not slots:
             continue
-        m.Add(total(mins["supervision"] * v.opened[(sup.id, k)] for k in slots)
-              + total(extra * v.shared[(sup.id, k)] for k in slots if (sup.id, k) in v.shared) <= cap)
+        m.Add(total(mins.meeting(shared=False) * v.opened[(sup.id, k)] for k in slots)
+              + total(mins.shared_extra * v.shared[(sup.id, k)] for k in slots if (sup.id, k) in v.shared) <= cap)

@@ -8,17 +8,17 @@ LABEL = RULES[RULE_ID]
 def build(v) -> None:
     inst, m = v.inst, v.model
     mins = inst.minutes
-    base = mins["session"] + mins["supervision"]
-    extra = mins["group_supervision"] - mins["supervision"]
     for t in inst.trainees:
         terms = []
         for p in v.pairs_of_trainee.get(t.id, []):
-            terms.append((base + 2 * inst.case_travel_minutes(t, p.case)) * p.lit)
+            # Minutes.case_week, spread over the pair's choices: what the case costs on
+            # the pair, the travel to whichever supervisor is chosen, the extra of a shared meeting.
+            terms.append(mins.case_before_supervisor(t, p.case) * p.lit)
             for sid, var in p.supervisor.items():
-                there = inst.supervision_travel_minutes(t, inst.supervisor[sid])
+                there = mins.supervision_travel(t, inst.supervisor[sid])
                 if there:
-                    terms.append(2 * there * var)
-            if extra:
-                terms += [extra * var for var in p.in_shared.values()]
+                    terms.append(there * var)
+            if mins.shared_extra:
+                terms += [mins.shared_extra * var for var in p.in_shared.values()]
         if terms:
-            m.Add(total(terms) <= mins["weekly"])
+            m.Add(total(terms) <= mins.weekly)

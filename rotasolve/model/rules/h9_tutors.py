@@ -25,5 +25,5 @@ def build(v) -> None:
             m.Add(total(tutors) <= 1)
     for u in inst.tutors:
         overseen = [var for (_t, uid), var in v.tutor.items() if uid == u.id]
-        if len(overseen) > inst.tutor_capacity(u):
-            m.Add(total(overseen) <= inst.tutor_capacity(u))
+        if len(overseen) > inst.capacity.tutor_trainees(u):
+            m.Add(total(overseen) <= inst.capacity.tutor_trainees(u))

@@ -36,9 +36,9 @@ def split(inst: Instance) -> list[Instance]:
         if t.current_group:
             uf.union(key, f"g:{t.current_group}")
         for g in inst.groups:
-            if inst.can_join_group(t, g):
+            if inst.eligibility.can_join_group(t, g):
                 uf.union(key, f"g:{g.id}")
-        for u in inst.tutors_for(t.id):
+        for u in inst.eligibility.tutors_for(t.id):
             uf.union(key, f"u:{u.id}")
     for c in inst.cases:
         # The same pairs the model creates (model.variables): a case joins the trainees
@@ -49,9 +49,9 @@ def split(inst: Instance) -> list[Instance]:
             if ref:
                 uf.union(key, f"s:{ref}")
         holders = ([inst.trainee[c.current_trainee]] if c.kept
-                   else [t for t in inst.case_candidates[c.length] if inst.can_take_case(t, c)])
+                   else [t for t in inst.eligibility.case_candidates[c.length] if inst.eligibility.can_take_case(t, c)])
         for t in holders:
-            supervisors = inst.pair_supervisors(t, c)
+            supervisors = inst.eligibility.pair_supervisors(t, c)
             if supervisors or c.kept:
                 uf.union(key, f"t:{t.id}")
             for s in supervisors:
