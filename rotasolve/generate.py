@@ -1,12 +1,31 @@
 """Synthetic schemes shaped like real ones, for demos, property tests and benchmarks.
 
-One scheme has 50-120 core trainees over 2-5 trusts; a larger N gives several schemes,
-far enough apart that nothing is shared between them (like a region solving all its
-schemes at once). Video supervision, remote sessions and online groups are generated
-only in a single-scheme region: each scheme's tutor assesses its own patients and finds
-its own supervisors, and a remote item would otherwise be open to every trainee in the
-region. Kept items (running groups and cases) are built with a witness
-allocation that satisfies every hard rule, so a generated scheme is never infeasible.
+Two kinds of region:
+- disconnected (the default): one scheme has 50-120 core trainees over 2-5 trusts; a
+  larger N gives several schemes, far enough apart that nothing is shared between them
+  (like a region solving all its schemes at once). Video supervision, remote sessions
+  and online groups are generated only in a single-scheme region: each scheme's tutor
+  assesses its own patients and finds its own supervisors, and a remote item would
+  otherwise be open to every trainee in the region.
+- connected (``connected=True``): ONE region of N trainees over ``trusts`` trusts laid out
+  on a ring of roads (neighbours 40-60 minutes apart, two trusts apart 80-110, further
+  ones 120+, so travel limits bind), with remote supervisors, remote cases and online
+  groups, and tutors whose areas overlap so they chain across the region: nothing
+  splits it into parts. Running items stay within each trainee's travel limit.
+
+On top of either, ``shape`` picks one of seven benchmark shapes (balanced, scarce
+supervisors, remote-heavy, LTFT-heavy, tight tutors, many running items, one big trust),
+and explicit options set the shares of remote items and the trusts per tutor. Presets,
+shapes and their values are in ``generate_shapes``. Remote items asked for in a
+disconnected region (explicitly or by remote-heavy) are made in every scheme; open to
+every trainee, they join the schemes into one part, as they would in a real region.
+
+With no options the result is exactly the original generator's for every N, trusts and
+seed (tests pin it): every knob's default reproduces the original draws, and whatever
+only a non-default option needs is drawn from a second random stream.
+
+Kept items (running groups and cases) are built with a witness allocation that
+satisfies every hard rule, so a generated scheme is never infeasible.
 """
 
 from __future__ import annotations
@@ -20,6 +39,7 @@ from .domain import (
     Case, Group, Instance, Profile, Settings, Site, Supervisor, Trainee, TravelTime, Tutor,
     default_slots,
 )
+from .generate_shapes import Knobs, describe, exact_share, knobs, ring_travel, spanning_tutors
 
 _TRUST_WORDS = ["North", "South", "East", "West", "Central", "Coastal", "Valley", "Forest",
                 "Riverside", "Downs", "Moor", "Vale"]
@@ -44,26 +64,48 @@ def _slots(rng: random.Random, ids: list[str], lo: int, hi: int) -> tuple[str, .
 
 
 def generate(trainees: int = 60, trusts: int = 3, seed: int = 0,
-             plan_start: date = date(2027, 2, 2)) -> Instance:
-    """A synthetic scheme (or several) of ``trainees`` core trainees."""
+             plan_start: date = date(2027, 2, 2), *, connected: bool = False, shape: str = "balanced",
+             remote_supervisors: float | None = None, remote_cases: float | None = None,
+             online_groups: float | None = None, tutor_trusts: int | None = None) -> Instance:
+    """A synthetic scheme (or several) of ``trainees`` core trainees.
+
+    ``connected``: one region of all the trainees over ``trusts`` trusts, shaped like a
+    real one (see the module docstring). ``shape``: one of ``generate_shapes.SHAPES``.
+    ``remote_supervisors``, ``remote_cases``, ``online_groups``: shares (0-1) of
+    supervisors with ``remote``, cases with ``remote_ok`` and groups ``online``.
+    ``tutor_trusts``: trusts each tutor covers (one tutor per trust, their areas
+    overlapping round the ring of trusts). An option left as None takes the value of the
+    shape, else of the connected preset, else the original generator's.
+    """
     if trainees < 1:
         raise ValueError("trainees must be at least 1")
     if not 1 <= trusts <= 12:
         raise ValueError("trusts must be between 1 and 12 per scheme")
+    k = knobs(connected, shape, remote_supervisors=remote_supervisors, remote_cases=remote_cases,
+              online_groups=online_groups, tutor_trusts=tutor_trusts)
     rng = random.Random(seed)
-    n_schemes = max(1, math.ceil(trainees / _SCHEME_SIZE))
+    # Draws the original generator never made come from here, so that they cannot shift
+    # the main stream: a default run is draw for draw the original one.
+    xrng = random.Random(f"rotasolve.generate extra {seed}")
+    n_schemes = 1 if k.connected else max(1, math.ceil(trainees / _SCHEME_SIZE))
     sizes = [trainees // n_schemes + (1 if i < trainees % n_schemes else 0) for i in range(n_schemes)]
-    b = _Builder(rng, plan_start, remote=n_schemes == 1)
+    b = _Builder(rng, plan_start, remote=n_schemes == 1, knobs=k, xrng=xrng)
     for s, size in enumerate(sizes):
         b.scheme(s, size, trusts)
     name = f"Generated scheme ({trainees} trainees, seed {seed})"
+    if k != Knobs():
+        name = f"Generated {'region' if k.connected else 'scheme'} ({trainees} trainees, seed {seed}; " \
+               f"{describe(k, shape)})"
     return b.instance(name, n_schemes)
 
 
 class _Builder:
-    def __init__(self, rng: random.Random, plan_start: date, remote: bool = True):
+    def __init__(self, rng: random.Random, plan_start: date, remote: bool, knobs: Knobs, xrng: random.Random):
         self.rng = rng
+        self.xrng = xrng  # the second stream: draws only non-default knobs need
+        self.k = knobs
         self.remote = remote
+        self.big_trust: tuple[list[str], list[str]] | None = None  # (its sites, other sites)
         self.plan_start = plan_start
         self.slot_ids = [s.id for s in default_slots()]
         self.profile = Profile()
@@ -82,29 +124,18 @@ class _Builder:
         tag = f"R{s + 1}"
         trust_names = [f"{_TRUST_WORDS[(s * n_trusts + i) % len(_TRUST_WORDS)]} {tag} NHS FT"
                        for i in range(n_trusts)]
-        sites: list[Site] = []
-        for i, trust in enumerate(trust_names):
-            for j in range(rng.randint(1, 3)):
-                sid = f"{tag}-T{i + 1}-{_SITE_WORDS[j]}".upper()
-                sites.append(Site(id=sid, trust=trust, name=f"{trust.split()[0]} {_SITE_WORDS[j]}"))
-        self.sites.extend(sites)
-        for a_i, a in enumerate(sites):
-            for bsite in sites[a_i:]:
-                if a.id == bsite.id:
-                    minutes = 0
-                elif a.trust == bsite.trust:
-                    minutes = rng.choice([15, 20, 25, 30, 35, 40])
-                else:
-                    minutes = rng.choice([35, 45, 50, 60, 70, 80, 95])
-                self.travel.append(TravelTime(from_site=a.id, to_site=bsite.id, minutes=minutes))
+        sites = self._sites(tag, trust_names)
         site_ids = [x.id for x in sites]
+        if self.k.big_trust_share is not None and n_trusts > 1:
+            self.big_trust = ([x.id for x in sites if x.trust == trust_names[0]],
+                              [x.id for x in sites if x.trust != trust_names[0]])
 
         first_t = len(self.trainees)
         for _ in range(size):
             self.trainees.append(self._trainee(tag, site_ids))
         scheme_trainees = self.trainees[first_t:]
 
-        n_sup = max(3, round(size / 6))
+        n_sup = max(3, round(size / self.k.trainees_per_supervisor))
         first_s = len(self.supervisors)
         for _ in range(n_sup):
             self.supervisors.append(self._supervisor(tag, site_ids))
@@ -116,19 +147,53 @@ class _Builder:
         first_g = len(self.groups)
         for _ in range(max(1, math.ceil(needing_group / 7))):
             self.groups.append(self._group(tag, site_ids))
+        # Remote shares are set before the running items, whose witness relies on them.
+        exact_share(self.xrng, self.supervisors[first_s:], "remote", self.k.remote_supervisors)
+        exact_share(self.xrng, self.cases[first_c:], "remote_ok", self.k.remote_cases)
+        exact_share(self.xrng, self.groups[first_g:], "online", self.k.online_groups)
         self._kept_groups(scheme_trainees, self.groups[first_g:])
         self._kept_cases(scheme_trainees, self.cases[first_c:], self.supervisors[first_s:])
         self._tutors(tag, trust_names, scheme_trainees)
+
+    def _sites(self, tag: str, trust_names: list[str]) -> list[Site]:
+        rng = self.rng
+        sites: list[Site] = []
+        for i, trust in enumerate(trust_names):
+            for j in range(rng.randint(1, 3)):
+                sid = f"{tag}-T{i + 1}-{_SITE_WORDS[j]}".upper()
+                sites.append(Site(id=sid, trust=trust, name=f"{trust.split()[0]} {_SITE_WORDS[j]}"))
+        self.sites.extend(sites)
+        if self.k.connected:
+            self.travel.extend(ring_travel(self.xrng, sites, trust_names))
+            return sites
+        for a_i, a in enumerate(sites):
+            for bsite in sites[a_i:]:
+                if a.id == bsite.id:
+                    minutes = 0
+                elif a.trust == bsite.trust:
+                    minutes = rng.choice([15, 20, 25, 30, 35, 40])
+                else:
+                    minutes = rng.choice([35, 45, 50, 60, 70, 80, 95])
+                self.travel.append(TravelTime(from_site=a.id, to_site=bsite.id, minutes=minutes))
+        return sites
+
+    def _place(self, drawn: str) -> str:
+        """The site drawn by the main stream, or, with one big trust, a site of the big
+        trust with its share of the chances (drawn from the second stream)."""
+        if self.big_trust is None:
+            return drawn
+        big, others = self.big_trust
+        return self.xrng.choice(big if self.xrng.random() < self.k.big_trust_share else others)
 
     def _trainee(self, tag: str, site_ids: list[str]) -> dict:
         rng, pr = self.rng, self.profile
         n = len(self.trainees) + 1
         grade = rng.choice([1, 1, 2, 2, 3, 3]) if rng.random() < 0.95 else rng.choice([1, 2, 3])
-        ltft = 1.0 if rng.random() > 0.13 else rng.choice([0.6, 0.8])
+        ltft = 1.0 if rng.random() > self.k.ltft_share else rng.choice(self.k.ltft_fractions)
         # The period may fall anywhere in the training year: core_end = the year's end minus up to 300 days.
         core_end = dates.default_core_end(self.plan_start, grade, ltft) - timedelta(days=rng.randint(0, 300))
         if grade == 1:
-            attended = 0 if rng.random() < 0.6 else rng.randint(1, 14)
+            attended = 0 if rng.random() < self.k.ct1_new_share else rng.randint(1, 14)
         elif grade == 2:
             attended = pr.cbdg_sessions if rng.random() < 0.5 else rng.randint(8, pr.cbdg_sessions - 1)
         else:
@@ -142,7 +207,7 @@ class _Builder:
             short_done = "CBT"
         prefs = tuple(rng.sample(_PREFERENCES, rng.randint(0, 2)))
         return dict(
-            id=f"T{n:04d}", name=f"Dr Trainee {n}", grade=grade, base_site=rng.choice(site_ids),
+            id=f"T{n:04d}", name=f"Dr Trainee {n}", grade=grade, base_site=self._place(rng.choice(site_ids)),
             available_slots=_slots(rng, self.slot_ids, 3, 7), ltft=ltft, core_end=core_end,
             max_travel_minutes=rng.choice([45, 60, 60, 60, 75, 90]),
             cbdg_sessions_attended=attended,
@@ -160,9 +225,9 @@ class _Builder:
         group_size = 3 if rng.random() < 0.3 else 1
         pas = None if rng.random() < 0.6 else rng.choice([0.5, 1.0, 1.0, 1.5])
         return dict(
-            id=f"S{n:03d}", name=f"Dr Supervisor {n}", site=rng.choice(site_ids),
+            id=f"S{n:03d}", name=f"Dr Supervisor {n}", site=self._place(rng.choice(site_ids)),
             modalities=tuple(sorted(mods)), available_slots=_slots(rng, self.slot_ids, 2, 6),
-            max_trainees=rng.choice([1, 2, 2, 3, 3, 4]), group_size=group_size,
+            max_trainees=rng.choice(self.k.supervisor_places), group_size=group_size,
             supervision_pas=pas, remote=self.remote and rng.random() < 0.1,
         )
 
@@ -173,7 +238,7 @@ class _Builder:
         sessions = (rng.randint(pr.short_case_min_sessions, pr.short_case_max_sessions) if length == "short"
                     else rng.choice([20, 24, 30, 40, 40]))
         return dict(
-            id=f"C{n:04d}", site=rng.choice(site_ids), modality=_pick(rng, _CASE_MIX), length=length,
+            id=f"C{n:04d}", site=self._place(rng.choice(site_ids)), modality=_pick(rng, _CASE_MIX), length=length,
             sessions=sessions, min_grade=1 if rng.random() < 0.8 else 2,
             available_slots=_slots(rng, self.slot_ids, 2, 6),
             referred=self.plan_start - timedelta(days=rng.randint(7, 420)),
@@ -185,19 +250,27 @@ class _Builder:
         rng = self.rng
         n = len(self.groups) + 1
         max_size = rng.choice([8, 8, 10])
-        return dict(id=f"G{n:02d}", site=rng.choice(site_ids), slot=rng.choice(self.slot_ids),
+        return dict(id=f"G{n:02d}", site=self._place(rng.choice(site_ids)), slot=rng.choice(self.slot_ids),
                     facilitator=f"Dr Facilitator {n}", min_size=rng.choice([4, 4, 5]), max_size=max_size,
                     external_members=rng.choice([0, 0, 1, 2, 3]), online=self.remote and rng.random() < 0.15)
 
     # -- kept items, with a witness that satisfies every hard rule ------------------------
+    def _travel_table(self) -> dict[tuple[str, str], int]:
+        travel = {(t.from_site, t.to_site): t.minutes for t in self.travel}
+        travel.update({(b, a): m for (a, b), m in list(travel.items())})
+        return travel
+
     def _kept_groups(self, trainees: list[dict], groups: list[dict]):
         rng = self.rng
+        travel = self._travel_table() if self.k.kept_within_travel else {}
         members: dict[str, list[dict]] = {g["id"]: [] for g in groups}
         for t in trainees:
-            if not (0 < t["cbdg_sessions_attended"] < self.profile.cbdg_sessions) or rng.random() < 0.35:
+            if not (0 < t["cbdg_sessions_attended"] < self.profile.cbdg_sessions) \
+                    or rng.random() < self.k.kept_group_skip:
                 continue
             options = [g for g in groups if g["slot"] in t["available_slots"]
-                       and len(members[g["id"]]) + g["external_members"] < g["max_size"]]
+                       and len(members[g["id"]]) + g["external_members"] < g["max_size"]
+                       and self._near(t, g, "online", travel)]
             if options:
                 g = rng.choice(options)
                 members[g["id"]].append(t)
@@ -210,15 +283,14 @@ class _Builder:
     def _kept_cases(self, trainees: list[dict], cases: list[dict], sups: list[dict]):
         rng, pr = self.rng, self.profile
         st = self.settings
-        travel = {(t.from_site, t.to_site): t.minutes for t in self.travel}
-        travel.update({(b, a): m for (a, b), m in list(travel.items())})
+        travel = self._travel_table()
         sup_load = {s["id"]: 0 for s in sups}
         sup_busy = {s["id"]: set() for s in sups}
         sup_minutes = {s["id"]: 0 for s in sups}
         group_slot = {g["id"]: g["slot"] for g in self.groups}
         weekly = round(pr.weekly_case_hours * 60)
         for t in trainees:
-            if t["grade"] < pr.case_min_grade or rng.random() < 0.55:
+            if t["grade"] < pr.case_min_grade or rng.random() < self.k.kept_case_skip:
                 continue
             used = {group_slot[t["current_group"]]} if t["current_group"] else set()
             minutes = 0
@@ -230,7 +302,7 @@ class _Builder:
                 other_kept = [c["modality"] for c in cases if c["current_trainee"] == t["id"]]
                 options = [c for c in cases if c["current_trainee"] is None and c["length"] == length
                            and t["grade"] >= c["min_grade"] and c["modality"] != other
-                           and c["modality"] not in other_kept]
+                           and c["modality"] not in other_kept and self._near(t, c, "remote_ok", travel)]
                 rng.shuffle(options)
                 for c in options[:6]:
                     placed = self._witness_case(t, c, sups, used, minutes, weekly, travel, sup_load,
@@ -238,7 +310,7 @@ class _Builder:
                     if placed is not None:
                         minutes = placed
                         break
-                if rng.random() < 0.7:
+                if rng.random() < self.k.one_case_at_a_time:
                     break  # most trainees run one case at a time
 
     def _witness_case(self, t, c, sups, used, minutes, weekly, travel, sup_load, sup_busy, sup_minutes, st):
@@ -249,6 +321,8 @@ class _Builder:
         sup_min = round(st.supervision_hours * 60)
         for s in rng.sample(sups, len(sups)):
             if c["modality"] not in s["modalities"] or sup_load[s["id"]] >= s["max_trainees"]:
+                continue
+            if not self._near(t, s, "remote", travel):
                 continue
             if s["supervision_pas"] is not None and \
                     sup_minutes[s["id"]] + sup_min > s["supervision_pas"] * st.pa_hours * 60:
@@ -274,8 +348,21 @@ class _Builder:
             return minutes + need
         return None
 
+    def _near(self, t: dict, item: dict, remote_key: str, travel: dict) -> bool:
+        """Within the trainee's travel limit (or remote), when running items are kept that
+        close. The rules do not ask it of running items, but in a region 250 minutes
+        across a running group at the far end would be absurd, and cases too far for the
+        weekly hours would only waste the witness's few tries."""
+        return (not self.k.kept_within_travel or item[remote_key]
+                or travel[(t["base_site"], item["site"])] <= t["max_travel_minutes"])
+
     def _tutors(self, tag: str, trust_names: list[str], trainees: list[dict]):
         rng, pr = self.rng, self.profile
+        if self.k.tutor_span is not None:
+            trust_of = {s.id: s.trust for s in self.sites}
+            self.tutors.extend(spanning_tutors(self.xrng, trust_names, trainees, trust_of, self.k,
+                                               pr.trainees_per_tutor_pa, len(self.tutors) + 1))
+            return
         n_tutors = min(len(trust_names), rng.randint(1, 3))
         shares = [trust_names[i::n_tutors] for i in range(n_tutors)]
         site_trust = {s.id: s.trust for s in self.sites}
@@ -283,7 +370,8 @@ class _Builder:
             mine = [t for t in trainees if site_trust[t["base_site"]] in trusts]
             active = sum(1 for t in mine if t["current_group"] or t["current_cases"])
             likely = active + sum(1 for t in mine if not (t["current_group"] or t["current_cases"])) * 0.7
-            pas = max(1, math.ceil(likely / pr.trainees_per_tutor_pa) - rng.choice([0, 0, 1, 2]))
+            pas = max(1, math.ceil(likely * self.k.tutor_pa_factor / pr.trainees_per_tutor_pa)
+                      - rng.choice([0, 0, 1, 2]))
             pas = max(pas, math.ceil(active / pr.trainees_per_tutor_pa))  # kept trainees always fit
             n = len(self.tutors) + 1
             self.tutors.append(dict(
