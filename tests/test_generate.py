@@ -113,7 +113,7 @@ def test_connected_layout_is_travel_limited():
     far = [(t, s) for t in inst.trainees[:100] for s in inst.sites
            if min(abs(ring_index(t.base_site) - ring_index(s.id)), 12 - abs(ring_index(t.base_site)
                                                                           - ring_index(s.id))) >= 3]
-    assert far and all(inst.travel(t.base_site, s.id) > t.max_travel_minutes for t, s in far)
+    assert far and all(inst.travel.between(t.base_site, s.id) > t.max_travel_minutes for t, s in far)
 
 
 def test_tutors_span_neighbouring_trusts_and_chain():
