@@ -85,7 +85,7 @@ import numpy as np
 
 from rotasolve import dates
 from rotasolve.check import check
-from rotasolve.instance import Instance
+from rotasolve.domain import Instance
 from rotasolve.solution import CasePlace, GroupPlace, Objective, Solution, TutorPlace
 
 TIER_NAMES = ["critical requirements placed", "other requirements placed (CT3=3, CT2=2, CT1=1)"]

@@ -16,13 +16,14 @@ from .excel.writer import write_compliance_workbook, write_solution
 from .explain import explain
 from .generate import generate
 from .domain import Case, Group, Instance, Profile, Settings, Site, Supervisor, Trainee, Tutor
-from .model.solve import Progress, SolveOptions
+from .engine import SolveOptions
+from .progress import Progress, ProgressPrinter
 from .solution import Solution
 
 __all__ = [
     "__version__", "allocate", "check", "compliance_statuses", "explain", "generate", "read_workbook",
     "tutor_checks", "write_compliance_workbook", "write_instance", "write_solution", "write_template",
     "Case", "CellError", "Group", "Instance", "InvalidSolution", "KeptItemsInfeasible", "OutputPathError",
-    "Profile", "Progress", "RotasolveError", "Settings", "Site", "Solution", "SolveOptions", "Supervisor",
+    "Profile", "Progress", "ProgressPrinter", "RotasolveError", "Settings", "Site", "Solution", "SolveOptions", "Supervisor",
     "Trainee", "Tutor", "Violation", "WorkbookError",
 ]

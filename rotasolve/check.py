@@ -307,6 +307,12 @@ def check_h10_kept(inst: Instance, sol: Solution) -> list[Violation]:
             _v("H10", out, f"running case {c.id} of {c.current_trainee} is not kept as it is")
         elif c.current_supervisor and p.supervisor_id != c.current_supervisor:
             _v("H10", out, f"running case {c.id} changed supervisor from {c.current_supervisor} to {p.supervisor_id}")
+        else:
+            for field in ("session_slot", "supervision_slot"):
+                kept_slot = getattr(c, field)
+                if kept_slot and getattr(p, field) != kept_slot:
+                    _v("H10", out, f"running case {c.id} moved its {field.replace('_', ' ')} from "
+                                   f"{kept_slot} to {getattr(p, field)}")
     return out
 
 

@@ -7,18 +7,27 @@ from __future__ import annotations
 import random
 import sys
 import tempfile
+from collections import Counter
 from datetime import datetime
 from pathlib import Path
 
 import openpyxl
+from openpyxl.cell.cell import MergedCell
 from openpyxl.styles import PatternFill
+
+from .check import check
+from .engine import SolveOptions
+from .errors import WorkbookError
+from .excel.reader import read_workbook
+from .excel.template import write_instance
+from .generate import generate
+from .pipeline import allocate
 
 ODD_TEXT = ["", " ", "0", "-1", "1e309", "NaN", "∞", "CT4", "yes/no", "=1+1", "2027/13/45", "31/02/2027",
             "Feb 3rd", "MON-AM;;,", "é ü ß 中文 🙂", "\u202e", "x" * 5000, "NULL", "None", "#REF!", "1,000"]
 
 
 def _cell(rng, wb):
-    from openpyxl.cell.cell import MergedCell
 
     ws = rng.choice(wb.worksheets)
     if ws.max_row < 1 or ws.max_column < 1:
@@ -101,15 +110,9 @@ def _mutations(rng: random.Random):
     return common, rare
 
 
-def fuzz_case(base: Path, seed: int, workdir: Path, solve_time: float = 0.3) -> str:
+def fuzz_case(base: Path, seed: int, workdir: Path, solve_time: float = 2.0) -> str:
     """One mutated workbook; returns 'refused', 'solved', 'conflict' or 'no solution in
     time' (a valid outcome: exit code 5). Raises on a defect."""
-    from .check import check
-    from .errors import WorkbookError
-    from .excel.reader import read_workbook
-    from .model.solve import SolveOptions
-    from .pipeline import allocate
-
     rng = random.Random(seed)
     wb = openpyxl.load_workbook(base)
     common, rare = _mutations(rng)
@@ -136,11 +139,6 @@ def fuzz_case(base: Path, seed: int, workdir: Path, solve_time: float = 0.3) -> 
 
 
 def main(n: int, start: int = 0) -> None:
-    from collections import Counter
-
-    from .excel.template import write_instance
-    from .generate import generate
-
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         base = work / "base.xlsx"

@@ -7,16 +7,20 @@ object that both the JSON and the workbook are written from.
 from __future__ import annotations
 
 import hashlib
+import time
 from pathlib import Path
 from typing import Callable
+
+from ortools import __version__ as ortools_version
 
 from . import __version__
 from .check import check
 from .compliance import statuses
 from .explain import explain
 from .domain import Instance
-from .model.solve import Progress, SolveOptions
-from .model.solve import solve as solve_model
+from .engine import SolveOptions
+from .engine import solve as solve_model
+from .progress import Progress
 from .solution import Solution
 
 
@@ -32,12 +36,22 @@ def file_sha256(path: str | Path) -> str:
     return h.hexdigest()
 
 
-def allocate(inst: Instance, options: SolveOptions = SolveOptions(), *,
-             source: str | Path | None = None,
-             progress: Callable[[Progress], None] | None = None) -> Solution:
-    from ortools import __version__ as ortools_version
+# Seconds kept back from the time limit for what follows the search: the checker, the
+# explanations and compliance, and writing the files (measured at about 2.5 s for 1,000
+# trainees; benchmarks/README.md).
+AFTER_SEARCH = (1.0, 0.004)  # seconds, and seconds per trainee
 
-    sol = solve_model(inst, options, progress)
+
+def allocate(inst: Instance, options: SolveOptions = SolveOptions(), *,
+             source: str | Path | None = None, started: float | None = None,
+             progress: Callable[[Progress], None] | None = None) -> Solution:
+    """Solve, check, explain, project compliance. ``started`` (time.time()) is when the
+    caller's clock began: the limit covers reading the workbook and writing the outputs
+    too, so the search stops early enough for both."""
+    started = started if started is not None else time.time()
+    reserve = AFTER_SEARCH[0] + AFTER_SEARCH[1] * len(inst.trainees)
+    deadline = started + max(0.5 * options.time_limit, options.time_limit - reserve)
+    sol = solve_model(inst, options, progress, deadline=deadline)
     if sol.status in ("OPTIMAL", "FEASIBLE"):
         violations = check(inst, sol)
         if violations:
@@ -53,7 +67,9 @@ def allocate(inst: Instance, options: SolveOptions = SolveOptions(), *,
         "ortools": ortools_version,
         "seed": options.seed,
         "workers": options.workers,
-        "time_limit_deterministic_seconds": options.time_limit,
-        "search": "interleaved (deterministic) parallel search",
+        "time_limit_seconds": options.time_limit,
+        "reproducible": options.reproducible,
+        "search": "CP-SAT, interleaved parallel search"
+                  + (f", {options.search_budget():g} deterministic seconds" if options.reproducible else ""),
     })
     return sol.sorted()

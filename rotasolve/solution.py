@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
 FORMAT = "rotasolve-solution/1"
 Status = Literal["OPTIMAL", "FEASIBLE", "INFEASIBLE", "UNKNOWN"]
@@ -65,8 +65,30 @@ class ComplianceRow(_Row):
 
 class Objective(_Row):
     tiers: list[int] = Field(default_factory=list)
-    bound: list[int | None] = Field(default_factory=list)
+    bound: list[int | None] = Field(default_factory=list)  # proven: no allocation scores more
     names: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _gap_is_derived(cls, data):
+        # The JSON carries the gap for its readers; it is recomputed, never read back.
+        if isinstance(data, dict):
+            data = {k: v for k, v in data.items() if k != "gap"}
+        return data
+
+    @computed_field  # in the JSON too: how far from the best each tier can be, at most
+    @property
+    def gap(self) -> list[float | None]:
+        return [None if b is None else round(abs(b - v) / max(1, abs(b)), 4)
+                for v, b in zip(self.tiers, self.bound)]
+
+    def describe(self) -> list[str]:
+        """Each tier in words: 'critical requirements placed: 16 of at most 16 (gap 0%)'."""
+        out = []
+        for name, value, bound, gap in zip(self.names, self.tiers, self.bound, self.gap):
+            proven = "bound unknown" if bound is None else f"at most {bound}, gap {gap:.1%}"
+            out.append(f"{name}: {value} ({proven})")
+        return out
 
 
 class Solution(_Row):

@@ -79,7 +79,7 @@ def python_with_hash_seed(args: list[str], hash_seed: int):
 
 def solve(inst: Instance, time_limit: float = 5.0):
     from rotasolve.pipeline import allocate
-    from rotasolve.model.solve import SolveOptions
+    from rotasolve.engine import SolveOptions
 
     return allocate(inst, SolveOptions(time_limit=time_limit, workers=1, seed=0))
 

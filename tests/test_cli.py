@@ -108,7 +108,7 @@ def test_solve_kept_conflict_exit_4_names_rows(tmp_path):
 def test_solve_no_solution_in_time_exit_5(tmp_path, monkeypatch):
     import rotasolve.pipeline as allocate_module
 
-    def nothing_in_time(inst, options, progress=None):
+    def nothing_in_time(inst, options, progress=None, deadline=None):
         return Solution(scheme=inst.settings.name, status="UNKNOWN")
     monkeypatch.setattr(allocate_module, "solve_model", nothing_in_time)
     result = run("solve", EXAMPLE, "-o", tmp_path / "x.xlsx")
@@ -116,11 +116,11 @@ def test_solve_no_solution_in_time_exit_5(tmp_path, monkeypatch):
 
 
 def test_internal_error_exit_1_without_traceback(monkeypatch, capsys):
-    import rotasolve.excel.reader as reader
+    import rotasolve.cli.common as common
 
     def boom(path):
         raise RuntimeError("simulated defect")
-    monkeypatch.setattr(reader, "read_workbook", boom)
+    monkeypatch.setattr(common, "read_workbook", boom)
     with pytest.raises(SystemExit) as exit_:
         main(["validate", str(EXAMPLE)])
     assert exit_.value.code == 1

@@ -19,7 +19,7 @@ highspy = pytest.importorskip("highspy", reason="highspy is not installed: pip i
 from conftest import ROOT, case, group, scheme, supervisor, trainee, tutor  # noqa: E402
 from rotasolve.check import check  # noqa: E402
 from rotasolve.generate import generate  # noqa: E402
-from rotasolve.instance import (  # noqa: E402
+from rotasolve.domain import (  # noqa: E402
     Case, Group, Instance, Profile, Settings, Site, Supervisor, Trainee, TravelTime, Tutor, default_slots,
 )
 from rotasolve.solution import CasePlace, GroupPlace, Solution, TutorPlace  # noqa: E402
@@ -53,7 +53,7 @@ def brute_force(inst: Instance, audit: random.Random | None = None):
     # ---- per-item options (rules on one item alone) ----
     group_opts = {}
     for t in inst.trainees:
-        group_opts[t.id] = [None] + [g.id for g in inst.groups if inst.can_join_group(t, g)]
+        group_opts[t.id] = [None] + [g.id for g in inst.groups if inst.eligibility.can_join_group(t, g)]
 
     def slot_ok(t, k):
         return k in t.available_slots and k != kept_group_slot.get(t.id)
@@ -64,15 +64,15 @@ def brute_force(inst: Instance, audit: random.Random | None = None):
         owners = [inst.trainee[c.current_trainee]] if c.kept else inst.trainees
         for t in owners:
             if not c.kept:
-                if not inst.needs_case(t, c.length) or inst.case_gate(t) is not None:
+                if not inst.needs.needs_case(t, c.length) or inst.needs.case_gate(t) is not None:
                     continue
-                if t.grade < c.min_grade or inst.case_travel_minutes(t, c) > t.max_travel_minutes:
+                if t.grade < c.min_grade or inst.travel.to_case(t, c) > t.max_travel_minutes:
                     continue
                 if pr.distinct_modalities >= 2:
                     other = "long" if c.length == "short" else "short"
-                    if c.modality == inst.done_modality(t, other):
+                    if c.modality == t.done_modality(other):
                         continue
-                    kept_other = inst.kept_case(t, other)
+                    kept_other = inst.needs.kept_case(t, other)
                     if kept_other is not None and kept_other.modality == c.modality:
                         continue
             for s in inst.supervisors:
@@ -80,7 +80,7 @@ def brute_force(inst: Instance, audit: random.Random | None = None):
                     continue
                 if c.kept and c.current_supervisor and c.current_supervisor != s.id:
                     continue
-                if not c.kept and inst.supervision_travel_minutes(t, s) > t.max_travel_minutes:
+                if not c.kept and inst.travel.to_supervisor(t, s) > t.max_travel_minutes:
                     continue
                 for k1 in slots:
                     if not slot_ok(t, k1) or k1 not in c.available_slots:
@@ -91,7 +91,7 @@ def brute_force(inst: Instance, audit: random.Random | None = None):
                         opts.append((t.id, s.id, k1, k2))
         case_opts[c.id] = opts
 
-    needs = {(n.trainee_id, n.requirement): n for ns in inst.needs.values() for n in ns}
+    needs = {(n.trainee_id, n.requirement): n for n in inst.needs.all()}
 
     def tiers(groups_new: dict, cases_new: dict) -> tuple[int, int]:
         a = b = 0
@@ -128,31 +128,31 @@ def brute_force(inst: Instance, audit: random.Random | None = None):
         meet = Counter((o[1], o[3]) for o in cases.values() if o)
         sup_minutes = Counter()
         for (sid, _k), n in meet.items():
-            sup_minutes[sid] += mins["supervision"] if n == 1 else mins["group_supervision"]
+            sup_minutes[sid] += mins.supervision if n == 1 else mins.group_supervision
         for sid, m in sup_minutes.items():
-            cap = inst.supervision_capacity_minutes(inst.supervisor[sid])
+            cap = inst.minutes.supervisor_limit(inst.supervisor[sid])
             if cap is not None and m > cap:
                 return None
         weekly = Counter()
         for cid, o in cases.items():
             if o:
-                weekly[o[0]] += inst.case_week_minutes(inst.trainee[o[0]], inst.case[cid],
+                weekly[o[0]] += inst.minutes.case_week(inst.trainee[o[0]], inst.case[cid],
                                                        inst.supervisor[o[1]], meet[(o[1], o[3])] > 1)
-        if any(m > mins["weekly"] for m in weekly.values()):
+        if any(m > mins.weekly for m in weekly.values()):
             return None
         active = sorted({t.id for t in inst.trainees if t.current_group}
                         | {tid for tid, g in groups_new.items() if g}
                         | {o[0] for o in cases.values() if o})
-        choices = [[u.id for u in inst.tutors_for(tid)] for tid in active]
+        choices = [[u.id for u in inst.eligibility.tutors_for(tid)] for tid in active]
         for pick in itertools.product(*choices):
             load = Counter(pick)
-            if all(n <= inst.tutor_capacity(inst.tutor[u]) for u, n in load.items()):
+            if all(n <= inst.capacity.tutor_trainees(inst.tutor[u]) for u, n in load.items()):
                 return dict(zip(active, pick))
         return None
 
     best = {"tiers": None, "sol": None}
     order = [c.id for c in inst.cases]
-    fixed_mods = {(t.id, length): ({inst.done_modality(t, length)} - {None})
+    fixed_mods = {(t.id, length): ({t.done_modality(length)} - {None})
                   | {c.modality for c in inst.kept_cases_of[t.id] if c.length == length}
                   for t in inst.trainees for length in ("short", "long")}
 
@@ -163,7 +163,7 @@ def brute_force(inst: Instance, audit: random.Random | None = None):
         active = sorted({t.id for t in inst.trainees if t.current_group}
                         | {tid for tid, g in groups_new.items() if g}
                         | {o[0] for o in cases.values() if o})
-        for pick in itertools.product(*([u.id for u in inst.tutors_for(tid)] for tid in active)):
+        for pick in itertools.product(*([u.id for u in inst.eligibility.tutors_for(tid)] for tid in active)):
             assert check(inst, solution(groups_new, cases, dict(zip(active, pick)))) != [], \
                 "brute force too strict"
 
@@ -288,6 +288,7 @@ def tiny_scheme(seed: int) -> Instance:
         g = dict(id="G1", site=rng.choice(["A", "B"]), slot=rng.choice(SLOT_IDS),
                  min_size=rng.choice([1, 2, 3, 4]), max_size=rng.choice([3, 4]),
                  external_members=rng.choice([0, 1, 2]), online=rng.random() < 0.2)
+        g["max_size"] = max(g["max_size"], g["min_size"])  # an instance refuses min_size > max_size
         groups.append(g)
         if rng.random() < 0.3:
             for t in trainees:
@@ -360,7 +361,7 @@ def test_shared_meeting_costs_the_longer_hour_and_fits_the_pas():
 
 def test_tutor_capacity_and_kept_case_supervisor_choice():
     ts = [trainee("T1", grade=3, current_cases=("K1",)), trainee("T2", grade=3), trainee("T3", grade=2)]
-    cs = [case("K1", current_trainee="T1", sessions_done=4, length="long", modality="PSYCHODYNAMIC"),
+    cs = [case("K1", current_trainee="T1", sessions_done=4, length="long", sessions=30, modality="PSYCHODYNAMIC"),
           case("C1"), case("C2")]
     sups = [supervisor("S1", modalities=("CBT", "PSYCHODYNAMIC"), max_trainees=2),
             supervisor("S2", modalities=("PSYCHODYNAMIC",), max_trainees=1, available_slots=("MON-AM",))]
@@ -388,7 +389,7 @@ def test_generated_scheme_passes_checker(n, seed):
 def tiers_by_rotasolve_facts(inst: Instance, sol: Solution) -> tuple[int, int]:
     """Tier 1a/1b of an allocation counted with rotasolve's own needs and criticality, to
     cross-check the reference's restatement of them."""
-    needs = {(n.trainee_id, n.requirement): n for ns in inst.needs.values() for n in ns}
+    needs = {(n.trainee_id, n.requirement): n for n in inst.needs.all()}
     placed = {(g.trainee_id, "cbdg") for g in sol.groups if not g.kept}
     placed |= {(p.trainee_id, f"{inst.case[p.case_id].length}_case") for p in sol.cases if not p.kept}
     a = sum(1 for key in placed if needs[key].critical)
@@ -398,7 +399,7 @@ def tiers_by_rotasolve_facts(inst: Instance, sol: Solution) -> tuple[int, int]:
 
 @pytest.mark.parametrize("n,seed", [(10, 3), (20, 1), (20, 2), (30, 1), (30, 3), (40, 1), (40, 2)])
 def test_not_below_rotasolve(n, seed):
-    from rotasolve.model.solve import SolveOptions
+    from rotasolve.engine import SolveOptions
     from rotasolve.pipeline import allocate
 
     inst = generate(n, 3, seed)

@@ -19,14 +19,15 @@ from rotasolve.generate import generate
 
 FINGERPRINT = textwrap.dedent("""
     import hashlib
+    from rotasolve.baseline import greedy
     from rotasolve.generate import generate
-    from rotasolve.model.solve import _first_hint, build, build_tiers
-    for n, seed in [(40, 1), (60, 1), (60, 2)]:
-        inst = generate(n, 3, seed)
+    from rotasolve.model.build import build, hint_from
+    for n, seed, connected in [(40, 1, False), (60, 1, False), (60, 2, False), (60, 3, True)]:
+        inst = generate(n, 3, seed, connected=connected)
         built = build(inst)
-        tiers = build_tiers(built.vars)
-        text = (str(built.model.Proto()) + repr([str(t.expr) for t in tiers])
-                + repr(sorted(_first_hint(inst, built.vars).items()))
+        by_hand = greedy(inst)
+        text = (str(built.model.Proto()) + repr([str(t.expr) for t in built.tiers])
+                + repr(sorted(hint_from(built.vars, by_hand).items()) if by_hand else None)
                 + str(build(inst, kept_as_assumptions=True).model.Proto()))
         print(n, seed, hashlib.sha256(text.encode()).hexdigest())
 """)
@@ -46,7 +47,7 @@ def test_solve_gives_the_same_files_in_separate_processes(tmp_path):
     for h in (1, 2):
         xlsx, js = tmp_path / f"out{h}.xlsx", tmp_path / f"out{h}.json"
         out = python_with_hash_seed(["-c", "from rotasolve.cli import main; main()", "solve", str(workbook),
-                    "-o", str(xlsx), "--json", str(js), "--time-limit", "2", "--seed", "3", "--quiet"], h)
+                    "-o", str(xlsx), "--json", str(js), "--time-limit", "10", "--seed", "3", "--quiet"], h)
         assert out.returncode == 0, out.stdout + out.stderr
         files.append((js.read_bytes(), xlsx.read_bytes()))
     assert files[0][0] == files[1][0]

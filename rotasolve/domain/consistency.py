@@ -123,6 +123,8 @@ def _references(items: Items, ids) -> Iterable[Problem]:
         yield from refs("case", c, "current_supervisor", "supervisor", [c.current_supervisor])
         yield from refs("case", c, "current_trainee", "trainee", [c.current_trainee])
         yield from refs("case", c, "available_slots", "slot", c.available_slots)
+        yield from refs("case", c, "session_slot", "slot", [c.session_slot])
+        yield from refs("case", c, "supervision_slot", "slot", [c.supervision_slot])
     for s in items.supervisors:
         yield from refs("supervisor", s, "site", "site", [s.site])
         yield from refs("supervisor", s, "available_slots", "slot", s.available_slots)
@@ -153,6 +155,14 @@ def _running_cases(items: Items, ids) -> Iterable[Problem]:
         if c.current_supervisor and not c.current_trainee:
             yield Problem("case", c.id, c.source_row, "current_trainee", None,
                           "a case with a current_supervisor must also give its current_trainee")
+        for field in ("session_slot", "supervision_slot"):
+            if getattr(c, field) and not c.current_trainee:
+                yield Problem("case", c.id, c.source_row, field, getattr(c, field),
+                              f"{field} is for a running case (one with a current_trainee); "
+                              "give its current_trainee or clear it")
+        if c.session_slot and c.session_slot == c.supervision_slot:
+            yield Problem("case", c.id, c.source_row, "supervision_slot", c.supervision_slot,
+                          "the session and the supervision cannot be in the same slot (H6); change one")
         if c.sessions_done and not c.current_trainee:
             yield Problem("case", c.id, c.source_row, "sessions_done", c.sessions_done,
                           "sessions_done is for a running case; give its current_trainee or clear it")

@@ -145,6 +145,8 @@ class Case(_Model):
     current_trainee: str | None = None
     current_supervisor: str | None = None
     sessions_done: int = Field(0, ge=0)
+    session_slot: str | None = None  # a running case's weekly session slot, kept as it is
+    supervision_slot: str | None = None  # a running case's weekly supervision slot, kept as it is
     source_row: int | None = None
 
     @property

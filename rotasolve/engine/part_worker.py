@@ -1,8 +1,7 @@
-"""Solves one lane of independent parts in a process of its own (see
-solve._solve_parts_side_by_side).
+"""Solves one lane of independent parts in a process of its own (see engine.lanes).
 
-Started as ``python -m rotasolve.model.part_worker``: the parts, the options and the
-lane's budget arrive pickled on stdin, and the results leave pickled on stdout. A fresh
+Started as ``python -m rotasolve.engine.part_worker``: the job (parts, options, deadline,
+budgets) arrives pickled on stdin, and the results leave pickled on stdout. A fresh
 interpreter started this way never imports the caller's main module, which
 multiprocessing's spawn and forkserver do, so a user's script without
 ``if __name__ == "__main__"`` still works, and no CP-SAT thread state is inherited as it
@@ -15,12 +14,13 @@ from __future__ import annotations
 import pickle
 import sys
 
+from .solve import solve_in_turn
+
 
 def main() -> None:
-    from .solve import _solve_parts_in_turn
-
-    parts, options, budget = pickle.load(sys.stdin.buffer)
-    results = _solve_parts_in_turn(parts, options, None, 0.0, budget)
+    job = pickle.load(sys.stdin.buffer)
+    results = solve_in_turn(job["parts"], job["options"], job["search_budget"], job["deadline"],
+                            job["budget_bytes"], labels=job["labels"])
     pickle.dump(results, sys.stdout.buffer, protocol=pickle.HIGHEST_PROTOCOL)
 
 

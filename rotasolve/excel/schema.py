@@ -149,6 +149,8 @@ CASES = sheet("Cases", Case, id_column="case_id",
     C("current_trainee", "id", help="trainee_id already seeing this case (kept)."),
     C("current_supervisor", "id", help="supervisor_id already supervising it (kept)."),
     C("sessions_done", "int", help="Sessions already held, for a running case."),
+    C("session_slot", "slot", help="A running case's weekly session slot, kept as it is; blank: the solver chooses."),
+    C("supervision_slot", "slot", help="A running case's weekly supervision slot, kept as it is; blank: the solver chooses."),
 ))
 
 SUPERVISORS = sheet("Supervisors", Supervisor, id_column="supervisor_id", help="Psychotherapy supervisors.", columns=(

@@ -15,12 +15,21 @@ from collections import defaultdict
 from ortools.sat.python import cp_model
 
 from ..domain import Instance
+from .build import build
+from .rules.h10_kept import kept_literals
 
 _SHRINK_LIMIT = 40  # assumption sets larger than this are reported unshrunk
 
 
 def direct_conflicts(inst: Instance) -> list[str]:
+    """Clashes that a row-by-row look finds, in the precise words a tutor needs."""
     out: list[str] = []
+    for check in (_kept_supervisors, _kept_slots, _kept_groups, _kept_trainees):
+        out.extend(check(inst))
+    return out
+
+
+def _kept_supervisors(inst: Instance):
     by_sup = defaultdict(list)
     for c in inst.cases:
         if c.kept and c.current_supervisor:
@@ -29,52 +38,80 @@ def direct_conflicts(inst: Instance) -> list[str]:
         s = inst.supervisor[sid]
         if len(cases) > inst.capacity.supervisor_cases(s):
             rows = " and ".join(str(c.source_row) for c in cases)
-            out.append(f"Supervisors row {s.source_row} ({sid}): max_trainees is {s.max_trainees} but "
-                       f"{len(cases)} kept cases need them (Cases rows {rows})")
+            yield (f"Supervisors row {s.source_row} ({sid}): max_trainees is {s.max_trainees} but "
+                   f"{len(cases)} kept cases need them (Cases rows {rows})")
         for c in cases:
             if c.modality not in s.modalities:
-                out.append(f"Cases row {c.source_row} ({c.id}): kept supervisor {sid} (Supervisors row "
-                           f"{s.source_row}) is not qualified in {c.modality}")
+                yield (f"Cases row {c.source_row} ({c.id}): kept supervisor {sid} (Supervisors row "
+                       f"{s.source_row}) is not qualified in {c.modality}")
             if c.supervisor and c.supervisor != sid:
-                out.append(f"Cases row {c.source_row} ({c.id}): current_supervisor {sid} is not the "
-                           f"case's fixed supervisor {c.supervisor}")
+                yield (f"Cases row {c.source_row} ({c.id}): current_supervisor {sid} is not the "
+                       f"case's fixed supervisor {c.supervisor}")
     for c in inst.cases:
-        if c.kept and not c.current_supervisor and not any(inst.eligibility.can_supervise(s, c) for s in inst.supervisors):
-            out.append(f"Cases row {c.source_row} ({c.id}): running case has no supervisor qualified in "
-                       f"{c.modality} with capacity")
+        if c.kept and not c.current_supervisor and \
+                not any(inst.eligibility.can_supervise(s, c) for s in inst.supervisors):
+            yield (f"Cases row {c.source_row} ({c.id}): running case has no supervisor qualified in "
+                   f"{c.modality} with capacity")
+
+
+def _kept_slots(inst: Instance):
+    """A running case's kept slot that is no longer free, or two kept items at once (H6, H10)."""
+    for t in inst.trainees:
+        where: dict[str, list[str]] = defaultdict(list)
+        if t.current_group:
+            where[inst.group[t.current_group].slot].append(f"group {t.current_group}")
+        for c in inst.kept_cases_of[t.id]:
+            row = f"Cases row {c.source_row} ({c.id})"
+            for field, slot in (("session slot", c.session_slot), ("supervision slot", c.supervision_slot)):
+                if slot is None:
+                    continue
+                where[slot].append(f"{c.id} {field}")
+                if slot not in t.available_slots:
+                    yield f"{row}: kept {field} {slot} is not among {t.id}'s available slots (Trainees row {t.source_row})"
+            if c.session_slot and c.session_slot not in c.available_slots:
+                yield f"{row}: kept session slot {c.session_slot} is not among the patient's available slots"
+            s = inst.supervisor.get(c.current_supervisor or "")
+            if c.supervision_slot and s is not None and c.supervision_slot not in s.available_slots:
+                yield (f"{row}: kept supervision slot {c.supervision_slot} is not among {s.id}'s available "
+                       f"slots (Supervisors row {s.source_row})")
+        for slot, items in where.items():
+            if len(items) > 1:
+                yield f"Trainees row {t.source_row} ({t.id}): kept items clash at {slot}: {', '.join(items)}"
+
+
+def _kept_groups(inst: Instance):
     for g in inst.groups:
         members = inst.kept_group_members[g.id]
         size = len(members) + g.external_members
         if members and size > g.max_size:
             rows = ", ".join(str(inst.trainee[t].source_row) for t in members)
-            out.append(f"Groups row {g.source_row} ({g.id}): max_size is {g.max_size} but {len(members)} "
-                       f"trainees (Trainees rows {rows}) and {g.external_members} external members attend")
+            yield (f"Groups row {g.source_row} ({g.id}): max_size is {g.max_size} but {len(members)} "
+                   f"trainees (Trainees rows {rows}) and {g.external_members} external members attend")
+
+
+def _kept_trainees(inst: Instance):
     for t in inst.trainees:
         kept = inst.kept_cases_of[t.id]
         if len(kept) > inst.profile.max_cases_per_trainee:
-            out.append(f"Trainees row {t.source_row} ({t.id}): holds {len(kept)} running cases; "
-                       f"max_cases_per_trainee is {inst.profile.max_cases_per_trainee}")
+            yield (f"Trainees row {t.source_row} ({t.id}): holds {len(kept)} running cases; "
+                   f"max_cases_per_trainee is {inst.profile.max_cases_per_trainee}")
         if inst.profile.distinct_modalities >= 2:
             mods = {length: inst.needs.fixed_modality(t, length) for length in ("short", "long")}
             if mods["short"] and mods["short"] == mods["long"]:
-                out.append(f"Trainees row {t.source_row} ({t.id}): short and long case are both {mods['short']}")
+                yield f"Trainees row {t.source_row} ({t.id}): short and long case are both {mods['short']}"
         if (t.current_group or kept) and not inst.eligibility.tutors_for(t.id):
-            out.append(f"Trainees row {t.source_row} ({t.id}): has running items but no tutor covers "
-                       f"trust {inst.trust_of_trainee(t.id)}")
-    return out
+            yield (f"Trainees row {t.source_row} ({t.id}): has running items but no tutor covers "
+                   f"trust {inst.trust_of_trainee(t.id)}")
 
 
 class _KeptModel:
     """The full model with every running item as an assumption literal, built once and
     re-solved with different assumption sets while the conflict is shrunk."""
 
-    def __init__(self, inst: Instance, options):
-        from .rules.h10_kept import kept_literals
-        from .solve import build
-
+    def __init__(self, inst: Instance, seed: int, time_limit: float):
         self.built = build(inst, kept_as_assumptions=True)
         self.literals = kept_literals(self.built.vars)
-        self.options = options
+        self.seed, self.time_limit = seed, time_limit
 
     def solve(self, keep: list[str]) -> tuple[int, list[str]]:
         model = self.built.model
@@ -83,8 +120,8 @@ class _KeptModel:
         model.AddAssumptions(list(chosen.values()))
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1  # core extraction needs the single-thread search
-        solver.parameters.random_seed = self.options.seed
-        solver.parameters.max_time_in_seconds = max(5.0, self.options.time_limit / 4)
+        solver.parameters.random_seed = self.seed
+        solver.parameters.max_time_in_seconds = max(1.0, self.time_limit / 4)
         status = solver.Solve(model)
         if status != cp_model.INFEASIBLE:
             return status, []
@@ -92,11 +129,12 @@ class _KeptModel:
         return status, [name for name, lit in chosen.items() if lit.Index() in core_idx]
 
 
-def explain_conflicts(inst: Instance, options) -> list[str]:
+def explain_conflicts(inst: Instance, seed: int = 0, time_limit: float = 20.0) -> list[str]:
+    """The rows of the running items that cannot all be kept, in a tutor's words."""
     direct = direct_conflicts(inst)
     if direct:
         return direct
-    kept = _KeptModel(inst, options)
+    kept = _KeptModel(inst, seed, time_limit)
     status, core = kept.solve(list(kept.literals))
     if status != cp_model.INFEASIBLE:
         return ["the running items could not be checked in time; solve again with a longer --time-limit"]

@@ -1,4 +1,3 @@
-from ...domain import LENGTHS
 from ...rules import RULES
 from ..expr import total
 
@@ -7,15 +6,13 @@ LABEL = RULES[RULE_ID]
 
 
 def build(v) -> None:
-    # Grade, length, CBDG-first and travel are enforced by creating a pair only where
-    # they allow it (Instance.can_take_case); here: one trainee per case, one new case
-    # of each length per trainee.
+    # Need, grade, CBDG first and travel are decided by which units and choices exist
+    # (Eligibility.can_take_case, model.candidates); a trainee has at most one new unit
+    # per length. Here: a new unit held is exactly one case, and a case goes to one trainee.
     m = v.model
-    for cid, pairs in v.pairs_of_case.items():
-        if len(pairs) > 1:
-            m.Add(total(p.lit for p in pairs) <= 1)
-    for tid in v.pairs_of_trainee:
-        for length in LENGTHS:
-            new = v.new_cases(tid, length)
-            if len(new) > 1:
-                m.Add(total(p.lit for p in new) <= 1)
+    for u in v.units.values():
+        if u.kept is None:
+            m.Add(total(u.take.values()) == u.held)
+    for cid, units in v.takers.items():
+        if len(units) > 1:
+            m.Add(total(u.case_is(cid) for u in units) <= 1)

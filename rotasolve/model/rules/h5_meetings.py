@@ -1,5 +1,3 @@
-from collections import defaultdict
-
 from ...rules import RULES
 from ..expr import total
 
@@ -8,43 +6,56 @@ LABEL = RULES[RULE_ID]
 
 
 def build(v) -> None:
+    # A unit meets its supervisor only in slots free to both (the variables). Here: one
+    # meeting per supervisor and slot, at most group_size cases of one modality, shared
+    # or not (which sets each member's minutes), within the supervisor's PAs.
     inst, m = v.inst, v.model
-    mins = inst.minutes
-    meetings: dict[tuple[str, str], list] = defaultdict(list)
-    for p in v.pairs.values():
-        for sid, sup_var in p.supervisor.items():
-            m.Add(total(var for (s, _k), var in p.meeting.items() if s == sid) == sup_var)
-        for key, var in p.meeting.items():
-            meetings[key].append((p, var))
-            if key in p.in_shared:
-                both, shared = p.in_shared[key], v.shared[key]
-                # both <=> (this pair meets there) and (the meeting is shared); exact
-                # because it sets the trainee's weekly minutes either way.
-                m.AddImplication(both, var)
-                m.AddImplication(both, shared)
-                m.AddBoolOr([var.Not(), shared.Not(), both])
-
-    for (sid, k), items in meetings.items():
+    for (sid, k), units in sorted(v.meetings().items()):
         sup = inst.supervisor[sid]
-        count = total(var for _p, var in items)
+        count = total(u.meet[(sid, k)] for u in units)
         opened = v.opened[(sid, k)]
         m.Add(count <= sup.group_size * opened)
         m.Add(count >= opened)
-        if (sid, k) in v.shared:
-            shared = v.shared[(sid, k)]
-            m.Add(count >= 2 * shared)
-            m.Add(count <= 1 + (sup.group_size - 1) * shared)
-            modalities = sorted({p.case.modality for p, _ in items})
-            if len(modalities) > 1:
-                chosen = {mod: m.NewBoolVar(f"mod[{sid},{k},{mod}]") for mod in modalities}
-                m.Add(total(chosen.values()) <= 1)
-                for p, var in items:
-                    m.AddImplication(var, chosen[p.case.modality])
-
-    for sup in inst.supervisors:
-        cap = inst.minutes.supervisor_limit(sup)
-        slots = [k for (s, k) in v.opened if s == sup.id]
-        if cap is None or not slots:
+        if (sid, k) not in v.shared:
             continue
-        m.Add(total(mins.meeting(shared=False) * v.opened[(sup.id, k)] for k in slots)
-              + total(mins.shared_extra * v.shared[(sup.id, k)] for k in slots if (sup.id, k) in v.shared) <= cap)
+        shared = v.shared[(sid, k)]
+        m.Add(count >= 2 * shared)
+        m.Add(count <= 1 + (sup.group_size - 1) * shared)
+        for u in units:
+            both, var = u.in_shared[(sid, k)], u.meet[(sid, k)]
+            # both <=> (this unit meets there) and (the meeting is shared); exact
+            # because it sets the trainee's weekly minutes either way.
+            m.AddImplication(both, var)
+            m.AddImplication(both, shared)
+            m.AddBoolOr([var.Not(), shared.Not(), both])
+        _one_modality(v, sid, k, units)
+    _supervision_pas(v)
+
+
+def _one_modality(v, sid: str, k: str, units) -> None:
+    m = v.model
+    modalities = sorted({mod for u in units for mod in u.modalities()} & set(v.inst.supervisor[sid].modalities))
+    if len(modalities) < 2:
+        return
+    chosen = {mod: m.NewBoolVar(f"modality[{sid},{k},{mod}]") for mod in modalities}
+    m.Add(total(chosen.values()) <= 1)
+    for u in units:
+        meets = u.meet[(sid, k)]
+        for mod in u.modalities():
+            if mod in chosen:
+                # meets and holds a case of mod => the meeting is of mod
+                m.Add(meets + u.modality_is(mod) - 1 <= chosen[mod])
+
+
+def _supervision_pas(v) -> None:
+    inst, m = v.inst, v.model
+    mins = inst.minutes
+    by_supervisor: dict[str, list[str]] = {}
+    for (sid, k) in v.opened:
+        by_supervisor.setdefault(sid, []).append(k)
+    for sid, slots in by_supervisor.items():
+        cap = mins.supervisor_limit(inst.supervisor[sid])
+        if cap is None:
+            continue
+        m.Add(total(mins.meeting(shared=False) * v.opened[(sid, k)] for k in slots)
+              + total(mins.shared_extra * v.shared[(sid, k)] for k in slots if (sid, k) in v.shared) <= cap)

@@ -6,21 +6,31 @@ LABEL = RULES[RULE_ID]
 
 
 def build(v) -> None:
-    # Pairs offer only slots free to both trainee and patient (session) or trainee and
-    # supervisor (meeting); here: one session slot per held case, and no trainee booked
-    # twice in one slot across group, sessions and supervision.
+    # Units offer only slots free to the trainee and to some case they may take (session)
+    # or to the supervisor (meeting). Here: one session slot per held case, free to the
+    # case chosen, and no trainee booked twice in one slot across group, sessions and
+    # supervision.
     inst, m = v.inst, v.model
-    for p in v.pairs.values():
-        m.Add(total(p.session.values()) == p.lit)
+    for u in v.units.values():
+        m.Add(total(u.session.values()) == u.held)
+        if len(u.cases) > 1:  # with one case, every session slot offered is free to it
+            for k, var in u.session.items():
+                m.Add(var <= total(u.take[cid] for cid, c in u.cases.items() if k in c.available_slots))
+    group_slot = {g.id: g.slot for g in inst.groups}
+    groups_of: dict[str, list] = {}
+    for (tid, gid), var in v.group.items():
+        groups_of.setdefault(tid, []).append((group_slot[gid], var))
     for t in inst.trainees:
-        pairs = v.pairs_of_trainee.get(t.id, [])
+        busy: dict[str, list] = {}
+        for k, var in groups_of.get(t.id, []):
+            busy.setdefault(k, []).append(var)
+        if t.current_group:
+            busy.setdefault(group_slot[t.current_group], []).append(v.kept_member[t.id])
+        for u in v.units_of_trainee.get(t.id, []):
+            for k, var in u.session.items():
+                busy.setdefault(k, []).append(var)
+            for (_s, k), var in u.meet.items():
+                busy.setdefault(k, []).append(var)
         for k in inst.slot_ids:
-            busy = [var for (tid, gid), var in v.group.items() if tid == t.id and inst.group[gid].slot == k]
-            if t.current_group and inst.group[t.current_group].slot == k:
-                busy.append(v.kept_member[t.id])
-            for p in pairs:
-                if k in p.session:
-                    busy.append(p.session[k])
-                busy += [var for (_s, kk), var in p.meeting.items() if kk == k]
-            if len(busy) > 1:
-                m.Add(total(busy) <= 1)
+            if len(busy.get(k, [])) > 1:
+                m.Add(total(busy[k]) <= 1)

@@ -7,6 +7,7 @@ LABEL = RULES[RULE_ID]
 
 def build(v) -> None:
     inst, m = v.inst, v.model
-    for tid, pairs in v.pairs_of_trainee.items():
-        if len(pairs) > inst.profile.max_cases_per_trainee:
-            m.Add(total(p.lit for p in pairs) <= inst.profile.max_cases_per_trainee)
+    most = inst.profile.max_cases_per_trainee
+    for units in v.units_of_trainee.values():
+        if len(units) > most:
+            m.Add(total(u.held for u in units) <= most)

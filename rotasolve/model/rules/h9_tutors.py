@@ -7,11 +7,14 @@ LABEL = RULES[RULE_ID]
 
 def build(v) -> None:
     inst, m = v.inst, v.model
+    tutors_of: dict[str, list] = {}
+    overseen: dict[str, list] = {}
+    for (tid, uid), var in v.tutor.items():
+        tutors_of.setdefault(tid, []).append(var)
+        overseen.setdefault(uid, []).append(var)
     for t in inst.trainees:
-        holds = v.groups_of(t.id) + [p.lit for p in v.pairs_of_trainee.get(t.id, [])]
-        if t.id in v.kept_member:
-            holds.append(v.kept_member[t.id])
-        tutors = [var for (tid, _u), var in v.tutor.items() if tid == t.id]
+        holds = v.holds(t.id)
+        tutors = tutors_of.get(t.id, [])
         if not holds:
             for var in tutors:
                 m.Add(var == 0)
@@ -24,6 +27,6 @@ def build(v) -> None:
         if len(tutors) > 1:
             m.Add(total(tutors) <= 1)
     for u in inst.tutors:
-        overseen = [var for (_t, uid), var in v.tutor.items() if uid == u.id]
-        if len(overseen) > inst.capacity.tutor_trainees(u):
-            m.Add(total(overseen) <= inst.capacity.tutor_trainees(u))
+        most = inst.capacity.tutor_trainees(u)
+        if len(overseen.get(u.id, [])) > most:
+            m.Add(total(overseen[u.id]) <= most)

@@ -1,0 +1,102 @@
+"""`rotasolve solve`: the allocation of one period."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+
+from ..engine import SolveOptions
+from ..excel.safe import write_text
+from ..excel.writer import write_solution
+from ..pipeline import allocate
+from ..progress import ProgressPrinter
+from ..solution import Solution
+from .common import (
+    CONTEXT, EXIT_INFEASIBLE, EXIT_NO_SOLUTION, EXIT_USAGE, Failure, output_path, parse_memory, read,
+)
+
+
+@click.command(context_settings=CONTEXT)
+@click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Timetable workbook to write. Default: WORKBOOK-solution.xlsx beside the input.")
+@click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the solution as JSON (for programs and re-solves).")
+@click.option("--time-limit", type=click.FloatRange(1, 86400), default=60, show_default=True,
+              help="Wall-clock seconds for the whole command, reading and writing included.")
+@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
+              help="Solver threads; a region that splits into independent parts runs a process per worker.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed; same seed, same solution.")
+@click.option("--reproducible/--no-reproducible", default=True, show_default=True,
+              help="Reproducible: the search does a fixed amount of work (half the limit's worth), so the "
+                   "same workbook, seed and limit give the same files on any machine. Off: the search uses "
+                   "every second of the limit, and may differ from run to run.")
+@click.option("--memory", "memory_text", metavar="SIZE",
+              help="Most memory the models may take, e.g. 4G. Default: a quarter of this machine's memory. "
+                   "A region whose model would need more is solved a neighbourhood at a time.")
+@click.option("--force", is_flag=True, help="Replace output files that exist.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
+def solve(workbook: Path, out: Path | None, json_out: Path | None, time_limit: float, workers: int,
+          seed: int, reproducible: bool, memory_text: str | None, force: bool, quiet: bool):
+    """Allocate groups, cases, supervisors, slots and tutors for WORKBOOK.
+
+    Progress goes to stderr, the result to stdout. Exit codes: 0 solved, 2 usage, 3 input
+    errors, 4 running items conflict, 5 no solution within the time limit, 1 internal error.
+    """
+    started = time.time()
+    memory = parse_memory(memory_text)
+    out = out or workbook.with_name(workbook.stem + "-solution.xlsx")
+    for target in (out, json_out):
+        if target is not None:
+            output_path(target, [workbook], force)
+    if json_out is not None and out.resolve() == json_out.resolve():
+        click.echo("Error: -o and --json must be different files", err=True)
+        raise Failure(EXIT_USAGE)
+    inst = read(workbook).instance
+    printer = ProgressPrinter(quiet=quiet)
+    if not quiet:
+        click.echo(f"solving {inst.settings.name}: {len(inst.trainees)} trainees, {len(inst.cases)} cases, "
+                   f"{len(inst.supervisors)} supervisors (limit {time_limit:g}s, {workers} workers, seed {seed}"
+                   f"{'' if reproducible else ', not reproducible'})", err=True)
+    options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed, reproducible=reproducible,
+                           memory=memory)
+    sol = allocate(inst, options, source=workbook, started=started, progress=printer)
+    printer.finish()
+    _refuse_unsolved(sol, time_limit)
+    write_solution(inst, sol, out)
+    if json_out is not None:
+        write_text(sol.to_json(), json_out)
+    if not quiet:
+        _report(sol, time.time() - started, reproducible)
+        click.echo(f"wrote {out}" + (f" and {json_out}" if json_out else ""))
+
+
+def _refuse_unsolved(sol: Solution, time_limit: float) -> None:
+    if sol.status == "INFEASIBLE":
+        click.echo("The running items (kept groups, cases and supervisors) conflict; nothing was allocated:",
+                   err=True)
+        for c in sol.conflicts:
+            click.echo(f"  ✗ {c}", err=True)
+        raise Failure(EXIT_INFEASIBLE)
+    if sol.status == "UNKNOWN":
+        click.echo(f"No solution found within {time_limit:g}s; try a longer --time-limit.", err=True)
+        raise Failure(EXIT_NO_SOLUTION)
+
+
+def _report(sol: Solution, wall: float, reproducible: bool) -> None:
+    """The result on stdout: what was placed, how far from the best it can be, what is unmet."""
+    placed = sum(1 for g in sol.groups if not g.kept) + sum(1 for c in sol.cases if not c.kept)
+    unmet = [u for u in sol.unmet if u.reason != "not_yet_due"]
+    click.echo(f"{sol.status}: placed {placed} requirements; {len(unmet)} unmet "
+               f"({sum(u.critical for u in unmet)} critical); {wall:.1f}s")
+    for line in sol.objective.describe()[:2]:
+        click.echo(f"  {line}")
+    if reproducible and not sol.manifest.get("deterministic", True):
+        click.echo("  note: the clock stopped the search before its planned work was done, so a run on "
+                   "another machine may differ; a longer --time-limit avoids this", err=True)
+    for u in sorted(unmet, key=lambda u: (not u.critical, u.trainee_id))[:10]:
+        click.echo(f"  {'!' if u.critical else '-'} {u.trainee_id} {u.requirement}: {u.reason} — {u.detail}")
+    if len(unmet) > 10:
+        click.echo(f"  ... and {len(unmet) - 10} more on the Unmet sheet")

@@ -1,0 +1,98 @@
+"""The solve engine: a scheme or a whole region in, one checked-ready allocation out.
+
+A region is split into independent parts (``domain.parts``); every tier is a sum over
+parts, so the best of the whole is the sum of the parts' bests. Each part gets a share
+of the search budget and of the memory budget by its trainees. A region of
+SIDE_BY_SIDE_FROM trainees or more that splits into parts is solved with one process per
+worker (``lanes``); otherwise the parts are solved in turn, time a part leaves unused
+passing on to the next.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Callable
+
+from ..domain import Instance
+from ..domain.parts import split
+from ..model.conflicts import explain_conflicts
+from ..model.objective import TIER_NAMES
+from ..model.search import Budget
+from ..progress import Progress
+from ..solution import Objective, Solution
+from . import lanes, memory
+from .options import SolveOptions
+from .part import PartResult, solve_part
+
+
+def solve(inst: Instance, options: SolveOptions = SolveOptions(),
+          progress: Callable[[Progress], None] | None = None, deadline: float | None = None) -> Solution:
+    """Solve a scheme (or a region of several) by ``deadline`` (time.time(); default: the
+    options' time limit from now). Kept-item conflicts come back as status INFEASIBLE with
+    ``conflicts`` filled in; nothing found in time as UNKNOWN."""
+    deadline = deadline if deadline is not None else time.time() + options.time_limit
+    parts = split(inst)
+    budget_bytes = options.memory if options.memory is not None else memory.default_budget()
+    processes = min(options.workers, len(parts))
+    if processes >= 2 and len(inst.trainees) >= lanes.SIDE_BY_SIDE_FROM:
+        results = lanes.solve_side_by_side(parts, options, processes, deadline, budget_bytes, progress)
+    else:
+        results = solve_in_turn(parts, options, options.search_budget(), deadline, budget_bytes, progress)
+    return _combine(inst, options, parts, results, deadline)
+
+
+def solve_in_turn(parts: list[Instance], options: SolveOptions, search_budget: float | None, deadline: float,
+                  budget_bytes: int, progress: Callable[[Progress], None] | None = None,
+                  labels: list[str] | None = None) -> list[PartResult]:
+    """One after another, each with a share of the budget by its trainees; search time a
+    part leaves unused passes on to the next. Stops at a part with no solution."""
+    weights = [len(p.trainees) for p in parts]
+    results: list[PartResult] = []
+    spent = 0.0
+    for i, part in enumerate(parts):
+        share = weights[i] / max(1, sum(weights[i:]))
+        det = None if search_budget is None else max(0.05, (search_budget - spent) * share)
+        label = (labels[i] if labels else f"part {i + 1}/{len(parts)}") if len(parts) > 1 else ""
+        budget = Budget(det, time.monotonic() + (deadline - time.time()))
+        res = solve_part(part, options, budget, int(budget_bytes * weights[i] / max(weights)), progress, label)
+        spent += res.deterministic_seconds
+        results.append(res)
+        if progress and len(parts) > 1:
+            progress(Progress(what="part", label=label, stage=i + 1, stages=len(parts), done=True,
+                              incumbent=res.values[0] if res.values else None,
+                              bound=res.bounds[0] if res.bounds else None, tier=TIER_NAMES[0]))
+        if res.status in ("INFEASIBLE", "UNKNOWN"):
+            break
+    return results
+
+
+def _combine(inst: Instance, options: SolveOptions, parts: list[Instance], results: list[PartResult],
+             deadline: float) -> Solution:
+    size = {"variables": sum(r.size["variables"] for r in results),
+            "constraints": sum(r.size["constraints"] for r in results), "parts": len(parts)}
+    clocked = any(r.stopped_by_clock for r in results)
+    manifest = {"model": size, "strategy": sorted({r.strategy for r in results}),
+                "deterministic": options.reproducible and not clocked,
+                "notes": [n for r in results for n in r.notes]}
+    # Files carry CP-SAT's deterministic seconds, not the clock, so that the same input,
+    # seed and limit give the same bytes; the CLI reports wall time on the terminal.
+    seconds = round(sum(r.deterministic_seconds for r in results), 3)
+    name = inst.settings.name
+    if any(r.status == "INFEASIBLE" for r in results):
+        wall = max(5.0, deadline - time.time())
+        return Solution(scheme=name, status="INFEASIBLE", solve_seconds=seconds,
+                        conflicts=explain_conflicts(inst, seed=options.seed, time_limit=wall), manifest=manifest)
+    if not results or any(r.status == "UNKNOWN" for r in results) or len(results) < len(parts):
+        return Solution(scheme=name, status="UNKNOWN", solve_seconds=seconds, manifest=manifest)
+    n = len(results[0].values)
+    bounds = [None if any(r.bounds[i] is None for r in results) else sum(r.bounds[i] for r in results)
+              for i in range(n)]
+    return Solution(
+        scheme=name, status="OPTIMAL" if all(r.status == "OPTIMAL" for r in results) else "FEASIBLE",
+        objective=Objective(tiers=[sum(r.values[i] for r in results) for i in range(n)], bound=bounds,
+                            names=TIER_NAMES),
+        groups=[g for r in results for g in r.solution.groups],
+        cases=[c for r in results for c in r.solution.cases],
+        tutors=[u for r in results for u in r.solution.tutors],
+        solve_seconds=seconds, manifest=manifest,
+    )

@@ -1,0 +1,87 @@
+"""Building the CP-SAT model of one scheme (or one part of a region): the variables, every
+rule module in turn, the objective tiers; and reading an allocation back out of it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from ..domain import Instance
+from ..solution import CasePlace, GroupPlace, Solution, TutorPlace
+from . import strengthen
+from .candidates import Candidates
+from .objective import Tier, tiers
+from .rules import RULE_MODULES
+from .variables import Variables, build_variables
+
+
+@dataclass
+class Built:
+    model: cp_model.CpModel
+    vars: Variables
+    tiers: list[Tier] = field(default_factory=list)
+
+    def size(self) -> dict[str, int]:
+        proto = self.model.Proto()
+        return {"variables": len(proto.variables), "constraints": len(proto.constraints)}
+
+
+def build(inst: Instance, candidates: Candidates | None = None, kept_as_assumptions: bool = False,
+          strong: bool = True) -> Built:
+    model = cp_model.CpModel()
+    v = build_variables(inst, model, candidates, kept_as_assumptions=kept_as_assumptions)
+    for rule in RULE_MODULES:
+        rule.build(v)
+    if strong:
+        strengthen.build(v)
+    return Built(model=model, vars=v, tiers=tiers(v))
+
+
+def extract(v: Variables, value) -> Solution:
+    """The allocation in a solved model; ``value(var)`` reads one variable's value."""
+    inst = v.inst
+
+    def chosen(choices: dict):
+        return next(key for key, var in choices.items() if value(var))
+
+    groups = [GroupPlace(trainee_id=t, group_id=inst.trainee[t].current_group, kept=True)
+              for t, var in v.kept_member.items() if value(var)]
+    groups += [GroupPlace(trainee_id=t, group_id=g) for (t, g), var in v.group.items() if value(var)]
+    cases = []
+    for u in v.units.values():
+        if not value(u.held):
+            continue
+        case_id = u.kept.id if u.kept is not None else chosen(u.take)
+        supervisor, slot = chosen(u.meet)
+        cases.append(CasePlace(case_id=case_id, trainee_id=u.trainee.id, supervisor_id=supervisor,
+                               session_slot=chosen(u.session), supervision_slot=slot,
+                               meeting_id=f"{supervisor}@{slot}", kept=u.kept is not None))
+    tutors = [TutorPlace(trainee_id=t, tutor_id=u) for (t, u), var in v.tutor.items() if value(var)]
+    return Solution(scheme=inst.settings.name, status="FEASIBLE", groups=groups, cases=cases, tutors=tutors)
+
+
+def hint_from(v: Variables, sol: Solution) -> dict[int, int]:
+    """A complete assignment of the model's decision variables that matches ``sol``
+    (variable index -> value): the start a search can be given."""
+    out: dict[int, int] = {}
+    chosen_group = {(g.trainee_id, g.group_id) for g in sol.groups}
+    for (t, g), var in v.group.items():
+        out[var.Index()] = int((t, g) in chosen_group)
+    for t, var in v.kept_member.items():
+        out[var.Index()] = int((t, v.inst.trainee[t].current_group) in chosen_group)
+    placed = {c.case_id: c for c in sol.cases}
+    for u in v.units.values():
+        mine = [placed[cid] for cid in u.cases if cid in placed and placed[cid].trainee_id == u.trainee.id]
+        p = mine[0] if mine else None
+        out[u.held.Index()] = int(p is not None)
+        for cid, var in u.take.items():
+            out[var.Index()] = int(p is not None and p.case_id == cid)
+        for k, var in u.session.items():
+            out[var.Index()] = int(p is not None and p.session_slot == k)
+        for key, var in u.meet.items():
+            out[var.Index()] = int(p is not None and (p.supervisor_id, p.supervision_slot) == key)
+    chosen_tutor = {(x.trainee_id, x.tutor_id) for x in sol.tutors}
+    for key, var in v.tutor.items():
+        out[var.Index()] = int(key in chosen_tutor)
+    return out

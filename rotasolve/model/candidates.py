@@ -1,0 +1,102 @@
+"""Which cases and supervisors each case unit may choose from.
+
+A *case unit* is one case a trainee holds this period: a running case (kept), or a new
+case of a length the trainee still needs. The model gives a unit one choice of case,
+one of supervisor and one of slot each, so its size is the sum of these lists, never
+their product. A list holds only what the domain's eligibility allows and what could
+fit the trainee's week (H7) with their running cases, so nothing here loses a solution.
+
+``Candidates.only`` keeps the choices of some trainees and takes everyone else's away:
+large-neighbourhood search (``engine/lns.py``) frees a few trainees at a time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..domain import Case, Instance, Length, Supervisor, Trainee
+
+
+@dataclass(frozen=True)
+class UnitKey:
+    trainee_id: str
+    length: Length
+    kept_case: str | None = None  # the running case's id, for a kept unit
+
+    def __str__(self) -> str:
+        return f"{self.trainee_id}/{self.kept_case or self.length}"
+
+
+@dataclass
+class Candidates:
+    cases: dict[UnitKey, tuple[Case, ...]] = field(default_factory=dict)
+    supervisors: dict[UnitKey, tuple[Supervisor, ...]] = field(default_factory=dict)
+    joiners: set[str] | None = None  # trainees who may join a group; None: all who are eligible
+
+    def only(self, trainees: set[str]) -> "Candidates":
+        """The same choices for ``trainees``; everyone else keeps only what is running."""
+        keys = [k for k in self.cases if k.kept_case or k.trainee_id in trainees]
+        return Candidates(cases={k: self.cases[k] for k in keys},
+                          supervisors={k: self.supervisors[k] for k in keys}, joiners=set(trainees))
+
+    def units(self) -> list[UnitKey]:
+        return list(self.cases)
+
+    def size(self) -> int:
+        """Choices over all units: what the model's size follows."""
+        return sum(len(v) for v in self.cases.values()) + sum(len(v) for v in self.supervisors.values())
+
+
+def kept_minutes(inst: Instance, t: Trainee) -> int:
+    """The least a trainee's running cases take of their week (H7): each with its
+    cheapest possible supervisor, individually."""
+    total = 0
+    for c in inst.kept_cases_of[t.id]:
+        options = inst.eligibility.pair_supervisors(t, c)
+        if options:
+            total += min(inst.minutes.case_week(t, c, s) for s in options)
+    return total
+
+
+def eligible(inst: Instance) -> Candidates:
+    """Every case and supervisor each unit could use."""
+    out = Candidates()
+    for c in inst.cases:
+        if c.kept:
+            t = inst.trainee[c.current_trainee]
+            key = UnitKey(t.id, c.length, c.id)
+            out.cases[key] = (c,)
+            out.supervisors[key] = tuple(inst.eligibility.pair_supervisors(t, c))
+    by_length = {length: [c for c in inst.cases if c.length == length and not c.kept] for length in ("short", "long")}
+    for length in ("short", "long"):
+        for t in inst.eligibility.case_candidates[length]:
+            cases, supervisors = _unit_choices(inst, t, by_length[length])
+            if cases:
+                key = UnitKey(t.id, length)
+                out.cases[key] = tuple(cases)
+                out.supervisors[key] = tuple(s for s in inst.supervisors if s.id in supervisors)
+    return out
+
+
+def _unit_choices(inst: Instance, t: Trainee, cases: list[Case]) -> tuple[list[Case], set[str]]:
+    """The cases a trainee may take (of one length) and the supervisors who could
+    supervise one of them, such that the case fits the trainee's week (H7)."""
+    mins = inst.minutes
+    room = mins.weekly - kept_minutes(inst, t)
+    # Supervisors of each kind of case (modality, fixed supervisor), nearest first.
+    by_kind: dict[tuple[str, str | None], list[tuple[int, str]]] = {}
+    taken: list[Case] = []
+    usable: set[str] = set()
+    for c in cases:
+        if not inst.eligibility.can_take_case(t, c):
+            continue
+        kind = (c.modality, c.supervisor)
+        if kind not in by_kind:
+            by_kind[kind] = sorted((mins.supervision_travel(t, s), s.id)
+                                   for s in inst.eligibility.pair_supervisors(t, c))
+        spare = room - mins.case_before_supervisor(t, c)
+        fits = [sid for travel, sid in by_kind[kind] if travel <= spare]
+        if fits:
+            taken.append(c)
+            usable.update(fits)
+    return taken, usable
