@@ -32,6 +32,7 @@ class _Book:
         self.groups: list[GroupPlace] = []
         self.cases: list[CasePlace] = []
         self.new_modality: dict[tuple[str, str], str] = {}
+        self.taken: set[str] = set()
 
     def tutor_ok(self, t: Trainee) -> str | None:
         if t.id in self.tutor_of:
@@ -46,11 +47,45 @@ class _Book:
             self.tutor_of[t.id] = uid
             self.tutor_load[uid] += 1
 
-    def place_case(self, t: Trainee, c, kept: bool) -> bool:
+    def join(self, t: Trainee, g, kept: bool = False) -> None:
+        self.groups.append(GroupPlace(trainee_id=t.id, group_id=g.id, kept=kept))
+        self.busy[t.id].add(g.slot)
+        self.group_members[g.id] += 1
+
+    def can_join(self, t: Trainee, g) -> bool:
+        return (self.inst.eligibility.can_join_group(t, g) and g.slot not in self.busy[t.id]
+                and self.group_members[g.id] < self.inst.capacity.group_core_places(g)
+                and not self.has(t, "cbdg"))
+
+    def has(self, t: Trainee, requirement: str) -> bool:
+        """Whether this requirement is already placed for the trainee (in this book)."""
+        if requirement == "cbdg":
+            return any(g.trainee_id == t.id and not g.kept for g in self.groups)
+        return (t.id, length_of(requirement)) in self.new_modality
+
+    def may_take(self, t: Trainee, c) -> bool:
+        """H2, H3 and H8 against what this book has given the trainee so far."""
+        inst = self.inst
+        if not inst.eligibility.can_take_case(t, c) or (t.id, c.length) in self.new_modality:
+            return False
+        if self.held[t.id] >= inst.profile.max_cases_per_trainee:
+            return False
+        other = "long" if c.length == "short" else "short"
+        return not (inst.profile.distinct_modalities >= 2 and self.new_modality.get((t.id, other)) == c.modality)
+
+    def took(self, t: Trainee, c) -> None:
+        self.taken.add(c.id)
+        self.new_modality[(t.id, c.length)] = c.modality
+
+    def place_case(self, t: Trainee, c, kept: bool, only: tuple | None = None) -> bool:
+        """Book a case with the first supervisor and slots that fit (``only``: these)."""
         inst = self.inst
         free = [k for k in inst.slot_ids if k in t.available_slots and k not in self.busy[t.id]]
         supervisors = inst.eligibility.pair_supervisors(t, c)
-        for k1 in [k for k in free if k in c.available_slots]:
+        if only is not None:
+            supervisors = [s for s in supervisors if s.id == only[0].id]
+            free = [k for k in free if k in only[1:]]
+        for k1 in [k for k in free if k in c.available_slots and (only is None or k == only[1])]:
             for s in supervisors:
                 if self.sup_load[s.id] >= inst.capacity.supervisor_cases(s):
                     continue
@@ -94,64 +129,92 @@ class _Book:
         self.held[t.id] += 1
 
 
-def greedy(inst: Instance) -> Solution | None:
-    """The by-hand allocation, or None if even the running items cannot be arranged."""
+def greedy(inst: Instance, first: Solution | None = None, running: Solution | None = None) -> Solution | None:
+    """The by-hand allocation, or None if even the running items cannot be arranged.
+    ``first`` holds placements to make before the rest, where they still fit (a
+    relaxation's answer, say); the usual order follows for everything else. ``running``
+    arranges the running cases (supervisors and slots) where first-fit cannot."""
     book = _Book(inst)
-    for t in inst.trainees:  # running items first, exactly as given
+    if not _book_running(book, running):
+        return None
+    if first is not None:
+        _book_first(book, first)
+    _book_needs(book)
+    return _finish(book)
+
+
+def _book_running(book: _Book, arranged: Solution | None) -> bool:
+    """Running items first, exactly as given; False if they cannot all be arranged."""
+    inst = book.inst
+    given = {p.case_id: p for p in arranged.cases if p.kept} if arranged is not None else {}
+    for t in inst.trainees:
         if t.current_group:
-            book.groups.append(GroupPlace(trainee_id=t.id, group_id=t.current_group, kept=True))
-            book.busy[t.id].add(inst.group[t.current_group].slot)
-            book.group_members[t.current_group] += 1
+            book.join(t, inst.group[t.current_group], kept=True)
+
     def options(c):  # most constrained first, as a careful tutor would
         t = inst.trainee[c.current_trainee]
         return sum(len(set(s.available_slots) & set(t.available_slots)) for s in inst.eligibility.pair_supervisors(t, c)) \
             * len(set(c.available_slots) & set(t.available_slots))
     for c in sorted((c for c in inst.cases if c.kept), key=lambda c: (options(c), c.id)):
-        if not book.place_case(inst.trainee[c.current_trainee], c, kept=True):
-            return None
+        p = given.get(c.id)
+        only = (inst.supervisor[p.supervisor_id], p.session_slot, p.supervision_slot) if p else None
+        if not book.place_case(inst.trainee[c.current_trainee], c, kept=True, only=only):
+            return False
     for t in inst.trainees:
         if t.current_group or inst.kept_cases_of[t.id]:
             uid = book.tutor_ok(t)
             if uid is None:
-                return None
+                return False
             book.assign_tutor(t, uid)
+    return True
 
+
+def _book_first(book: _Book, first: Solution) -> None:
+    inst = book.inst
+    for g in first.groups:
+        t, grp = inst.trainee[g.trainee_id], inst.group[g.group_id]
+        if not g.kept and book.can_join(t, grp) and book.tutor_ok(t):
+            book.assign_tutor(t, book.tutor_ok(t))
+            book.join(t, grp)
+    for p in first.cases:
+        t, c = inst.trainee[p.trainee_id], inst.case[p.case_id]
+        if p.kept or c.id in book.taken or not book.may_take(t, c) or not book.tutor_ok(t):
+            continue
+        if book.place_case(t, c, kept=False, only=(inst.supervisor[p.supervisor_id], p.session_slot,
+                                                   p.supervision_slot)):
+            book.took(t, c)
+
+
+def _book_needs(book: _Book) -> None:
+    """Most urgent first: critical, then seniority, then the earliest due; the first group
+    or longest-waiting case, supervisor and slots that break no rule."""
+    inst = book.inst
     needs = [(t, n) for t in inst.trainees for n in inst.needs.of(t.id) if not n.gated]
     needs.sort(key=lambda tn: (not tn[1].critical, -SENIORITY_WEIGHT[tn[0].grade], tn[1].due, tn[0].id,
                                tn[1].requirement))
-    taken: set[str] = set()
     cases_by_wait = sorted((c for c in inst.cases if not c.kept), key=lambda c: (c.referred is None, c.referred, c.id))
     for t, need in needs:
         uid = book.tutor_ok(t)
-        if uid is None:
+        if uid is None or book.has(t, need.requirement):
             continue
         if need.requirement == "cbdg":
             for g in inst.groups:
-                if not inst.eligibility.can_join_group(t, g) or g.slot in book.busy[t.id]:
-                    continue
-                if book.group_members[g.id] >= inst.capacity.group_core_places(g):
-                    continue
-                book.groups.append(GroupPlace(trainee_id=t.id, group_id=g.id))
-                book.busy[t.id].add(g.slot)
-                book.group_members[g.id] += 1
-                book.assign_tutor(t, uid)
-                break
+                if book.can_join(t, g):
+                    book.join(t, g)
+                    book.assign_tutor(t, uid)
+                    break
             continue
         length = length_of(need.requirement)
-        if book.held[t.id] >= inst.profile.max_cases_per_trainee:
-            continue
-        other = "long" if length == "short" else "short"
         for c in cases_by_wait:
-            if c.id in taken or c.length != length or not inst.eligibility.can_take_case(t, c):
-                continue
-            if inst.profile.distinct_modalities >= 2 and book.new_modality.get((t.id, other)) == c.modality:
-                continue
-            if book.place_case(t, c, kept=False):
-                taken.add(c.id)
-                book.new_modality[(t.id, length)] = c.modality
+            if c.length == length and c.id not in book.taken and book.may_take(t, c) \
+                    and book.place_case(t, c, kept=False):
+                book.took(t, c)
                 book.assign_tutor(t, uid)
                 break
 
+
+def _finish(book: _Book) -> Solution:
+    inst = book.inst
     # A group that did not reach its minimum does not run: its new members leave.
     short = {g.id for g in inst.groups
              if 0 < book.group_members[g.id] < inst.capacity.group_core_minimum(g)

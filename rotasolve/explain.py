@@ -51,6 +51,15 @@ class _State:
         self.meetings = meeting_sizes(sol)
         self.new_group = {g.trainee_id for g in sol.groups if not g.kept}
         self.new_case = {(c.trainee_id, inst.case[c.case_id].length) for c in sol.cases if not c.kept}
+        self._supervisors: dict[tuple, list] = {}
+
+    def supervisors_for(self, t: Trainee, c) -> list:
+        """Eligibility.pair_supervisors, which depends on the case only through its
+        modality and fixed supervisor: asked once per kind of case."""
+        key = (t.id, c.modality, c.supervisor)
+        if key not in self._supervisors:
+            self._supervisors[key] = self.inst.eligibility.pair_supervisors(t, c)
+        return self._supervisors[key]
 
     def tutor_reason(self, t: Trainee) -> str | None:
         inst = self.inst
@@ -144,11 +153,7 @@ def _case_reason(state: _State, t: Trainee, length: str) -> tuple[str, str]:
     if not slotted:
         return "no_slot", (f"no eligible {length} case has a session slot in {t.id}'s free slots "
                            f"({', '.join(t.available_slots)})")
-    pairs = []
-    for c in slotted:
-        for s in inst.supervisors:
-            if inst.eligibility.can_supervise(s, c, t) and set(s.available_slots) & set(t.available_slots):
-                pairs.append((c, s))
+    pairs = [(c, s) for c in slotted for s in state.supervisors_for(t, c)]
     if not pairs:
         mods = sorted({c.modality for c in slotted})
         return "no_supervisor", (f"no supervisor qualified in {'/'.join(mods)} within "

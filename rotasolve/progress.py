@@ -50,11 +50,12 @@ def describe(p: Progress) -> str:
     """One event in words, as the printer shows it."""
     if p.what == "note":
         return p.message
-    where = f"{p.label} " if p.label else ""
+    where = f"{p.label}: " if p.label else ""
     count = f"{p.what} {p.stage}/{p.stages}" if p.stages else p.what
     gap = "" if p.gap is None else f"  gap {p.gap:.1%}"
-    name = f" ({p.tier})" if p.tier and p.what == "tier" else ""
-    return (f"{where}{count}{name}  best {_number(p.incumbent)}  bound {_number(p.bound)}{gap}"
+    name = f" {p.tier}" if p.tier and p.what == "tier" else ""
+    extra = f"  ({p.message})" if p.message else ""
+    return (f"{where}{count}{name}: {_number(p.incumbent)}  bound {_number(p.bound)}{gap}{extra}"
             f"  {p.elapsed:.1f}s")
 
 

@@ -91,3 +91,29 @@ def example_solution():
 
     inst = read_workbook(EXAMPLE).instance
     return inst, solve(inst, time_limit=60)
+
+
+def bare(inst: Instance):
+    """A model holding only the variables of ``inst`` (no rule yet): a rule module is
+    then built on it alone, as in the CP-SAT Primer's test-driven example."""
+    from ortools.sat.python import cp_model
+
+    from rotasolve.model.variables import build_variables
+
+    model = cp_model.CpModel()
+    return model, build_variables(inst, model)
+
+
+def feasible(model) -> bool:
+    from ortools.sat.python import cp_model
+
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = 10
+    return solver.Solve(model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+
+
+def fix(model, *pairs) -> None:
+    """Fix each (variable, value) pair."""
+    for var, value in pairs:
+        model.Add(var == value)

@@ -7,6 +7,7 @@ sum of the parts' optima.
 
 from __future__ import annotations
 
+from .choices import eligible
 from .instance import Instance
 
 
@@ -41,21 +42,19 @@ def split(inst: Instance) -> list[Instance]:
         for u in inst.eligibility.tutors_for(t.id):
             uf.union(key, f"u:{u.id}")
     for c in inst.cases:
-        # The same pairs the model creates (model.variables): a case joins the trainees
-        # who could hold it and the supervisors who could supervise it for them.
-        key = f"c:{c.id}"
-        uf.find(key)
-        for ref in (c.supervisor, c.current_supervisor):  # a reference must resolve in its part
+        uf.find(f"c:{c.id}")
+        for ref in (c.supervisor, c.current_supervisor, c.current_trainee):  # a reference must resolve in its part
             if ref:
-                uf.union(key, f"s:{ref}")
-        holders = ([inst.trainee[c.current_trainee]] if c.kept
-                   else [t for t in inst.eligibility.case_candidates[c.length] if inst.eligibility.can_take_case(t, c)])
-        for t in holders:
-            supervisors = inst.eligibility.pair_supervisors(t, c)
-            if supervisors or c.kept:
-                uf.union(key, f"t:{t.id}")
-            for s in supervisors:
-                uf.union(key, f"s:{s.id}")
+                uf.union(f"c:{c.id}", f"{'t' if ref == c.current_trainee else 's'}:{ref}")
+    # The choices the model will have (domain.choices): a trainee joins every case and
+    # supervisor one of their cases could have.
+    choices = eligible(inst)
+    for unit, cases in choices.cases.items():
+        key = f"t:{unit.trainee_id}"
+        for c in cases:
+            uf.union(key, f"c:{c.id}")
+        for s in choices.supervisors[unit]:
+            uf.union(key, f"s:{s.id}")
     for kind, items in (("s", inst.supervisors), ("g", inst.groups), ("u", inst.tutors)):
         for it in items:
             uf.find(f"{kind}:{it.id}")

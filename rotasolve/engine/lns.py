@@ -17,7 +17,7 @@ from typing import Callable
 
 from ..domain import Instance
 from ..model.build import build, extract, hint_from
-from ..model.candidates import eligible
+from ..domain.choices import eligible
 from ..model.objective import TIER_NAMES, score
 from ..model.search import Budget, search
 from ..progress import Progress

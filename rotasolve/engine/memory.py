@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 
 from ..domain import Instance
-from ..model.candidates import Candidates
+from ..domain.choices import Candidates
 
 # Measured peak resident memory per model variable with 2 interleaved CP-SAT workers,
 # over the three search stages (benchmarks/README.md, "Memory"): about 9-14 KiB on
@@ -20,6 +20,8 @@ from ..model.candidates import Candidates
 # safe side.
 BYTES_PER_VARIABLE = 14 * 1024
 BASE_BYTES = 200 * 1024 * 1024  # Python, OR-Tools and the instance itself
+# A model built in Python and its linear relaxation in HiGHS, not searched by CP-SAT.
+RELAXED_BYTES_PER_VARIABLE = 4 * 1024
 
 
 def machine_memory() -> int:

@@ -1,5 +1,14 @@
-"""Solving one independent part of a region: plan within the memory budget, build, search,
-and fall back to the greedy allocation when the search finds nothing in time."""
+"""Solving one independent part of a region: choose a strategy that fits the memory
+budget and suits the part's size, search, and fall back to the greedy allocation when
+the search finds nothing in time.
+
+- *one model*: every choice, searched by CP-SAT, which proves its bounds (schemes up to
+  a few hundred trainees);
+- *guided*: one model restricted to the choices its linear relaxation uses
+  (``guided.py``), the relaxation giving the proven bound (large connected regions);
+- *neighbourhoods*: the greedy allocation improved a neighbourhood at a time
+  (``lns.py``), when even the relaxation's model would pass the memory budget.
+"""
 
 from __future__ import annotations
 
@@ -9,14 +18,35 @@ from typing import Callable
 from ..baseline import coverage_bound, greedy
 from ..domain import Instance
 from ..model.build import build, extract, hint_from
-from ..model.candidates import Candidates, eligible
+from ..domain.choices import Candidates, eligible, shortlist
 from ..model.objective import score
 from ..model.search import Budget, search
 from ..progress import Progress
 from ..solution import Solution
 from . import memory
+from .guided import guide
 from .lns import improve
-from .options import SolveOptions
+from .options import SEARCH_PER_SECOND, SolveOptions
+
+# Above this many variables one CP-SAT model with every choice improves too slowly on a
+# 2-core machine (measured: a connected 500-trainee region of 59,000 variables did not
+# improve on the greedy start in 30 deterministic seconds; regions of 120-250 trainees
+# with 5,000-14,000 were solved or nearly so).
+ONE_MODEL_UP_TO = 20_000
+# The relaxation's model takes about this many variables in 15 s of HiGHS on this machine
+# (a connected region of 1,000 trainees); beyond it the choices are shortlisted first.
+RELAXED_UP_TO = 250_000
+NEIGHBOURHOOD_VARIABLES = 12_000  # what one neighbourhood's free trainees may add
+FEWEST_FREE = 20  # trainees: a smaller neighbourhood rarely improves anything
+RELAXATION_SHARE = 0.35  # of the wall time left, at most, for the linear relaxation
+CRITICAL_SHARE = 0.4  # of a guided part's search budget, for the critical relaxation
+# Wall seconds per variable of building the models in Python, which nothing runs beside
+# (measured: about 6 s for the 150,000 variables of a connected 1,000-trainee region).
+# A reproducible search sets that time aside from its deterministic budget, so that the
+# clock, not planned work, rarely ends it. The linear relaxation runs beside the critical
+# one, so its time is not set aside again.
+BUILD_SECONDS_PER_VARIABLE = 4e-5
+
 
 @dataclass
 class PartResult:
@@ -25,7 +55,7 @@ class PartResult:
     bounds: list[int | None]
     solution: Solution | None
     size: dict[str, int]
-    strategy: str  # full, neighbourhoods, greedy
+    strategy: str  # one model, guided, neighbourhoods, greedy
     deterministic_seconds: float = 0.0
     stopped_by_clock: bool = False
     notes: list[str] = field(default_factory=list)
@@ -33,44 +63,37 @@ class PartResult:
 
 @dataclass(frozen=True)
 class Plan:
-    strategy: str  # full: one model; neighbourhoods: large-neighbourhood search; greedy
+    strategy: str
     candidates: Candidates | None
+    complete: bool = True  # the candidates are every choice (so the relaxation's bound holds)
     neighbourhood: int = 0  # trainees set free at a time, for large-neighbourhood search
     note: str = ""
 
 
-# Above this many variables one CP-SAT model improves too slowly on a 2-core machine
-# (measured: a connected 500-trainee region of 59,000 variables did not improve on the
-# greedy start in 30 deterministic seconds, while 120-250-trainee regions of 5,000-14,000
-# were solved or nearly so); larger parts are searched a neighbourhood at a time.
-ONE_MODEL_UP_TO = 20_000
-NEIGHBOURHOOD_VARIABLES = 12_000  # what one neighbourhood's free trainees may add
-
-
 def plan(inst: Instance, budget_bytes: int, label: str = "") -> Plan:
-    """One model if it is small enough to search well and fits the memory budget, else
-    large-neighbourhood search with neighbourhoods that fit, else the greedy allocation."""
     full = eligible(inst)
     variables = memory.variables(inst, full)
-    need = memory.estimate(inst, full)
-    if variables <= ONE_MODEL_UP_TO and need <= budget_bytes:
-        return Plan("full", full)
     where = f"{label}: " if label else ""
+    if variables <= ONE_MODEL_UP_TO and memory.estimate(inst, full) <= budget_bytes:
+        return Plan("one model", full)
+    fits = int((budget_bytes - memory.BASE_BYTES) / memory.BYTES_PER_VARIABLE)  # a searched model's variables
+    relaxed_fits = int((budget_bytes - memory.BASE_BYTES) / memory.RELAXED_BYTES_PER_VARIABLE)
+    if variables <= min(RELAXED_UP_TO, relaxed_fits) and fits >= ONE_MODEL_UP_TO // 2:
+        return Plan("guided", full, note=f"{where}{variables:,} variables: searched where its linear "
+                                          "relaxation points (the relaxation also bounds the answer)")
+    lists = shortlist(inst, full, 12)
+    if memory.variables(inst, lists) <= min(RELAXED_UP_TO, relaxed_fits) and fits >= ONE_MODEL_UP_TO // 2:
+        return Plan("guided", lists, complete=False,
+                    note=f"{where}{variables:,} variables: each trainee's case chooses from its 12 cheapest cases "
+                         "and supervisors, searched where the relaxation points (the bound is the max-flow one)")
     per_trainee = max(1.0, variables / max(1, len(inst.trainees)))
-    fits = (budget_bytes - memory.BASE_BYTES) / memory.BYTES_PER_VARIABLE  # variables the budget holds
-    most = int(min(NEIGHBOURHOOD_VARIABLES, fits * 0.8) / per_trainee)
+    most = min(len(inst.trainees), int(min(NEIGHBOURHOOD_VARIABLES, fits * 0.8) / per_trainee))
     if most < FEWEST_FREE:
-        return Plan("greedy", None, note=f"{where}even a neighbourhood of {FEWEST_FREE} trainees would pass the "
-                                         f"memory budget of {memory.gib(budget_bytes)}; the by-hand (greedy) "
-                                         "allocation is used")
-    why = (f"one model would need about {memory.gib(need)}, over the memory budget of {memory.gib(budget_bytes)}"
-           if need > budget_bytes else f"one model would have about {variables:,} variables")
-    return Plan("neighbourhoods", full, neighbourhood=min(most, len(inst.trainees)),
-                note=f"{where}{why}; it is improved {min(most, len(inst.trainees))} trainees at a time "
-                     "(large-neighbourhood search)")
-
-
-FEWEST_FREE = 20  # trainees: a smaller neighbourhood rarely improves anything
+        return Plan("greedy", None, note=f"{where}even {FEWEST_FREE} trainees' choices would pass the memory "
+                                         f"budget of {memory.gib(budget_bytes)}; the by-hand (greedy) allocation is used")
+    return Plan("neighbourhoods", full, neighbourhood=most,
+                note=f"{where}one model would need about {memory.gib(memory.estimate(inst, full))}, over the "
+                     f"memory budget of {memory.gib(budget_bytes)}; it is improved {most} trainees at a time")
 
 
 def solve_part(inst: Instance, options: SolveOptions, budget: Budget, budget_bytes: int,
@@ -80,36 +103,79 @@ def solve_part(inst: Instance, options: SolveOptions, budget: Budget, budget_byt
     if notes and progress:
         progress(Progress(what="note", message=notes[0]))
     by_hand = greedy(inst)
-    if the_plan.strategy == "full":
-        return _one_model(inst, the_plan.candidates, by_hand, options, budget, progress, label)
-    start = by_hand or _kept_only(inst, options, budget)
+    if by_hand is None and the_plan.strategy != "one model":
+        # First-fit could not arrange the running cases' slots; a small search can.
+        arranged = _kept_only(inst, options, budget)
+        by_hand = greedy(inst, running=arranged) if arranged is not None else None
+    if the_plan.strategy == "one model":
+        return _one_model(inst, the_plan.candidates, by_hand, options, budget, progress, label, [None, None])
+    if the_plan.strategy == "guided":
+        result = _guided(inst, the_plan, by_hand, options, budget, progress, label)
+        if result is not None:
+            result.notes = notes + result.notes
+            return result
+    start = by_hand
     if start is None:
         return PartResult("INFEASIBLE", [], [], None, {"variables": 0, "constraints": 0}, the_plan.strategy,
                           notes=notes)
-    if the_plan.strategy == "greedy":
-        return _greedy_result(inst, start, {"variables": 0, "constraints": 0}, "greedy", notes)
+    if the_plan.strategy != "neighbourhoods":
+        return _greedy_result(inst, start, {"variables": 0, "constraints": 0}, notes)
     found, tiers, spent, clocked = improve(inst, start, options, budget, the_plan.neighbourhood, progress, label)
     size = {"variables": memory.variables(inst, the_plan.candidates), "constraints": 0}
-    return PartResult("FEASIBLE", tiers, [None] * len(tiers), found, size, the_plan.strategy, spent, clocked, notes)
+    bounds = [coverage_bound(inst), None, None, None]
+    return PartResult("FEASIBLE", tiers, bounds, found, size, the_plan.strategy, spent, clocked, notes)
+
+
+def _guided(inst: Instance, the_plan: Plan, by_hand: Solution | None, options: SolveOptions, budget: Budget,
+            progress, label: str) -> PartResult | None:
+    where = f"{label}: " if label else ""
+    expected = BUILD_SECONDS_PER_VARIABLE * memory.variables(inst, the_plan.candidates)
+    guidance = guide(inst, the_plan.candidates, by_hand, budget.share(CRITICAL_SHARE, 0.0), options.seed,
+                     RELAXATION_SHARE * budget.wall_left(), the_plan.complete)
+    if progress:
+        relaxed = (f"linear relaxation in {guidance.relaxation_seconds:.1f}s" if guidance.relaxation_seconds
+                   else "no linear relaxation in time")
+        progress(Progress(what="note", message=f"{where}{relaxed}; critical placements at most "
+                                               f"{guidance.critical_bound if guidance.critical_bound is not None else '?'}"))
+    rest = budget.less(guidance.deterministic_seconds + SEARCH_PER_SECOND * expected)
+    outer = [guidance.critical_bound if the_plan.complete else coverage_bound(inst), None]
+    # Start from the critical relaxation's placements, completed by hand where they fit.
+    completed = greedy(inst, first=guidance.start, running=guidance.start) if guidance.start is not None else None
+    starts = [s for s in (completed, by_hand) if s is not None]
+    start = max(starts, key=lambda s: score(inst, s)) if starts else None
+    result = _one_model(inst, guidance.candidates, start, options, rest, progress, label, outer)
+    result.strategy = "guided"
+    result.deterministic_seconds += guidance.deterministic_seconds
+    result.status = "FEASIBLE" if result.status == "OPTIMAL" else result.status  # proven on the restriction only
+    return result
 
 
 def _one_model(inst: Instance, candidates: Candidates, by_hand: Solution | None, options: SolveOptions,
-               budget: Budget, progress, label: str) -> PartResult:
+               budget: Budget, progress, label: str, outer: list[int | None],
+               start: Solution | None = None) -> PartResult:
+    """Search one model from ``start`` (default: the greedy allocation, which is also the
+    answer when the search finds none). ``outer`` holds bounds on tiers 1a and 1b known
+    from outside the model (relaxations of every choice) when ``candidates`` are not
+    every choice; None where the model's own bounds hold."""
     built = build(inst, candidates)
     size = built.size()
-    hint = hint_from(built.vars, by_hand) if by_hand is not None else None
+    start = start or by_hand
+    hint = hint_from(built.vars, start) if start is not None else None
     found = search(built, budget, workers=options.workers, seed=options.seed, hint=hint,
                    progress=progress, label=label)
     if found.infeasible:
-        return PartResult("INFEASIBLE", [], [], None, size, "full", found.deterministic_seconds,
+        return PartResult("INFEASIBLE", [], [], None, size, "one model", found.deterministic_seconds,
                           found.stopped_by_clock)
     if found.assignment is None:
-        result = _greedy_result(inst, by_hand, size, "full", [])
+        result = _greedy_result(inst, by_hand, size, [])
         result.deterministic_seconds, result.stopped_by_clock = found.deterministic_seconds, found.stopped_by_clock
         return result
     solution = extract(built.vars, lambda var: found.assignment[var.Index()])
-    return PartResult("OPTIMAL" if found.proven else "FEASIBLE", found.values, found.bounds, solution, size,
-                      "full", found.deterministic_seconds, found.stopped_by_clock)
+    bounds = found.bounds
+    if outer != [None, None]:
+        bounds = [outer[0], outer[1] if outer[0] == found.values[0] else None, None, None]
+    return PartResult("OPTIMAL" if found.proven else "FEASIBLE", found.values, bounds, solution, size,
+                      "one model", found.deterministic_seconds, found.stopped_by_clock)
 
 
 def _kept_only(inst: Instance, options: SolveOptions, budget: Budget) -> Solution | None:
@@ -123,12 +189,13 @@ def _kept_only(inst: Instance, options: SolveOptions, budget: Budget) -> Solutio
     return extract(built.vars, lambda var: found.assignment[var.Index()])
 
 
-def _greedy_result(inst: Instance, by_hand: Solution | None, size, strategy: str, notes: list[str]) -> PartResult:
+def _greedy_result(inst: Instance, by_hand: Solution | None, size, notes: list[str]) -> PartResult:
     """The search found nothing in its time (or no model fitted): the by-hand allocation,
     which the checker accepts, rather than no answer at all."""
     if by_hand is None:
-        return PartResult("UNKNOWN", [], [], None, size, strategy, notes=notes)
+        return PartResult("UNKNOWN", [], [], None, size, "greedy", notes=notes)
     notes = notes + ["no search result in time; the by-hand (greedy) allocation is used"]
     # Nothing was proven; the max-flow bound still says how many critical placements are possible.
     return PartResult("FEASIBLE", score(inst, by_hand), [coverage_bound(inst), None, None, None], by_hand, size,
                       "greedy", notes=notes)
+

@@ -10,7 +10,7 @@ from ortools.sat.python import cp_model
 from ..domain import Instance
 from ..solution import CasePlace, GroupPlace, Solution, TutorPlace
 from . import strengthen
-from .candidates import Candidates
+from ..domain.choices import Candidates
 from .objective import Tier, tiers
 from .rules import RULE_MODULES
 from .variables import Variables, build_variables

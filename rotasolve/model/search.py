@@ -44,6 +44,12 @@ class Budget:
             return self
         return Budget(max(0.05, (self.deterministic - spent_deterministic) * fraction), self.deadline)
 
+    def less(self, deterministic: float) -> "Budget":
+        """This budget with ``deterministic`` seconds set aside for other work."""
+        if self.deterministic is None:
+            return self
+        return Budget(max(0.05, self.deterministic - deterministic), self.deadline)
+
     def wall_left(self) -> float:
         return self.deadline - time.monotonic()
 
@@ -82,30 +88,41 @@ def _solver(workers: int, seed: int, budget: Budget, n_variables: int) -> cp_mod
 
 
 class _Reporter(cp_model.CpSolverSolutionCallback):
-    def __init__(self, report: Callable[[Progress], None], event: Progress, t0: float, scale):
+    """Each better solution as a progress event; tier 1's weighted sum is shown as what it
+    counts: critical placements (against their bound) and the others."""
+
+    def __init__(self, report: Callable[[Progress], None], event: Progress, t0: float, weight: int | None):
         super().__init__()
-        self._report, self._event, self._t0, self._scale = report, event, t0, scale
+        self._report, self._event, self._t0, self._weight = report, event, t0, weight
 
     def on_solution_callback(self) -> None:
-        value, bound = self._scale(self.ObjectiveValue(), self.BestObjectiveBound())
-        self._report(self._event.update(incumbent=value, bound=bound, elapsed=time.monotonic() - self._t0))
+        self._report(_event(self._event, round(self.ObjectiveValue()), math.floor(self.BestObjectiveBound() + 1e-6),
+                            self._weight, time.monotonic() - self._t0))
+
+
+def _event(event: Progress, value: int, bound: int, weight: int | None, elapsed: float, done: bool = False) -> Progress:
+    if weight is None:
+        return event.update(incumbent=value, bound=bound, elapsed=elapsed, done=done)
+    return event.update(incumbent=value // weight, bound=bound // weight, elapsed=elapsed, done=done,
+                        message=f"others {value % weight}")
 
 
 def search(built: Built, budget: Budget, *, workers: int = 2, seed: int = 0,
-           hint: dict[int, int] | None = None,
+           hint: dict[int, int] | None = None, stages: int = 3,
            progress: Callable[[Progress], None] | None = None, label: str = "") -> SearchResult:
-    """Maximise the tiers of ``built`` in order within ``budget``."""
+    """Maximise the tiers of ``built`` in order within ``budget``; ``stages`` 1 stops after
+    tier 1 (tiers 1a and 1b), 2 after tier 2."""
     model, tiers = built.model, built.tiers
     n_variables = len(model.Proto().variables)
     t0 = time.monotonic()
     weight = tiers[1].most + 1
     result = SearchResult(values=[], bounds=[], proven=True, assignment=None)
     spent = 0.0
-    stages = [weight * tiers[0].expr + tiers[1].expr, tiers[2].expr, tiers[3].expr]
+    objectives = [weight * tiers[0].expr + tiers[1].expr, tiers[2].expr, tiers[3].expr][:stages]
     last = None
-    names = ["tier 1 (critical, then seniority)", tiers[2].name, tiers[3].name]
-    for i, expr in enumerate(stages):
-        share = STAGE_SHARES[i] / sum(STAGE_SHARES[i:])
+    names = ["critical placed (others by seniority)", "waiting and preferences", "travel and load"]
+    for i, expr in enumerate(objectives):
+        share = STAGE_SHARES[i] / sum(STAGE_SHARES[i:len(objectives)])
         solver = _solver(workers, seed, budget.share(share, spent), n_variables)
         if solver is None:
             result.stopped_by_clock = True
@@ -115,9 +132,8 @@ def search(built: Built, budget: Budget, *, workers: int = 2, seed: int = 0,
         model.ClearHints()
         for index, value in (hint or {}).items():
             model.AddHint(model.GetIntVarFromProtoIndex(index), value)
-        event = Progress(what="tier", label=label, stage=i + 1, stages=len(stages), tier=names[i])
-        scale = (lambda v, b: (v, b)) if i else (lambda v, b: (v // weight, b // weight))
-        callback = _Reporter(progress, event, t0, scale) if progress else None
+        event = Progress(what="tier", label=label, stage=i + 1, stages=len(objectives), tier=names[i])
+        callback = _Reporter(progress, event, t0, None if i else weight) if progress else None
         status = solver.Solve(model, callback)
         spent += solver.deterministic_time
         if solver.WallTime() >= solver.parameters.max_time_in_seconds * 0.99:
@@ -144,8 +160,7 @@ def search(built: Built, budget: Budget, *, workers: int = 2, seed: int = 0,
         hint = {j: solver.Value(model.GetIntVarFromProtoIndex(j)) for j in range(n_variables)}
         result.assignment, last = hint, solver
         if progress:
-            progress(event.update(incumbent=result.values[-1], bound=result.bounds[-1],
-                                  elapsed=time.monotonic() - t0, done=True))
+            progress(_event(event, value, bound, None if i else weight, time.monotonic() - t0, done=True))
     result.deterministic_seconds = spent
     if last is not None:
         _score_the_rest(built, result, last)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from ..domain import Case, Instance, Trainee
-from .candidates import Candidates, UnitKey, eligible
+from ..domain.choices import Candidates, UnitKey, eligible
 from .expr import total
 
 

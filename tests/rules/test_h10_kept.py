@@ -1,6 +1,7 @@
-from conftest import case, group, scheme, solve, supervisor, trainee
+from conftest import bare, case, feasible, fix, group, scheme, solve, supervisor, trainee
 
 from rotasolve.check import check, check_h10_kept
+from rotasolve.model.rules import h10_kept
 from rotasolve.solution import Solution
 
 KEPT = dict(current_trainee="T1", current_supervisor="S1", sessions_done=5)
@@ -45,3 +46,38 @@ def test_allowed_running_case_without_supervisor_gets_one():
     sol = solve(inst)
     assert [(c.case_id, c.supervisor_id, c.kept) for c in sol.cases] == [("C1", "S-CBT", True)]
     assert check(inst, sol) == []
+
+
+# ----- the rule module alone, on a bare model ---------------------------------------------
+
+
+def running():
+    inst = scheme(trainees=[trainee(current_cases=("C1",), cbdg_sessions_attended=10, current_group="G1")],
+                  cases=[case(**KEPT)], supervisors=[supervisor()], groups=[group()])
+    model, v = bare(inst)
+    h10_kept.build(v)
+    return model, v
+
+
+def test_bare_running_items_are_held():
+    model, v = running()
+    fix(model, (v.kept_case["C1"], 1), (v.kept_member["T1"], 1))
+    assert feasible(model)
+
+
+def test_bare_forced_violation_dropping_a_running_case_is_infeasible():
+    model, v = running()
+    fix(model, (v.kept_case["C1"], 0))
+    assert not feasible(model)
+
+
+def test_bare_allowed_running_items_as_assumptions_for_the_conflict_finder():
+    inst = scheme(trainees=[trainee(current_cases=("C1",))], cases=[case(**KEPT)], supervisors=[supervisor()])
+    from ortools.sat.python import cp_model
+
+    from rotasolve.model.variables import build_variables
+    model = cp_model.CpModel()
+    v = build_variables(inst, model, kept_as_assumptions=True)
+    h10_kept.build(v)
+    fix(model, (v.kept_case["C1"], 0))
+    assert feasible(model)  # the literal is left free, to be passed as an assumption

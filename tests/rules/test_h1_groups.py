@@ -1,6 +1,7 @@
-from conftest import group, scheme, solve, trainee
+from conftest import bare, feasible, fix, group, scheme, solve, trainee
 
 from rotasolve.check import check, check_h1_groups
+from rotasolve.model.rules import h1_groups
 from rotasolve.solution import GroupPlace, Solution
 
 
@@ -43,3 +44,30 @@ def test_allowed_online_group_beyond_travel():
     sol = solve(inst)
     assert [(g.trainee_id, g.group_id) for g in sol.groups] == [("T1", "G-ONLINE")]
     assert check(inst, sol) == []
+
+
+# ----- the rule module alone, on a bare model ---------------------------------------------
+
+
+def test_bare_two_members_make_a_group_of_two():
+    inst = scheme(trainees=[needs_group("T1"), needs_group("T2")], groups=[group(min_size=2)])
+    model, v = bare(inst)
+    h1_groups.build(v)
+    fix(model, (v.group[("T1", "G1")], 1), (v.group[("T2", "G1")], 1))
+    assert feasible(model)
+
+
+def test_bare_forced_violation_one_member_of_a_group_of_two_is_infeasible():
+    inst = scheme(trainees=[needs_group("T1"), needs_group("T2")], groups=[group(min_size=2)])
+    model, v = bare(inst)
+    h1_groups.build(v)
+    fix(model, (v.group[("T1", "G1")], 1), (v.group[("T2", "G1")], 0))
+    assert not feasible(model)
+
+
+def test_bare_allowed_external_members_bring_a_group_to_its_minimum():
+    inst = scheme(trainees=[needs_group("T1")], groups=[group(min_size=3, external_members=2)])
+    model, v = bare(inst)
+    h1_groups.build(v)
+    fix(model, (v.group[("T1", "G1")], 1))
+    assert feasible(model)

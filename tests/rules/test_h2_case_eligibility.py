@@ -1,6 +1,8 @@
-from conftest import case, scheme, solve, supervisor, trainee
+from conftest import bare, case, feasible, fix, scheme, solve, supervisor, trainee
 
 from rotasolve.check import check, check_h2_case_eligibility
+from rotasolve.domain.choices import UnitKey
+from rotasolve.model.rules import h2_case_eligibility
 from rotasolve.solution import CasePlace, Solution
 
 
@@ -47,3 +49,31 @@ def test_allowed_remote_case_beyond_travel():
     sol = solve(inst)
     assert [c.case_id for c in sol.cases] == ["C1"]
     assert check(inst, sol) == []
+
+
+# ----- the rule module alone, on a bare model ---------------------------------------------
+
+
+def two_trainees_one_case():
+    inst = scheme(trainees=[trainee("T1"), trainee("T2")], cases=[case("C1")], supervisors=[supervisor()])
+    model, v = bare(inst)
+    h2_case_eligibility.build(v)
+    return model, v.units[UnitKey("T1", "short")], v.units[UnitKey("T2", "short")]
+
+
+def test_bare_a_held_case_is_one_case():
+    model, u1, _u2 = two_trainees_one_case()
+    fix(model, (u1.held, 1), (u1.take["C1"], 1))
+    assert feasible(model)
+
+
+def test_bare_forced_violation_one_case_to_two_trainees_is_infeasible():
+    model, u1, u2 = two_trainees_one_case()
+    fix(model, (u1.take["C1"], 1), (u2.take["C1"], 1))
+    assert not feasible(model)
+
+
+def test_bare_forced_violation_held_with_no_case_is_infeasible():
+    model, u1, _u2 = two_trainees_one_case()
+    fix(model, (u1.held, 1), (u1.take["C1"], 0))
+    assert not feasible(model)

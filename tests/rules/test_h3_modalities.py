@@ -1,7 +1,9 @@
-from conftest import case, scheme, solve, supervisor, trainee
+from conftest import bare, case, feasible, fix, scheme, solve, supervisor, trainee
 
 from rotasolve.check import check, check_h3_modalities
 from rotasolve.domain import Profile
+from rotasolve.domain.choices import UnitKey
+from rotasolve.model.rules import h3_modalities
 from rotasolve.solution import CasePlace, Solution
 
 PD = dict(modalities=("CBT", "PSYCHODYNAMIC"))
@@ -42,3 +44,34 @@ def test_allowed_one_modality_when_the_school_allows_it():
     sol = solve(inst)
     assert [c.case_id for c in sol.cases] == ["L-CBT"]
     assert check(inst, sol) == []
+
+
+# ----- the rule module alone, on a bare model ---------------------------------------------
+
+
+def short_and_long(profile=None):
+    inst = scheme(trainees=[trainee("T1")], profile=profile,
+                  cases=[case("CS-CBT"), case("CS-CAT", modality="CAT"),
+                         case("CL-CBT", length="long", sessions=40)],
+                  supervisors=[supervisor(modalities=("CBT", "CAT"))])
+    model, v = bare(inst)
+    h3_modalities.build(v)
+    return model, v.units[UnitKey("T1", "short")], v.units[UnitKey("T1", "long")]
+
+
+def test_bare_two_modalities_are_allowed():
+    model, short, long_ = short_and_long()
+    fix(model, (short.take["CS-CAT"], 1), (long_.take["CL-CBT"], 1))
+    assert feasible(model)
+
+
+def test_bare_forced_violation_the_same_modality_twice_is_infeasible():
+    model, short, long_ = short_and_long()
+    fix(model, (short.take["CS-CBT"], 1), (long_.take["CL-CBT"], 1))
+    assert not feasible(model)
+
+
+def test_bare_allowed_one_modality_when_the_school_asks_for_one():
+    model, short, long_ = short_and_long(Profile(distinct_modalities=1))
+    fix(model, (short.take["CS-CBT"], 1), (long_.take["CL-CBT"], 1))
+    assert feasible(model)

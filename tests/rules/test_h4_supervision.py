@@ -1,6 +1,8 @@
-from conftest import case, scheme, solve, supervisor, trainee
+from conftest import bare, case, feasible, fix, scheme, solve, supervisor, trainee
 
 from rotasolve.check import check, check_h4_supervision
+from rotasolve.domain.choices import UnitKey
+from rotasolve.model.rules import h4_supervision
 from rotasolve.solution import CasePlace, Solution
 
 
@@ -45,3 +47,38 @@ def test_allowed_remote_supervisor_beyond_travel():
     sol = solve(inst)
     assert [c.supervisor_id for c in sol.cases] == ["S-VIDEO"]
     assert check(inst, sol) == []
+
+
+# ----- the rule module alone, on a bare model ---------------------------------------------
+
+
+def units(n, **sup):
+    inst = scheme(trainees=[trainee(f"T{i}") for i in range(n)],
+                  cases=[case(f"C{i}") for i in range(n)] + [case("C-CAT", modality="CAT")],
+                  supervisors=[supervisor(**sup), supervisor("S-CAT", modalities=("CAT",))])
+    model, v = bare(inst)
+    h4_supervision.build(v)
+    return model, [v.units[UnitKey(f"T{i}", "short")] for i in range(n)]
+
+
+def test_bare_a_held_case_meets_one_qualified_supervisor():
+    model, (u,) = units(1)
+    fix(model, (u.held, 1), (u.take["C0"], 1), (u.meet[("S1", "MON-AM")], 1))
+    assert feasible(model)
+
+
+def test_bare_forced_violation_an_unqualified_supervisor_is_infeasible():
+    model, (u,) = units(1)
+    fix(model, (u.held, 1), (u.take["C-CAT"], 1), (u.meet[("S1", "MON-AM")], 1))
+    assert not feasible(model)
+
+
+def test_bare_allowed_capacity_met_exactly_but_not_passed():
+    model, us = units(2, max_trainees=2)
+    for u, k in zip(us, ("MON-AM", "TUE-AM")):
+        fix(model, (u.meet[("S1", k)], 1))
+    assert feasible(model)
+    model, us = units(3, max_trainees=2)
+    for u, k in zip(us, ("MON-AM", "TUE-AM", "WED-AM")):
+        fix(model, (u.meet[("S1", k)], 1))
+    assert not feasible(model)

@@ -1,7 +1,9 @@
-from conftest import case, scheme, solve, supervisor, trainee
+from conftest import bare, case, feasible, fix, scheme, solve, supervisor, trainee
 
 from rotasolve.check import check, check_h5_meetings
 from rotasolve.domain import Profile
+from rotasolve.domain.choices import UnitKey
+from rotasolve.model.rules import h5_meetings
 from rotasolve.solution import CasePlace, Solution
 
 SLOTS = ("MON-AM", "TUE-AM", "WED-AM", "THU-AM")
@@ -53,3 +55,41 @@ def test_allowed_supervision_pas_fit_exactly():
     sol = solve(inst)
     assert len(sol.cases) == 2 and len({c.meeting_id for c in sol.cases}) == 1
     assert check(inst, sol) == []
+
+
+# ----- the rule module alone, on a bare model ---------------------------------------------
+
+
+def meeting_of_two(group_size, modality="CBT", **sup):
+    inst = scheme(trainees=[trainee("T1"), trainee("T2")], cases=[case("C1"), case("C2", modality=modality)],
+                  supervisors=[supervisor(modalities=("CBT", "CAT"), group_size=group_size, **sup)])
+    model, v = bare(inst)
+    h5_meetings.build(v)
+    u1, u2 = v.units[UnitKey("T1", "short")], v.units[UnitKey("T2", "short")]
+    fix(model, (u1.take["C1"], 1), (u2.take["C2"], 1))
+    return model, v, u1, u2
+
+
+def test_bare_two_cases_share_a_group_meeting():
+    model, v, u1, u2 = meeting_of_two(2)
+    fix(model, (u1.meet[("S1", "THU-AM")], 1), (u2.meet[("S1", "THU-AM")], 1))
+    fix(model, (v.shared[("S1", "THU-AM")], 1), (u1.in_shared[("S1", "THU-AM")], 1))
+    assert feasible(model)
+
+
+def test_bare_forced_violation_two_in_an_individual_meeting_or_of_two_modalities():
+    model, _v, u1, u2 = meeting_of_two(1)
+    fix(model, (u1.meet[("S1", "THU-AM")], 1), (u2.meet[("S1", "THU-AM")], 1))
+    assert not feasible(model)
+    model, _v, u1, u2 = meeting_of_two(2, modality="CAT")
+    fix(model, (u1.meet[("S1", "THU-AM")], 1), (u2.meet[("S1", "THU-AM")], 1))
+    assert not feasible(model)
+
+
+def test_bare_allowed_supervision_pas_hold_exactly_one_meeting():
+    # 0.25 PA x 4 h = 1 h: one individual meeting a week, not two
+    model, _v, u1, u2 = meeting_of_two(1, supervision_pas=0.25)
+    fix(model, (u1.meet[("S1", "MON-AM")], 1))
+    assert feasible(model)
+    fix(model, (u2.meet[("S1", "TUE-AM")], 1))
+    assert not feasible(model)

@@ -1,6 +1,8 @@
-from conftest import case, group, scheme, solve, supervisor, trainee
+from conftest import bare, case, feasible, fix, group, scheme, solve, supervisor, trainee
 
 from rotasolve.check import check, check_h6_slots
+from rotasolve.domain.choices import UnitKey
+from rotasolve.model.rules import h6_slots
 from rotasolve.solution import CasePlace, GroupPlace, Solution
 
 
@@ -36,3 +38,32 @@ def test_allowed_group_and_case_share_a_week():
     assert len(sol.groups) == 1 and len(sol.cases) == 1
     assert "MON-AM" not in {sol.cases[0].session_slot, sol.cases[0].supervision_slot}
     assert check(inst, sol) == []
+
+
+# ----- the rule module alone, on a bare model ---------------------------------------------
+
+
+def one_unit():
+    inst = scheme(trainees=[trainee("T1")], supervisors=[supervisor()],
+                  cases=[case("C-MON", available_slots=("MON-AM",)), case("C-TUE", available_slots=("TUE-AM",))])
+    model, v = bare(inst)
+    h6_slots.build(v)
+    return model, v.units[UnitKey("T1", "short")]
+
+
+def test_bare_session_and_supervision_in_two_free_slots():
+    model, u = one_unit()
+    fix(model, (u.held, 1), (u.take["C-MON"], 1), (u.session["MON-AM"], 1), (u.meet[("S1", "TUE-AM")], 1))
+    assert feasible(model)
+
+
+def test_bare_forced_violation_session_and_supervision_in_one_slot_is_infeasible():
+    model, u = one_unit()
+    fix(model, (u.session["MON-AM"], 1), (u.meet[("S1", "MON-AM")], 1))
+    assert not feasible(model)
+
+
+def test_bare_forced_violation_a_session_when_the_patient_is_not_free():
+    model, u = one_unit()
+    fix(model, (u.held, 1), (u.take["C-MON"], 1), (u.take["C-TUE"], 0), (u.session["TUE-AM"], 1))
+    assert not feasible(model)

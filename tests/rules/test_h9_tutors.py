@@ -1,6 +1,8 @@
-from conftest import group, scheme, solve, trainee, tutor
+from conftest import bare, feasible, fix, group, scheme, solve, trainee, tutor
 
 from rotasolve.check import check, check_h9_tutors
+from rotasolve.domain import Profile
+from rotasolve.model.rules import h9_tutors
 from rotasolve.solution import GroupPlace, Solution, TutorPlace
 
 
@@ -38,3 +40,36 @@ def test_allowed_five_trainees_on_one_pa():
     sol = solve(inst)
     assert len(sol.groups) == 5
     assert check(inst, sol) == []
+
+
+# ----- the rule module alone, on a bare model ---------------------------------------------
+
+
+def one_group(n, core_pas):
+    inst = scheme(trainees=learners(n), groups=[group(max_size=20)], tutors=[tutor(core_pas=core_pas)],
+                  profile=Profile(trainees_per_tutor_pa=5))
+    model, v = bare(inst)
+    h9_tutors.build(v)
+    return model, v
+
+
+def test_bare_a_member_is_overseen_by_one_tutor():
+    model, v = one_group(1, 1)
+    fix(model, (v.group[("T0", "G1")], 1))
+    assert feasible(model)
+    fix(model, (v.tutor[("T0", "U1")], 0))
+    assert not feasible(model)
+
+
+def test_bare_forced_violation_six_trainees_on_one_pa():
+    model, v = one_group(6, 1)
+    for i in range(6):
+        fix(model, (v.group[(f"T{i}", "G1")], 1))
+    assert not feasible(model)
+
+
+def test_bare_allowed_five_trainees_on_one_pa():
+    model, v = one_group(5, 1)
+    for i in range(5):
+        fix(model, (v.group[(f"T{i}", "G1")], 1))
+    assert feasible(model)

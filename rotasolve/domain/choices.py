@@ -13,8 +13,12 @@ large-neighbourhood search (``engine/lns.py``) frees a few trainees at a time.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from ..domain import Case, Instance, Length, Supervisor, Trainee
+from .entities import Case, Length, Supervisor, Trainee
+
+if TYPE_CHECKING:  # the instance hands itself in; only its type is needed here
+    from .instance import Instance
 
 
 @dataclass(frozen=True)
@@ -100,3 +104,54 @@ def _unit_choices(inst: Instance, t: Trainee, cases: list[Case]) -> tuple[list[C
             taken.append(c)
             usable.update(fits)
     return taken, usable
+
+
+def shortlist(inst: Instance, full: Candidates, per_unit: int, cover: int = 3) -> Candidates:
+    """At most ``per_unit`` cases and supervisors for each unit — the cheapest in the
+    trainee's week (H7 binds most often), then the longest-waiting patient, then by id —
+    and every case and supervisor kept on the lists of the ``cover`` units that rank it
+    highest, so that none becomes unusable. For regions too large to model whole: the
+    lists of a connected region grow with the region, since every trainee may take every
+    case that runs by video."""
+    mins = inst.minutes
+    ranked_cases: dict[UnitKey, list[Case]] = {}
+    ranked_sups: dict[UnitKey, list[Supervisor]] = {}
+    for key, cases in full.cases.items():
+        if key.kept_case:
+            continue
+        t = inst.trainee[key.trainee_id]
+        ranked_cases[key] = sorted(cases, key=lambda c: (mins.case_before_supervisor(t, c),
+                                                        -inst.needs.wait_days(c), c.id))
+        ranked_sups[key] = sorted(full.supervisors[key], key=lambda s: (mins.supervision_travel(t, s), s.id))
+    keep_cases = _kept_ranks(ranked_cases, per_unit, cover)
+    keep_sups = _kept_ranks(ranked_sups, per_unit, cover)
+    out = Candidates(joiners=full.joiners)
+    for key, cases in full.cases.items():
+        if key.kept_case:
+            out.cases[key], out.supervisors[key] = cases, full.supervisors[key]
+            continue
+        chosen = tuple(c for c in cases if c.id in keep_cases[key])
+        sups = [s for s in full.supervisors[key] if s.id in keep_sups[key]]
+        for c in chosen:  # each case keeps a supervisor who can supervise it
+            if not any(qualified(s, c) for s in sups):
+                sups.append(next(s for s in ranked_sups[key] if qualified(s, c)))
+        out.cases[key] = chosen
+        out.supervisors[key] = tuple(s for s in full.supervisors[key] if s in sups)
+    return out
+
+
+def qualified(s: Supervisor, c: Case) -> bool:
+    """H4 between a supervisor and a case alone: qualified, and the case's fixed one if named."""
+    return c.modality in s.modalities and (not c.supervisor or c.supervisor == s.id)
+
+
+def _kept_ranks(ranked: dict[UnitKey, list], per_unit: int, cover: int) -> dict[UnitKey, set[str]]:
+    keep = {key: {item.id for item in items[:per_unit]} for key, items in ranked.items()}
+    places: dict[str, list[tuple[int, str, UnitKey]]] = {}
+    for key, items in ranked.items():
+        for position, item in enumerate(items):
+            places.setdefault(item.id, []).append((position, str(key), key))
+    for item_id, where in places.items():
+        for _position, _name, key in sorted(where)[:cover]:
+            keep[key].add(item_id)
+    return keep

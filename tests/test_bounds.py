@@ -1,0 +1,68 @@
+"""The bounds the engine reports are proven: never below the best allocation, found here
+by exhaustive search on tiny schemes; and the large-region strategies return checked
+allocations within their bounds."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from tiny import brute_force, tiny_scheme
+
+from rotasolve.baseline import coverage_bound
+from rotasolve.check import check
+from rotasolve.engine import SolveOptions, solve
+from rotasolve.engine import part as part_module
+from rotasolve.engine.guided import guide
+from rotasolve.domain.choices import eligible
+from rotasolve.generate import generate
+from rotasolve.model.build import build
+from rotasolve.model.relaxation import relax
+from rotasolve.model.search import Budget
+
+SEEDS = range(40)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_every_bound_is_at_least_the_best_allocation(seed):
+    inst = tiny_scheme(seed)
+    best = brute_force(inst)
+    if best is None:  # no valid allocation at all: the solver must say INFEASIBLE
+        assert solve(inst, SolveOptions(time_limit=10, workers=1)).status == "INFEASIBLE"
+        return
+    sol = solve(inst, SolveOptions(time_limit=10, workers=1))
+    assert sol.status == "OPTIMAL"  # tiny: every tier proven
+    assert tuple(sol.objective.tiers[:2]) == best
+    assert sol.objective.bound[0] >= best[0] and sol.objective.bound[1] >= best[1]
+    assert coverage_bound(inst) >= best[0]
+    guidance = guide(inst, eligible(inst), None, Budget(5, time.monotonic() + 30), seed=0,
+                     relaxation_limit=10, bound_is_global=True)
+    assert guidance.critical_bound >= best[0]  # the linear and the critical relaxations' bounds
+    built = build(inst)
+    weight = built.tiers[1].most + 1
+    built.model.Maximize(weight * built.tiers[0].expr + built.tiers[1].expr)
+    assert relax(built.model, 10).bound(weight) >= best[0]
+
+
+@pytest.fixture
+def large_region_strategies(monkeypatch):
+    """Small schemes solved as if they were large regions."""
+    monkeypatch.setattr(part_module, "ONE_MODEL_UP_TO", 0)
+
+
+@pytest.mark.parametrize("connected", [False, True])
+def test_guided_search_is_checked_and_within_its_bound(large_region_strategies, connected):
+    inst = generate(60, 3, seed=4, connected=connected)
+    sol = solve(inst, SolveOptions(time_limit=20, workers=2))
+    assert sol.status == "FEASIBLE" and check(inst, sol) == []
+    assert "guided" in sol.manifest["strategy"], sol.manifest
+    assert sol.objective.bound[0] >= sol.objective.tiers[0]
+
+
+def test_neighbourhood_search_when_the_memory_budget_is_small(large_region_strategies, monkeypatch):
+    monkeypatch.setattr(part_module, "RELAXED_UP_TO", 0)  # as if even the relaxation were too large
+    inst = generate(60, 3, seed=4, connected=True)
+    sol = solve(inst, SolveOptions(time_limit=20, workers=2))
+    assert sol.status == "FEASIBLE" and check(inst, sol) == []
+    assert sol.manifest["strategy"] == ["neighbourhoods"]
+    assert sol.objective.bound[0] == coverage_bound(inst) >= sol.objective.tiers[0]
