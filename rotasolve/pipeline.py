@@ -17,6 +17,7 @@ from . import __version__
 from .check import check
 from .compliance import statuses
 from .explain import explain
+from .replan import changes
 from .domain import Instance
 from .engine import SolveOptions
 from .engine import solve as solve_model
@@ -58,6 +59,8 @@ def allocate(inst: Instance, options: SolveOptions = SolveOptions(), *,
             raise InvalidSolution("; ".join(map(str, violations[:5])))
         sol.unmet = explain(inst, sol)
         sol.compliance = statuses(inst, sol)
+        if options.previous is not None:
+            sol.changes = changes(inst, options.previous, sol)
     else:
         sol.compliance = statuses(inst, None)
     sol.manifest.update({

@@ -63,6 +63,17 @@ class ComplianceRow(_Row):
     cbdga: str | None = None  # for cbdg: satisfactory group assessments held / required
 
 
+class Change(_Row):
+    """One item of the allocation in use that a re-plan changes (lifecycle.md)."""
+
+    kind: str  # group, case, session slot, supervision slot, tutor
+    trainee_id: str
+    item_id: str  # the group, case or tutor
+    before: str
+    after: str
+    why: str = ""
+
+
 class Objective(_Row):
     tiers: list[int] = Field(default_factory=list)
     bound: list[int | None] = Field(default_factory=list)  # proven: no allocation scores more
@@ -103,6 +114,7 @@ class Solution(_Row):
     unmet: list[Unmet] = Field(default_factory=list)
     compliance: list[ComplianceRow] = Field(default_factory=list)
     conflicts: list[str] = Field(default_factory=list)
+    changes: list[Change] = Field(default_factory=list)  # a re-plan's changes to the previous allocation
     manifest: dict = Field(default_factory=dict)
 
     def sorted(self) -> "Solution":
@@ -113,6 +125,7 @@ class Solution(_Row):
             "tutors": sorted(self.tutors, key=lambda r: (r.trainee_id, r.tutor_id)),
             "unmet": sorted(self.unmet, key=lambda r: (r.trainee_id, r.requirement)),
             "compliance": sorted(self.compliance, key=lambda r: (r.trainee_id, r.requirement)),
+            "changes": sorted(self.changes, key=lambda c: (c.trainee_id, c.kind, c.item_id)),
         })
 
     def to_json(self) -> str:

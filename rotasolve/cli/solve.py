@@ -14,7 +14,8 @@ from ..pipeline import allocate
 from ..progress import ProgressPrinter
 from ..solution import Solution
 from .common import (
-    CONTEXT, EXIT_INFEASIBLE, EXIT_NO_SOLUTION, EXIT_USAGE, Failure, output_path, parse_memory, read,
+    CONTEXT, EXIT_INFEASIBLE, EXIT_NO_SOLUTION, EXIT_USAGE, Failure, load_solution, output_path, parse_memory,
+    read,
 )
 
 
@@ -36,10 +37,16 @@ from .common import (
 @click.option("--memory", "memory_text", metavar="SIZE",
               help="Most memory the models may take, e.g. 4G. Default: a quarter of this machine's memory. "
                    "A region whose model would need more is solved a neighbourhood at a time.")
+@click.option("--previous", "previous_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Re-plan: the solution JSON in use. Changes to it come first to avoid (running therapy "
+                   "is not moved lightly), then the usual priorities; the changes are listed.")
+@click.option("--critical-first", is_flag=True,
+              help="With --previous: placing critical requirements comes before keeping the allocation in use.")
 @click.option("--force", is_flag=True, help="Replace output files that exist.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
 def solve(workbook: Path, out: Path | None, json_out: Path | None, time_limit: float, workers: int,
-          seed: int, reproducible: bool, memory_text: str | None, force: bool, quiet: bool):
+          seed: int, reproducible: bool, memory_text: str | None, previous_path: Path | None,
+          critical_first: bool, force: bool, quiet: bool):
     """Allocate groups, cases, supervisors, slots and tutors for WORKBOOK.
 
     Progress goes to stderr, the result to stdout. Exit codes: 0 solved, 2 usage, 3 input
@@ -54,14 +61,18 @@ def solve(workbook: Path, out: Path | None, json_out: Path | None, time_limit: f
     if json_out is not None and out.resolve() == json_out.resolve():
         click.echo("Error: -o and --json must be different files", err=True)
         raise Failure(EXIT_USAGE)
+    if critical_first and previous_path is None:
+        click.echo("Error: --critical-first goes with --previous", err=True)
+        raise Failure(EXIT_USAGE)
     inst = read(workbook).instance
+    previous = load_solution(previous_path, inst.settings.name) if previous_path is not None else None
     printer = ProgressPrinter(quiet=quiet)
     if not quiet:
         click.echo(f"solving {inst.settings.name}: {len(inst.trainees)} trainees, {len(inst.cases)} cases, "
                    f"{len(inst.supervisors)} supervisors (limit {time_limit:g}s, {workers} workers, seed {seed}"
                    f"{'' if reproducible else ', not reproducible'})", err=True)
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed, reproducible=reproducible,
-                           memory=memory)
+                           memory=memory, previous=previous, critical_first=critical_first)
     sol = allocate(inst, options, source=workbook, started=started, progress=printer)
     printer.finish()
     _refuse_unsolved(sol, time_limit)
@@ -96,6 +107,11 @@ def _report(sol: Solution, wall: float, reproducible: bool) -> None:
     if reproducible and not sol.manifest.get("deterministic", True):
         click.echo("  note: the clock stopped the search before its planned work was done, so a run on "
                    "another machine may differ; a longer --time-limit avoids this", err=True)
+    if sol.changes:
+        click.echo(f"  {len(sol.changes)} change(s) to the allocation in use (on the Changes sheet):")
+        for c in sol.changes[:10]:
+            click.echo(f"    {c.trainee_id} {c.kind} {c.item_id}: {c.before} -> {c.after}"
+                       + (f" — {c.why}" if c.why else ""))
     for u in sorted(unmet, key=lambda u: (not u.critical, u.trainee_id))[:10]:
         click.echo(f"  {'!' if u.critical else '-'} {u.trainee_id} {u.requirement}: {u.reason} — {u.detail}")
     if len(unmet) > 10:

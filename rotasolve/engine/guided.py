@@ -50,7 +50,7 @@ class Guidance:
 
 
 def guide(inst: Instance, full: Candidates, by_hand: Solution | None, budget: Budget, seed: int,
-          relaxation_limit: float, bound_is_global: bool) -> Guidance:
+          relaxation_limit: float, bound_is_global: bool, previous: Solution | None = None) -> Guidance:
     """Both relaxations, side by side; the choices they point to."""
     critical: dict = {}
     worker = threading.Thread(target=_critical, args=(inst, full, budget, seed, critical))
@@ -62,7 +62,7 @@ def guide(inst: Instance, full: Candidates, by_hand: Solution | None, budget: Bu
     worker.join()
     found: SearchResult = critical["result"]
     start = critical.get("solution")
-    for sol in (by_hand, start):
+    for sol in (by_hand, start, previous):
         _add_allocation(inst, keep, sol)
     bounds = [b for b in (found.bounds[0] if found.bounds else None, linear_bound) if b is not None]
     return Guidance(_restricted(inst, full, keep), min(bounds) if bounds and bound_is_global else None,

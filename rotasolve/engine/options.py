@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..solution import Solution
+
 # Search work allowed per wall-clock second of the limit, in reproducible mode. CP-SAT's
 # deterministic seconds run at about one per wall second on an idle 2-core machine and
 # slower on a busy one; building the model, the greedy start, the bound and the outputs
@@ -22,6 +24,10 @@ class SolveOptions:
     # the clock still stops it at the limit. Off: the search uses every second it has.
     reproducible: bool = True
     memory: int | None = None  # bytes the models may take; None: a quarter of the machine's RAM
+    # A re-plan: the allocation in use, changed as little as possible (lifecycle.md); with
+    # critical_first, placing critical requirements comes before keeping it.
+    previous: Solution | None = None
+    critical_first: bool = False
 
     def search_budget(self) -> float | None:
         """Deterministic seconds for the whole search, or None to go by the clock alone."""

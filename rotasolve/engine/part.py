@@ -20,8 +20,10 @@ from ..domain import Instance
 from ..model.build import build, extract, hint_from
 from ..domain.choices import Candidates, eligible, shortlist
 from ..model.objective import score
-from ..model.search import Budget, search
+from ..model.changes import change_cost
+from ..model.search import Budget, Stage, search, tier_stages
 from ..progress import Progress
+from ..replan import still_there
 from ..solution import Solution
 from . import memory
 from .guided import guide
@@ -59,6 +61,7 @@ class PartResult:
     deterministic_seconds: float = 0.0
     stopped_by_clock: bool = False
     notes: list[str] = field(default_factory=list)
+    changes: int | None = None  # a re-plan's cost of changes (lifecycle.md), when there is a previous allocation
 
 
 @dataclass(frozen=True)
@@ -130,8 +133,9 @@ def _guided(inst: Instance, the_plan: Plan, by_hand: Solution | None, options: S
             progress, label: str) -> PartResult | None:
     where = f"{label}: " if label else ""
     expected = BUILD_SECONDS_PER_VARIABLE * memory.variables(inst, the_plan.candidates)
+    previous = still_there(inst, options.previous) if options.previous is not None else None
     guidance = guide(inst, the_plan.candidates, by_hand, budget.share(CRITICAL_SHARE, 0.0), options.seed,
-                     RELAXATION_SHARE * budget.wall_left(), the_plan.complete)
+                     RELAXATION_SHARE * budget.wall_left(), the_plan.complete, previous)
     if progress:
         relaxed = (f"linear relaxation in {guidance.relaxation_seconds:.1f}s" if guidance.relaxation_seconds
                    else "no linear relaxation in time")
@@ -159,9 +163,10 @@ def _one_model(inst: Instance, candidates: Candidates, by_hand: Solution | None,
     every choice; None where the model's own bounds hold."""
     built = build(inst, candidates)
     size = built.size()
-    start = start or by_hand
+    stages, forced = _stages(built, options)
+    start = still_there(inst, options.previous) if options.previous is not None else (start or by_hand)
     hint = hint_from(built.vars, start) if start is not None else None
-    found = search(built, budget, workers=options.workers, seed=options.seed, hint=hint,
+    found = search(built, budget, workers=options.workers, seed=options.seed, hint=hint, stages=stages,
                    progress=progress, label=label)
     if found.infeasible:
         return PartResult("INFEASIBLE", [], [], None, size, "one model", found.deterministic_seconds,
@@ -175,7 +180,27 @@ def _one_model(inst: Instance, candidates: Candidates, by_hand: Solution | None,
     if outer != [None, None]:
         bounds = [outer[0], outer[1] if outer[0] == found.values[0] else None, None, None]
     return PartResult("OPTIMAL" if found.proven else "FEASIBLE", found.values, bounds, solution, size,
-                      "one model", found.deterministic_seconds, found.stopped_by_clock)
+                      "one model", found.deterministic_seconds, found.stopped_by_clock,
+                      changes=forced - found.extra[CHANGES] if CHANGES in found.extra else None)
+
+
+CHANGES = "changes to the allocation in use"
+
+
+def _stages(built, options: SolveOptions) -> tuple[list[Stage] | None, int]:
+    """The tiers in their order; for a re-plan, fewest changes first (or just after
+    critical placements, with critical_first). Also the changes no allocation avoids."""
+    if options.previous is None:
+        return None, 0
+    cost, forced = change_cost(built.vars, still_there(built.vars.inst, options.previous))
+    fewest = Stage(CHANGES, -cost, share=0.3)
+    tiers = tier_stages(built)
+    if not options.critical_first:
+        return [fewest] + tiers, forced
+    t = built.tiers
+    critical = Stage("critical placed", t[0].expr, (0,), share=0.3)
+    others = Stage("others placed (by seniority)", t[1].expr, (1,), share=0.2)
+    return [critical, fewest, others] + tiers[1:], forced
 
 
 def _kept_only(inst: Instance, options: SolveOptions, budget: Budget) -> Solution | None:

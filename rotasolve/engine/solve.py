@@ -74,6 +74,9 @@ def _combine(inst: Instance, options: SolveOptions, parts: list[Instance], resul
     manifest = {"model": size, "strategy": sorted({r.strategy for r in results}),
                 "deterministic": options.reproducible and not clocked,
                 "notes": [n for r in results for n in r.notes]}
+    if options.previous is not None:
+        costs = [r.changes for r in results]
+        manifest["change_cost"] = None if None in costs else sum(costs)
     # Files carry CP-SAT's deterministic seconds, not the clock, so that the same input,
     # seed and limit give the same bytes; the CLI reports wall time on the terminal.
     seconds = round(sum(r.deterministic_seconds for r in results), 3)

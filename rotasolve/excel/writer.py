@@ -54,6 +54,8 @@ def write_solution(inst: Instance, sol: Solution, out: Path) -> None:
     _supervisors(wb.create_sheet("Supervisors"), inst, sol)
     write_compliance_sheets(wb, inst, sol, rows)
     _unmet(wb.create_sheet("Unmet"), inst, sol)
+    if "change_cost" in sol.manifest:  # a re-plan against the allocation in use
+        _changes(wb.create_sheet("Changes"), sol)
     _printable(wb)
     wb.properties.creator = "rotasolve"
     save_workbook(wb, out)
@@ -246,6 +248,15 @@ def _unmet(ws, inst: Instance, sol: Solution):
             for u in sorted(sol.unmet, key=lambda u: (not u.critical, u.trainee_id, u.requirement))]
     write_table(ws, ["trainee_id", "name", "grade", "trust", "requirement", "critical", "reason", "detail"], rows,
                 widths={"detail": 110})
+
+
+def _changes(ws, sol: Solution):
+    """A re-plan's changes to the allocation in use, and why each was needed."""
+    if not sol.changes:
+        _title(ws, "No changes: the allocation in use is kept as it was, and only added to")
+        return
+    rows = [[c.trainee_id, c.kind, c.item_id, c.before, c.after, c.why] for c in sol.changes]
+    write_table(ws, ["trainee_id", "what", "item", "before", "after", "why"], rows, widths={"why": 100})
 
 
 def write_compliance_sheets(wb, inst: Instance, sol: Solution | None, rows) -> None:

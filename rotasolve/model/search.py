@@ -63,7 +63,7 @@ class SearchResult:
     deterministic_seconds: float = 0.0
     stopped_by_clock: bool = False
     infeasible: bool = False
-    log: list[str] = field(default_factory=list)
+    extra: dict[str, int] = field(default_factory=dict)  # values of stages outside the tiers
 
 
 def _solver(workers: int, seed: int, budget: Budget, n_variables: int) -> cp_model.CpSolver | None:
@@ -107,33 +107,58 @@ def _event(event: Progress, value: int, bound: int, weight: int | None, elapsed:
                         message=f"others {value % weight}")
 
 
+@dataclass(frozen=True)
+class Stage:
+    """One CP-SAT solve: maximise ``expr``, then hold it at the value found.
+
+    ``tiers`` says which of the objective's tiers the stage settles: ``(0, 1)`` for
+    ``weight x tier 1a + tier 1b``, ``(i,)`` for one tier, ``()`` for something outside
+    the tiers (the changes of a re-plan), reported under ``name`` in ``SearchResult.extra``.
+    """
+
+    name: str
+    expr: object
+    tiers: tuple[int, ...] = ()
+    weight: int = 1
+    share: float = 0.2  # of the search budget left when the stage starts, in proportion
+
+
+def tier_stages(built: Built) -> list[Stage]:
+    """The tiers of domain.md in their order: 1a and 1b as one exact weighted sum, then 2, then 3."""
+    tiers = built.tiers
+    weight = tiers[1].most + 1
+    return [Stage("critical placed (others by seniority)", weight * tiers[0].expr + tiers[1].expr, (0, 1), weight,
+                  STAGE_SHARES[0]),
+            Stage("waiting and preferences", tiers[2].expr, (2,), share=STAGE_SHARES[1]),
+            Stage("travel and load", tiers[3].expr, (3,), share=STAGE_SHARES[2])]
+
+
 def search(built: Built, budget: Budget, *, workers: int = 2, seed: int = 0,
-           hint: dict[int, int] | None = None, stages: int = 3,
+           hint: dict[int, int] | None = None, stages: list[Stage] | int | None = None,
            progress: Callable[[Progress], None] | None = None, label: str = "") -> SearchResult:
-    """Maximise the tiers of ``built`` in order within ``budget``; ``stages`` 1 stops after
-    tier 1 (tiers 1a and 1b), 2 after tier 2."""
+    """Maximise the stages of ``built`` in order within ``budget`` (default: the tiers;
+    a number: the first that many of them)."""
     model, tiers = built.model, built.tiers
+    if stages is None or isinstance(stages, int):
+        stages = tier_stages(built)[:stages]
     n_variables = len(model.Proto().variables)
     t0 = time.monotonic()
-    weight = tiers[1].most + 1
-    result = SearchResult(values=[], bounds=[], proven=True, assignment=None)
-    spent = 0.0
-    objectives = [weight * tiers[0].expr + tiers[1].expr, tiers[2].expr, tiers[3].expr][:stages]
-    last = None
-    names = ["critical placed (others by seniority)", "waiting and preferences", "travel and load"]
-    for i, expr in enumerate(objectives):
-        share = STAGE_SHARES[i] / sum(STAGE_SHARES[i:len(objectives)])
+    result = SearchResult(values=[None] * len(tiers), bounds=[None] * len(tiers), proven=True, assignment=None)
+    spent, last = 0.0, None
+    for i, stage in enumerate(stages):
+        share = stage.share / sum(s.share for s in stages[i:])
         solver = _solver(workers, seed, budget.share(share, spent), n_variables)
         if solver is None:
             result.stopped_by_clock = True
             break
         model.ClearObjective()
-        model.Maximize(expr)
+        model.Maximize(stage.expr)
         model.ClearHints()
         for index, value in (hint or {}).items():
             model.AddHint(model.GetIntVarFromProtoIndex(index), value)
-        event = Progress(what="tier", label=label, stage=i + 1, stages=len(objectives), tier=names[i])
-        callback = _Reporter(progress, event, t0, None if i else weight) if progress else None
+        weight = stage.weight if len(stage.tiers) == 2 else None
+        event = Progress(what="tier", label=label, stage=i + 1, stages=len(stages), tier=stage.name)
+        callback = _Reporter(progress, event, t0, weight) if progress else None
         status = solver.Solve(model, callback)
         spent += solver.deterministic_time
         if solver.WallTime() >= solver.parameters.max_time_in_seconds * 0.99:
@@ -147,30 +172,39 @@ def search(built: Built, budget: Budget, *, workers: int = 2, seed: int = 0,
         value = round(solver.ObjectiveValue())
         bound = math.floor(solver.BestObjectiveBound() + 1e-6)
         result.proven = result.proven and status == cp_model.OPTIMAL
-        if i == 0:
-            v1a, v1b = divmod(value, weight)
-            result.values += [v1a, v1b]
-            result.bounds += [min(tiers[0].most, bound // weight), min(tiers[1].most, bound - weight * v1a)]
-            model.Add(tiers[0].expr >= v1a)
-            model.Add(tiers[1].expr >= v1b)
-        else:
-            result.values.append(value)
-            result.bounds.append(bound)
-            model.Add(expr >= value)
+        _settle(model, tiers, stage, value, bound, result)
         hint = {j: solver.Value(model.GetIntVarFromProtoIndex(j)) for j in range(n_variables)}
         result.assignment, last = hint, solver
         if progress:
-            progress(_event(event, value, bound, None if i else weight, time.monotonic() - t0, done=True))
+            progress(_event(event, value, bound, weight, time.monotonic() - t0, done=True))
     result.deterministic_seconds = spent
     if last is not None:
         _score_the_rest(built, result, last)
     return result
 
 
+def _settle(model, tiers, stage: Stage, value: int, bound: int, result: SearchResult) -> None:
+    """Record a stage's value and bound, and hold it there for the stages that follow."""
+    if len(stage.tiers) == 2:
+        first, second = stage.tiers
+        v1a, v1b = divmod(value, stage.weight)
+        result.values[first], result.values[second] = v1a, v1b
+        result.bounds[first] = min(tiers[first].most, bound // stage.weight)
+        result.bounds[second] = min(tiers[second].most, bound - stage.weight * v1a)
+        model.Add(tiers[first].expr >= v1a)
+        model.Add(tiers[second].expr >= v1b)
+        return
+    if stage.tiers:
+        result.values[stage.tiers[0]], result.bounds[stage.tiers[0]] = value, bound
+    else:
+        result.extra[stage.name] = value
+    model.Add(stage.expr >= value)
+
+
 def _score_the_rest(built: Built, result: SearchResult, last: cp_model.CpSolver) -> None:
-    """Tiers a stage did not reach (out of time) are scored on the last allocation, with
-    their bounds unknown."""
-    while len(result.values) < len(built.tiers):
-        result.values.append(round(last.Value(built.tiers[len(result.values)].expr)))
-        result.bounds.append(None)
-        result.proven = False
+    """Tiers no stage reached (out of time, or not asked for) are scored on the last
+    allocation, with their bounds unknown."""
+    for i, tier in enumerate(built.tiers):
+        if result.values[i] is None:
+            result.values[i] = round(last.Value(tier.expr))
+            result.proven = False
