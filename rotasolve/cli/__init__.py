@@ -16,6 +16,7 @@ import click
 
 from .common import CONTEXT, EXIT_INTERNAL
 from .compliance import compliance
+from .lifecycle import calendars, next_period
 from .solve import solve
 from .workbook import generate, template, validate
 
@@ -31,7 +32,7 @@ def cli():
     """
 
 
-for command in (template, validate, generate, solve, compliance):
+for command in (template, validate, generate, solve, compliance, next_period, calendars):
     cli.add_command(command)
 
 

@@ -13,6 +13,7 @@ from ..excel.writer import write_solution
 from ..pipeline import allocate
 from ..progress import ProgressPrinter
 from ..solution import Solution
+from .calendar_output import check_calendar_dir, write_calendars
 from .common import (
     CONTEXT, EXIT_INFEASIBLE, EXIT_NO_SOLUTION, EXIT_USAGE, Failure, load_solution, output_path, parse_memory,
     read,
@@ -42,11 +43,13 @@ from .common import (
                    "is not moved lightly), then the usual priorities; the changes are listed.")
 @click.option("--critical-first", is_flag=True,
               help="With --previous: placing critical requirements comes before keeping the allocation in use.")
+@click.option("--calendars", "calendar_dir", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+              help="Also write calendar files (.ics) per trainee, supervisor and group under DIR.")
 @click.option("--force", is_flag=True, help="Replace output files that exist.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
 def solve(workbook: Path, out: Path | None, json_out: Path | None, time_limit: float, workers: int,
           seed: int, reproducible: bool, memory_text: str | None, previous_path: Path | None,
-          critical_first: bool, force: bool, quiet: bool):
+          critical_first: bool, calendar_dir: Path | None, force: bool, quiet: bool):
     """Allocate groups, cases, supervisors, slots and tutors for WORKBOOK.
 
     Progress goes to stderr, the result to stdout. Exit codes: 0 solved, 2 usage, 3 input
@@ -64,6 +67,8 @@ def solve(workbook: Path, out: Path | None, json_out: Path | None, time_limit: f
     if critical_first and previous_path is None:
         click.echo("Error: --critical-first goes with --previous", err=True)
         raise Failure(EXIT_USAGE)
+    if calendar_dir is not None:
+        check_calendar_dir(calendar_dir, [workbook], force)
     inst = read(workbook).instance
     previous = load_solution(previous_path, inst.settings.name) if previous_path is not None else None
     printer = ProgressPrinter(quiet=quiet)
@@ -79,9 +84,12 @@ def solve(workbook: Path, out: Path | None, json_out: Path | None, time_limit: f
     write_solution(inst, sol, out)
     if json_out is not None:
         write_text(sol.to_json(), json_out)
+    written = write_calendars(inst, sol, calendar_dir) if calendar_dir is not None else 0
     if not quiet:
         _report(sol, time.time() - started, reproducible)
         click.echo(f"wrote {out}" + (f" and {json_out}" if json_out else ""))
+        if calendar_dir is not None:
+            click.echo(f"wrote {written} calendars under {calendar_dir}")
 
 
 def _refuse_unsolved(sol: Solution, time_limit: float) -> None:

@@ -174,3 +174,17 @@ def convert(col: S.Column, v: Any, slot: Callable[[str], str]) -> Any:
         if col.max is not None and out > col.max:
             raise BadCell(f"must be at most {col.max:g}")
     return out
+
+
+def to_cell(col: S.Column, v: Any) -> Any:
+    """A domain value as its column is written: the inverse of ``convert`` (a grade as
+    CT2, yes/no, a list as comma-separated text, None as a blank cell)."""
+    if v is None:
+        return None
+    if col.kind == "grade":
+        return f"CT{v}"
+    if col.kind == "bool":
+        return "yes" if v else "no"
+    if isinstance(v, tuple):
+        return ", ".join(v)
+    return v

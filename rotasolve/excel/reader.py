@@ -59,7 +59,8 @@ def read_workbook(path: str | Path) -> ReadResult:
             report.error(spec.name, None, None, None,
                          f"the required sheet '{spec.name}' is missing; add it (see `rotasolve template`)")
         got[spec.name] = sheet
-    known = {S.normalise(s.name) for s in S.SHEETS} | {"about", "lists"}
+    ours = [spec.name for spec in S.SHEETS] + [S.ABOUT_SHEET, S.LISTS_SHEET, S.REPORT_SHEET]
+    known = {S.normalise(name) for name in ours}
     for key, sheet in sheets.items():
         if key not in known:
             report.warn(sheet.title, None, None, None, "unknown sheet; it is ignored")

@@ -190,6 +190,11 @@ TUTORS = sheet("Tutors", Tutor, id_column="tutor_id", help="Medical psychotherap
 SHEETS: tuple[SheetSpec, ...] = (SCHEME, REQUIREMENTS, SLOTS, SITES, TRAVEL, TRAINEES, CASES,
                                  SUPERVISORS, GROUPS, TUTORS)
 
+# Sheets rotasolve itself adds to an input workbook: the template's About and hidden
+# Lists, and the report `rotasolve next` leaves in the next period's workbook. The reader
+# passes over them without calling them unknown.
+ABOUT_SHEET, LISTS_SHEET, REPORT_SHEET = "About", "Lists", "Rolled forward"
+
 # A header in the Cases sheet that looks like one of these is patient-identifiable.
 PATIENT_COLUMN_WORDS = (
     "patient", "name", "surname", "forename", "first name", "last name", "dob", "date of birth",

@@ -14,6 +14,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..domain import KNOWN_MODALITIES, Instance, default_slots
 from . import schema as S
+from .cells import to_cell
 from .safe import BOLD, TITLE_FONT, put, save_workbook, write_table
 
 _DROPDOWN_ROWS = 2000
@@ -127,18 +128,7 @@ def write_template(out: Path) -> None:
 def instance_rows(inst: Instance) -> dict[str, list[list[Any]]]:
     """The instance as input-sheet rows, column order as in the schema."""
     def row(spec: S.SheetSpec, obj, rename=None):
-        out = []
-        for c in spec.columns:
-            attr = (rename or {}).get(c.name, c.name)
-            v = getattr(obj, attr)
-            if c.kind == "grade" and v is not None:
-                v = f"CT{v}"
-            elif c.kind == "bool":
-                v = "yes" if v else "no"
-            elif isinstance(v, tuple):
-                v = ", ".join(v)
-            out.append(v)
-        return out
+        return [to_cell(c, getattr(obj, (rename or {}).get(c.name, c.name))) for c in spec.columns]
 
     id_of = lambda spec: {spec.id_column: "id"}  # noqa: E731
     return {
