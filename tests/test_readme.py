@@ -7,26 +7,31 @@ import re
 import shlex
 import shutil
 
+import openpyxl
 from click.testing import CliRunner
 from conftest import EXAMPLE, ROOT
 from icalendar import Calendar
 
 from rotasolve.cli import cli
 from rotasolve.excel.reader import read_workbook
+from rotasolve.solution import Solution
 
 
-def walkthrough() -> list[list[str]]:
+def walkthrough(name: str = "walkthrough") -> tuple[list[list[str]], list[str]]:
+    """The README block's commands, and its comment lines (what a tutor does by hand)."""
     text = (ROOT / "README.md").read_text(encoding="utf-8")
-    block = re.search(r"<!-- walkthrough:.*?-->\s*```bash\n(.*?)```\s*<!-- /walkthrough -->", text, re.S)
-    assert block, "the README has lost its walkthrough block"
-    return [shlex.split(line) for line in block.group(1).splitlines() if line.startswith("rotasolve ")]
+    block = re.search(rf"<!-- {name}:.*?-->\s*```bash\n(.*?)```\s*<!-- /{name} -->", text, re.S)
+    assert block, f"the README has lost its {name} block"
+    lines = block.group(1).splitlines()
+    return ([shlex.split(line) for line in lines if line.startswith("rotasolve ")],
+            [line for line in lines if line.startswith("#")])
 
 
 def test_the_walkthrough_runs_as_written(tmp_path, monkeypatch):
     (tmp_path / "inputs").mkdir()
     shutil.copy(EXAMPLE, tmp_path / "inputs" / EXAMPLE.name)
     monkeypatch.chdir(tmp_path)
-    commands = walkthrough()
+    commands, _notes = walkthrough()
     assert [c[1] for c in commands] == ["solve", "next", "validate", "solve", "calendars", "next"]
     for command in commands:
         result = CliRunner().invoke(cli, command[1:])
@@ -39,3 +44,25 @@ def test_the_walkthrough_runs_as_written(tmp_path, monkeypatch):
         files = sorted((tmp_path / "out" / folder).rglob("*.ics"))
         assert {f.parent.name for f in files} == {"trainees", "supervisors", "groups"}
         assert all(Calendar.from_ical(f.read_bytes()).walk("VEVENT") for f in files)
+
+
+def test_the_replan_runs_as_written(tmp_path, monkeypatch):
+    """The tutor's edit (a case's row deleted in Excel) made with openpyxl, then the
+    README's re-plan command: only that case changes."""
+    (tmp_path / "inputs").mkdir()
+    shutil.copy(EXAMPLE, tmp_path / "inputs" / EXAMPLE.name)
+    monkeypatch.chdir(tmp_path)
+    first, _ = walkthrough()
+    assert CliRunner().invoke(cli, first[0][1:]).exit_code == 0  # February's solve
+    commands, notes = walkthrough("replan")
+    edit = re.search(r"delete the Cases row of (\S+) .*save as (\S+)", notes[0])
+    case_id, edited = edit.group(1), edit.group(2)
+    wb = openpyxl.load_workbook("inputs/north_thames.xlsx")
+    ws = wb["Cases"]
+    ws.delete_rows(next(r[0].row for r in ws.iter_rows(min_row=2) if r[0].value == case_id))
+    wb.save(edited)
+    for command in commands:
+        result = CliRunner().invoke(cli, command[1:])
+        assert result.exit_code == 0, (command, result.output)
+    replan = Solution.load("out/feb-replan.json")
+    assert [(c.kind, c.item_id, c.why) for c in replan.changes] == [("case", case_id, "no longer in the workbook")]
