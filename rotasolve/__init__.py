@@ -3,7 +3,7 @@
 The public API, re-exported here explicitly; everything else is internal.
 """
 
-__version__ = "0.1.0"
+from .version import __version__
 
 from .pipeline import InvalidSolution, allocate
 from .check import Violation, check

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
+from ortools.graph.python import max_flow
+
 from .domain import SENIORITY_WEIGHT, Instance, Trainee, length_of, requirement_of
 from .solution import CasePlace, GroupPlace, Solution, TutorPlace
 
@@ -245,8 +247,6 @@ def coverage_bound(inst: Instance, critical_only: bool = True) -> int:
     """Max-flow upper bound on (critical) placements: needs -> groups / cases -> supervisors.
 
     Ignores slots, weekly hours, meetings and tutors, so no solution can place more."""
-    from ortools.graph.python import max_flow
-
     flow = max_flow.SimpleMaxFlow()
     ids: dict[str, int] = {}
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from . import dates
 from .allocation import meeting_minutes
 from .domain import LENGTHS, Instance, Trainee, length_of, requirement_of
-from .solution import ComplianceRow, Solution
+from .solution import CasePlace, ComplianceRow, GroupPlace, Solution
 
 STATUSES = ("COMPLETE", "IN_PROGRESS", "ALLOCATED", "NOT_YET_DUE", "WAITING", "AT_RISK", "WILL_MISS")
 RAG = {"COMPLETE": "green", "IN_PROGRESS": "green", "ALLOCATED": "green", "NOT_YET_DUE": "green",
@@ -22,8 +22,6 @@ HIGHER_PER_PA = 5  # CR224: one PA per five higher trainees
 
 def _empty_solution(inst: Instance) -> Solution:
     """As the workbook stands: running items only, nothing new."""
-    from .solution import CasePlace, GroupPlace
-
     groups = [GroupPlace(trainee_id=t.id, group_id=t.current_group, kept=True)
               for t in inst.trainees if t.current_group]
     cases = [CasePlace(case_id=c.id, trainee_id=c.current_trainee, supervisor_id=c.current_supervisor or "",

@@ -36,78 +36,78 @@ def _cell(rng, wb):
     return ws, None if isinstance(cell, MergedCell) else cell  # merged cells cannot be written
 
 
-def _mutations(rng: random.Random):
-    def blank(wb):
-        _, c = _cell(rng, wb)
-        if c is not None:
-            c.value = None
+def _blank(rng, wb):
+    _, c = _cell(rng, wb)
+    if c is not None:
+        c.value = None
 
-    def odd(wb):
-        _, c = _cell(rng, wb)
-        if c is not None:
-            c.value = rng.choice(ODD_TEXT + [rng.randint(-5, 10**6), rng.random() * 100, True,
-                                             datetime(1900, 1, 1), datetime(2099, 12, 31)])
+def _odd(rng, wb):
+    _, c = _cell(rng, wb)
+    if c is not None:
+        c.value = rng.choice(ODD_TEXT + [rng.randint(-5, 10**6), rng.random() * 100, True,
+                                         datetime(1900, 1, 1), datetime(2099, 12, 31)])
 
-    def swap(wb):
-        ws, c = _cell(rng, wb)
-        if c is not None and ws.max_row > 1:
-            _, other = _cell(rng, wb)
-            if other is not None:
-                c.value, other.value = other.value, c.value
+def _swap(rng, wb):
+    ws, c = _cell(rng, wb)
+    if c is not None and ws.max_row > 1:
+        _, other = _cell(rng, wb)
+        if other is not None:
+            c.value, other.value = other.value, c.value
 
-    def duplicate_row(wb):
-        ws = rng.choice(wb.worksheets)
-        if ws.max_row > 1:
-            r = rng.randint(2, ws.max_row)
-            ws.append([c.value for c in ws[r]])
+def _duplicate_row(rng, wb):
+    ws = rng.choice(wb.worksheets)
+    if ws.max_row > 1:
+        r = rng.randint(2, ws.max_row)
+        ws.append([c.value for c in ws[r]])
 
-    def delete_row(wb):
-        ws = rng.choice(wb.worksheets)
-        if ws.max_row > 1:
-            ws.delete_rows(rng.randint(1, ws.max_row))
+def _delete_row(rng, wb):
+    ws = rng.choice(wb.worksheets)
+    if ws.max_row > 1:
+        ws.delete_rows(rng.randint(1, ws.max_row))
 
-    def drop_sheet(wb):
-        if len(wb.worksheets) > 1:
-            wb.remove(rng.choice(wb.worksheets))
+def _drop_sheet(rng, wb):
+    if len(wb.worksheets) > 1:
+        wb.remove(rng.choice(wb.worksheets))
 
-    def drop_column(wb):
-        ws = rng.choice(wb.worksheets)
-        if ws.max_column > 1:
-            ws.delete_cols(rng.randint(1, ws.max_column))
+def _drop_column(rng, wb):
+    ws = rng.choice(wb.worksheets)
+    if ws.max_column > 1:
+        ws.delete_cols(rng.randint(1, ws.max_column))
 
-    def control(wb):
-        _, c = _cell(rng, wb)
-        if c is not None:
-            try:
-                c.value = "T\x01\x1b[31m" + str(c.value)
-            except Exception:  # openpyxl refuses illegal XML characters; that is fine
-                c.value = "T\u0085\u2028" + str(c.value)
+def _control(rng, wb):
+    _, c = _cell(rng, wb)
+    if c is not None:
+        try:
+            c.value = "T\x01\x1b[31m" + str(c.value)
+        except Exception:  # openpyxl refuses illegal XML characters; that is fine
+            c.value = "T\u0085\u2028" + str(c.value)
 
-    def merge(wb):
-        ws = rng.choice(wb.worksheets)
-        if ws.max_row > 2 and ws.max_column > 2:
-            r, c = rng.randint(1, ws.max_row - 1), rng.randint(1, ws.max_column - 1)
-            ws.merge_cells(start_row=r, start_column=c, end_row=r + 1, end_column=c + 1)
+def _merge(rng, wb):
+    ws = rng.choice(wb.worksheets)
+    if ws.max_row > 2 and ws.max_column > 2:
+        r, c = rng.randint(1, ws.max_row - 1), rng.randint(1, ws.max_column - 1)
+        ws.merge_cells(start_row=r, start_column=c, end_row=r + 1, end_column=c + 1)
 
-    def hide(wb):
-        rng.choice(wb.worksheets).sheet_state = "hidden"
+def _hide(rng, wb):
+    rng.choice(wb.worksheets).sheet_state = "hidden"
 
-    def trailing_rows(wb):
-        ws = rng.choice(wb.worksheets)
-        fill = PatternFill("solid", fgColor="FFFF00")
-        for r in range(ws.max_row + 1, ws.max_row + 50_001, 97):
-            ws.cell(row=r, column=1).fill = fill
+def _trailing_rows(rng, wb):
+    ws = rng.choice(wb.worksheets)
+    fill = PatternFill("solid", fgColor="FFFF00")
+    for r in range(ws.max_row + 1, ws.max_row + 50_001, 97):
+        ws.cell(row=r, column=1).fill = fill
 
-    def uk_date_text(wb):
-        ws = wb["Trainees"] if "Trainees" in wb.sheetnames else rng.choice(wb.worksheets)
-        for row in ws.iter_rows(min_row=2):
-            for c in row:
-                if isinstance(c.value, datetime):
-                    c.value = c.value.strftime(rng.choice(["%d/%m/%Y", "%Y-%m-%d", "%d.%m.%y", "%m/%d/%Y"]))
+def _uk_date_text(rng, wb):
+    ws = wb["Trainees"] if "Trainees" in wb.sheetnames else rng.choice(wb.worksheets)
+    for row in ws.iter_rows(min_row=2):
+        for c in row:
+            if isinstance(c.value, datetime):
+                c.value = c.value.strftime(rng.choice(["%d/%m/%Y", "%Y-%m-%d", "%d.%m.%y", "%m/%d/%Y"]))
 
-    common = [blank, odd, swap, duplicate_row, delete_row, drop_column, control, merge, hide, uk_date_text]
-    rare = [drop_sheet, trailing_rows]
-    return common, rare
+
+# Mutations a tutor's editing could cause, and rarer ones.
+COMMON = [_blank, _odd, _swap, _duplicate_row, _delete_row, _drop_column, _control, _merge, _hide, _uk_date_text]
+RARE = [_drop_sheet, _trailing_rows]
 
 
 def fuzz_case(base: Path, seed: int, workdir: Path, solve_time: float = 2.0) -> str:
@@ -115,9 +115,8 @@ def fuzz_case(base: Path, seed: int, workdir: Path, solve_time: float = 2.0) -> 
     time' (a valid outcome: exit code 5). Raises on a defect."""
     rng = random.Random(seed)
     wb = openpyxl.load_workbook(base)
-    common, rare = _mutations(rng)
     for _ in range(rng.randint(1, 3)):
-        (rng.choice(rare) if rng.random() < 0.03 else rng.choice(common))(wb)
+        (rng.choice(RARE) if rng.random() < 0.03 else rng.choice(COMMON))(rng, wb)
     path = workdir / f"fuzz-{seed}.xlsx"
     wb.save(path)
     try:

@@ -39,7 +39,7 @@ from .domain import (
     Case, Group, Instance, Profile, Settings, Site, Supervisor, Trainee, TravelTime, Tutor,
     default_slots,
 )
-from .generate_shapes import Knobs, describe, exact_share, knobs, ring_travel, spanning_tutors
+from .generate_shapes import Knobs, describe, exact_share, knobs, ring_travel, site_travel, spanning_tutors
 
 _TRUST_WORDS = ["North", "South", "East", "West", "Central", "Coastal", "Valley", "Forest",
                 "Riverside", "Downs", "Moor", "Vale"]
@@ -166,15 +166,7 @@ class _Builder:
         if self.k.connected:
             self.travel.extend(ring_travel(self.xrng, sites, trust_names))
             return sites
-        for a_i, a in enumerate(sites):
-            for bsite in sites[a_i:]:
-                if a.id == bsite.id:
-                    minutes = 0
-                elif a.trust == bsite.trust:
-                    minutes = rng.choice([15, 20, 25, 30, 35, 40])
-                else:
-                    minutes = rng.choice([35, 45, 50, 60, 70, 80, 95])
-                self.travel.append(TravelTime(from_site=a.id, to_site=bsite.id, minutes=minutes))
+        self.travel.extend(site_travel(rng, sites, lambda a, b: rng.choice([35, 45, 50, 60, 70, 80, 95])))
         return sites
 
     def _place(self, drawn: str) -> str:

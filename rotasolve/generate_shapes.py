@@ -120,6 +120,12 @@ def ring_travel(rng: random.Random, sites: list[Site], trust_names: list[str]) -
         one_way = sum(roads[lo:hi])
         return one_way if k <= 2 else min(one_way, sum(roads) - one_way)
 
+    return site_travel(rng, sites, lambda a, b: between(index[a.trust], index[b.trust]) + hub[a.id] + hub[b.id])
+
+
+def site_travel(rng: random.Random, sites: list[Site], across_trusts) -> list[TravelTime]:
+    """Minutes between every two sites: none within a site, 15-40 within a trust, and
+    ``across_trusts(a, b)`` between trusts (drawn in this order, so a seed's schemes stay)."""
     rows = []
     for a_i, a in enumerate(sites):
         for b in sites[a_i:]:
@@ -128,7 +134,7 @@ def ring_travel(rng: random.Random, sites: list[Site], trust_names: list[str]) -
             elif a.trust == b.trust:
                 minutes = rng.choice([15, 20, 25, 30, 35, 40])
             else:
-                minutes = between(index[a.trust], index[b.trust]) + hub[a.id] + hub[b.id]
+                minutes = across_trusts(a, b)
             rows.append(TravelTime(from_site=a.id, to_site=b.id, minutes=minutes))
     return rows
 

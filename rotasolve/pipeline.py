@@ -13,7 +13,7 @@ from typing import Callable
 
 from ortools import __version__ as ortools_version
 
-from . import __version__
+from .version import __version__
 from .check import check
 from .compliance import statuses
 from .explain import explain

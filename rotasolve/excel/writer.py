@@ -11,7 +11,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Font, PatternFill
 
 from ..allocation import meeting_sizes, weekly_minutes
 from ..compliance import (
@@ -259,6 +259,12 @@ def _changes(ws, sol: Solution):
     write_table(ws, ["trainee_id", "what", "item", "before", "after", "why"], rows, widths={"why": 100})
 
 
+# The Compliance sheet's side tables start to the right of the trainee table, so that it
+# can be filtered on its own; the chart below the counts per trust takes about this many rows.
+SIDE_COLUMN = 12
+CHART_ROWS = 22
+
+
 def write_compliance_sheets(wb, inst: Instance, sol: Solution | None, rows) -> None:
     """The Compliance sheet (per trainee, per trust with a chart, per tutor, per supervisor)
     and one printable page per trust."""
@@ -270,9 +276,39 @@ def write_compliance_sheets(wb, inst: Instance, sol: Solution | None, rows) -> N
                      "projected finish", "due", "CBDGA", "detail"], table, widths={"detail": 70})
     for i, r in enumerate(rows, start=2):
         _status_fill(ws, i, 6, r.status)
-    # Side tables start to the right so the trainee table can be filtered on its own.
-    col = 12
     counts = per_trust(rows)
+    row = _counts_per_trust(ws, counts)
+    row = _side_table(ws, row, "Tutor PA check (CR224)", _TUTOR_HEADERS, _tutor_rows(inst, sol),
+                      check_column=True)
+    grade_rows = [[trust, f"CT{grade}", *(cnt[s] for s in STATUSES)] for (trust, grade), cnt in per_trust_grade(rows).items()]
+    row = _side_table(ws, row, "Per trust and grade", ["trust", "grade", *STATUSES], grade_rows)
+    supervisor_rows = [[s.supervisor_id, s.name, s.cases, s.max_trainees, round(s.meeting_hours, 2),
+                        "" if s.pa_hours_available is None else round(s.pa_hours_available, 2),
+                        "; ".join(s.flags) or "ok"] for s in supervisor_checks(inst, sol)]
+    _side_table(ws, row, "Supervisor load", ["supervisor_id", "name", "cases", "max_trainees",
+                                             "meeting hours a week", "hours in supervision PAs", "check"],
+                supervisor_rows)
+    for j in range(SIDE_COLUMN, SIDE_COLUMN + len(_TUTOR_HEADERS)):
+        ws.column_dimensions[ws.cell(row=1, column=j).column_letter].width = 16
+    ws.column_dimensions[ws.cell(row=1, column=SIDE_COLUMN).column_letter].width = 34
+    for trust in counts:
+        _trust_page(wb, inst, sol, trust, [r for r in rows if r.trust == trust], counts[trust])
+
+
+_TUTOR_HEADERS = ["tutor_id", "name", "trusts", "core trainees", "core PAs needed", "core PAs held",
+                  "higher trainees", "higher PAs needed", "higher PAs held", "SPA", "check"]
+
+
+def _tutor_rows(inst: Instance, sol: Solution | None) -> list[list]:
+    return [[u.tutor_id, u.name, "; ".join(u.trusts), u.trainees, u.core_pas_needed, u.core_pas,
+             u.higher_trainees, u.higher_pas_needed, u.higher_pas,
+             "" if u.spa_pas is None else u.spa_pas, "; ".join(u.flags) or "ok"]
+            for u in tutor_checks(inst, sol)]
+
+
+def _counts_per_trust(ws, counts) -> int:
+    """Status counts per trust and their stacked bar chart; the row after them."""
+    col = SIDE_COLUMN
     put(ws, 1, col, "Status counts per trust").font = BOLD
     put(ws, 2, col, "trust").font = BOLD
     for j, s in enumerate(STATUSES, start=1):
@@ -286,57 +322,30 @@ def write_compliance_sheets(wb, inst: Instance, sol: Solution | None, rows) -> N
     n_trusts = len(counts)
     if n_trusts:
         chart = BarChart()
-        chart.type = "col"
-        chart.grouping = "stacked"
-        chart.overlap = 100
+        chart.type, chart.grouping, chart.overlap = "col", "stacked", 100
         chart.title = "Requirement statuses per trust"
         chart.y_axis.title = "trainee requirements"
-        data = Reference(ws, min_col=col + 1, max_col=col + len(STATUSES), min_row=2, max_row=2 + n_trusts)
-        cats = Reference(ws, min_col=col, min_row=3, max_row=2 + n_trusts)
-        chart.add_data(data, titles_from_data=True)
-        chart.set_categories(cats)
+        chart.add_data(Reference(ws, min_col=col + 1, max_col=col + len(STATUSES), min_row=2, max_row=2 + n_trusts),
+                       titles_from_data=True)
+        chart.set_categories(Reference(ws, min_col=col, min_row=3, max_row=2 + n_trusts))
         chart.width, chart.height = 22, 10
         ws.add_chart(chart, f"{ws.cell(row=4 + n_trusts, column=col).coordinate}")
-    r = n_trusts + 26
-    put(ws, r, col, "Tutor PA check (CR224)").font = BOLD
-    tut_rows = [[u.tutor_id, u.name, "; ".join(u.trusts), u.trainees, u.core_pas_needed, u.core_pas,
-                 u.higher_trainees, u.higher_pas_needed, u.higher_pas,
-                 "" if u.spa_pas is None else u.spa_pas, "; ".join(u.flags) or "ok"]
-                for u in tutor_checks(inst, sol)]
-    headers = ["tutor_id", "name", "trusts", "core trainees", "core PAs needed", "core PAs held",
-               "higher trainees", "higher PAs needed", "higher PAs held", "SPA", "check"]
+    return 4 + n_trusts + CHART_ROWS
+
+
+def _side_table(ws, row: int, title: str, headers: list[str], rows: list[list], check_column: bool = False) -> int:
+    """A titled table at ``row`` beside the trainee table; the row where the next may start.
+    With ``check_column``, the last column is green when it says ok, else red."""
+    col = SIDE_COLUMN
+    put(ws, row, col, title).font = BOLD
     for j, h in enumerate(headers):
-        put(ws, r + 1, col + j, h).font = BOLD
-    for i, row in enumerate(tut_rows, start=r + 2):
-        for j, v in enumerate(row):
-            put(ws, i, col + j, v)
-        ws.cell(row=i, column=col + len(headers) - 1).fill = FILL["green" if row[-1] == "ok" else "red"]
-    r += len(tut_rows) + 3
-    put(ws, r, col, "Per trust and grade").font = BOLD
-    for j, h in enumerate(["trust", "grade", *STATUSES]):
-        put(ws, r + 1, col + j, h).font = BOLD
-    for i, ((trust, grade), cnt) in enumerate(per_trust_grade(rows).items(), start=r + 2):
-        put(ws, i, col, trust)
-        put(ws, i, col + 1, f"CT{grade}")
-        for j, s in enumerate(STATUSES, start=2):
-            put(ws, i, col + j, cnt[s])
-    r += len(per_trust_grade(rows)) + 3
-    put(ws, r, col, "Supervisor load").font = BOLD
-    sup_headers = ["supervisor_id", "name", "cases", "max_trainees", "meeting hours a week",
-                   "hours in supervision PAs", "check"]
-    for j, h in enumerate(sup_headers):
-        put(ws, r + 1, col + j, h).font = BOLD
-    for i, s in enumerate(supervisor_checks(inst, sol), start=r + 2):
-        values = [s.supervisor_id, s.name, s.cases, s.max_trainees, round(s.meeting_hours, 2),
-                  "" if s.pa_hours_available is None else round(s.pa_hours_available, 2), "; ".join(s.flags) or "ok"]
+        put(ws, row + 1, col + j, h).font = BOLD
+    for i, values in enumerate(rows, start=row + 2):
         for j, v in enumerate(values):
             put(ws, i, col + j, v)
-    for j in range(col, col + len(headers)):
-        ws.column_dimensions[ws.cell(row=1, column=j).column_letter].width = 16
-    ws.column_dimensions[ws.cell(row=1, column=col).column_letter].width = 34
-
-    for trust in counts:
-        _trust_page(wb, inst, sol, trust, [r for r in rows if r.trust == trust], counts[trust])
+        if check_column:
+            ws.cell(row=i, column=col + len(headers) - 1).fill = FILL["green" if values[-1] == "ok" else "red"]
+    return row + len(rows) + 3
 
 
 def _trust_page(wb, inst: Instance, sol: Solution | None, trust: str, rows, counts):
