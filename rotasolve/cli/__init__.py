@@ -17,6 +17,7 @@ import click
 from .common import CONTEXT, EXIT_INTERNAL
 from .compliance import compliance
 from .solve import solve
+from .sweep import sweep_command
 from .workbook import generate, template, validate
 
 
@@ -31,7 +32,7 @@ def cli():
     """
 
 
-for command in (template, validate, generate, solve, compliance):
+for command in (template, validate, generate, solve, compliance, sweep_command):
     cli.add_command(command)
 
 
