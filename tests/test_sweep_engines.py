@@ -94,7 +94,7 @@ def test_an_exception_in_a_job_is_its_row(monkeypatch, sweep_workbooks):
     def boom(*args, **kwargs):
         raise RuntimeError("simulated defect")
     monkeypatch.setattr(jobs, "allocate", boom)
-    job = jobs.Job(0, 0, Scenario(name="baseline"), data(sweep_workbooks)[0], solve_options(LIMIT, 0))
+    job = jobs.Job(0, 0, Scenario(name="baseline"), data(sweep_workbooks)[0], solve_options(LIMIT, 0), LIMIT)
     row = run_job(job).row
     assert row.status == "FAILED" and row.reason == "internal error: RuntimeError: simulated defect"
 

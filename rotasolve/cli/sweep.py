@@ -35,7 +35,9 @@ from .common import CONTEXT, EXIT_INPUT, EXIT_USAGE, Failure, output_path
                    "cluster this machine is a node of (after `ray start`); HOST:6379 or ray://HOST:10001 "
                    "another. Needs: pip install 'rotasolve[ray]'.")
 @click.option("--time-limit", type=click.FloatRange(1, 86400), default=60, show_default=True,
-              help="Wall-clock seconds for each job (reading, solving, checking).")
+              help="Seconds for each job: its search does the work `rotasolve solve --time-limit` does "
+                   "(half as many deterministic seconds), so a busy machine or node takes longer rather "
+                   "than give another result; the clock stops a job at 3 × this + 10 s.")
 @click.option("--seed", type=int, default=0, show_default=True,
               help="Random seed of every solve; same inputs and seed, same report on either engine.")
 @click.option("--force", is_flag=True, help="Replace output files that exist.")

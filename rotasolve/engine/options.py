@@ -22,7 +22,14 @@ class SolveOptions:
     # the clock still stops it at the limit. Off: the search uses every second it has.
     reproducible: bool = True
     memory: int | None = None  # bytes the models may take; None: a quarter of the machine's RAM
+    # Deterministic seconds of search set apart from the clock (reproducible mode only). A
+    # sweep gives each job the work a solve of its --time-limit does and a looser clock, so
+    # that a busy node cannot cut a search short and change a result. None: SEARCH_PER_SECOND
+    # x the limit.
+    search_seconds: float | None = None
 
     def search_budget(self) -> float | None:
         """Deterministic seconds for the whole search, or None to go by the clock alone."""
-        return SEARCH_PER_SECOND * self.time_limit if self.reproducible else None
+        if not self.reproducible:
+            return None
+        return self.search_seconds if self.search_seconds is not None else SEARCH_PER_SECOND * self.time_limit

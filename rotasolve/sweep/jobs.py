@@ -51,6 +51,7 @@ class Job:
     scenario: Scenario
     workbook: WorkbookData
     options: SolveOptions
+    time_limit: float  # as the user gave it (options hold the search work and the clock it sets)
     facts: BaselineFacts | None = None  # the baseline's, for a scenario that adds supervisors
 
     def without_data(self) -> "Job":
@@ -123,8 +124,8 @@ def _row(job: Job, inst: Instance, sol: Solution, notes: list[str]) -> SweepRow:
         row.reason = "the running (kept) items conflict: " + "; ".join(sol.conflicts)
         return row
     if sol.status == "UNKNOWN":
-        row.reason = (f"no solution within {job.options.time_limit:g} s; give the sweep a longer "
-                      "--time-limit")
+        row.reason = (f"no solution within the search of --time-limit {job.time_limit:g}; give the sweep "
+                      "a longer --time-limit")
         return row
     statuses = [c.status for c in sol.compliance]
     row.critical_needs = sum(1 for n in inst.needs.all() if n.critical and n.gated is None)

@@ -33,9 +33,9 @@ _STDERR_LINES = 20  # of a dead worker's stderr, quoted in its job's row
 
 
 def default_hard_limit(job: Job) -> float:
-    """Seconds after which a job's worker is stopped: well past the solve's own wall
-    guard (five times its budget plus ten seconds), so only a hung process meets it."""
-    return 5 * job.options.time_limit + 120
+    """Seconds after which a job's worker is stopped: twice the solve's own clock limit
+    and a minute, so only a hung process meets it."""
+    return 2 * job.options.time_limit + 60
 
 
 class WorkerDied(RuntimeError):

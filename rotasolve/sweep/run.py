@@ -18,8 +18,14 @@ from ortools import __version__ as ortools_version
 from .. import __version__
 from ..domain.scenario import BASELINE, Scenario, baseline
 from ..engine import SolveOptions
+from ..engine.memory import default_budget
+from ..engine.options import SEARCH_PER_SECOND
 from .jobs import Job, JobResult, WorkbookData, failed
 from .report import SweepReport, WorkbookInfo, totals
+
+
+# A job's wall-clock limit: this many times --time-limit, plus seconds (see solve_options).
+CLOCK = (3, 10)
 
 
 class Engine(Protocol):
@@ -47,8 +53,15 @@ def with_baseline(scenarios: list[Scenario]) -> list[Scenario]:
 
 def solve_options(time_limit: float, seed: int) -> SolveOptions:
     """What every job solves with: one CP-SAT worker (the engine runs jobs side by side)
-    and a deterministic search, so that a job gives the same result wherever it runs."""
-    return SolveOptions(time_limit=time_limit, workers=1, seed=seed, reproducible=True)
+    and the deterministic search work of `rotasolve solve --time-limit` (half as many
+    deterministic seconds), so that a job gives the same result wherever it runs. The
+    clock stops a job only at CLOCK x the limit: a busy node or a shared machine runs
+    deterministic seconds slower than wall seconds, and a strict clock would then cut a
+    search short and change its result. The memory budget is this machine's default,
+    fixed here, so that a node with more or less memory does not choose another way of
+    solving a large scheme (a neighbourhood at a time)."""
+    return SolveOptions(time_limit=CLOCK[0] * time_limit + CLOCK[1], search_seconds=SEARCH_PER_SECOND * time_limit,
+                        workers=1, seed=seed, reproducible=True, memory=default_budget())
 
 
 def sweep(scenarios: list[Scenario], workbooks: list[WorkbookData], engine: Engine, *,
@@ -57,7 +70,8 @@ def sweep(scenarios: list[Scenario], workbooks: list[WorkbookData], engine: Engi
     """Every scenario (after the baseline) on every workbook; a row each."""
     scenarios = with_baseline(scenarios)
     options = solve_options(time_limit, seed)
-    jobs = [Job(i, w, s, workbooks[w], options) for i, s in enumerate(scenarios) for w in range(len(workbooks))]
+    jobs = [Job(i, w, s, workbooks[w], options, time_limit) for i, s in enumerate(scenarios)
+            for w in range(len(workbooks))]
     waiting = {w: [j for j in jobs if j.workbook_index == w and j.scenario.needs_baseline]
                for w in range(len(workbooks))}
     total = len(jobs)
@@ -83,11 +97,11 @@ def sweep(scenarios: list[Scenario], workbooks: list[WorkbookData], engine: Engi
                 else:
                     ready = replace(dependent, facts=result.facts)
                     pending[engine.submit(ready)] = ready
-    return _report(scenarios, workbooks, results, engine, options)
+    return _report(scenarios, workbooks, results, engine, options, time_limit)
 
 
 def _report(scenarios: list[Scenario], workbooks: list[WorkbookData], results: dict[tuple[int, int], JobResult],
-            engine: Engine, options: SolveOptions) -> SweepReport:
+            engine: Engine, options: SolveOptions, time_limit: float) -> SweepReport:
     # No wall time here: the same sweep gives the same report (the command prints it).
     rows = [results[(i, w)].row for i in range(len(scenarios)) for w in range(len(workbooks))]
     schemes: dict[int, str] = {}
@@ -97,7 +111,8 @@ def _report(scenarios: list[Scenario], workbooks: list[WorkbookData], results: d
     versions = sorted({r.versions for r in results.values()})
     manifest = {
         "engine": engine.describe(), "jobs": len(rows), "failed": sum(not r.solved for r in rows),
-        "time_limit_seconds": options.time_limit, "seed": options.seed, "solver_workers_per_job": 1,
+        "time_limit_seconds": time_limit, "search_deterministic_seconds": options.search_budget(),
+        "clock_limit_seconds": options.time_limit, "seed": options.seed, "solver_workers_per_job": 1,
         "reproducible": options.reproducible, "rotasolve": __version__, "ortools": ortools_version,
         "versions_in_jobs": [{"rotasolve": a, "ortools": b} for a, b in versions],
     }
