@@ -11,6 +11,7 @@ import pytest
 from conftest import case, python_with_hash_seed, scheme, supervisor, trainee
 
 from rotasolve.excel.template import write_instance
+from rotasolve.solution import Solution
 from rotasolve.sweep import LocalPool, RayEngine, Scenario, WorkbookData, jobs, run_job, sweep
 from rotasolve.sweep.run import solve_options
 
@@ -129,3 +130,17 @@ def test_the_pool_from_a_script_without_a_main_guard(tmp_path, sweep_workbooks, 
     out = python_with_hash_seed([str(script)], 7)
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["rows"] == json.loads(pool_report.to_json())["rows"]
+
+
+def test_no_solution_in_time_is_its_row(monkeypatch, sweep_workbooks):
+    monkeypatch.setattr(jobs, "allocate", lambda inst, options, started: Solution(scheme="x", status="UNKNOWN"))
+    job = jobs.Job(0, 0, Scenario(name="baseline"), data(sweep_workbooks)[0], solve_options(LIMIT, 0), LIMIT)
+    result = run_job(job)
+    assert result.row.status == "UNKNOWN" and result.facts is None
+    assert result.row.reason == "no solution within the search of --time-limit 5; give the sweep a longer --time-limit"
+
+
+def test_a_job_searches_as_solve_does_under_a_looser_clock():
+    options = solve_options(10, 4)
+    assert (options.search_budget(), options.time_limit, options.workers, options.seed) == (5.0, 40, 1, 4)
+    assert options.reproducible and options.memory is not None

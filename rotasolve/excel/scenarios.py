@@ -216,12 +216,16 @@ def _about(ws) -> None:
     rows = []
     for col in SPEC.columns:
         source = ("Scheme key" if col.name in SETTINGS_KEYS else
-                  "Requirements key" if col.name in PROFILE_KEYS else "scenario")
+                  "Requirements key" if col.name in PROFILE_KEYS else _CHANGES[col.name])
         rows.append([col.name, source, _bounds(col), col.help])
     last = write_table(ws, ["column", "what it changes", "values", "meaning"], rows, start_row=4,
                        widths={"column": 26, "what it changes": 18, "values": 26, "meaning": 100}, freeze=False)
     for r in range(5, last + 1):
         ws.cell(row=r, column=1).font = BOLD
+
+
+_CHANGES = {"scenario": "(its name)", "supervisor_places": "Supervisors", "tutor_pas": "Tutors",
+            "new_supervisors": "Supervisors: new rows"}
 
 
 def _bounds(col: S.Column) -> str:
@@ -232,6 +236,8 @@ def _bounds(col: S.Column) -> str:
         return "text, required, unique"
     if col.name == "new_supervisors":
         return "MODALITY:k list"
+    if col.kind in ("grade", "bool", "date", "text"):
+        return text
     if col.min is not None and col.max is not None:
         return f"{text}, {col.min:g} to {col.max:g}"
     if col.min is not None:

@@ -23,7 +23,6 @@ from ..engine.options import SEARCH_PER_SECOND
 from .jobs import Job, JobResult, WorkbookData, failed
 from .report import SweepReport, WorkbookInfo, totals
 
-
 # A job's wall-clock limit: this many times --time-limit, plus seconds (see solve_options).
 CLOCK = (3, 10)
 
@@ -35,6 +34,7 @@ class Engine(Protocol):
     def submit(self, job: Job) -> object: ...
     def wait(self, handles: list) -> list: ...
     def result(self, handle: object, job: Job) -> JobResult: ...
+    def close(self) -> None: ...
 
 
 @dataclass(frozen=True)
