@@ -117,3 +117,18 @@ def fix(model, *pairs) -> None:
     """Fix each (variable, value) pair."""
     for var, value in pairs:
         model.Add(var == value)
+
+
+@pytest.fixture(scope="session")
+def sweep_workbooks(tmp_path_factory):
+    """Two small generated schemes (24 and 36 trainees) as workbooks, for the sweep tests."""
+    from rotasolve.excel.template import write_instance
+    from rotasolve.generate import generate
+
+    folder = tmp_path_factory.mktemp("sweep")
+    paths = []
+    for n, seed in ((24, 1), (36, 2)):
+        path = folder / f"scheme{n}.xlsx"
+        write_instance(generate(n, 2, seed), path)
+        paths.append(path)
+    return paths

@@ -17,7 +17,7 @@ PACKAGE = ROOT / "rotasolve"
 LAYERS = [
     ("foundation", ["rotasolve.errors", "rotasolve.dates", "rotasolve.rules", "rotasolve.progress",
                     "rotasolve.version"]),
-    ("domain", ["rotasolve.domain", "rotasolve.solution"]),
+    ("domain", ["rotasolve.domain", "rotasolve.solution", "rotasolve.sweep_results"]),
     ("facts about an allocation", ["rotasolve.check", "rotasolve.allocation"]),
     ("solvers", ["rotasolve.model", "rotasolve.baseline", "rotasolve.generate", "rotasolve.generate_shapes"]),
     ("engine and reports", ["rotasolve.engine", "rotasolve.explain", "rotasolve.compliance",

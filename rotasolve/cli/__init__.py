@@ -18,6 +18,7 @@ from .common import CONTEXT, EXIT_INTERNAL
 from .compliance import compliance
 from .lifecycle import calendars, next_period
 from .solve import solve
+from .sweep import sweep_command
 from .workbook import generate, template, validate
 
 
@@ -32,7 +33,7 @@ def cli():
     """
 
 
-for command in (template, validate, generate, solve, compliance, next_period, calendars):
+for command in (template, validate, generate, solve, compliance, next_period, calendars, sweep_command):
     cli.add_command(command)
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from ..diagnostics import summary, warnings
+from ..excel.scenarios import write_scenarios_template
 from ..excel.template import write_instance, write_template
 from ..generate import generate as make
 from ..generate_shapes import SHAPES
@@ -15,11 +16,17 @@ from .common import CONTEXT, output_path, read
 
 @click.command(context_settings=CONTEXT)
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--scenarios", is_flag=True,
+              help="Write a scenarios workbook for `rotasolve sweep` instead: a Scenarios sheet with "
+                   "example rows and an About sheet explaining every column.")
 @click.option("--force", is_flag=True, help="Replace OUT if it exists.")
-def template(out: Path, force: bool):
-    """Write a blank scheme workbook to OUT, with an About sheet and drop-downs."""
+def template(out: Path, scenarios: bool, force: bool):
+    """Write a blank scheme workbook to OUT, with an About sheet and drop-downs.
+
+    With --scenarios, a scenarios workbook for `rotasolve sweep` instead.
+    """
     output_path(out, [], force)
-    write_template(out)
+    (write_scenarios_template if scenarios else write_template)(out)
     click.echo(f"wrote {out}")
 
 

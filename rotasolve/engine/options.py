@@ -28,7 +28,14 @@ class SolveOptions:
     # critical_first, placing critical requirements comes before keeping it.
     previous: Solution | None = None
     critical_first: bool = False
+    # Deterministic seconds of search set apart from the clock (reproducible mode only). A
+    # sweep gives each job the work a solve of its --time-limit does and a looser clock, so
+    # that a busy node cannot cut a search short and change a result. None: SEARCH_PER_SECOND
+    # x the limit.
+    search_seconds: float | None = None
 
     def search_budget(self) -> float | None:
         """Deterministic seconds for the whole search, or None to go by the clock alone."""
-        return SEARCH_PER_SECOND * self.time_limit if self.reproducible else None
+        if not self.reproducible:
+            return None
+        return self.search_seconds if self.search_seconds is not None else SEARCH_PER_SECOND * self.time_limit

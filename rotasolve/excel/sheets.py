@@ -4,7 +4,7 @@ leniently, every bad cell collected as a located problem, blank rows skipped."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from ..domain import Slot, default_slots
 from ..errors import CellError
@@ -45,7 +45,8 @@ class Report:
         return canon
 
 
-def _header_map(spec: S.SheetSpec, sheet: SheetCells, report: Report) -> dict[str, int] | None:
+def _header_map(spec: S.SheetSpec, sheet: SheetCells, report: Report,
+                unknown: Callable[[str], str] | None = None) -> dict[str, int] | None:
     if not sheet.values:
         report.error(sheet.title, 1, None, None, "the sheet is empty; row 1 must hold the column headers")
         return None
@@ -64,6 +65,8 @@ def _header_map(spec: S.SheetSpec, sheet: SheetCells, report: Report) -> dict[st
                          "the Cases sheet must not hold patient-identifiable data (names, dates of "
                          "birth, addresses, postcodes, NHS numbers); delete this column and keep "
                          "only the pseudonymous case_id")
+        elif unknown is not None:
+            report.error(sheet.title, 1, as_text(h), None, unknown(as_text(h)))
         else:
             report.warn(sheet.title, 1, as_text(h), None, "unknown column; it is ignored")
     for c in spec.columns:
@@ -108,8 +111,12 @@ def _blank(sheet: SheetCells, r: int) -> bool:
     return not any(isinstance(f, str) and f.startswith("=") for f in formulas)
 
 
-def read_table(spec: S.SheetSpec, sheet: SheetCells, report: Report) -> list[Row]:
-    cols = _header_map(spec, sheet, report)
+def read_table(spec: S.SheetSpec, sheet: SheetCells, report: Report,
+               unknown: Callable[[str], str] | None = None) -> list[Row]:
+    """The sheet's data rows. An unknown column is a warning, or, where ``unknown`` is
+    given, an error with the message it returns for that header (a sheet whose every
+    column changes what is computed, such as Scenarios, cannot ignore a misspelt one)."""
+    cols = _header_map(spec, sheet, report, unknown)
     if cols is None:
         return []
     # Without a required column no row is usable (the header error is already reported);
