@@ -1,9 +1,10 @@
-"""Plot benchmarks/results.json to benchmarks/plot.png (needs matplotlib: pip install matplotlib)."""
+"""benchmarks/plot.png from results.json: wall time and peak memory (all processes)
+against trainees, for connected and disconnected regions, with the previous engine where
+it was run. Needs matplotlib (``pip install matplotlib``)."""
 
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 from pathlib import Path
 
 import matplotlib
@@ -14,43 +15,38 @@ import matplotlib.pyplot as plt  # noqa: E402
 HERE = Path(__file__).resolve().parent
 
 
-def main() -> None:
-    rows = json.loads((HERE / "results.json").read_text())["rows"]
-    by_n = defaultdict(list)
-    for r in rows:
-        by_n[r["trainees"]].append(r)
-    sizes = sorted(by_n)
-    mean = lambda xs: sum(xs) / len(xs)  # noqa: E731
-    solve = [mean([r["solve_s"] for r in by_n[n]]) for n in sizes]
-    greedy_s = [mean([r["greedy_s"] for r in by_n[n]]) for n in sizes]
-    def below(value, bound):
-        return (bound - value) / max(1, bound) * 100
+def points(results: dict, engine: str, connected: bool, measure: str) -> tuple[list[int], list[float]]:
+    pairs = []
+    for r in results["runs"]:
+        if r["engine"] != engine or r["instance"].startswith("connected") != connected or measure not in r:
+            continue
+        if r["what"] not in ("sizes", "shapes", "previous") or "balanced" not in r["instance"]:
+            continue
+        n = int(r["instance"].split()[1].split("/")[0])
+        pairs.append((n, r[measure]))
+    pairs.sort()
+    return [p[0] for p in pairs], [p[1] for p in pairs]
 
-    gap = [mean([below(r["tier1a"], r["tier1a_flow_bound"]) for r in by_n[n]]) for n in sizes]
-    gap_cpsat = [mean([below(r["tier1a"], r["tier1a_bound_solver"]) for r in by_n[n]]) for n in sizes]
-    # greedy only where it could arrange the running cases at all
-    greedy_pts = [(n, mean(xs)) for n in sizes
-                  if (xs := [below(r["greedy_tier1a"], r["tier1a_flow_bound"]) for r in by_n[n]
-                             if r["greedy_tier1a"] is not None])]
-    fig, (a, b) = plt.subplots(1, 2, figsize=(11, 4))
-    a.plot(sizes, solve, "o-", label="rotasolve (CP-SAT)")
-    a.plot(sizes, greedy_s, "s--", label="greedy by hand")
-    a.set_xlabel("core trainees")
-    a.set_ylabel("wall seconds")
-    a.set_xscale("log")
-    a.set_yscale("log")
-    a.legend()
-    a.set_title("Time")
-    b.plot(sizes, gap, "o-", label="rotasolve vs max-flow bound")
-    b.plot([n for n, _ in greedy_pts], [g for _, g in greedy_pts], "s--", label="greedy vs max-flow bound")
-    b.plot(sizes, gap_cpsat, "^:", label="rotasolve vs its proven bound")
-    b.set_xlabel("core trainees")
-    b.set_ylabel("% below the bound (critical requirements placed)")
-    b.set_xscale("log")
-    b.legend()
-    b.set_title("Tier 1a gap to the bound")
+
+def main() -> None:
+    results = json.loads((HERE / "results.json").read_text())
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
+    for ax, measure, label in ((axes[0], "wall_s", "wall seconds (reading and writing included)"),
+                               (axes[1], "peak_mib", "peak MiB, all processes")):
+        for engine, style in (("ours", "-o"), ("previous engine", "--x")):
+            for connected, colour in ((True, "tab:red"), (False, "tab:blue")):
+                xs, ys = points(results, engine, connected, measure)
+                if xs:
+                    ax.plot(xs, ys, style, color=colour,
+                            label=f"{engine}, {'connected' if connected else 'disconnected'}")
+        ax.set_xscale("log")
+        ax.set_xlabel("trainees")
+        ax.set_ylabel(label)
+        ax.grid(True, alpha=0.3)
+    axes[0].legend(fontsize=8)
+    fig.suptitle(f"rotasolve solve, 2 workers ({results.get('machine')}, commit {results.get('commit')})", fontsize=9)
     fig.tight_layout()
-    fig.savefig(HERE / "plot.png", dpi=90)
+    fig.savefig(HERE / "plot.png", dpi=110)
     print(f"wrote {HERE / 'plot.png'}")
 
 

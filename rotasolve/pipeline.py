@@ -73,6 +73,7 @@ def allocate(inst: Instance, options: SolveOptions = SolveOptions(), *,
         "time_limit_seconds": options.time_limit,
         "reproducible": options.reproducible,
         "search": "CP-SAT, interleaved parallel search"
-                  + (f", {options.search_budget():g} deterministic seconds" if options.reproducible else ""),
+                  + (f", {options.search_budget(len(inst.trainees)):g} deterministic seconds"
+                     if options.reproducible else ""),
     })
     return sol.sorted()

@@ -45,11 +45,16 @@ from .common import (
               help="With --previous: placing critical requirements comes before keeping the allocation in use.")
 @click.option("--calendars", "calendar_dir", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
               help="Also write calendar files (.ics) per trainee, supervisor and group under DIR.")
+@click.option("--tier-one", type=click.Choice(["weighted", "staged"]), default="weighted", hidden=True,
+              help="For benchmarks/run.py variants: tier 1 as one weighted sum, or 1a then 1b.")
+@click.option("--no-start-hint", "start_hint", flag_value=False, default=True, hidden=True,
+              help="For benchmarks/run.py variants: start the search from nothing, not the greedy allocation.")
 @click.option("--force", is_flag=True, help="Replace output files that exist.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
 def solve(workbook: Path, out: Path | None, json_out: Path | None, time_limit: float, workers: int,
           seed: int, reproducible: bool, memory_text: str | None, previous_path: Path | None,
-          critical_first: bool, calendar_dir: Path | None, force: bool, quiet: bool):
+          critical_first: bool, calendar_dir: Path | None, tier_one: str, start_hint: bool, force: bool,
+          quiet: bool):
     """Allocate groups, cases, supervisors, slots and tutors for WORKBOOK.
 
     Progress goes to stderr, the result to stdout. Exit codes: 0 solved, 2 usage, 3 input
@@ -77,7 +82,8 @@ def solve(workbook: Path, out: Path | None, json_out: Path | None, time_limit: f
                    f"{len(inst.supervisors)} supervisors (limit {time_limit:g}s, {workers} workers, seed {seed}"
                    f"{'' if reproducible else ', not reproducible'})", err=True)
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed, reproducible=reproducible,
-                           memory=memory, previous=previous, critical_first=critical_first)
+                           memory=memory, previous=previous, critical_first=critical_first, tier_one=tier_one,
+                           start_hint=start_hint)
     sol = allocate(inst, options, source=workbook, started=started, progress=printer)
     printer.finish()
     _refuse_unsolved(sol, time_limit)

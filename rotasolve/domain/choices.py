@@ -12,6 +12,7 @@ large-neighbourhood search (``engine/lns.py``) frees a few trainees at a time.
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -108,11 +109,12 @@ def _unit_choices(inst: Instance, t: Trainee, cases: list[Case]) -> tuple[list[C
 
 def shortlist(inst: Instance, full: Candidates, per_unit: int, cover: int = 3) -> Candidates:
     """At most ``per_unit`` cases and supervisors for each unit — the cheapest in the
-    trainee's week (H7 binds most often), then the longest-waiting patient, then by id —
-    and every case and supervisor kept on the lists of the ``cover`` units that rank it
-    highest, so that none becomes unusable. For regions too large to model whole: the
-    lists of a connected region grow with the region, since every trainee may take every
-    case that runs by video."""
+    trainee's week (H7 binds most often), equally cheap ones in an order of the unit's own
+    (so that units sharing the video cases and supervisors of a region each keep a
+    different few, not all the same longest-waiting ones) — and every case and supervisor
+    kept on the lists of the ``cover`` units that rank it highest, so that none becomes
+    unusable. For regions too large to model whole: the lists of a connected region grow
+    with the region, since every trainee may take every case that runs by video."""
     mins = inst.minutes
     ranked_cases: dict[UnitKey, list[Case]] = {}
     ranked_sups: dict[UnitKey, list[Supervisor]] = {}
@@ -120,9 +122,9 @@ def shortlist(inst: Instance, full: Candidates, per_unit: int, cover: int = 3) -
         if key.kept_case:
             continue
         t = inst.trainee[key.trainee_id]
-        ranked_cases[key] = sorted(cases, key=lambda c: (mins.case_before_supervisor(t, c),
-                                                        -inst.needs.wait_days(c), c.id))
-        ranked_sups[key] = sorted(full.supervisors[key], key=lambda s: (mins.supervision_travel(t, s), s.id))
+        ranked_cases[key] = sorted(cases, key=lambda c: (mins.case_before_supervisor(t, c), _spread(key, c.id)))
+        ranked_sups[key] = sorted(full.supervisors[key],
+                                  key=lambda s: (mins.supervision_travel(t, s), _spread(key, s.id)))
     keep_cases = _kept_ranks(ranked_cases, per_unit, cover)
     keep_sups = _kept_ranks(ranked_sups, per_unit, cover)
     out = Candidates(joiners=full.joiners)
@@ -138,6 +140,11 @@ def shortlist(inst: Instance, full: Candidates, per_unit: int, cover: int = 3) -
         out.cases[key] = chosen
         out.supervisors[key] = tuple(s for s in full.supervisors[key] if s in sups)
     return out
+
+
+def _spread(unit: UnitKey, item_id: str) -> int:
+    """A tie-break of the unit's own, the same in every run (crc32, unlike hash(), is not salted)."""
+    return zlib.crc32(f"{unit}|{item_id}".encode())
 
 
 def qualified(s: Supervisor, c: Case) -> bool:

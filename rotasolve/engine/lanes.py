@@ -52,7 +52,7 @@ def solve_side_by_side(parts: list[Instance], options: SolveOptions, processes: 
     weights = [len(p.trainees) for p in parts]
     dealt = lanes(weights, processes)
     per_lane = replace(options, workers=max(1, options.workers // len(dealt)))
-    search = options.search_budget()
+    search = options.search_budget(sum(weights))
     env = dict(os.environ)
     # The child imports this very rotasolve, wherever it was imported from.
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(Path(__file__).resolve().parents[2]),

@@ -8,10 +8,15 @@ from ..solution import Solution
 
 # Search work allowed per wall-clock second of the limit, in reproducible mode. CP-SAT's
 # deterministic seconds run at about one per wall second on an idle 2-core machine and
-# slower on a busy one; building the model, the greedy start, the bound and the outputs
-# need wall time too. Half leaves room for all of that, so that a reproducible run is
-# rarely cut short by the clock (benchmarks/README.md has the measurements).
-SEARCH_PER_SECOND = 0.5
+# slower on a busy one; building the models, the greedy start, the relaxations and the
+# outputs need wall time too, more of it the larger the region. Three quarters of the
+# limit for a scheme, half for a region of SEARCH_HALF_FROM trainees or more, leaves room
+# for all of that, so that a reproducible run is rarely cut short by the clock
+# (benchmarks/README.md has the measurements). It depends on the workbook alone, so a
+# run stays reproducible.
+SEARCH_PER_SECOND = 0.75
+SEARCH_PER_SECOND_LARGE = 0.5
+SEARCH_HALF_FROM = 300  # trainees
 
 
 @dataclass(frozen=True)
@@ -33,9 +38,18 @@ class SolveOptions:
     # that a busy node cannot cut a search short and change a result. None: SEARCH_PER_SECOND
     # x the limit.
     search_seconds: float | None = None
+    # How tier 1 is searched, for the benchmark that chose the defaults (benchmarks/run.py
+    # variants): "weighted" solves tiers 1a and 1b as one exact weighted sum; "staged"
+    # solves 1a, then 1b holding it, the second stage started from the first's answer.
+    # Without start_hint, the first stage starts from nothing instead of the greedy allocation.
+    tier_one: str = "weighted"
+    start_hint: bool = True
 
-    def search_budget(self) -> float | None:
-        """Deterministic seconds for the whole search, or None to go by the clock alone."""
+    def search_budget(self, trainees: int = 0) -> float | None:
+        """Deterministic seconds for the whole search of a region of ``trainees``, or None
+        to go by the clock alone."""
         if not self.reproducible:
             return None
-        return self.search_seconds if self.search_seconds is not None else SEARCH_PER_SECOND * self.time_limit
+        if self.search_seconds is not None:
+            return self.search_seconds
+        return self.time_limit * (SEARCH_PER_SECOND if trainees < SEARCH_HALF_FROM else SEARCH_PER_SECOND_LARGE)

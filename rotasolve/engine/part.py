@@ -28,7 +28,7 @@ from ..solution import Solution
 from . import memory
 from .guided import guide
 from .lns import improve
-from .options import SEARCH_PER_SECOND, SolveOptions
+from .options import SEARCH_PER_SECOND_LARGE, SolveOptions
 
 # Above this many variables one CP-SAT model with every choice improves too slowly on a
 # 2-core machine (measured: a connected 500-trainee region of 59,000 variables did not
@@ -141,7 +141,7 @@ def _guided(inst: Instance, the_plan: Plan, by_hand: Solution | None, options: S
                    else "no linear relaxation in time")
         progress(Progress(what="note", message=f"{where}{relaxed}; critical placements at most "
                                                f"{guidance.critical_bound if guidance.critical_bound is not None else '?'}"))
-    rest = budget.less(guidance.deterministic_seconds + SEARCH_PER_SECOND * expected)
+    rest = budget.less(guidance.deterministic_seconds + SEARCH_PER_SECOND_LARGE * expected)
     outer = [guidance.critical_bound if the_plan.complete else coverage_bound(inst), None]
     # Start from the critical relaxation's placements, completed by hand where they fit.
     completed = greedy(inst, first=guidance.start, running=guidance.start) if guidance.start is not None else None
@@ -165,7 +165,7 @@ def _one_model(inst: Instance, candidates: Candidates, by_hand: Solution | None,
     size = built.size()
     stages, forced = _stages(built, options)
     start = still_there(inst, options.previous) if options.previous is not None else (start or by_hand)
-    hint = hint_from(built.vars, start) if start is not None else None
+    hint = hint_from(built.vars, start) if start is not None and options.start_hint else None
     found = search(built, budget, workers=options.workers, seed=options.seed, hint=hint, stages=stages,
                    progress=progress, label=label)
     if found.infeasible:
@@ -190,17 +190,19 @@ CHANGES = "changes to the allocation in use"
 def _stages(built, options: SolveOptions) -> tuple[list[Stage] | None, int]:
     """The tiers in their order; for a re-plan, fewest changes first (or just after
     critical placements, with critical_first). Also the changes no allocation avoids."""
-    if options.previous is None:
-        return None, 0
-    cost, forced = change_cost(built.vars, still_there(built.vars.inst, options.previous))
-    fewest = Stage(CHANGES, -cost, share=0.3)
-    tiers = tier_stages(built)
-    if not options.critical_first:
-        return [fewest] + tiers, forced
     t = built.tiers
     critical = Stage("critical placed", t[0].expr, (0,), share=0.3)
-    others = Stage("others placed (by seniority)", t[1].expr, (1,), share=0.2)
-    return [critical, fewest, others] + tiers[1:], forced
+    others = Stage("others placed (by seniority)", t[1].expr, (1,), share=0.3)
+    tiers = tier_stages(built)
+    if options.tier_one == "staged":
+        tiers = [critical, others] + tiers[1:]
+    if options.previous is None:
+        return tiers, 0
+    cost, forced = change_cost(built.vars, still_there(built.vars.inst, options.previous))
+    fewest = Stage(CHANGES, -cost, share=0.3)
+    if not options.critical_first:
+        return [fewest] + tiers, forced
+    return [critical, fewest, others] + tiers[-2:], forced
 
 
 def _kept_only(inst: Instance, options: SolveOptions, budget: Budget) -> Solution | None:

@@ -37,7 +37,8 @@ def solve(inst: Instance, options: SolveOptions = SolveOptions(),
     if processes >= 2 and len(inst.trainees) >= lanes.SIDE_BY_SIDE_FROM:
         results = lanes.solve_side_by_side(parts, options, processes, deadline, budget_bytes, progress)
     else:
-        results = solve_in_turn(parts, options, options.search_budget(), deadline, budget_bytes, progress)
+        results = solve_in_turn(parts, options, options.search_budget(len(inst.trainees)), deadline, budget_bytes,
+                                progress)
     return _combine(inst, options, parts, results, deadline)
 
 

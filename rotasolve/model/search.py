@@ -75,9 +75,12 @@ def _solver(workers: int, seed: int, budget: Budget, n_variables: int) -> cp_mod
     p.num_workers = max(1, workers)
     p.random_seed = seed
     p.max_time_in_seconds = wall
+    # Interleaved search (CP-SAT's deterministic parallel mode) in both modes: with 2
+    # workers it runs a whole portfolio in turns, where the ordinary parallel mode runs just
+    # two; on a 120-trainee region that mode had not proven tier 1 after 58 s, which the
+    # interleaved one proves in 2-6 s.
+    p.interleave_search = True
     if budget.deterministic is not None:
-        # Interleaved search is CP-SAT's deterministic parallel mode.
-        p.interleave_search = True
         p.max_deterministic_time = max(0.05, budget.deterministic)
     if n_variables > LIGHT_PRESOLVE_ABOVE:
         # On large models probing and symmetry detection cost seconds before any

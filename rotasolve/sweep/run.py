@@ -53,8 +53,8 @@ def with_baseline(scenarios: list[Scenario]) -> list[Scenario]:
 
 def solve_options(time_limit: float, seed: int) -> SolveOptions:
     """What every job solves with: one CP-SAT worker (the engine runs jobs side by side)
-    and the deterministic search work of `rotasolve solve --time-limit` (half as many
-    deterministic seconds), so that a job gives the same result wherever it runs. The
+    and the deterministic search work `rotasolve solve --time-limit` gives a scheme
+    (SEARCH_PER_SECOND of the limit in deterministic seconds), so that a job gives the same result wherever it runs. The
     clock stops a job only at CLOCK x the limit: a busy node or a shared machine runs
     deterministic seconds slower than wall seconds, and a strict clock would then cut a
     search short and change its result. The memory budget is this machine's default,
