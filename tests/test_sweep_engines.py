@@ -141,6 +141,7 @@ def test_no_solution_in_time_is_its_row(monkeypatch, sweep_workbooks):
 
 
 def test_a_job_searches_as_solve_does_under_a_looser_clock():
+    """A job does the deterministic search work a solve of its limit gives a scheme."""
     options = solve_options(10, 4)
-    assert (options.search_budget(), options.time_limit, options.workers, options.seed) == (5.0, 40, 1, 4)
+    assert (options.search_budget(), options.time_limit, options.workers, options.seed) == (7.5, 40, 1, 4)
     assert options.reproducible and options.memory is not None
