@@ -9,6 +9,7 @@ supervisor? the 4-hour week? the tutor's PAs? taken by someone more urgent?).
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 
 from .allocation import meeting_sizes, weekly_minutes
 from .domain import Instance, Trainee, length_of
@@ -132,6 +133,49 @@ def _group_reason(state: _State, t: Trainee) -> tuple[str, str]:
                         " are limited by other rules this period (slots, hours, tutor PAs)")
 
 
+@dataclass
+class _Fits:
+    """What could hold one requirement of a trainee within the room left in their week."""
+
+    cases: list  # cases some supervisor of theirs could supervise within the room
+    supervisors: list  # supervisors who could supervise one of those cases within the room
+    cheapest: int  # the least a case would take of the week, any room aside
+    free_pair: bool  # a case and a supervisor that fit, both with a slot still free
+
+
+def _within(state: _State, t: Trainee, cases: list, room: int) -> _Fits:
+    """A case's week (Minutes.case_week) is what the case costs before its supervisor plus
+    the travel to the supervisor, so per kind of case (modality, fixed supervisor) the
+    cheapest pairs come from the cheapest case and the nearest supervisor: no region's
+    thousand video cases is paired with every supervisor."""
+    mins = state.inst.minutes
+    free = set(t.available_slots) - state.busy[t.id]
+    kinds: dict[tuple, list] = {}
+    for c in cases:
+        kinds.setdefault((c.modality, c.supervisor), []).append(c)
+    fits = _Fits([], [], 0, False)
+    seen: set[str] = set()  # supervisors already in fits (compared by id: pydantic's == is slow)
+    cheapest = None
+    for kind_cases in kinds.values():
+        sups = state.supervisors_for(t, kind_cases[0])
+        if not sups:
+            continue
+        travel = {s.id: mins.supervision_travel(t, s) for s in sups}
+        before = {c.id: mins.case_before_supervisor(t, c) for c in kind_cases}
+        least_travel, least_before = min(travel.values()), min(before.values())
+        cheapest = least_before + least_travel if cheapest is None else min(cheapest, least_before + least_travel)
+        fit_cases = [c for c in kind_cases if before[c.id] + least_travel <= room]
+        fit_sups = [s for s in sups if least_before + travel[s.id] <= room]
+        fits.cases += fit_cases
+        fits.supervisors += [s for s in fit_sups if s.id not in seen]
+        seen.update(s.id for s in fit_sups)
+        free_cases = [before[c.id] for c in fit_cases if set(c.available_slots) & free]
+        free_sups = [travel[s.id] for s in fit_sups if set(s.available_slots) & free]
+        fits.free_pair |= bool(free_cases and free_sups and min(free_cases) + min(free_sups) <= room)
+    fits.cheapest = cheapest or 0
+    return fits
+
+
 def _case_reason(state: _State, t: Trainee, length: str) -> tuple[str, str]:
     inst, pr = state.inst, state.inst.profile
     if state.held[t.id] >= pr.max_cases_per_trainee:
@@ -153,26 +197,22 @@ def _case_reason(state: _State, t: Trainee, length: str) -> tuple[str, str]:
     if not slotted:
         return "no_slot", (f"no eligible {length} case has a session slot in {t.id}'s free slots "
                            f"({', '.join(t.available_slots)})")
-    pairs = [(c, s) for c in slotted for s in state.supervisors_for(t, c)]
-    if not pairs:
+    if not any(state.supervisors_for(t, c) for c in slotted):
         mods = sorted({c.modality for c in slotted})
         return "no_supervisor", (f"no supervisor qualified in {'/'.join(mods)} within "
                                  f"{t.max_travel_minutes} min shares a free slot with {t.id}")
-    used = state.minutes.get(t.id, 0)
-    room = inst.minutes.weekly - used
-    cost = {(c.id, s.id): inst.minutes.case_week(t, c, s) for c, s in pairs}
-    if min(cost.values()) > room:
-        return "weekly_hours", (f"the cheapest arrangement takes {hours(min(cost.values()))} a week with "
+    room = inst.minutes.weekly - state.minutes.get(t.id, 0)
+    fits = _within(state, t, slotted, room)
+    if not fits.cases:
+        return "weekly_hours", (f"the cheapest arrangement takes {hours(fits.cheapest)} a week with "
                                 f"travel; {t.id} has {hours(room)} of the {hours(inst.minutes.weekly)} left")
-    free_slots = set(t.available_slots) - state.busy[t.id]
-    pairs = [(c, s) for c, s in pairs if cost[(c.id, s.id)] <= room]
-    if not any(set(c.available_slots) & free_slots and set(s.available_slots) & free_slots for c, s in pairs):
+    if not fits.free_pair:
         return "no_slot", f"{t.id}'s free slots are taken by their group or other case this period"
     why = state.tutor_reason(t)
     if why:
         return "tutor_capacity", why
-    taken = sorted({c.id for c, _ in pairs if c.id in state.case_holder})
-    full = sorted({s.id for _, s in pairs if state.sup_load[s.id] >= inst.capacity.supervisor_cases(s)})
+    taken = sorted({c.id for c in fits.cases if c.id in state.case_holder})
+    full = sorted({s.id for s in fits.supervisors if state.sup_load[s.id] >= inst.capacity.supervisor_cases(s)})
     parts = []
     if taken:
         parts.append("eligible cases went to more urgent or senior trainees: " +

@@ -138,7 +138,8 @@ def shortlist(inst: Instance, full: Candidates, per_unit: int, cover: int = 3) -
             if not any(qualified(s, c) for s in sups):
                 sups.append(next(s for s in ranked_sups[key] if qualified(s, c)))
         out.cases[key] = chosen
-        out.supervisors[key] = tuple(s for s in full.supervisors[key] if s in sups)
+        kept = {s.id for s in sups}  # by id: pydantic's == is slow on long lists
+        out.supervisors[key] = tuple(s for s in full.supervisors[key] if s.id in kept)
     return out
 
 

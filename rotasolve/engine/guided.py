@@ -127,14 +127,15 @@ def _restricted(inst: Instance, full: Candidates, keep: dict) -> Candidates:
             continue
         t = inst.trainee[key.trainee_id]
         wanted_cases, wanted_sups = keep[key]
-        cheapest = sorted(cases, key=lambda c: (mins.case_before_supervisor(t, c), c.id))[:CHEAPEST_KEPT]
-        chosen = [c for c in cases if c.id in wanted_cases or c in cheapest]
+        cheapest = {c.id for c in sorted(cases, key=lambda c: (mins.case_before_supervisor(t, c), c.id))[:CHEAPEST_KEPT]}
+        chosen = [c for c in cases if c.id in wanted_cases or c.id in cheapest]
         sups = [s for s in full.supervisors[key] if s.id in wanted_sups]
         for c in chosen:  # every kept case keeps a supervisor who can supervise it, the nearest
             if not any(qualified(s, c) for s in sups):
                 options = [s for s in full.supervisors[key] if qualified(s, c)]
                 sups.append(min(options, key=lambda s: (mins.supervision_travel(t, s), s.id)))
         out.cases[key] = tuple(chosen)
-        out.supervisors[key] = tuple(s for s in full.supervisors[key] if s in sups)
+        kept = {s.id for s in sups}  # by id: pydantic's == is slow on long lists
+        out.supervisors[key] = tuple(s for s in full.supervisors[key] if s.id in kept)
     return out
 
