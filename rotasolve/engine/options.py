@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..domain.additions import Offer
 from ..solution import Solution
 
 # Search work allowed per wall-clock second of the limit, in reproducible mode. CP-SAT's
@@ -28,6 +29,9 @@ class SolveOptions:
     # critical_first, placing critical requirements comes before keeping it.
     previous: Solution | None = None
     critical_first: bool = False
+    # A capacity search (planning.md): the additions it may buy, bought only as far as
+    # placing critical requirements needs them, at least cost (engine/part.py _stages).
+    additions: Offer | None = None
 
     def search_budget(self) -> float | None:
         """Deterministic seconds for the whole search, or None to go by the clock alone."""

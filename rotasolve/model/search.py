@@ -64,6 +64,7 @@ class SearchResult:
     stopped_by_clock: bool = False
     infeasible: bool = False
     extra: dict[str, int] = field(default_factory=dict)  # values of stages outside the tiers
+    extra_bounds: dict[str, int] = field(default_factory=dict)  # and their proven bounds
 
 
 def _solver(workers: int, seed: int, budget: Budget, n_variables: int) -> cp_model.CpSolver | None:
@@ -197,7 +198,7 @@ def _settle(model, tiers, stage: Stage, value: int, bound: int, result: SearchRe
     if stage.tiers:
         result.values[stage.tiers[0]], result.bounds[stage.tiers[0]] = value, bound
     else:
-        result.extra[stage.name] = value
+        result.extra[stage.name], result.extra_bounds[stage.name] = value, bound
     model.Add(stage.expr >= value)
 
 
