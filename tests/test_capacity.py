@@ -23,7 +23,8 @@ from rotasolve.excel.reader import read_workbook
 from rotasolve.excel.template import write_instance
 from rotasolve.generate import generate
 from rotasolve.model.build import build
-from rotasolve.model.search import Budget, search
+from rotasolve.model.additions import cost as model_cost
+from rotasolve.model.search import Budget, Stage, search
 from rotasolve.pipeline import allocate
 from rotasolve.planning.capacity import counts, plan_capacity
 
@@ -234,11 +235,11 @@ def test_a_costs_sheet_in_the_workbook_is_used(tmp_path):
     ws.append(["key", "value"])
     ws.append(["supervisor_place", 0])
     for k in KINDS[1:]:
-        ws.append([k, "1000000"])  # prohibitive, and numbers typed as text are numbers
+        ws.append([k, "100000"])  # prohibitive, and numbers typed as text are numbers
         ws.append([f"{k}_limit", 0])
     wb.save(path)
     assert read_workbook(path).costs == only("supervisor_place").model_copy(
-        update={k: 1_000_000 for k in KINDS[1:]})
+        update={k: 100_000 for k in KINDS[1:]})
     out = tmp_path / "cap.json"
     assert run("capacity", path, "--json", out, "-o", tmp_path / "cap.xlsx", "--time-limit", 10).exit_code == 0
     report = json.loads(out.read_text())
@@ -323,3 +324,16 @@ def test_running_items_that_conflict_are_exit_4(tmp_path):
         result = run(*command, "--time-limit", 5)
         assert result.exit_code == 4 and "S2" in result.output, result.output
     assert not (tmp_path / "cap.xlsx").exists() and not (tmp_path / "fc.xlsx").exists()
+
+
+def test_nothing_is_bought_that_nothing_needs():
+    """The model's own cost is nought when no addition places anything more: a candidate
+    group or supervisor that is not bought holds nobody, and costs nothing not to buy."""
+    roomy = rebuilt(tiny("new_group"), groups=(group("G1", max_size=10, min_size=1),))
+    candidates, offer = offer_additions(roomy, AdditionCosts())
+    assert {p.kind for p in offer.possible} == {"new_group", "group_place", "tutor_pa"}
+    built = build(candidates, offer=offer)
+    cost, _most = model_cost(built.vars)
+    found = search(built, Budget(None, time.monotonic() + 10), workers=1,
+                   stages=[Stage("critical", built.tiers[0].expr, (0,)), Stage("cost", -cost)])
+    assert found.values[0] == 5 and found.extra["cost"] == 0 == found.extra_bounds["cost"]

@@ -23,7 +23,7 @@ RESOURCE_OF = {"supervisor_place": "supervisor", "new_supervisor": "supervisor",
                "group_place": "group", "new_group": "group"}  # the kind of resource each kind adds to
 NEW_SUPERVISOR_PLACES = 2  # planning.md: a new supervisor takes two cases, individually
 NEW_GROUP_SIZES = (4, 10)  # planning.md: min_size, max_size of a new group
-MOST_COST = 1_000_000  # per unit; costs are whole pence in the model, so this keeps sums small
+MOST_COST = 100_000  # per unit: costs are whole pence in the model, and one placement must outweigh them all in int64
 
 
 class AdditionCosts(BaseModel):
@@ -174,20 +174,19 @@ def _would_supervise(inst: Instance, s: Supervisor) -> bool:
 
 def _new_groups(inst: Instance, limit: int) -> list[tuple[Group, str | None]]:
     """Candidate groups: per site and slot, ``limit`` of each, where at least min_size
-    trainees who need a group could join it."""
+    trainees who need a group could join it (``n × min_size`` for the n-th)."""
     out: list[tuple[Group, str | None]] = []
     least, most = NEW_GROUP_SIZES
     for site in inst.sites if limit > 0 else ():
         for slot in inst.slot_ids:
+            probe = Group(id="probe", site=site.id, slot=slot, min_size=least, max_size=most)
+            joiners = sum(inst.eligibility.can_join_group(t, probe) for t in inst.trainees)
             first = None
-            for n in range(1, limit + 1):
+            for n in range(1, min(limit, joiners // least) + 1):
                 suffix = f"#{n}" if limit > 1 else ""
                 g = Group(id=f"NEW-GRP:{site.id}@{slot}{suffix}",
                           name=f"Case-based discussion group at {site.name or site.id}, {slot} (proposed)",
                           site=site.id, slot=slot, min_size=least, max_size=most)
-                joiners = sum(inst.eligibility.can_join_group(t, g) for t in inst.trainees)
-                if joiners < least * n:
-                    break
                 out.append((g, first))
                 first = g.id if first is None else first
     return out

@@ -43,6 +43,9 @@ def build(v: Variables, offer: Offer) -> None:
 
 def cost(v: Variables):
     """What the additions bought cost, in pence, weighted so that among equal costs fewer
-    units win: with a free kind, nothing is bought that is not needed."""
+    units win (with a free kind, nothing is bought that is not needed); and the most it
+    can be, so that a search can weigh one placement above every cost."""
     most_units = sum(p.most for p, _ in v.bought) + 1
-    return total((round(p.cost * PENCE) * most_units + 1) * units for p, units in v.bought)
+    weights = [(round(p.cost * PENCE) * most_units + 1, p, units) for p, units in v.bought]
+    return total(w * units for w, _p, units in weights), sum(w * p.most for w, p, _units in weights)
+
