@@ -130,7 +130,7 @@ def plan_capacity(inst: Instance, costs: AdditionCosts, options: SolveOptions, *
         "proven": bool(found.manifest.get("cheapest_proven")) and found.objective.bound[0] == found.objective.tiers[0],
         "additions": _additions(candidates, applied, bought, ids, found, before),
         "before": counts(inst, before), "after": counts(applied, after),
-        "unrescued": _unrescued(offer, candidates, found), "objective": after.objective,
+        "unrescued": _unrescued(offer, candidates, found, ids), "objective": after.objective,
         "solution": after, "applied": applied,
     })
 
@@ -157,14 +157,23 @@ def counts(inst: Instance, sol: Solution) -> Counts:
                   WILL_MISS=status["WILL_MISS"], AT_RISK=status["AT_RISK"])
 
 
-def _unrescued(offer: Offer, candidates: Instance, found: Solution) -> list[Unrescued]:
+def _unrescued(offer: Offer, candidates: Instance, found: Solution, ids: dict[str, str]) -> list[Unrescued]:
     """Critical requirements still unplaced, explained against the scheme with every
-    addition bought: what stands in the way is then something no addition changes."""
+    addition bought: what stands in the way is then something no addition changes. A
+    candidate the explanation names is called by its new id if bought, else by its name."""
     everything = offer.everything(candidates)
     critical = critical_needs(candidates)
-    return [Unrescued(trainee_id=u.trainee_id, name=candidates.trainee[u.trainee_id].name,
-                      requirement=u.requirement, reason=u.reason, detail=u.detail)
-            for u in explain(everything, found) if (u.trainee_id, u.requirement) in critical]
+    names = {c: ids.get(c, (everything.supervisor.get(c) or everything.group.get(c)).name)
+             for c in offer.candidates("supervisor") | offer.candidates("group")}
+    out = []
+    for u in explain(everything, found):
+        if (u.trainee_id, u.requirement) in critical:
+            detail = u.detail
+            for c in sorted(names, key=len, reverse=True):  # NEW-SUP:CBT@A#12 before NEW-SUP:CBT@A#1
+                detail = detail.replace(c, names[c])
+            out.append(Unrescued(trainee_id=u.trainee_id, name=candidates.trainee[u.trainee_id].name,
+                                 requirement=u.requirement, reason=u.reason, detail=detail))
+    return out
 
 
 def _additions(candidates: Instance, applied: Instance, bought: list[Purchase], ids: dict[str, str],
