@@ -50,9 +50,19 @@ def allocate(inst: Instance, options: SolveOptions = SolveOptions(), *,
     caller's clock began: the limit covers reading the workbook and writing the outputs
     too, so the search stops early enough for both."""
     started = started if started is not None else time.time()
+    sol = solve_model(inst, options, progress, deadline=search_deadline(inst, options, started))
+    return finish(inst, sol, options, source=source)
+
+
+def search_deadline(inst: Instance, options: SolveOptions, started: float) -> float:
+    """When the search must stop (time.time()) for the rest of the run to end in time."""
     reserve = AFTER_SEARCH[0] + AFTER_SEARCH[1] * len(inst.trainees)
-    deadline = started + max(0.5 * options.time_limit, options.time_limit - reserve)
-    sol = solve_model(inst, options, progress, deadline=deadline)
+    return started + max(0.5 * options.time_limit, options.time_limit - reserve)
+
+
+def finish(inst: Instance, sol: Solution, options: SolveOptions, *, source: str | Path | None = None) -> Solution:
+    """What follows the search: check (a rejected allocation is a defect, never a
+    result), explain what is unmet, project compliance, and record how it was made."""
     if sol.status in ("OPTIMAL", "FEASIBLE"):
         violations = check(inst, sol)
         if violations:

@@ -15,7 +15,10 @@ from rotasolve.excel.reader import read_workbook
 from rotasolve.excel.template import write_instance
 from rotasolve.solution import Solution
 
-COMMANDS = ["template", "validate", "generate", "solve", "compliance", "next", "calendars", "sweep"]
+COMMANDS = [
+    "template", "validate", "generate", "solve", "compliance", "next", "calendars",
+    "capacity", "forecast", "sweep",
+]
 
 
 def run(*args):

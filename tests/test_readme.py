@@ -66,3 +66,27 @@ def test_the_replan_runs_as_written(tmp_path, monkeypatch):
         assert result.exit_code == 0, (command, result.output)
     replan = Solution.load("out/feb-replan.json")
     assert [(c.kind, c.item_id, c.why) for c in replan.changes] == [("case", case_id, "no longer in the workbook")]
+
+
+def test_the_planning_runs_as_written(tmp_path, monkeypatch):
+    """The README's planning commands, and the lines of their output it quotes."""
+    (tmp_path / "inputs").mkdir()
+    shutil.copy(EXAMPLE, tmp_path / "inputs" / EXAMPLE.name)
+    monkeypatch.chdir(tmp_path)
+    commands, _notes = walkthrough("planning")
+    assert [c[1] for c in commands] == ["capacity", "forecast", "capacity"]
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("### What to recruit"):text.index("## The workbook")]
+    quoted = [block.splitlines() for block in re.findall(r"```text\n(.*?)```", section, re.S)]
+    assert len(quoted) == 3
+    for command, lines in zip(commands, quoted):
+        result = CliRunner().invoke(cli, command[1:])
+        assert result.exit_code == 0, (command, result.output)
+        shown = result.output.splitlines()
+        for line in lines:
+            line = line.split(" — capacity: ...")[0]  # the README shortens one long detail
+            assert any(out.startswith(line) for out in shown), (line, result.output)
+    applied = read_workbook(tmp_path / "out" / "north_thames-recruited.xlsx").instance
+    assert applied == read_workbook(tmp_path / "inputs" / EXAMPLE.name).instance  # nothing to add
+    assert sorted(p.name for p in (tmp_path / "out" / "forecast").iterdir()) == [
+        f"rotation-{r}.xlsx" for r in (1, 2, 3, 4)]

@@ -17,6 +17,7 @@ import click
 from .common import CONTEXT, EXIT_INTERNAL
 from .compliance import compliance
 from .lifecycle import calendars, next_period
+from .planning import capacity, forecast_command
 from .solve import solve
 from .sweep import sweep_command
 from .workbook import generate, template, validate
@@ -33,7 +34,10 @@ def cli():
     """
 
 
-for command in (template, validate, generate, solve, compliance, next_period, calendars, sweep_command):
+for command in (
+    template, validate, generate, solve, compliance, next_period, calendars, capacity,
+    forecast_command, sweep_command,
+):
     cli.add_command(command)
 
 

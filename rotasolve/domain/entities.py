@@ -170,6 +170,7 @@ class Supervisor(_Model):
 
 class Group(_Model):
     id: str
+    name: str | None = None  # optional; None (not "") keeps generated schemes' fingerprints
     site: str
     slot: str
     facilitator: str = ""

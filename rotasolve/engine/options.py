@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..domain.additions import Offer
 from ..solution import Solution
 
 # Search work allowed per wall-clock second of the limit, in reproducible mode. CP-SAT's
@@ -44,6 +45,9 @@ class SolveOptions:
     # Without start_hint, the first stage starts from nothing instead of the greedy allocation.
     tier_one: str = "weighted"
     start_hint: bool = True
+    # A capacity search (planning.md): the additions it may buy, bought only as far as
+    # placing critical requirements needs them, at least cost (engine/part.py _stages).
+    additions: Offer | None = None
 
     def search_budget(self, trainees: int = 0) -> float | None:
         """Deterministic seconds for the whole search of a region of ``trainees``, or None

@@ -20,6 +20,7 @@ from ..domain import Instance
 from ..model.build import build, extract, hint_from
 from ..domain.choices import Candidates, eligible, shortlist
 from ..model.objective import score
+from ..model import additions
 from ..model.changes import change_cost
 from ..model.search import Budget, Stage, search, tier_stages
 from ..progress import Progress
@@ -62,6 +63,7 @@ class PartResult:
     stopped_by_clock: bool = False
     notes: list[str] = field(default_factory=list)
     changes: int | None = None  # a re-plan's cost of changes (lifecycle.md), when there is a previous allocation
+    cheapest: bool = False  # a capacity search: the additions' cost is proven least
 
 
 @dataclass(frozen=True)
@@ -105,7 +107,9 @@ def solve_part(inst: Instance, options: SolveOptions, budget: Budget, budget_byt
     notes = [the_plan.note] if the_plan.note else []
     if notes and progress:
         progress(Progress(what="note", message=notes[0]))
-    by_hand = greedy(inst)
+    # A capacity search starts from (and falls back on) the scheme as it is: the by-hand
+    # allocation would otherwise use candidates nobody has bought.
+    by_hand = greedy(options.additions.without_candidates(inst) if options.additions is not None else inst)
     if by_hand is None and the_plan.strategy != "one model":
         # First-fit could not arrange the running cases' slots; a small search can.
         arranged = _kept_only(inst, options, budget)
@@ -161,7 +165,7 @@ def _one_model(inst: Instance, candidates: Candidates, by_hand: Solution | None,
     answer when the search finds none). ``outer`` holds bounds on tiers 1a and 1b known
     from outside the model (relaxations of every choice) when ``candidates`` are not
     every choice; None where the model's own bounds hold."""
-    built = build(inst, candidates)
+    built = build(inst, candidates, offer=options.additions)
     size = built.size()
     stages, forced = _stages(built, options)
     start = still_there(inst, options.previous) if options.previous is not None else (start or by_hand)
@@ -181,15 +185,28 @@ def _one_model(inst: Instance, candidates: Candidates, by_hand: Solution | None,
         bounds = [outer[0], outer[1] if outer[0] == found.values[0] else None, None, None]
     return PartResult("OPTIMAL" if found.proven else "FEASIBLE", found.values, bounds, solution, size,
                       "one model", found.deterministic_seconds, found.stopped_by_clock,
-                      changes=forced - found.extra[CHANGES] if CHANGES in found.extra else None)
+                      changes=forced - found.extra[CHANGES] if CHANGES in found.extra else None,
+                      cheapest=ADDITIONS in found.extra and found.extra[ADDITIONS] == found.extra_bounds.get(ADDITIONS))
 
 
 CHANGES = "changes to the allocation in use"
+ADDITIONS = "critical placed, then the additions' cost"
 
 
 def _stages(built, options: SolveOptions) -> tuple[list[Stage] | None, int]:
     """The tiers in their order; for a re-plan, fewest changes first (or just after
-    critical placements, with critical_first). Also the changes no allocation avoids."""
+    critical placements, with critical_first); for a capacity search, the cheapest
+    additions just after critical placements. Also the changes no allocation avoids."""
+    if options.additions is not None:
+        # Critical placements and then the cost as one exact weighted sum (no cost saving
+        # outweighs a placement): searched apart, the cost stage started from whatever the
+        # first had bought and on a 120-trainee scheme stayed at twice the least cost.
+        t = built.tiers
+        cost, most = additions.cost(built.vars)
+        return [Stage(ADDITIONS, (most + 1) * t[0].expr - cost, (0,), most + 1, share=0.4),
+                Stage("others placed (by seniority)", t[1].expr, (1,), share=0.4),
+                Stage("waiting and preferences", t[2].expr, (2,), share=0.1),
+                Stage("travel and load", t[3].expr, (3,), share=0.1)], 0
     t = built.tiers
     critical = Stage("critical placed", t[0].expr, (0,), share=0.3)
     others = Stage("others placed (by seniority)", t[1].expr, (1,), share=0.3)

@@ -78,6 +78,8 @@ def _combine(inst: Instance, options: SolveOptions, parts: list[Instance], resul
     if options.previous is not None:
         costs = [r.changes for r in results]
         manifest["change_cost"] = None if None in costs else sum(costs)
+    if options.additions is not None:  # a capacity search: is every part's cost of additions proven least?
+        manifest["cheapest_proven"] = bool(results) and all(r.cheapest for r in results)
     # Files carry CP-SAT's deterministic seconds, not the clock, so that the same input,
     # seed and limit give the same bytes; the CLI reports wall time on the terminal.
     seconds = round(sum(r.deterministic_seconds for r in results), 3)

@@ -20,6 +20,7 @@ from ..domain import (
     KNOWN_MODALITIES, Case, Group, Instance, Problem, Profile, Settings, Site, Slot, Supervisor, Trainee,
     TravelTime, Tutor,
 )
+from ..domain.additions import AdditionCosts
 from ..domain.consistency import Items, problems
 from ..errors import CellError, WorkbookError
 from . import schema as S
@@ -42,6 +43,7 @@ _SPEC = {spec.name: spec for spec in S.SHEETS}
 class ReadResult:
     instance: Instance
     warnings: list[CellError]
+    costs: AdditionCosts = AdditionCosts()  # the optional Costs sheet (`rotasolve capacity`)
 
 
 def read_workbook(path: str | Path) -> ReadResult:
@@ -67,6 +69,7 @@ def read_workbook(path: str | Path) -> ReadResult:
 
     scheme, _ = read_key_values(S.SCHEME, got["Scheme"], report)
     requirements, requirement_rows = read_key_values(S.REQUIREMENTS, got["Requirements"], report)
+    costs, _ = read_key_values(S.COSTS, got["Costs"], report)  # each bad cost has its own row-level error
     slots = read_slots(got["Slots"], report)
     report.slot_ids = {S.normalise(s.id).replace(" ", "-"): s.id for s in slots}
     tables = {name: (read_table(_SPEC[name], got[name], report) if got[name] is not None else [])
@@ -75,7 +78,8 @@ def read_workbook(path: str | Path) -> ReadResult:
     instance = _Builder(report, titles, requirement_rows).build(scheme, requirements, slots, tables)
     if report.problems or instance is None:
         raise WorkbookError(report.problems, report.warnings)
-    return ReadResult(instance, sorted(report.warnings, key=lambda e: (e.sheet, e.row or 0, e.column or "")))
+    return ReadResult(instance, sorted(report.warnings, key=lambda e: (e.sheet, e.row or 0, e.column or "")),
+                      _model_or_none(AdditionCosts, costs) or AdditionCosts())
 
 
 class _Builder:

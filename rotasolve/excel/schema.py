@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from pydantic import BaseModel
 
 from ..domain import Case, Group, Profile, Settings, Site, Slot, Supervisor, Trainee, TravelTime, Tutor
+from ..domain.additions import AdditionCosts
 from ..domain.entities import field_limits
 
 
@@ -167,6 +168,7 @@ SUPERVISORS = sheet("Supervisors", Supervisor, id_column="supervisor_id", help="
 
 GROUPS = sheet("Groups", Group, id_column="group_id", help="Case-based discussion (Balint-style) groups.", columns=(
     C("group_id", "id", required=True, help="Unique id of the group.", example="G1"),
+    C("name", "text", help="Shown in the outputs."),
     C("site", "id", required=True, help="site_id where the group meets.", example="NLFT-CHASE"),
     C("slot", "slot", required=True, help="Weekly meeting slot.", example="WED-PM"),
     C("facilitator", "text", help="Who runs the group."),
@@ -187,8 +189,25 @@ TUTORS = sheet("Tutors", Tutor, id_column="tutor_id", help="Medical psychotherap
     C("spa_pas", "number", help="Supporting professional activity PAs (the College expects 3)."),
 ))
 
+COSTS = sheet("Costs", AdditionCosts, key_value=True, required=False,
+              help="What `rotasolve capacity` may add, at what cost (any unit: pounds, PAs, points); "
+                   "absent keys take the default. Only `rotasolve capacity` reads it.", columns=(
+    C("supervisor_place", "number", help="Cost of one more case for an existing supervisor (max_trainees + 1)."),
+    C("tutor_pa", "number", help="Cost of one more core PA for an existing tutor."),
+    C("group_place", "number", help="Cost of one more place in an existing group (max_size + 1)."),
+    C("new_supervisor", "number",
+      help="Cost of a new supervisor of one modality at one site (free in that site's supervisors' slots, "
+           "2 cases, individual supervision)."),
+    C("new_group", "number", help="Cost of a new case-based discussion group at a site and slot (4-10 members)."),
+    C("supervisor_place_limit", "int", help="Most extra cases per supervisor; 0: none on offer."),
+    C("tutor_pa_limit", "int", help="Most extra core PAs per tutor; 0: none on offer."),
+    C("group_place_limit", "int", help="Most extra places per group; 0: none on offer."),
+    C("new_supervisor_limit", "int", help="Most new supervisors per modality and site; 0: none on offer."),
+    C("new_group_limit", "int", help="Most new groups per site and slot; 0: none on offer."),
+))
+
 SHEETS: tuple[SheetSpec, ...] = (SCHEME, REQUIREMENTS, SLOTS, SITES, TRAVEL, TRAINEES, CASES,
-                                 SUPERVISORS, GROUPS, TUTORS)
+                                 SUPERVISORS, GROUPS, TUTORS, COSTS)
 
 # Sheets rotasolve itself adds to an input workbook: the template's About and hidden
 # Lists, and the report `rotasolve next` leaves in the next period's workbook. The reader

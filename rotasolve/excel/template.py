@@ -160,6 +160,8 @@ def write_instance(inst: Instance, out: Path) -> None:
             rows = _kv_rows(spec, settings)
         elif spec is S.REQUIREMENTS:
             rows = _kv_rows(spec, profile)
+        elif spec is S.COSTS:
+            continue  # optional, and only `rotasolve capacity` reads it: absent means the defaults
         else:
             rows = tables[spec.name]
         _sheet(wb, spec, rows, refs)

@@ -43,6 +43,11 @@ def _title(ws, text: str, sub: str | None = None):
 
 def write_solution(inst: Instance, sol: Solution, out: Path) -> None:
     """The timetable workbook: Summary first (what a DME reads), then the detail."""
+    save_output(solution_workbook(inst, sol), out)
+
+
+def solution_workbook(inst: Instance, sol: Solution) -> Workbook:
+    """The timetable workbook's sheets, not yet saved (other reports add theirs first)."""
     wb = Workbook()
     wb.remove(wb.active)
     rows = sol.compliance or statuses(inst, sol)
@@ -56,6 +61,11 @@ def write_solution(inst: Instance, sol: Solution, out: Path) -> None:
     _unmet(wb.create_sheet("Unmet"), inst, sol)
     if "change_cost" in sol.manifest:  # a re-plan against the allocation in use
         _changes(wb.create_sheet("Changes"), sol)
+    return wb
+
+
+def save_output(wb: Workbook, out: Path) -> None:
+    """Save an output workbook: printable, marked as rotasolve's, atomically."""
     _printable(wb)
     wb.properties.creator = "rotasolve"
     save_workbook(wb, out)
@@ -75,9 +85,7 @@ def write_compliance_workbook(inst: Instance, sol: Solution | None, out: Path) -
     wb.remove(wb.active)
     rows = (sol.compliance if sol and sol.compliance else statuses(inst, sol))
     write_compliance_sheets(wb, inst, sol, rows)
-    _printable(wb)
-    wb.properties.creator = "rotasolve"
-    save_workbook(wb, out)
+    save_output(wb, out)
 
 
 # ----- sheets ------------------------------------------------------------------------

@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from ..domain import Instance
+from ..domain.additions import Offer
 from ..solution import CasePlace, GroupPlace, Solution, TutorPlace
-from . import strengthen
+from . import additions, strengthen
 from ..domain.choices import Candidates
 from .objective import Tier, tiers
 from .rules import RULE_MODULES
@@ -28,9 +29,13 @@ class Built:
 
 
 def build(inst: Instance, candidates: Candidates | None = None, kept_as_assumptions: bool = False,
-          strong: bool = True) -> Built:
+          strong: bool = True, offer: Offer | None = None) -> Built:
+    """The model; with ``offer``, a capacity search: the additions it may buy are
+    variables too (``additions.py``), read by the rules before they state capacities."""
     model = cp_model.CpModel()
     v = build_variables(inst, model, candidates, kept_as_assumptions=kept_as_assumptions)
+    if offer is not None:
+        additions.build(v, offer)
     for rule in RULE_MODULES:
         rule.build(v)
     if strong:

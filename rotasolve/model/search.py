@@ -64,6 +64,7 @@ class SearchResult:
     stopped_by_clock: bool = False
     infeasible: bool = False
     extra: dict[str, int] = field(default_factory=dict)  # values of stages outside the tiers
+    extra_bounds: dict[str, int] = field(default_factory=dict)  # and their proven bounds
 
 
 def _solver(workers: int, seed: int, budget: Budget, n_variables: int) -> cp_model.CpSolver | None:
@@ -94,20 +95,25 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
     """Each better solution as a progress event; tier 1's weighted sum is shown as what it
     counts: critical placements (against their bound) and the others."""
 
-    def __init__(self, report: Callable[[Progress], None], event: Progress, t0: float, weight: int | None):
+    def __init__(self, report: Callable[[Progress], None], event: Progress, t0: float, stage: "Stage"):
         super().__init__()
-        self._report, self._event, self._t0, self._weight = report, event, t0, weight
+        self._report, self._event, self._t0, self._stage = report, event, t0, stage
 
     def on_solution_callback(self) -> None:
         self._report(_event(self._event, round(self.ObjectiveValue()), math.floor(self.BestObjectiveBound() + 1e-6),
-                            self._weight, time.monotonic() - self._t0))
+                            self._stage, time.monotonic() - self._t0))
 
 
-def _event(event: Progress, value: int, bound: int, weight: int | None, elapsed: float, done: bool = False) -> Progress:
-    if weight is None:
+def _event(event: Progress, value: int, bound: int, stage: "Stage", elapsed: float, done: bool = False) -> Progress:
+    weight = stage.weight
+    if weight <= 1:
         return event.update(incumbent=value, bound=bound, elapsed=elapsed, done=done)
-    return event.update(incumbent=value // weight, bound=bound // weight, elapsed=elapsed, done=done,
-                        message=f"others {value % weight}")
+    if len(stage.tiers) == 2:
+        return event.update(incumbent=value // weight, bound=bound // weight, elapsed=elapsed, done=done,
+                            message=f"others {value % weight}")
+    first = -(-value // weight)  # weight x tier - penalty: the tier, and the penalty below one weight
+    return event.update(incumbent=first, bound=-(-bound // weight), elapsed=elapsed, done=done,
+                        message=f"penalty {weight * first - value}")
 
 
 @dataclass(frozen=True)
@@ -117,6 +123,9 @@ class Stage:
     ``tiers`` says which of the objective's tiers the stage settles: ``(0, 1)`` for
     ``weight x tier 1a + tier 1b``, ``(i,)`` for one tier, ``()`` for something outside
     the tiers (the changes of a re-plan), reported under ``name`` in ``SearchResult.extra``.
+    ``(i,)`` with a weight above 1 is ``weight x tier i - penalty``, the penalty between 0
+    and weight - 1 (the additions of a capacity search): the tier first, then the least
+    penalty, settled at once; minus the penalty is reported under ``name``.
     """
 
     name: str
@@ -159,9 +168,8 @@ def search(built: Built, budget: Budget, *, workers: int = 2, seed: int = 0,
         model.ClearHints()
         for index, value in (hint or {}).items():
             model.AddHint(model.GetIntVarFromProtoIndex(index), value)
-        weight = stage.weight if len(stage.tiers) == 2 else None
         event = Progress(what="tier", label=label, stage=i + 1, stages=len(stages), tier=stage.name)
-        callback = _Reporter(progress, event, t0, weight) if progress else None
+        callback = _Reporter(progress, event, t0, stage) if progress else None
         status = solver.Solve(model, callback)
         spent += solver.deterministic_time
         if solver.WallTime() >= solver.parameters.max_time_in_seconds * 0.99:
@@ -179,7 +187,7 @@ def search(built: Built, budget: Budget, *, workers: int = 2, seed: int = 0,
         hint = {j: solver.Value(model.GetIntVarFromProtoIndex(j)) for j in range(n_variables)}
         result.assignment, last = hint, solver
         if progress:
-            progress(_event(event, value, bound, weight, time.monotonic() - t0, done=True))
+            progress(_event(event, value, bound, stage, time.monotonic() - t0, done=True))
     result.deterministic_seconds = spent
     if last is not None:
         _score_the_rest(built, result, last)
@@ -197,10 +205,17 @@ def _settle(model, tiers, stage: Stage, value: int, bound: int, result: SearchRe
         model.Add(tiers[first].expr >= v1a)
         model.Add(tiers[second].expr >= v1b)
         return
-    if stage.tiers:
+    if stage.tiers and stage.weight > 1:  # weight x tier - penalty
+        i, weight = stage.tiers[0], stage.weight
+        tier, most = -(-value // weight), -(-bound // weight)
+        result.values[i], result.bounds[i] = tier, min(tiers[i].most, most)
+        result.extra[stage.name] = value - weight * tier
+        if most == tier:  # the penalty's bound holds only once the tier is settled
+            result.extra_bounds[stage.name] = bound - weight * tier
+    elif stage.tiers:
         result.values[stage.tiers[0]], result.bounds[stage.tiers[0]] = value, bound
     else:
-        result.extra[stage.name] = value
+        result.extra[stage.name], result.extra_bounds[stage.name] = value, bound
     model.Add(stage.expr >= value)
 
 

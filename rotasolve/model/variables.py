@@ -73,6 +73,16 @@ class Unit:
         return self._by_supervisor
 
 
+@dataclass(frozen=True)
+class Extra:
+    """Capacity the capacity search may add to one resource (``model/additions.py``), in
+    the resource's own measure: ``expr`` is added to what ``inst.capacity`` says (it is
+    negative for a candidate not bought, which then holds nothing) and is at most ``most``."""
+
+    expr: object
+    most: int
+
+
 @dataclass
 class Variables:
     inst: Instance
@@ -91,6 +101,10 @@ class Variables:
     # conflict explanation passes them as assumptions to find which rows clash.
     kept_case: dict[str, cp_model.IntVar] = field(default_factory=dict)
     groups_by_trainee: dict[str, list[cp_model.IntVar]] = field(default_factory=dict)
+    # Only in a capacity search: extra capacity per (supervisor|tutor|group, id), and the
+    # units bought of each addition on offer, as (Possible, variable) pairs.
+    extra: dict[tuple[str, str], Extra] = field(default_factory=dict)
+    bought: list[tuple[object, cp_model.IntVar]] = field(default_factory=list)
 
     def new_unit(self, trainee_id: str, length: str) -> Unit | None:
         return self.units.get(UnitKey(trainee_id, length))

@@ -19,14 +19,20 @@ def build(v) -> None:
         new = total(by_group.get(g.id, []))
         kept_members = inst.kept_group_members[g.id]
         kept = total(v.kept_member[t] for t in kept_members)
+        extra = v.extra.get(("group", g.id))  # places a capacity search may buy
+        added = extra.expr if extra is not None else 0
         if kept_members:
             # A running group stays between its sizes, counting external members; new
             # members may bring it up to min_size. Each kept member is a literal so that
             # a conflict can be traced to rows.
             for t in kept_members:
                 m.Add(new + kept + g.external_members >= g.min_size).OnlyEnforceIf(v.kept_member[t])
-            m.Add(new + kept + g.external_members <= g.max_size)
+            m.Add(new + kept + g.external_members <= g.max_size + added)
         elif g.id in by_group:
             runs = m.NewBoolVar(f"runs[{g.id}]")
+            places = inst.capacity.group_core_places(g)
             m.Add(new >= inst.capacity.group_core_minimum(g) * runs)
-            m.Add(new <= inst.capacity.group_core_places(g) * runs)
+            # A group that does not run holds nobody, whatever was bought for it.
+            m.Add(new <= (places + (extra.most if extra is not None else 0)) * runs)
+            if extra is not None:
+                m.Add(new <= places + extra.expr)

@@ -18,7 +18,10 @@ def build(v) -> None:
         _qualified(v, u)
     for sid, vars_ in load.items():
         cap = inst.capacity.supervisor_cases(inst.supervisor[sid])
-        if len(vars_) > cap:
+        extra = v.extra.get(("supervisor", sid))  # places a capacity search may buy
+        if extra is not None:
+            m.Add(total(vars_) <= cap + extra.expr)
+        elif len(vars_) > cap:
             m.Add(total(vars_) <= cap)
 
 

@@ -28,5 +28,8 @@ def build(v) -> None:
             m.Add(total(tutors) <= 1)
     for u in inst.tutors:
         most = inst.capacity.tutor_trainees(u)
-        if len(overseen.get(u.id, [])) > most:
+        extra = v.extra.get(("tutor", u.id))  # PAs a capacity search may buy, as trainees
+        if extra is not None:
+            m.Add(total(overseen.get(u.id, [])) <= most + extra.expr)
+        elif len(overseen.get(u.id, [])) > most:
             m.Add(total(overseen[u.id]) <= most)
