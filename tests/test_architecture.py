@@ -17,14 +17,15 @@ PACKAGE = ROOT / "rotasolve"
 LAYERS = [
     ("foundation", ["rotasolve.errors", "rotasolve.dates", "rotasolve.rules", "rotasolve.progress",
                     "rotasolve.version"]),
-    ("domain", ["rotasolve.domain", "rotasolve.solution", "rotasolve.sweep_results"]),
+    ("domain", ["rotasolve.domain", "rotasolve.solution", "rotasolve.sweep_results",
+                "rotasolve.planning_results"]),
     ("facts about an allocation", ["rotasolve.check", "rotasolve.allocation"]),
     ("solvers", ["rotasolve.model", "rotasolve.baseline", "rotasolve.generate", "rotasolve.generate_shapes"]),
     ("engine and reports", ["rotasolve.engine", "rotasolve.explain", "rotasolve.compliance",
                             "rotasolve.diagnostics", "rotasolve.replan", "rotasolve.lifecycle",
-                            "rotasolve.planning", "rotasolve.scenarios"]),
+                            "rotasolve.scenarios"]),
     ("workbooks", ["rotasolve.excel"]),
-    ("one run", ["rotasolve.pipeline", "rotasolve.sweep"]),
+    ("one run", ["rotasolve.pipeline", "rotasolve.sweep", "rotasolve.planning"]),
     ("entry points", ["rotasolve.cli", "rotasolve.fuzz", "rotasolve"]),
 ]
 # The CP-SAT model is built from the domain alone (and writes solution rows).

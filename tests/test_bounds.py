@@ -35,6 +35,7 @@ def test_every_bound_is_at_least_the_best_allocation(seed):
     assert tuple(sol.objective.tiers[:2]) == best
     assert sol.objective.bound[0] >= best[0] and sol.objective.bound[1] >= best[1]
     assert coverage_bound(inst) >= best[0]
+    assert coverage_bound(inst, eligible(inst)) >= best[0]  # each need reaching only its unit's list
     guidance = guide(inst, eligible(inst), None, Budget(5, time.monotonic() + 30), seed=0,
                      relaxation_limit=10, bound_is_global=True)
     assert guidance.critical_bound >= best[0]  # the linear and the critical relaxations' bounds
@@ -65,4 +66,4 @@ def test_neighbourhood_search_when_the_memory_budget_is_small(large_region_strat
     sol = solve(inst, SolveOptions(time_limit=20, workers=2))
     assert sol.status == "FEASIBLE" and check(inst, sol) == []
     assert sol.manifest["strategy"] == ["neighbourhoods"]
-    assert sol.objective.bound[0] == coverage_bound(inst) >= sol.objective.tiers[0]
+    assert sol.objective.bound[0] == coverage_bound(inst, eligible(inst)) >= sol.objective.tiers[0]

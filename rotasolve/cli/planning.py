@@ -15,10 +15,19 @@ from ..excel.forecast_workbook import write_forecast
 from ..excel.safe import write_text
 from ..excel.template import write_instance
 from ..planning.arrivals import assumptions
-from ..planning.capacity import CapacityPlan, plan_capacity
-from ..planning.forecast import Forecast, forecast
+from ..planning.capacity import plan_capacity
+from ..planning.forecast import forecast
+from ..planning_results import CapacityPlan, Forecast
 from ..progress import ProgressPrinter
-from .common import CONTEXT, EXIT_INFEASIBLE, EXIT_NO_SOLUTION, EXIT_USAGE, Failure, output_path, read
+from .common import (
+    CONTEXT,
+    EXIT_INFEASIBLE,
+    EXIT_NO_SOLUTION,
+    EXIT_USAGE,
+    Failure,
+    output_path,
+    read,
+)
 
 DEFAULT_SECONDS_PER_ROTATION = 30
 

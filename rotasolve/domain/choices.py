@@ -44,6 +44,28 @@ class Candidates:
         return Candidates(cases={k: self.cases[k] for k in keys},
                           supervisors={k: self.supervisors[k] for k in keys}, joiners=set(trainees))
 
+    def for_frozen(self, frozen: Instance, trainees: set[str]) -> "Candidates":
+        """These choices seen from ``frozen`` — the same scheme with everyone outside
+        ``trainees`` holding their allocation as running items (``engine/neighbourhoods``):
+        each running unit as ``frozen`` holds it, and the listed new cases of ``trainees``
+        that nobody frozen holds. Without recomputing every trainee's lists (on a region of
+        5,000 trainees ``eligible`` takes about 20 s)."""
+        out = Candidates(joiners=set(trainees))
+        for c in frozen.cases:
+            if c.kept:
+                t = frozen.trainee[c.current_trainee]
+                key = UnitKey(t.id, c.length, c.id)
+                out.cases[key] = (c,)
+                out.supervisors[key] = tuple(frozen.eligibility.pair_supervisors(t, c))
+        for key, cases in self.cases.items():
+            if key.kept_case or key.trainee_id not in trainees:
+                continue
+            free = tuple(frozen.case[c.id] for c in cases if not frozen.case[c.id].kept)
+            if free:
+                out.cases[key] = free
+                out.supervisors[key] = self.supervisors[key]
+        return out
+
     def units(self) -> list[UnitKey]:
         return list(self.cases)
 

@@ -17,7 +17,7 @@ from typing import Callable
 
 from ..domain import Instance
 from ..model.build import build, extract, hint_from
-from ..domain.choices import eligible
+from ..domain.choices import Candidates
 from ..model.objective import TIER_NAMES, score
 from ..model.search import Budget, search
 from ..progress import Progress
@@ -29,11 +29,13 @@ ROUNDS = 3  # passes over the neighbourhoods the budget is planned for
 SMALLEST_SHARE = 0.5  # deterministic seconds below which a neighbourhood is not worth solving
 
 
-def improve(inst: Instance, start: Solution, options: SolveOptions, budget: Budget, most: int,
-            progress: Callable[[Progress], None] | None = None, label: str = "") -> tuple[Solution, list[int], float, bool]:
-    """The best allocation found from ``start``; its tiers; deterministic seconds spent;
-    whether the clock stopped the search."""
-    hoods = [h for h in by_place(inst, most) + by_modality(inst, most) if h]
+def improve(inst: Instance, start: Solution, candidates: Candidates, options: SolveOptions, budget: Budget,
+            most: int, progress: Callable[[Progress], None] | None = None,
+            label: str = "") -> tuple[Solution, list[int], float, bool]:
+    """The best allocation found from ``start``, each free trainee choosing from
+    ``candidates``; its tiers; deterministic seconds spent; whether the clock stopped the
+    search."""
+    hoods = [h for h in by_place(inst, most) + by_modality(candidates, most) if h]
     current, best = start, score(inst, start)
     spent, clocked = 0.0, False
     t0 = time.monotonic()
@@ -46,7 +48,7 @@ def improve(inst: Instance, start: Solution, options: SolveOptions, budget: Budg
                 return current, best, spent, clocked or budget.wall_left() < 1.0
             done = round_ * len(hoods) + i
             share = None if left is None else max(SMALLEST_SHARE, left / max(1, planned - done))
-            found, tiers, used, stopped = _solve_neighbourhood(inst, current, free, options,
+            found, tiers, used, stopped = _solve_neighbourhood(inst, current, free, candidates, options,
                                                                Budget(share, budget.deadline))
             spent += used
             clocked |= stopped
@@ -61,10 +63,10 @@ def improve(inst: Instance, start: Solution, options: SolveOptions, budget: Budg
     return current, best, spent, clocked
 
 
-def _solve_neighbourhood(inst: Instance, current: Solution, free: set[str], options: SolveOptions,
-                         budget: Budget) -> tuple[Solution | None, list[int], float, bool]:
+def _solve_neighbourhood(inst: Instance, current: Solution, free: set[str], candidates: Candidates,
+                         options: SolveOptions, budget: Budget) -> tuple[Solution | None, list[int], float, bool]:
     frozen = freeze(inst, current, free)
-    built = build(frozen, eligible(frozen).only(free))
+    built = build(frozen, candidates.for_frozen(frozen, free))
     found = search(built, budget, workers=options.workers, seed=options.seed,
                    hint=hint_from(built.vars, current))
     if found.assignment is None:

@@ -13,6 +13,7 @@ the rules themselves.
 from __future__ import annotations
 
 from ..domain import Instance
+from ..domain.choices import Candidates
 from ..solution import CasePlace, GroupPlace, Solution
 
 
@@ -59,38 +60,27 @@ def thaw(inst: Instance, solved: Solution) -> Solution:
 
 
 def by_place(inst: Instance, most: int) -> list[set[str]]:
-    """Trainees of nearby trusts, about ``most`` at a time: trusts in a chain, each next to
-    the nearest one not yet taken, cut into windows that overlap by half."""
+    """Trainees of nearby trusts, ``most`` at a time: the trainees in a chain of trusts
+    (each next to the nearest one not yet taken; within a trust, by site), cut into
+    windows of ``most`` that overlap by half — so a trust larger than a window is cut too."""
     chain = _trust_chain(inst)
-    members: dict[str, list[str]] = {trust: [] for trust in chain}
-    for t in inst.trainees:
-        members[inst.trust_of_trainee(t.id)].append(t.id)
-    windows: list[set[str]] = []
-    start = 0
-    while start < len(chain):
-        window: list[str] = []
-        end = start
-        while end < len(chain) and (not window or len(window) + len(members[chain[end]]) <= most):
-            window += members[chain[end]]
-            end += 1
-        windows.append(set(window))
-        if end >= len(chain):
-            break
-        start = max(start + 1, (start + end) // 2)
-    return windows
+    order = {trust: i for i, trust in enumerate(chain)}
+    line = [t.id for t in sorted(inst.trainees, key=lambda t: (order[inst.trust_of_trainee(t.id)], t.base_site, t.id))]
+    most = max(1, most)
+    step = max(1, most // 2)
+    windows = [set(line[start:start + most]) for start in range(0, max(1, len(line) - most + step), step)]
+    return [w for w in windows if w]
 
 
-def by_modality(inst: Instance, most: int) -> list[set[str]]:
-    """Trainees who need or hold a new case of the same few modalities (the scarce
+def by_modality(candidates: Candidates, most: int) -> list[set[str]]:
+    """Trainees who could take a new case of the same few modalities (the scarce
     supervisors of a modality are shared across the region), about ``most`` at a time."""
     by_mod: dict[str, set[str]] = {}
-    for c in inst.cases:
-        if c.kept:
+    for key, cases in candidates.cases.items():
+        if key.kept_case:
             continue
-        for length in (c.length,):
-            for t in inst.eligibility.case_candidates[length]:
-                if inst.eligibility.can_take_case(t, c):
-                    by_mod.setdefault(c.modality, set()).add(t.id)
+        for c in cases:
+            by_mod.setdefault(c.modality, set()).add(key.trainee_id)
     out: list[set[str]] = []
     current: set[str] = set()
     for modality in sorted(by_mod, key=lambda m: (len(by_mod[m]), m)):

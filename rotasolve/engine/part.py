@@ -72,6 +72,7 @@ class Plan:
     candidates: Candidates | None
     complete: bool = True  # the candidates are every choice (so the relaxation's bound holds)
     neighbourhood: int = 0  # trainees set free at a time, for large-neighbourhood search
+    everything: Candidates | None = None  # every choice, when ``candidates`` are fewer (for the bound)
     note: str = ""
 
 
@@ -88,17 +89,20 @@ def plan(inst: Instance, budget_bytes: int, label: str = "") -> Plan:
                                           "relaxation points (the relaxation also bounds the answer)")
     lists = shortlist(inst, full, 12)
     if memory.variables(inst, lists) <= min(RELAXED_UP_TO, relaxed_fits) and fits >= ONE_MODEL_UP_TO // 2:
-        return Plan("guided", lists, complete=False,
+        return Plan("guided", lists, complete=False, everything=full,
                     note=f"{where}{variables:,} variables: each trainee's case chooses from its 12 cheapest cases "
                          "and supervisors, searched where the relaxation points (the bound is the max-flow one)")
-    per_trainee = max(1.0, variables / max(1, len(inst.trainees)))
+    # Too large to relax whole: improved a neighbourhood at a time, each free trainee
+    # choosing from the shortlist (a connected region's full lists grow with the region).
+    per_trainee = max(1.0, memory.variables(inst, lists) / max(1, len(inst.trainees)))
     most = min(len(inst.trainees), int(min(NEIGHBOURHOOD_VARIABLES, fits * 0.8) / per_trainee))
     if most < FEWEST_FREE:
         return Plan("greedy", None, note=f"{where}even {FEWEST_FREE} trainees' choices would pass the memory "
                                          f"budget of {memory.gib(budget_bytes)}; the by-hand (greedy) allocation is used")
-    return Plan("neighbourhoods", full, neighbourhood=most,
+    return Plan("neighbourhoods", lists, complete=False, neighbourhood=most, everything=full,
                 note=f"{where}one model would need about {memory.gib(memory.estimate(inst, full))}, over the "
-                     f"memory budget of {memory.gib(budget_bytes)}; it is improved {most} trainees at a time")
+                     f"memory budget of {memory.gib(budget_bytes)}; it is improved {most} trainees at a time, "
+                     "each choosing from their 12 cheapest cases and supervisors")
 
 
 def solve_part(inst: Instance, options: SolveOptions, budget: Budget, budget_bytes: int,
@@ -112,7 +116,7 @@ def solve_part(inst: Instance, options: SolveOptions, budget: Budget, budget_byt
     by_hand = greedy(options.additions.without_candidates(inst) if options.additions is not None else inst)
     if by_hand is None and the_plan.strategy != "one model":
         # First-fit could not arrange the running cases' slots; a small search can.
-        arranged = _kept_only(inst, options, budget)
+        arranged = _kept_only(inst, the_plan.candidates or eligible(inst), options, budget)
         by_hand = greedy(inst, running=arranged) if arranged is not None else None
     if the_plan.strategy == "one model":
         return _one_model(inst, the_plan.candidates, by_hand, options, budget, progress, label, [None, None])
@@ -127,9 +131,10 @@ def solve_part(inst: Instance, options: SolveOptions, budget: Budget, budget_byt
                           notes=notes)
     if the_plan.strategy != "neighbourhoods":
         return _greedy_result(inst, start, {"variables": 0, "constraints": 0}, notes)
-    found, tiers, spent, clocked = improve(inst, start, options, budget, the_plan.neighbourhood, progress, label)
+    found, tiers, spent, clocked = improve(inst, start, the_plan.candidates, options, budget, the_plan.neighbourhood,
+                                           progress, label)
     size = {"variables": memory.variables(inst, the_plan.candidates), "constraints": 0}
-    bounds = [coverage_bound(inst), None, None, None]
+    bounds = [coverage_bound(inst, the_plan.everything), None, None, None]
     return PartResult("FEASIBLE", tiers, bounds, found, size, the_plan.strategy, spent, clocked, notes)
 
 
@@ -146,7 +151,7 @@ def _guided(inst: Instance, the_plan: Plan, by_hand: Solution | None, options: S
         progress(Progress(what="note", message=f"{where}{relaxed}; critical placements at most "
                                                f"{guidance.critical_bound if guidance.critical_bound is not None else '?'}"))
     rest = budget.less(guidance.deterministic_seconds + SEARCH_PER_SECOND_LARGE * expected)
-    outer = [guidance.critical_bound if the_plan.complete else coverage_bound(inst), None]
+    outer = [guidance.critical_bound if the_plan.complete else coverage_bound(inst, the_plan.everything), None]
     # Start from the critical relaxation's placements, completed by hand where they fit.
     completed = greedy(inst, first=guidance.start, running=guidance.start) if guidance.start is not None else None
     starts = [s for s in (completed, by_hand) if s is not None]
@@ -222,10 +227,10 @@ def _stages(built, options: SolveOptions) -> tuple[list[Stage] | None, int]:
     return [critical, fewest, others] + tiers[-2:], forced
 
 
-def _kept_only(inst: Instance, options: SolveOptions, budget: Budget) -> Solution | None:
+def _kept_only(inst: Instance, candidates: Candidates, options: SolveOptions, budget: Budget) -> Solution | None:
     """The running items alone, their slots arranged: where to start when the by-hand
     allocation cannot even arrange them. None when they clash (the part is infeasible)."""
-    built = build(inst, eligible(inst).only(set()))
+    built = build(inst, candidates.only(set()))
     found = search(built, Budget(None if budget.deterministic is None else min(5.0, budget.deterministic),
                                  budget.deadline), workers=options.workers, seed=options.seed)
     if found.assignment is None:

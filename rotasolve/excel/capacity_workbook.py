@@ -8,7 +8,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from ..planning.capacity import CapacityPlan
+from ..planning_results import CapacityPlan
 from .safe import BOLD, TITLE_FONT, put, write_table
 from .writer import save_output, solution_workbook
 

@@ -10,7 +10,7 @@ from openpyxl import Workbook
 from openpyxl.chart import LineChart, Reference
 
 from ..domain import REQUIREMENTS
-from ..planning.forecast import Forecast
+from ..planning_results import Forecast
 from .safe import BOLD, TITLE_FONT, put, write_table
 from .writer import save_output
 

@@ -11,94 +11,25 @@ checked, explained and projected like any other.
 
 from __future__ import annotations
 
-import json
 import time
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
-from pydantic import BaseModel, ConfigDict, Field
 
 from ..domain import Instance, requirement_of
-from ..domain.additions import RESOURCE_OF, AdditionCosts, Offer, offer_additions
+from ..domain.additions import AdditionCosts, Offer, offer_additions
 from ..engine import SolveOptions
 from ..engine import solve as solve_model
 from ..explain import explain
 from ..pipeline import allocate, finish, search_deadline
 from ..progress import Progress
-from ..solution import Objective, Solution
+from ..planning_results import Addition, CapacityPlan, Counts, Unlock, Unrescued
+from ..solution import Solution
 from .purchases import Purchase, new_ids, purchases, renamed, with_additions
 
-FORMAT = "rotasolve-capacity/1"
 BEFORE_SHARE = 0.3  # of the time limit, for solving the scheme as it is
-NEW_KINDS = ("new_supervisor", "new_group")
-
-
-class _Row(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Unlock(_Row):
-    trainee_id: str
-    name: str
-    requirement: str
-    critical: bool
-
-
-class Addition(_Row):
-    kind: str
-    ids: list[str]
-    amount: int
-    cost: float
-    what: str
-    unlocks: list[Unlock] = Field(default_factory=list)
-
-
-class Counts(_Row):
-    critical_placed: int
-    placed: int
-    WILL_MISS: int
-    AT_RISK: int
-
-
-class Unrescued(_Row):
-    trainee_id: str
-    name: str
-    requirement: str
-    reason: str
-    detail: str
-
-
-class CapacityPlan(_Row):
-    """The report (the JSON and the Capacity sheet are written from it)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
-
-    format: str = FORMAT
-    scheme: str
-    status: str  # the capacity search's: OPTIMAL (every stage proven), FEASIBLE, UNKNOWN, INFEASIBLE
-    # Proven: no additions place more critical requirements, and none that place as many cost less.
-    proven: bool = False
-    costs: AdditionCosts
-    total_cost: float = 0.0
-    additions: list[Addition] = Field(default_factory=list)
-    before: Counts | None = None
-    after: Counts | None = None
-    unrescued: list[Unrescued] = Field(default_factory=list)
-    objective: Objective = Objective()
-    before_solution: Solution = Field(exclude=True)
-    solution: Solution | None = Field(default=None, exclude=True)  # the allocation with the additions
-    applied: Instance | None = Field(default=None, exclude=True)  # the scheme with the additions made
-
-    def to_json(self) -> str:
-        return json.dumps(self.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
-
-    def edits(self) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-        """What ``--apply`` changes: (resource, id) of each raised limit, and of each new row."""
-        raised = [(RESOURCE_OF[a.kind], a.ids[0]) for a in self.additions if a.kind not in NEW_KINDS]
-        new = [(RESOURCE_OF[a.kind], a.ids[0]) for a in self.additions if a.kind in NEW_KINDS]
-        return raised, new
 
 
 def plan_capacity(inst: Instance, costs: AdditionCosts, options: SolveOptions, *,

@@ -10,91 +10,21 @@ the workbook with the same limit and seed.
 
 from __future__ import annotations
 
-import json
 import time
 from collections import Counter
 from dataclasses import replace
-from datetime import date
 from typing import Callable
 
-from pydantic import BaseModel, ConfigDict, Field
 
 from ..domain import REQUIREMENTS, Instance
 from ..engine import SolveOptions
 from ..lifecycle import roll_forward
 from ..pipeline import allocate
 from ..progress import Progress
+from ..planning_results import Forecast, Rotation, Supply, TraineeRequirement
 from ..solution import Solution
 from .arrivals import Assumptions, with_arrivals
 from .capacity import critical_needs, placed
-
-FORMAT = "rotasolve-forecast/1"
-
-
-class _Row(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Supply(_Row):
-    """Supervision of one modality in one rotation: the cases there are against the places."""
-
-    modality: str
-    cases_waiting: int
-    cases_running: int
-    supervisor_places: int  # max_trainees summed over supervisors qualified in it
-    cases_supervised: int  # this rotation, kept and new
-
-
-class Rotation(_Row):
-    rotation: int
-    plan_start: date
-    status: str
-    trainees: int
-    arrived: int  # new CT1s at its start
-    new_cases: int
-    left: int  # trainees who finished core training at its start
-    needs: int  # requirements outstanding and not running (placed + unmet)
-    placed: dict[str, int]  # by requirement
-    unmet: dict[str, dict[str, int]]  # by requirement, then reason
-    critical: int
-    critical_placed: int
-    WILL_MISS: int
-    AT_RISK: int
-    supply: list[Supply] = Field(default_factory=list)
-
-
-class TraineeRequirement(_Row):
-    trainee_id: str
-    name: str
-    requirement: str
-    due: date
-    core_end: date
-    first_rotation: int
-    last_rotation: int
-    status_first: str  # at the first rotation the trainee is in
-    placed_in: int | None = None  # the rotation it was (last) allocated in
-    projected_finish: date | None = None  # where placed or running
-    on_time: bool | None = None  # projected finish on or before the due date
-    first_will_miss: int | None = None
-    status_last: str = ""
-    why_last: str | None = None  # why it is unmet at the last rotation (reason: detail), if it is
-
-
-class Forecast(_Row):
-    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
-
-    format: str = FORMAT
-    scheme: str
-    assumptions: list[str]
-    settings: dict
-    rotations: list[Rotation] = Field(default_factory=list)
-    trainees: list[TraineeRequirement] = Field(default_factory=list)
-    stopped: str | None = None  # why the horizon ended early, if it did
-    instances: list[Instance] = Field(default_factory=list, exclude=True)
-    solutions: list[Solution] = Field(default_factory=list, exclude=True)
-
-    def to_json(self) -> str:
-        return json.dumps(self.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
 
 
 def forecast(inst: Instance, a: Assumptions, options: SolveOptions,
