@@ -56,12 +56,12 @@ def _tree_rss(pid: int) -> int:
     return total
 
 
-def measure(cmd: list[str], env: dict | None = None, timeout: float = 3600) -> dict:
+def measure(cmd: list[str], env: dict | None = None, timeout: float = 3600, cwd: Path | None = None) -> dict:
     """Wall seconds, peak memory of the process tree, exit code, and each stderr line
     with the second it arrived."""
     started = time.monotonic()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, **(env or {})})
+                            env={**os.environ, **(env or {})}, cwd=cwd)
     peak = [0]
     lines: list[tuple[float, str]] = []
 
@@ -135,7 +135,9 @@ def previous_engine(path: Path, limit: float, old: Path) -> dict:
         out = Path(tmp)
         run = measure([sys.executable, "-c", "from rotasolve.cli import main; main()", "solve", str(path),
                        "-o", str(out / "s.xlsx"), "--json", str(out / "s.json"), "--time-limit", str(limit),
-                       "--quiet"], env={"PYTHONPATH": str(old)})
+                       "--quiet"], env={"PYTHONPATH": str(old)}, cwd=old)
+    # cwd too: `python -c` puts the working directory ahead of PYTHONPATH on sys.path, so
+    # from a checkout of this engine it would import this engine, not the previous one.
         sol = json.loads((out / "s.json").read_text()) if (out / "s.json").exists() else None
     row = {k: run[k] for k in ("wall_s", "peak_mib", "exit")}
     if sol:
