@@ -36,6 +36,10 @@ class _Book:
         self.cases: list[CasePlace] = []
         self.new_modality: dict[tuple[str, str], str] = {}
         self.taken: set[str] = set()
+        # Who may supervise a trainee's case depends on the trainee and the case's kind
+        # (modality, fixed or current supervisor), not on the case: asked once per kind, a
+        # 5,000-trainee region's first-fit takes seconds, not minutes.
+        self._pairs: dict[tuple, list] = {}
 
     def tutor_ok(self, t: Trainee) -> str | None:
         if t.id in self.tutor_of:
@@ -84,18 +88,22 @@ class _Book:
         """Book a case with the first supervisor and slots that fit (``only``: these)."""
         inst = self.inst
         free = [k for k in inst.slot_ids if k in t.available_slots and k not in self.busy[t.id]]
-        supervisors = inst.eligibility.pair_supervisors(t, c)
+        kind = (t.id, c.modality, c.supervisor, c.kept, c.current_supervisor)
+        if kind not in self._pairs:
+            self._pairs[kind] = inst.eligibility.pair_supervisors(t, c)
+        supervisors = self._pairs[kind]
         if only is not None:
             supervisors = [s for s in supervisors if s.id == only[0].id]
             free = [k for k in free if k in only[1:]]
-        for k1 in [k for k in free if k in c.available_slots and (only is None or k == only[1])]:
-            for s in supervisors:
-                if self.sup_load[s.id] >= inst.capacity.supervisor_cases(s):
-                    continue
-                slots = [k for k in free if k != k1 and k in s.available_slots]
-                # a slot of one's own first; joining a meeting lengthens the others' week
-                for k2 in sorted(slots, key=lambda k: bool(self.meetings[(s.id, k)])):
-                    if self._fits(t, c, s, k2):
+        sessions = [k for k in free if k in c.available_slots and (only is None or k == only[1])]
+        # Each supervisor with a place left, and their slots: one's own first (joining a
+        # meeting lengthens the others' week). Worked out once, not once per session slot.
+        options = [(s, sorted((k for k in free if k in s.available_slots), key=lambda k: bool(self.meetings[(s.id, k)])))
+                   for s in supervisors if self.sup_load[s.id] < inst.capacity.supervisor_cases(s)] if sessions else []
+        for k1 in sessions:
+            for s, slots in options:
+                for k2 in slots:
+                    if k2 != k1 and self._fits(t, c, s, k2):
                         self._book(t, c, s, k1, k2, kept)
                         return True
         return False
@@ -195,7 +203,8 @@ def _book_needs(book: _Book) -> None:
     needs = [(t, n) for t in inst.trainees for n in inst.needs.of(t.id) if not n.gated]
     needs.sort(key=lambda tn: (not tn[1].critical, -SENIORITY_WEIGHT[tn[0].grade], tn[1].due, tn[0].id,
                                tn[1].requirement))
-    cases_by_wait = sorted((c for c in inst.cases if not c.kept), key=lambda c: (c.referred is None, c.referred, c.id))
+    by_wait = sorted((c for c in inst.cases if not c.kept), key=lambda c: (c.referred is None, c.referred, c.id))
+    cases_by_wait = {length: [c for c in by_wait if c.length == length] for length in ("short", "long")}
     for t, need in needs:
         uid = book.tutor_ok(t)
         if uid is None or book.has(t, need.requirement):
@@ -208,12 +217,14 @@ def _book_needs(book: _Book) -> None:
                     break
             continue
         length = length_of(need.requirement)
-        for c in cases_by_wait:
-            if c.length == length and c.id not in book.taken and book.may_take(t, c) \
-                    and book.place_case(t, c, kept=False):
+        waiting = cases_by_wait[length]
+        for c in waiting:
+            if c.id not in book.taken and book.may_take(t, c) and book.place_case(t, c, kept=False):
                 book.took(t, c)
                 book.assign_tutor(t, uid)
                 break
+        if len(book.taken) > len(waiting) // 2:  # now and then, drop the taken from the queue
+            cases_by_wait[length] = [c for c in waiting if c.id not in book.taken]
 
 
 def _finish(book: _Book) -> Solution:
