@@ -66,7 +66,8 @@ def improve(inst: Instance, start: Solution, candidates: Candidates, options: So
 def _solve_neighbourhood(inst: Instance, current: Solution, free: set[str], candidates: Candidates,
                          options: SolveOptions, budget: Budget) -> tuple[Solution | None, list[int], float, bool]:
     frozen = freeze(inst, current, free)
-    built = build(frozen, candidates.for_frozen(frozen, free))
+    incumbent = [(c.trainee_id, c.case_id, c.supervisor_id) for c in current.cases if c.trainee_id in free]
+    built = build(frozen, candidates.for_frozen(frozen, free, incumbent))
     found = search(built, budget, workers=options.workers, seed=options.seed,
                    hint=hint_from(built.vars, current))
     if found.assignment is None:
