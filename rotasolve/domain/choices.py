@@ -56,12 +56,7 @@ class Candidates:
         Without recomputing every trainee's lists (on a region of 5,000 trainees
         ``eligible`` takes about 20 s)."""
         out = Candidates(joiners=set(trainees))
-        for c in frozen.cases:
-            if c.kept:
-                t = frozen.trainee[c.current_trainee]
-                key = UnitKey(t.id, c.length, c.id)
-                out.cases[key] = (c,)
-                out.supervisors[key] = tuple(frozen.eligibility.pair_supervisors(t, c))
+        _add_running_units(frozen, out)
         for key, cases in self.cases.items():
             if key.kept_case or key.trainee_id not in trainees:
                 continue
@@ -103,12 +98,7 @@ def kept_minutes(inst: Instance, t: Trainee) -> int:
 def eligible(inst: Instance) -> Candidates:
     """Every case and supervisor each unit could use."""
     out = Candidates()
-    for c in inst.cases:
-        if c.kept:
-            t = inst.trainee[c.current_trainee]
-            key = UnitKey(t.id, c.length, c.id)
-            out.cases[key] = (c,)
-            out.supervisors[key] = tuple(inst.eligibility.pair_supervisors(t, c))
+    _add_running_units(inst, out)
     by_length = {length: [c for c in inst.cases if c.length == length and not c.kept] for length in ("short", "long")}
     for length in ("short", "long"):
         for t in inst.eligibility.case_candidates[length]:
@@ -118,6 +108,16 @@ def eligible(inst: Instance) -> Candidates:
                 out.cases[key] = tuple(cases)
                 out.supervisors[key] = tuple(s for s in inst.supervisors if s.id in supervisors)
     return out
+
+
+def _add_running_units(inst: Instance, out: Candidates) -> None:
+    """Each running case as a unit of its own: that case, with the supervisors it may have."""
+    for c in inst.cases:
+        if c.kept:
+            t = inst.trainee[c.current_trainee]
+            key = UnitKey(t.id, c.length, c.id)
+            out.cases[key] = (c,)
+            out.supervisors[key] = tuple(inst.eligibility.pair_supervisors(t, c))
 
 
 def _unit_choices(inst: Instance, t: Trainee, cases: list[Case]) -> tuple[list[Case], set[str]]:
