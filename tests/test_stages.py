@@ -7,12 +7,13 @@ import json
 
 import openpyxl
 import pytest
+from ortools.sat.python import cp_model
 
 from rotasolve.baseline import coverage_bound, greedy, tier1
 from rotasolve.check import check
+from rotasolve.engine import SolveOptions, solve
 from rotasolve.excel.writer import write_solution
 from rotasolve.generate import generate
-from rotasolve.engine import SolveOptions, solve
 from rotasolve.model import search as search_module
 
 
@@ -58,3 +59,30 @@ def test_a_lower_stage_out_of_time_reports_its_bound_as_unknown(scheme, monkeypa
     summary = [str(c.value) for row in openpyxl.load_workbook(tmp_path / "out.xlsx")["Summary"].iter_rows()
                for c in row if c.value is not None]
     assert any("(bound unknown)" in text for text in summary)
+
+
+# ----- when a call counts as stopped by the clock (the manifest's `deterministic`) -----
+
+class _Call:
+    """What a finished CP-SAT call reports: its limits, its wall time and its work."""
+
+    def __init__(self, wall_limit, work_limit, wall, work):
+        self.parameters = cp_model.CpSolver().parameters
+        self.parameters.max_time_in_seconds = wall_limit
+        if work_limit is not None:
+            self.parameters.max_deterministic_time = work_limit
+        self._wall, self.deterministic_time = wall, work
+
+    def WallTime(self):  # noqa: N802 - CP-SAT's name
+        return self._wall
+
+
+@pytest.mark.parametrize("call, status, clocked", [
+    (_Call(10, 5, 4.0, 5.01), "FEASIBLE", False),   # its planned work done
+    (_Call(10, 5, 10.0, 3.0), "FEASIBLE", True),    # the wall-clock limit reached
+    (_Call(10, 5, 9.8, 3.0), "FEASIBLE", True),     # cut near the limit, work not done: a busy machine
+    (_Call(10, 5, 2.0, 1.0), "OPTIMAL", False),     # proven early
+    (_Call(10, None, 9.8, 3.0), "FEASIBLE", False),  # wall-clock mode: no planned work to fall short of
+])
+def test_a_call_cut_short_of_its_planned_work_was_stopped_by_the_clock(call, status, clocked):
+    assert search_module.stopped_by_clock(call, getattr(cp_model, status)) is clocked

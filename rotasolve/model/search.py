@@ -67,6 +67,20 @@ class SearchResult:
     extra_bounds: dict[str, int] = field(default_factory=dict)  # and their proven bounds
 
 
+def stopped_by_clock(solver: cp_model.CpSolver, status) -> bool:
+    """Whether the clock, not the search's own work, ended a call. A call ends proven, or
+    when its deterministic budget is spent, or at the wall-clock limit; so one that is
+    neither proven nor out of budget was stopped by the clock. (Its wall time alone did not
+    say: on a busy machine a call cut at the deadline passed the test of 99% of its wall
+    limit, and the run claimed to be reproducible when an idle machine gave another answer.)"""
+    p = solver.parameters
+    if solver.WallTime() >= p.max_time_in_seconds * 0.99:
+        return True
+    if status in (cp_model.OPTIMAL, cp_model.INFEASIBLE) or not math.isfinite(p.max_deterministic_time):
+        return False
+    return solver.deterministic_time < p.max_deterministic_time * 0.99
+
+
 def _solver(workers: int, seed: int, budget: Budget, n_variables: int) -> cp_model.CpSolver | None:
     wall = budget.wall_left()
     if wall <= 0.01:
@@ -172,7 +186,7 @@ def search(built: Built, budget: Budget, *, workers: int = 2, seed: int = 0,
         callback = _Reporter(progress, event, t0, stage) if progress else None
         status = solver.Solve(model, callback)
         spent += solver.deterministic_time
-        if solver.WallTime() >= solver.parameters.max_time_in_seconds * 0.99:
+        if stopped_by_clock(solver, status):
             result.stopped_by_clock = True
         if status == cp_model.INFEASIBLE and i == 0:
             result.infeasible = True
