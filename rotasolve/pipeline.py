@@ -39,8 +39,11 @@ def file_sha256(path: str | Path) -> str:
 
 # Seconds kept back from the time limit for what follows the search: the checker, the
 # explanations and compliance, and writing the files (measured at about 2.5 s for 1,000
-# trainees; benchmarks/README.md).
+# trainees; benchmarks/README.md). It grows faster than the region past a few thousand
+# trainees (explanations compare a trainee with others): at 5,000, 21 s kept back still
+# ended the run 6 s past its limit, so past LARGE_FROM each trainee counts twice.
 AFTER_SEARCH = (1.0, 0.004)  # seconds, and seconds per trainee
+LARGE_FROM = 2_000  # trainees
 
 
 def allocate(inst: Instance, options: SolveOptions = SolveOptions(), *,
@@ -56,7 +59,8 @@ def allocate(inst: Instance, options: SolveOptions = SolveOptions(), *,
 
 def search_deadline(inst: Instance, options: SolveOptions, started: float) -> float:
     """When the search must stop (time.time()) for the rest of the run to end in time."""
-    reserve = AFTER_SEARCH[0] + AFTER_SEARCH[1] * len(inst.trainees)
+    n = len(inst.trainees)
+    reserve = AFTER_SEARCH[0] + AFTER_SEARCH[1] * (n + max(0, n - LARGE_FROM))
     return started + max(0.5 * options.time_limit, options.time_limit - reserve)
 
 
