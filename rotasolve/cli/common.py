@@ -25,12 +25,17 @@ def read(path: Path) -> ReadResult:
     try:
         return read_workbook(path)
     except WorkbookError as err:
-        click.echo(f"{len(err.problems)} problem(s) in the workbook — nothing was solved:", err=True)
-        for p in err.problems:
-            click.echo(f"  ✗ {p}", err=True)
-        for w in err.warnings:
-            click.echo(f"  ! {w}", err=True)
-        raise Failure(EXIT_INPUT) from None
+        raise refused(err, "the workbook") from None
+
+
+def refused(err: WorkbookError, what: str) -> Failure:
+    """Every problem of a refused file on stderr; the failure to raise (exit code 3)."""
+    click.echo(f"{len(err.problems)} problem(s) in {what} — nothing was solved:", err=True)
+    for p in err.problems:
+        click.echo(f"  ✗ {p}", err=True)
+    for w in err.warnings:
+        click.echo(f"  ! {w}", err=True)
+    return Failure(EXIT_INPUT)
 
 
 def output_path(out: Path, inputs: list[Path], force: bool) -> None:

@@ -17,7 +17,7 @@ from ..excel.sweep_report import write_sweep
 from ..sweep import (
     Done, LocalPool, RayEngine, RayMissing, RayUnavailable, SweepReport, WorkbookData, sweep, with_baseline,
 )
-from .common import CONTEXT, EXIT_INPUT, EXIT_USAGE, Failure, output_path
+from .common import CONTEXT, EXIT_USAGE, Failure, output_path, refused
 
 
 @click.command("sweep", context_settings=CONTEXT)
@@ -105,12 +105,7 @@ def _read_scenarios(path: Path):
     try:
         result = read_scenarios(path)
     except WorkbookError as err:
-        click.echo(f"{len(err.problems)} problem(s) in the scenarios — nothing was solved:", err=True)
-        for p in err.problems:
-            click.echo(f"  ✗ {p}", err=True)
-        for w in err.warnings:
-            click.echo(f"  ! {w}", err=True)
-        raise Failure(EXIT_INPUT) from None
+        raise refused(err, "the scenarios") from None
     for w in result.warnings:
         click.echo(f"  ! {w}", err=True)
     return result.scenarios

@@ -25,8 +25,7 @@ from ..domain.consistency import Items, problems
 from ..errors import CellError, WorkbookError
 from . import schema as S
 from .cells import nhs_number_like, shorten, split_list
-from .sheets import Report, Row, read_key_values, read_slots, read_table
-from .xlsx_file import open_sheets
+from .sheets import Report, Row, open_or_refuse, read_key_values, read_slots, read_table
 
 # Each table sheet, the domain item its rows become, and that item's kind in Problems.
 _TABLES: dict[str, tuple[type[BaseModel], str]] = {
@@ -50,10 +49,7 @@ def read_workbook(path: str | Path) -> ReadResult:
     """Read a scheme workbook, or raise WorkbookError listing every problem in it."""
     path = Path(path)
     report = Report()
-    sheets, why = open_sheets(path)
-    if sheets is None:
-        report.error(path.name, None, None, None, why)
-        raise WorkbookError(report.problems)
+    sheets = open_or_refuse(path, report)
     got = {}
     for spec in S.SHEETS:
         sheet = sheets.get(S.normalise(spec.name))

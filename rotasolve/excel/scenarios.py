@@ -30,8 +30,7 @@ from ..errors import CellError, WorkbookError
 from . import schema as S
 from .cells import split_list
 from .safe import BOLD, TITLE_FONT, put, save_workbook, write_table
-from .sheets import Report, Row, read_table
-from .xlsx_file import open_sheets
+from .sheets import Report, Row, open_or_refuse, read_table
 
 SHEET = "Scenarios"
 _ADDITIONS = (
@@ -81,10 +80,7 @@ def read_scenarios(path: str | Path) -> ScenariosRead:
     """The scenarios of a workbook, or WorkbookError listing every problem in it."""
     path = Path(path)
     report = Report()
-    sheets, why = open_sheets(path)
-    if sheets is None:
-        report.error(path.name, None, None, None, why)
-        raise WorkbookError(report.problems)
+    sheets = open_or_refuse(path, report)
     sheet = sheets.get(S.normalise(SHEET))
     if sheet is None:
         report.error(SHEET, None, None, None, f"the sheet '{SHEET}' is missing; add it (see `rotasolve "

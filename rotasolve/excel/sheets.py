@@ -4,13 +4,14 @@ leniently, every bad cell collected as a located problem, blank rows skipped."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable
 
 from ..domain import Slot, default_slots
-from ..errors import CellError
+from ..errors import CellError, WorkbookError
 from . import schema as S
 from .cells import BadCell, as_text, convert, shorten
-from .xlsx_file import SheetCells
+from .xlsx_file import SheetCells, open_sheets
 
 
 @dataclass
@@ -216,3 +217,13 @@ def read_slots(sheet: SheetCells | None, report: Report) -> list[Slot]:
     if not slots and not any(e.sheet == sheet.title for e in report.problems):
         report.error(sheet.title, None, None, None, "no slots are defined; add rows or delete the sheet to use MON-AM ... FRI-PM")
     return slots
+
+
+def open_or_refuse(path: Path, report: Report) -> dict[str, SheetCells]:
+    """Every sheet of the workbook by its normalised name, or WorkbookError saying why the
+    file cannot be read (a scheme and a scenarios workbook are opened alike)."""
+    sheets, why = open_sheets(path)
+    if sheets is None:
+        report.error(path.name, None, None, None, why)
+        raise WorkbookError(report.problems)
+    return sheets
