@@ -51,6 +51,16 @@ def looks_like_formula(text: str) -> bool:
     return text.startswith(_FORMULA_STARTS)
 
 
+def about_intro(ws: Worksheet, title: str, text: str, last_column: str, height: int) -> None:
+    """An About sheet's first rows: its title, and a paragraph wrapped across the columns
+    up to ``last_column``, ``height`` points high."""
+    put(ws, 1, 1, title).font = TITLE_FONT
+    put(ws, 2, 1, text)
+    ws["A2"].alignment = Alignment(wrap_text=True, vertical="top")
+    ws.merge_cells(f"A2:{last_column}2")
+    ws.row_dimensions[2].height = height
+
+
 def write_table(ws: Worksheet, headers: list[str], rows: Iterable[Iterable[Any]], *,
                 start_row: int = 1, widths: dict[str, int] | None = None, filters: bool = True,
                 freeze: bool = True) -> int:

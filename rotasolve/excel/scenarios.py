@@ -18,7 +18,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment
 from pydantic import ValidationError
 
 from ..domain import KNOWN_MODALITIES, Profile, Settings
@@ -29,7 +28,7 @@ from ..domain.scenario import (
 from ..errors import CellError, WorkbookError
 from . import schema as S
 from .cells import split_list
-from .safe import BOLD, TITLE_FONT, put, save_workbook, write_table
+from .safe import BOLD, about_intro, save_workbook, write_table
 from .sheets import Report, Row, open_or_refuse, read_table
 
 SHEET = "Scenarios"
@@ -201,14 +200,12 @@ def write_scenarios_template(out: Path) -> None:
 
 
 def _about(ws) -> None:
-    put(ws, 1, 1, "rotasolve scenarios workbook").font = TITLE_FONT
-    put(ws, 2, 1, "One row per scenario on the Scenarios sheet. A scenario changes only what its row fills "
-                  "in; a blank cell is as in each workbook. Any column below may be added, in any order; an "
-                  "unknown column is an error. A 'baseline' scenario with no changes is always solved first, "
-                  "and every other is compared with it. Run: rotasolve sweep SCENARIOS.xlsx WORKBOOK.xlsx ...")
-    ws["A2"].alignment = Alignment(wrap_text=True, vertical="top")
-    ws.merge_cells("A2:D2")
-    ws.row_dimensions[2].height = 75
+    about_intro(ws, "rotasolve scenarios workbook",
+                "One row per scenario on the Scenarios sheet. A scenario changes only what its row fills "
+                "in; a blank cell is as in each workbook. Any column below may be added, in any order; an "
+                "unknown column is an error. A 'baseline' scenario with no changes is always solved first, "
+                "and every other is compared with it. Run: rotasolve sweep SCENARIOS.xlsx WORKBOOK.xlsx ...",
+                "D", 75)
     rows = []
     for col in SPEC.columns:
         source = ("Scheme key" if col.name in SETTINGS_KEYS else

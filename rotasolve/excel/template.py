@@ -8,14 +8,13 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..domain import KNOWN_MODALITIES, Instance, default_slots
 from . import schema as S
 from .cells import to_cell
-from .safe import BOLD, TITLE_FONT, put, save_workbook, write_table
+from .safe import BOLD, about_intro, put, save_workbook, write_table
 
 _DROPDOWN_ROWS = 2000
 
@@ -62,14 +61,11 @@ def _add_dropdowns(ws, spec: S.SheetSpec, refs: dict[str, str]):
 
 def _about(wb):
     ws = wb.create_sheet("About", 0)
-    put(ws, 1, 1, "rotasolve scheme workbook").font = TITLE_FONT
-    put(ws, 2, 1, "Fill in one row per item on each sheet. Row 1 of each sheet holds the headers; "
-                  "column order is free. Lists in one cell are separated by commas. Dates: "
-                  "YYYY-MM-DD or DD/MM/YYYY. Yes/no cells take yes, no, y, n, true, false, 1 or 0. "
-                  "Check the file with: rotasolve validate FILE.xlsx")
-    ws["A2"].alignment = Alignment(wrap_text=True, vertical="top")
-    ws.merge_cells("A2:E2")
-    ws.row_dimensions[2].height = 60
+    about_intro(ws, "rotasolve scheme workbook",
+                "Fill in one row per item on each sheet. Row 1 of each sheet holds the headers; "
+                "column order is free. Lists in one cell are separated by commas. Dates: "
+                "YYYY-MM-DD or DD/MM/YYYY. Yes/no cells take yes, no, y, n, true, false, 1 or 0. "
+                "Check the file with: rotasolve validate FILE.xlsx", "E", 60)
     rows = []
     for spec in S.SHEETS:
         for col in spec.columns:
