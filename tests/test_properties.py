@@ -65,7 +65,10 @@ def test_generated_default_schemes_are_never_infeasible(seed):
 
 def test_same_seed_same_json_bytes():
     inst = generate(60, 3, seed=11)
-    a, b = solve(inst, time_limit=3), solve(inst, time_limit=3)
+    # A limit the search's planned work fits in with room to spare (proven in about 2 s):
+    # at 3 s the deadline (1.8 s of search after the time kept back) cut the last tier,
+    # which the manifest now reports, so the same bytes were luck, not the contract.
+    a, b = solve(inst, time_limit=10), solve(inst, time_limit=10)
     assert a.manifest["deterministic"] and b.manifest["deterministic"]
     assert a.to_json() == b.to_json()
     assert json.loads(a.to_json())["solve_seconds"] > 0
