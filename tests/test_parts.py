@@ -12,7 +12,7 @@ from rotasolve.check import check
 from rotasolve.domain.parts import split
 from rotasolve.engine import SolveOptions, solve
 from rotasolve.engine import lanes as lanes_module
-from rotasolve.engine.lanes import lanes
+from rotasolve.engine.lanes import lane_share, lanes
 
 
 def region(shared_supervisor: bool = False):
@@ -38,6 +38,15 @@ def test_trusts_that_share_nothing_are_separate_parts():
 
 def test_a_supervisor_both_trusts_can_use_joins_them():
     assert len(split(region(shared_supervisor=True))) == 1
+
+
+def test_each_lane_searches_as_long_as_the_region_would_at_most():
+    # two balanced lanes run at once: each has the whole budget, not half of it
+    assert lane_share([100, 100], [[0], [1]], [0]) == 1.0
+    # an unbalanced deal: the busy lane the whole budget (not 2 x 0.8 of it), the other
+    # two lanes' worth of its share by trainees (2 x 0.2)
+    dealt = lanes([400, 50, 50], 2)
+    assert [lane_share([400, 50, 50], dealt, lane) for lane in dealt] == [1.0, 0.4]
 
 
 def test_lanes_deal_the_largest_part_first_to_the_lightest_lane():
