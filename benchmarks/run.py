@@ -184,7 +184,9 @@ def save(results: dict) -> None:
 
 
 def record(results: dict, what: str, instance: str, engine: str, limit: float, row: dict) -> None:
-    row = {"what": what, "instance": instance, "engine": engine, "limit": limit, **row}
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                            cwd=ROOT).stdout.strip()
+    row = {"what": what, "instance": instance, "engine": engine, "limit": limit, "commit": commit, **row}
     results["runs"].append(row)
     print(json.dumps(row), flush=True)
     save(results)

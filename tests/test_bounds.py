@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from ortools.sat.python import cp_model
 from tiny import brute_force, tiny_scheme
 
 from rotasolve.baseline import coverage_bound
@@ -38,11 +39,27 @@ def test_every_bound_is_at_least_the_best_allocation(seed):
     assert coverage_bound(inst, eligible(inst)) >= best[0]  # each need reaching only its unit's list
     guidance = guide(inst, eligible(inst), None, Budget(5, time.monotonic() + 30), seed=0,
                      relaxation_limit=10, bound_is_global=True)
-    assert guidance.critical_bound >= best[0]  # the linear and the critical relaxations' bounds
+    assert guidance.critical_bound >= best[0]  # the critical relaxation's bound
+    # the linear relaxation's tier-1b bound, for the best's critical placements and for fewer
+    assert guidance.others_bound(best[0]) >= best[1]
+    # with fewer critical placed more others may fit: the bound holds there too (the most
+    # others with at least best[0] - 1 critical, proven by CP-SAT on the tiny model)
+    if best[0] >= 1:
+        assert guidance.others_bound(best[0] - 1) >= _most_others(inst, best[0] - 1)
     built = build(inst)
     weight = built.tiers[1].most + 1
     built.model.Maximize(weight * built.tiers[0].expr + built.tiers[1].expr)
     assert relax(built.model, 10).bound(weight) >= best[0]
+
+
+def _most_others(inst, critical_placed: int) -> int:
+    built = build(inst)
+    built.model.Add(built.tiers[0].expr >= critical_placed)
+    built.model.Maximize(built.tiers[1].expr)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    assert solver.Solve(built.model) == cp_model.OPTIMAL
+    return round(solver.ObjectiveValue())
 
 
 @pytest.fixture
@@ -58,6 +75,7 @@ def test_guided_search_is_checked_and_within_its_bound(large_region_strategies, 
     assert sol.status == "FEASIBLE" and check(inst, sol) == []
     assert "guided" in sol.manifest["strategy"], sol.manifest
     assert sol.objective.bound[0] >= sol.objective.tiers[0]
+    assert sol.objective.bound[1] >= sol.objective.tiers[1]  # the linear relaxation bounds tier 1b
 
 
 def test_neighbourhood_search_when_the_memory_budget_is_small(large_region_strategies, monkeypatch):

@@ -1,22 +1,37 @@
-"""A large part searched as one model, guided by two relaxations solved side by side.
+"""A large part searched as one model, guided by the critical relaxation and bounded by
+the linear one, the two solved side by side.
 
 On a connected region of hundreds of trainees, one CP-SAT model with every choice is
 slow to improve (measured: 30 deterministic seconds did not improve on the greedy start
 of a 500-trainee region, while the optimum placed 13 more critical requirements). So,
 at the same time on the two cores:
 
-- the *linear relaxation* of the whole model (``model.relaxation``, HiGHS, one thread):
-  the choices it uses say where to search (relaxation-enforced neighbourhood search,
-  RENS: the 500-trainee region placed 11 of those 13 in 22 seconds);
 - the *critical relaxation*, CP-SAT on one worker: only the critical requirements may be
   placed and groups need no minimum size. Every allocation is one of its allocations
   with some placements taken away, so its bound on critical placements is proven — and
   far tighter than the linear one (a connected 1,000-trainee region: 162 within 9 s,
-  the optimum 160 proven in 39 s, where the linear relaxation says 165); its allocation
-  is the search's starting point.
+  the optimum 160 proven in 39 s, where the linear relaxation says 165). Its allocation
+  is the search's starting point and its choices are kept;
+- the *linear relaxation* of the whole model (``model.relaxation``, HiGHS, one thread),
+  for the bound on tier 1b (below).
 
-The model searched at the end holds every choice either relaxation or the greedy
-allocation uses, and each trainee's cheapest cases.
+The model searched at the end holds the choices of the critical relaxation's allocation,
+of the greedy one (and of the allocation in use, for a re-plan), and each unit's
+cheapest cases. The linear relaxation's choices used to be kept too (relaxation-enforced
+neighbourhood search): once the critical relaxation had the time to find the most
+critical placements, they only made the model larger and the answer worse — on a
+connected 1,000-trainee region (160, 252) without them, (158, 223) keeping every choice
+it used above 0.01 and (160, 247) above 0.3; on a 500-trainee one (85, 108) either way,
+with 8,000 variables instead of 12,500 and every tier proven on the restriction.
+
+Tier 1b's bound. The linear relaxation maximises ``MU x 1a + 1b``, a Lagrangian
+relaxation of "tier 1a at least what the search placed": every allocation has
+``1b + MU x 1a <= LP``, so one placing ``v`` critical requirements has ``1b <= LP - MU x v``,
+whatever ``v`` the search ends with — no second relaxation after the search. With ``MU``
+the largest seniority weight this equals the relaxation of tier 1b with ``1a >= v`` added
+as a row (measured on connected regions: 97, 123 and 267 at 250, 500 and 1,000 trainees,
+both ways; ``MU`` 2 or 4 gives 100.5/139 and 98/272: a critical placement displaces at most
+about one CT3 placement).
 """
 
 from __future__ import annotations
@@ -24,7 +39,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from ..domain import Instance
+from ..domain import SENIORITY_WEIGHT, Instance
 from ..model.build import build, extract
 from ..domain.choices import Candidates, UnitKey, qualified
 from ..model.relaxation import relax
@@ -32,57 +47,59 @@ from ..model.search import Budget, SearchResult, search
 from ..solution import Solution
 from . import memory
 
-USED = 0.01  # a choice the relaxation gives more than this is kept
-CHEAPEST_KEPT = 2  # and each unit's cheapest cases, so no unit is left with too little
+CHEAPEST_KEPT = 2  # each unit's cheapest cases, so no unit is left with too little
 # HiGHS's interior-point method took about 16 s (one or two threads alike) for the
 # 150,000 variables of a connected 1,000-trainee region; a relaxation not expected to
 # finish in the time it is given is not built at all.
 RELAXATION_SECONDS_PER_VARIABLE = 1.2e-4
+MU = max(SENIORITY_WEIGHT.values())  # a critical placement's worth in tier-1b points, for the bound
 
 
 @dataclass
 class Guidance:
     candidates: Candidates  # the choices to search
     critical_bound: int | None  # proven: no allocation places more critical requirements
+    linear_bound: int | None  # proven: no allocation scores more than this on MU x 1a + 1b
     start: Solution | None  # the critical relaxation's allocation, to search from
     deterministic_seconds: float
     relaxation_seconds: float | None
 
+    def others_bound(self, critical_placed: int) -> int | None:
+        """Proven: no allocation placing at least ``critical_placed`` critical
+        requirements scores more on tier 1b."""
+        return None if self.linear_bound is None else self.linear_bound - MU * critical_placed
+
 
 def guide(inst: Instance, full: Candidates, by_hand: Solution | None, budget: Budget, seed: int,
           relaxation_limit: float, bound_is_global: bool, previous: Solution | None = None) -> Guidance:
-    """Both relaxations, side by side; the choices they point to."""
+    """Both relaxations, side by side; the choices to search. The linear relaxation is
+    solved only when its bound holds for the whole part (``bound_is_global``)."""
     critical: dict = {}
     worker = threading.Thread(target=_critical, args=(inst, full, budget, seed, critical))
     worker.start()  # CP-SAT and HiGHS both let go of Python's lock while they solve
-    keep: dict = {key: (set(), set()) for key in full.cases}
     linear_bound, seconds = None, None
-    if RELAXATION_SECONDS_PER_VARIABLE * memory.variables(inst, full) <= relaxation_limit:
-        linear_bound, seconds = _linear(inst, full, relaxation_limit, keep)
+    if bound_is_global and RELAXATION_SECONDS_PER_VARIABLE * memory.variables(inst, full) <= relaxation_limit:
+        linear_bound, seconds = _linear(inst, full, relaxation_limit)
     worker.join()
     found: SearchResult = critical["result"]
     start = critical.get("solution")
+    keep: dict = {key: (set(), set()) for key in full.cases}
     for sol in (by_hand, start, previous):
         _add_allocation(inst, keep, sol)
-    bounds = [b for b in (found.bounds[0] if found.bounds else None, linear_bound) if b is not None]
-    return Guidance(_restricted(inst, full, keep), min(bounds) if bounds and bound_is_global else None,
-                    start, found.deterministic_seconds, seconds)
+    critical_bound = found.bounds[0] if found.bounds else None
+    if critical_bound is None and linear_bound is not None:
+        critical_bound = linear_bound // MU  # 1b >= 0: a weak bound, but a bound
+    return Guidance(_restricted(inst, full, keep), critical_bound if bound_is_global else None,
+                    linear_bound, start, found.deterministic_seconds, seconds)
 
 
-def _linear(inst: Instance, full: Candidates, limit: float, keep: dict) -> tuple[int | None, float | None]:
-    """The linear relaxation: the choices it uses into ``keep``; its bound on critical
-    placements and the seconds it took (None, None when it is not solved in time)."""
+def _linear(inst: Instance, full: Candidates, limit: float) -> tuple[int | None, float | None]:
+    """The linear relaxation's bound on MU x 1a + 1b and the seconds it took (None, None
+    when it is not solved in time)."""
     built = build(inst, full)
-    weight = built.tiers[1].most + 1
-    built.model.Maximize(weight * built.tiers[0].expr + built.tiers[1].expr)
+    built.model.Maximize(MU * built.tiers[0].expr + built.tiers[1].expr)
     relaxed = relax(built.model, limit, threads=1)
-    if relaxed.values is None:
-        return None, None
-    x = relaxed.values
-    for key, u in built.vars.units.items():
-        keep[key][0].update(cid for cid, var in u.take.items() if x[var.Index()] > USED)
-        keep[key][1].update(sid for (sid, _k), var in u.meet.items() if x[var.Index()] > USED)
-    return relaxed.bound(weight), relaxed.seconds
+    return relaxed.bound(), relaxed.seconds
 
 
 def _critical(inst: Instance, full: Candidates, budget: Budget, seed: int, out: dict) -> None:

@@ -4,8 +4,9 @@ the search finds nothing in time.
 
 - *one model*: every choice, searched by CP-SAT, which proves its bounds (schemes up to
   a few hundred trainees);
-- *guided*: one model restricted to the choices its linear relaxation uses
-  (``guided.py``), the relaxation giving the proven bound (large connected regions);
+- *guided*: one model restricted to the choices of a relaxation that places critical
+  requirements alone (``guided.py``), which bounds tier 1a, the linear relaxation bounding
+  tier 1b (large connected regions);
 - *neighbourhoods*: the greedy allocation improved a neighbourhood at a time
   (``lns.py``), when even the relaxation's model would pass the memory budget.
 """
@@ -41,8 +42,17 @@ ONE_MODEL_UP_TO = 20_000
 RELAXED_UP_TO = 250_000
 NEIGHBOURHOOD_VARIABLES = 12_000  # what one neighbourhood's free trainees may add
 FEWEST_FREE = 20  # trainees: a smaller neighbourhood rarely improves anything
-RELAXATION_SHARE = 0.35  # of the wall time left, at most, for the linear relaxation
-CRITICAL_SHARE = 0.4  # of a guided part's search budget, for the critical relaxation
+# Of the wall time left, at most, for the linear relaxation. It runs beside the critical
+# relaxation, which takes CRITICAL_SHARE of the search budget (about as many wall
+# seconds), so up to about that long it delays nothing; and it is the only proven bound
+# on tier 1b. (At 0.35 a connected 1,000-trainee region's relaxation, 16-18 s, was not
+# even tried, and that region got no bound on tier 1b.)
+RELAXATION_SHARE = 0.45
+# Of a guided part's search budget, for the critical relaxation. Its allocation is where
+# the search starts and its choices are kept: at 0.4 it had found 159 critical placements
+# of a possible 160 on a connected 1,000-trainee region and the search stayed at 159; at
+# 0.5 it finds 160 and the search reaches the reference's (160, 252).
+CRITICAL_SHARE = 0.5
 # Wall seconds per variable of building the models in Python, which nothing runs beside
 # (measured: about 6 s for the 150,000 variables of a connected 1,000-trainee region).
 # A reproducible search sets that time aside from its deterministic budget, so that the
@@ -85,13 +95,14 @@ def plan(inst: Instance, budget_bytes: int, label: str = "") -> Plan:
     fits = int((budget_bytes - memory.BASE_BYTES) / memory.BYTES_PER_VARIABLE)  # a searched model's variables
     relaxed_fits = int((budget_bytes - memory.BASE_BYTES) / memory.RELAXED_BYTES_PER_VARIABLE)
     if variables <= min(RELAXED_UP_TO, relaxed_fits) and fits >= ONE_MODEL_UP_TO // 2:
-        return Plan("guided", full, note=f"{where}{variables:,} variables: searched where its linear "
-                                          "relaxation points (the relaxation also bounds the answer)")
+        return Plan("guided", full, note=f"{where}{variables:,} variables: searched from where its critical "
+                                          "requirements alone can go (relaxations bound the answer)")
     lists = shortlist(inst, full, 12)
     if memory.variables(inst, lists) <= min(RELAXED_UP_TO, relaxed_fits) and fits >= ONE_MODEL_UP_TO // 2:
         return Plan("guided", lists, complete=False, everything=full,
                     note=f"{where}{variables:,} variables: each trainee's case chooses from its 12 cheapest cases "
-                         "and supervisors, searched where the relaxation points (the bound is the max-flow one)")
+                         "and supervisors, searched from where its critical requirements alone can go "
+                         "(the bound is the max-flow one)")
     # Too large to relax whole: improved a neighbourhood at a time, each free trainee
     # choosing from the shortlist (a connected region's full lists grow with the region).
     per_trainee = max(1.0, memory.variables(inst, lists) / max(1, len(inst.trainees)))
@@ -119,7 +130,7 @@ def solve_part(inst: Instance, options: SolveOptions, budget: Budget, budget_byt
         arranged = _kept_only(inst, the_plan.candidates or eligible(inst), options, budget)
         by_hand = greedy(inst, running=arranged) if arranged is not None else None
     if the_plan.strategy == "one model":
-        return _one_model(inst, the_plan.candidates, by_hand, options, budget, progress, label, [None, None])
+        return _one_model(inst, the_plan.candidates, by_hand, options, budget, progress, label, None)
     if the_plan.strategy == "guided":
         result = _guided(inst, the_plan, by_hand, options, budget, progress, label)
         if result is not None:
@@ -146,12 +157,18 @@ def _guided(inst: Instance, the_plan: Plan, by_hand: Solution | None, options: S
     guidance = guide(inst, the_plan.candidates, by_hand, budget.share(CRITICAL_SHARE, 0.0), options.seed,
                      RELAXATION_SHARE * budget.wall_left(), the_plan.complete, previous)
     if progress:
-        relaxed = (f"linear relaxation in {guidance.relaxation_seconds:.1f}s" if guidance.relaxation_seconds
-                   else "no linear relaxation in time")
+        relaxed = ("shortlisted: no bound on tier 1b" if not the_plan.complete
+                   else f"linear relaxation in {guidance.relaxation_seconds:.1f}s" if guidance.relaxation_seconds
+                   else "no linear relaxation in time: no bound on tier 1b")
         progress(Progress(what="note", message=f"{where}{relaxed}; critical placements at most "
                                                f"{guidance.critical_bound if guidance.critical_bound is not None else '?'}"))
     rest = budget.less(guidance.deterministic_seconds + SEARCH_PER_SECOND_LARGE * expected)
-    outer = [guidance.critical_bound if the_plan.complete else coverage_bound(inst, the_plan.everything), None]
+    if options.additions is not None:  # the relaxations know nothing of what may be bought
+        outer = [None, None]
+    elif the_plan.complete:
+        outer = [guidance.critical_bound, guidance.others_bound]
+    else:
+        outer = [coverage_bound(inst, the_plan.everything), None]
     # Start from the critical relaxation's placements, completed by hand where they fit.
     completed = greedy(inst, first=guidance.start, running=guidance.start) if guidance.start is not None else None
     starts = [s for s in (completed, by_hand) if s is not None]
@@ -164,12 +181,13 @@ def _guided(inst: Instance, the_plan: Plan, by_hand: Solution | None, options: S
 
 
 def _one_model(inst: Instance, candidates: Candidates, by_hand: Solution | None, options: SolveOptions,
-               budget: Budget, progress, label: str, outer: list[int | None],
+               budget: Budget, progress, label: str, outer: list | None,
                start: Solution | None = None) -> PartResult:
     """Search one model from ``start`` (default: the greedy allocation, which is also the
-    answer when the search finds none). ``outer`` holds bounds on tiers 1a and 1b known
-    from outside the model (relaxations of every choice) when ``candidates`` are not
-    every choice; None where the model's own bounds hold."""
+    answer when the search finds none). ``outer`` holds what bounds tiers 1a and 1b from
+    outside the model (relaxations of every choice) when ``candidates`` are not every
+    choice: tier 1a's bound, and tier 1b's as a function of the critical requirements
+    placed, None where unknown; ``outer`` None where the model's own bounds hold."""
     built = build(inst, candidates, offer=options.additions)
     size = built.size()
     stages, forced = _stages(built, options)
@@ -186,8 +204,8 @@ def _one_model(inst: Instance, candidates: Candidates, by_hand: Solution | None,
         return result
     solution = extract(built.vars, lambda var: found.assignment[var.Index()])
     bounds = found.bounds
-    if outer != [None, None]:
-        bounds = [outer[0], outer[1] if outer[0] == found.values[0] else None, None, None]
+    if outer is not None:
+        bounds = [outer[0], outer[1](found.values[0]) if outer[1] is not None else None, None, None]
     return PartResult("OPTIMAL" if found.proven else "FEASIBLE", found.values, bounds, solution, size,
                       "one model", found.deterministic_seconds, found.stopped_by_clock,
                       changes=forced - found.extra[CHANGES] if CHANGES in found.extra else None,
