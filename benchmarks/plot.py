@@ -17,7 +17,9 @@ HERE = Path(__file__).resolve().parent
 
 def points(results: dict, engine: str, connected: bool, measure: str) -> tuple[list[int], list[float]]:
     pairs = []
-    for r in results["runs"]:
+    # the latest run of each instance, engine and limit, as in the tables
+    latest = {(r["what"], r["instance"], r["engine"], r["limit"]): r for r in results["runs"]}
+    for r in latest.values():
         if r["engine"] != engine or r["instance"].startswith("connected") != connected or measure not in r:
             continue
         if r["what"] not in ("sizes", "shapes", "previous") or "balanced" not in r["instance"]:

@@ -20,19 +20,21 @@ def _reference(results, row, i) -> str:
 def markdown(results) -> str:
     out = [f"Machine: {results.get('machine')}; commit {results.get('commit')}; {results.get('date')}.", ""]
     for what in ("shapes", "sizes", "variants", "previous"):
-        rows = [r for r in results["runs"] if r["what"] == what]
+        # the latest run of each instance, engine and limit: a re-run replaces the row
+        latest = {(r["instance"], r["engine"], r["limit"]): r for r in results["runs"] if r["what"] == what}
+        rows = list(latest.values())
         if not rows:
             continue
         out += [f"### {what}", "",
                 "| instance | engine | limit s | status | tier 1a / bound | tier 1b / bound | reference 1a, 1b | greedy 1a, 1b "
-                "| tier 1 proven at s | wall s | peak MiB (all processes) | variables | strategy |",
-                "|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+                "| tier 1 proven at s | wall s | peak MiB (all processes) | variables | strategy | commit |",
+                "|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|"]
         for r in rows:
             greedy = r.get("greedy")
             out.append(f"| {r['instance']} | {r['engine']} | {r['limit']:g} | {r.get('status', 'exit ' + str(r['exit']))} "
                        f"| {_tiers(r, 0)} | {_tiers(r, 1)} | {_reference(results, r, 0)}, {_reference(results, r, 1)} "
                        f"| {'—' if not greedy else f'{greedy[0]}, {greedy[1]}'} | {r.get('tier1_proven_s') or '—'} "
                        f"| {r['wall_s']} | {r['peak_mib']} | {r.get('variables', '—')} "
-                       f"| {', '.join(r.get('strategy') or []) or '—'} |")
+                       f"| {', '.join(r.get('strategy') or []) or '—'} | {r.get('commit', '—')} |")
         out.append("")
     return "\n".join(out)
