@@ -50,10 +50,10 @@ def lanes(weights: list[int], processes: int) -> list[list[int]]:
 def lane_share(weights: list[int], dealt: list[list[int]], lane: list[int]) -> float:
     """The part of the region's search budget a lane may spend. The lanes run at once,
     each on its own core, so each may search as long as the whole region would in one
-    process: each gets the lanes' count times its share of trainees, the busiest at most
-    the region's whole budget. (Dealing the region's budget out among the lanes had left half the limit
-    unused: a disconnected 500-trainee region ended its 60 s run at 23 s, one point of
-    tier 1b short of the best.)"""
+    process: each gets the lanes' count times its share of trainees, at most the
+    region's whole budget. (Dealing the region's budget out among the lanes had left
+    half the limit unused: a disconnected 500-trainee region ended its 60 s run at 23 s,
+    one point of tier 1b short of the best.)"""
     return min(1.0, len(dealt) * sum(weights[i] for i in lane) / sum(weights))
 
 
