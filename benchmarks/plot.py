@@ -11,15 +11,14 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from table import latest_runs  # noqa: E402  (benchmarks/, beside this script)
 
 HERE = Path(__file__).resolve().parent
 
 
 def points(results: dict, engine: str, connected: bool, measure: str) -> tuple[list[int], list[float]]:
     pairs = []
-    # the latest run of each instance, engine and limit, as in the tables
-    latest = {(r["what"], r["instance"], r["engine"], r["limit"]): r for r in results["runs"]}
-    for r in latest.values():
+    for r in latest_runs(results):  # as in the tables
         if r["engine"] != engine or r["instance"].startswith("connected") != connected or measure not in r:
             continue
         if r["what"] not in ("sizes", "shapes", "previous") or "balanced" not in r["instance"]:

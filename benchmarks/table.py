@@ -17,12 +17,15 @@ def _reference(results, row, i) -> str:
     return "—" if not tiers else f"{tiers[i]}" + ("" if ref.get("status") == "OPTIMAL" else " (best found)")
 
 
+def latest_runs(results) -> list[dict]:
+    """The latest run of each kind, instance, engine and limit: a re-run replaces the row."""
+    return list({(r["what"], r["instance"], r["engine"], r["limit"]): r for r in results["runs"]}.values())
+
+
 def markdown(results) -> str:
     out = [f"Machine: {results.get('machine')}; commit {results.get('commit')}; {results.get('date')}.", ""]
     for what in ("shapes", "sizes", "variants", "previous"):
-        # the latest run of each instance, engine and limit: a re-run replaces the row
-        latest = {(r["instance"], r["engine"], r["limit"]): r for r in results["runs"] if r["what"] == what}
-        rows = list(latest.values())
+        rows = [r for r in latest_runs(results) if r["what"] == what]
         if not rows:
             continue
         out += [f"### {what}", "",
