@@ -46,7 +46,7 @@ def test_every_bound_is_at_least_the_best_allocation(seed):
     # others with at least best[0] - 1 critical, proven by CP-SAT on the tiny model)
     if best[0] >= 1:
         assert guidance.others_bound(best[0] - 1) >= _most_others(inst, best[0] - 1)
-    built = build(inst)
+    built = build(inst, relaxation=True)
     weight = built.tiers[1].most + 1
     built.model.Maximize(weight * built.tiers[0].expr + built.tiers[1].expr)
     assert relax(built.model, 10).bound(weight) >= best[0]

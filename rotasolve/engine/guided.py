@@ -96,7 +96,7 @@ def guide(inst: Instance, full: Candidates, by_hand: Solution | None, budget: Bu
 def _linear(inst: Instance, full: Candidates, limit: float) -> tuple[int | None, float | None]:
     """The linear relaxation's bound on MU x 1a + 1b and the seconds it took (None, None
     when it is not solved in time)."""
-    built = build(inst, full)
+    built = build(inst, full, relaxation=True)
     built.model.Maximize(MU * built.tiers[0].expr + built.tiers[1].expr)
     relaxed = relax(built.model, limit, threads=1)
     return relaxed.bound(), relaxed.seconds

@@ -29,17 +29,19 @@ class Built:
 
 
 def build(inst: Instance, candidates: Candidates | None = None, kept_as_assumptions: bool = False,
-          strong: bool = True, offer: Offer | None = None) -> Built:
+          strong: bool = True, offer: Offer | None = None, relaxation: bool = False) -> Built:
     """The model; with ``offer``, a capacity search: the additions it may buy are
-    variables too (``additions.py``), read by the rules before they state capacities."""
+    variables too (``additions.py``), read by the rules before they state capacities.
+    With ``relaxation``, the model whose linear relaxation bounds the others (it gets
+    the shared-meeting inequalities too: ``strengthen.py``)."""
     model = cp_model.CpModel()
     v = build_variables(inst, model, candidates, kept_as_assumptions=kept_as_assumptions)
     if offer is not None:
         additions.build(v, offer)
     for rule in RULE_MODULES:
         rule.build(v)
-    if strong:
-        strengthen.build(v)
+    if strong or relaxation:
+        strengthen.build(v, shared_meetings=relaxation)
     return Built(model=model, vars=v, tiers=tiers(v))
 
 

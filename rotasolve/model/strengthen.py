@@ -6,6 +6,17 @@ relaxation, in which a trainee may hold "one and a half" cases: a case's weekly 
 (H7) and slots (H6) are knapsacks per trainee, and the relaxation of a knapsack is weak.
 Stating outright which of a trainee's activities cannot go together closes most of that
 gap (measured on connected regions of 250 trainees: see docs/decisions.md).
+
+The same holds for a supervisor's shared meetings (H5): the rules tie ``shared`` to the
+number of cases meeting only through ``count <= 1 + (group_size - 1) x shared``, so the
+relaxation opens a fifth of a meeting, shares a fifth of it and spreads a dozen slivers
+of cases over it, none of whose trainees pays the shared meeting's extra minutes (H7).
+``_shared_meetings`` states what a meeting is: closed, one case alone, or shared by all
+who meet there — and that a trainee with no room for a shared meeting's extra minutes
+meets alone. On connected 1,000 the relaxation's bound on tier 1b falls from 267 to 257
+(the optimum is 252); the first three rows alone give 266. They are stated for the
+linear relaxation only (``shared_meetings``): CP-SAT finds its own cuts, and in its
+search they only changed which of equally good allocations came back.
 """
 
 from __future__ import annotations
@@ -18,17 +29,48 @@ from .expr import total
 _MAX_ITEMS = 6
 
 
-def build(v) -> None:
+def build(v, shared_meetings: bool = False) -> None:
+    costs = {key: _costs(v, u) for key, u in v.units.items()}  # per case, per supervisor
     for tid, units in v.units_of_trainee.items():
-        _trainee(v, tid, units)
+        _trainee(v, tid, units, costs)
+    if shared_meetings:
+        _shared_meetings(v, costs)
 
 
-def _trainee(v, tid: str, units) -> None:
+def _shared_meetings(v, costs: dict) -> None:
+    """For each meeting that may be shared (supervisor, slot): with ``count`` the cases
+    meeting there and ``inside`` those in it as a shared meeting, every allocation has
+    one of closed (0 = count = inside = opened = shared), one case alone (count = opened
+    = 1, inside = shared = 0) or shared (count = inside >= 2, opened = shared = 1)."""
+    inst, m = v.inst, v.model
+    mins = inst.minutes
+    for key, units in sorted(v.meetings().items()):
+        if key not in v.shared:
+            continue
+        size = inst.supervisor[key[0]].group_size
+        opened, shared = v.opened[key], v.shared[key]
+        count = total(u.meet[key] for u in units)
+        m.Add(shared <= opened)
+        m.Add(count <= opened + (size - 1) * shared)
+        m.Add(count - total(u.in_shared[key] for u in units) == opened - shared)
+        # A unit whose cheapest arrangement with this supervisor leaves its trainee no
+        # room for a shared meeting's extra minutes is never in one (H7); where it meets,
+        # it meets alone, so count = 1 — or none of them meets and count <= size.
+        alone = []
+        for u in units:
+            _by_case, by_supervisor = costs[u.key]
+            if by_supervisor[key[0]] + mins.shared_extra > mins.weekly:
+                alone.append(u)
+                m.Add(u.in_shared[key] == 0)
+        if alone:
+            m.Add(count + (size - 1) * total(u.meet[key] for u in alone) <= size * opened)
+
+
+def _trainee(v, tid: str, units, costs: dict) -> None:
     inst, m = v.inst, v.model
     t = inst.trainee[tid]
     mins = inst.minutes
-    costs = {u.key: _costs(v, u) for u in units}  # per case, per supervisor
-    cost = {key: min(by_case.values()) for key, (by_case, _by_sup) in costs.items()}
+    cost = {u.key: min(costs[u.key][0].values()) for u in units}  # a unit's least minutes
     group = total(v.holds_group(tid)) if v.holds_group(tid) else None
     items = [(u.held, 2, cost[u.key]) for u in units]  # literal, slots, minutes
     if group is not None:
