@@ -1,11 +1,12 @@
 """benchmarks/plot.png from results.json: wall time and peak memory (all processes)
-against trainees, for connected and disconnected regions, with the previous engine where
-it was run. Needs matplotlib (``pip install matplotlib``)."""
+against trainees (the median over an instance's seeds), for connected and disconnected
+regions, with the previous engine where it was run. Needs matplotlib (``pip install matplotlib``)."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from statistics import median
 
 import matplotlib
 
@@ -17,7 +18,7 @@ HERE = Path(__file__).resolve().parent
 
 
 def points(results: dict, engine: str, connected: bool, measure: str) -> tuple[list[int], list[float]]:
-    pairs = []
+    by_size: dict[int, list[float]] = {}
     for r in latest_runs(results):  # as in the tables
         if r["engine"] != engine or r["instance"].startswith("connected") != connected or measure not in r:
             continue
@@ -26,9 +27,9 @@ def points(results: dict, engine: str, connected: bool, measure: str) -> tuple[l
         if engine == "ours" and r["what"] == "previous":  # its own runs at the sizes' limits, not these
             continue
         n = int(r["instance"].split()[1].split("/")[0])
-        pairs.append((n, r[measure]))
-    pairs.sort()
-    return [p[0] for p in pairs], [p[1] for p in pairs]
+        by_size.setdefault(n, []).append(r[measure])
+    sizes = sorted(by_size)
+    return sizes, [median(by_size[n]) for n in sizes]
 
 
 def main() -> None:
@@ -50,7 +51,8 @@ def main() -> None:
         ax.set_ylabel(label)
         ax.grid(True, alpha=0.3)
     axes[0].legend(fontsize=8)
-    fig.suptitle(f"rotasolve solve, 2 workers ({results.get('machine')}, commit {results.get('commit')})", fontsize=9)
+    fig.suptitle(f"rotasolve solve, 2 workers, median over seeds ({results.get('machine')}, "
+                 f"commit {results.get('commit')})", fontsize=9)
     fig.tight_layout()
     fig.savefig(HERE / "plot.png", dpi=110)
     print(f"wrote {HERE / 'plot.png'}")
