@@ -46,6 +46,8 @@ def relax(model: cp_model.CpModel, time_limit: float, threads: int = 2) -> Relax
     where the bound from its duals was still within 1e-6 of the optimum."""
     started = time.monotonic()
     proto = model.Proto()
+    if (proto.objective.scaling_factor or 1.0) > 0:
+        raise ValueError("relax bounds a maximised objective")  # CP-SAT negates a maximum
     h = _quiet_highs()
     h.setOptionValue("solver", "ipm")  # the interior-point method: fastest here by far
     h.setOptionValue("run_crossover", "off")  # the bound needs the duals only
@@ -110,13 +112,14 @@ def _linear_program(proto) -> _LinearProgram:
     lower, upper, starts, columns, entries = [], [], [0], [], []
     for constraint in proto.constraints:
         for low, high, row in _rows(constraint):
-            (var, coefficient), *others = row.items() if row else ((None, 0.0),)
-            if not others and coefficient and not constraint.enforcement_literal:
+            if len(row) == 1 and not constraint.enforcement_literal:
                 # one variable: a bound on its column, not a row (equality rows fixing
                 # variables slow the interior-point method down)
-                low, high = sorted((low / coefficient, high / coefficient))
-                lowest[var], highest[var] = max(lowest[var], low), min(highest[var], high)
-                continue
+                (var, coefficient), = row.items()
+                if coefficient:
+                    low, high = sorted((low / coefficient, high / coefficient))
+                    lowest[var], highest[var] = max(lowest[var], low), min(highest[var], high)
+                    continue
             lower.append(low)
             upper.append(high)
             columns.extend(row)

@@ -1,0 +1,48 @@
+"""The linear relaxation's bound (model/relaxation.py): weak duality from any row prices,
+exact at the solver's."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from ortools.sat.python import cp_model
+
+from rotasolve.model.relaxation import _linear_program, relax
+
+
+def _two_halves():
+    """maximise x + y + z with 2x + 2y <= 3 and z <= 0 (a row of one variable), x, y, z
+    in {0, 1}: the relaxation's optimum is 1.5, the integer one 1."""
+    model = cp_model.CpModel()
+    x, y, z = (model.NewBoolVar(name) for name in "xyz")
+    model.Add(2 * x + 2 * y <= 3)
+    model.Add(z <= 0)
+    model.Maximize(x + y + z)
+    return model
+
+
+def test_the_bound_is_the_relaxation_optimum():
+    relaxed = relax(_two_halves(), 10, threads=1)
+    assert relaxed.value == pytest.approx(1.5, abs=1e-6)
+    assert relaxed.bound() == 1  # the objective is integral
+
+
+def test_any_prices_give_a_bound():
+    lp = _linear_program(_two_halves().Proto())
+    assert list(lp.highest) == [1, 1, 0]  # the row of one variable became z's bound
+    # CP-SAT minimises -(x + y + z): no prices at all bound it by the columns alone, -2;
+    # the optimal price on 2x + 2y <= 3, -1/2, gives the optimum, -1.5; a price of the
+    # wrong sign is turned away from the row's infinite side and still gives a bound.
+    assert lp.least(np.zeros(1)) == pytest.approx(-2.0)
+    assert lp.least(np.array([-0.5])) == pytest.approx(-1.5)
+    assert lp.least(np.array([0.5])) == pytest.approx(-2.0)
+    for price in np.linspace(-3, 3, 25):
+        assert lp.least(np.array([price])) <= -1.5 + 1e-9  # never above the optimum
+
+
+def test_a_minimised_objective_is_refused():
+    model = cp_model.CpModel()
+    x = model.NewBoolVar("x")
+    model.Minimize(x)
+    with pytest.raises(ValueError):
+        relax(model, 1)
