@@ -150,7 +150,7 @@ def greedy(inst: Instance, first: Solution | None = None, running: Solution | No
         return None
     if first is not None:
         _book_first(book, first)
-    _book_needs(book)
+    _book_needs(book, short_groups_first=first is not None)
     return _finish(book)
 
 
@@ -182,23 +182,39 @@ def _book_running(book: _Book, arranged: Solution | None) -> bool:
 
 def _book_first(book: _Book, first: Solution) -> None:
     inst = book.inst
+    chosen = {p.trainee_id: p.tutor_id for p in first.tutors}
+
+    def tutor(t: Trainee) -> str | None:
+        """``first``'s tutor where they still have room: another would take a place
+        ``first`` meant for someone else."""
+        uid = chosen.get(t.id)
+        if t.id not in book.tutor_of and uid in inst.tutor \
+                and book.tutor_load[uid] < inst.capacity.tutor_trainees(inst.tutor[uid]):
+            return uid
+        return book.tutor_ok(t)
+
     for g in first.groups:
         t, grp = inst.trainee[g.trainee_id], inst.group[g.group_id]
-        if not g.kept and book.can_join(t, grp) and book.tutor_ok(t):
-            book.assign_tutor(t, book.tutor_ok(t))
+        uid = tutor(t)
+        if not g.kept and book.can_join(t, grp) and uid is not None:
+            book.assign_tutor(t, uid)
             book.join(t, grp)
     for p in first.cases:
         t, c = inst.trainee[p.trainee_id], inst.case[p.case_id]
-        if p.kept or c.id in book.taken or not book.may_take(t, c) or not book.tutor_ok(t):
+        uid = tutor(t)
+        if p.kept or c.id in book.taken or not book.may_take(t, c) or uid is None:
             continue
         if book.place_case(t, c, kept=False, only=(inst.supervisor[p.supervisor_id], p.session_slot,
                                                    p.supervision_slot)):
             book.took(t, c)
+            book.assign_tutor(t, uid)
 
 
-def _book_needs(book: _Book) -> None:
+def _book_needs(book: _Book, short_groups_first: bool = False) -> None:
     """Most urgent first: critical, then seniority, then the earliest due; the first group
-    or longest-waiting case, supervisor and slots that break no rule."""
+    or longest-waiting case, supervisor and slots that break no rule. With
+    ``short_groups_first``, a group still short of its minimum comes first: a relaxation's
+    answer (``first``) may start groups that only others can bring up to it."""
     inst = book.inst
     needs = [(t, n) for t in inst.trainees for n in inst.needs.of(t.id) if not n.gated]
     needs.sort(key=lambda tn: (not tn[1].critical, -SENIORITY_WEIGHT[tn[0].grade], tn[1].due, tn[0].id,
@@ -210,7 +226,7 @@ def _book_needs(book: _Book) -> None:
         if uid is None or book.has(t, need.requirement):
             continue
         if need.requirement == "cbdg":
-            for g in inst.groups:
+            for g in (sorted(inst.groups, key=lambda g: not _short(book, g)) if short_groups_first else inst.groups):
                 if book.can_join(t, g):
                     book.join(t, g)
                     book.assign_tutor(t, uid)
@@ -227,12 +243,16 @@ def _book_needs(book: _Book) -> None:
             cases_by_wait[length] = [c for c in waiting if c.id not in book.taken]
 
 
+def _short(book: _Book, g) -> bool:
+    """Started with new members only, and short of its minimum."""
+    inst = book.inst
+    return 0 < book.group_members[g.id] < inst.capacity.group_core_minimum(g) and not inst.kept_group_members[g.id]
+
+
 def _finish(book: _Book) -> Solution:
     inst = book.inst
     # A group that did not reach its minimum does not run: its new members leave.
-    short = {g.id for g in inst.groups
-             if 0 < book.group_members[g.id] < inst.capacity.group_core_minimum(g)
-             and not inst.kept_group_members[g.id]}
+    short = {g.id for g in inst.groups if _short(book, g)}
     book.groups = [p for p in book.groups if p.group_id not in short]
     holders = {p.trainee_id for p in book.groups} | {p.trainee_id for p in book.cases}
     tutors = [TutorPlace(trainee_id=t, tutor_id=u) for t, u in book.tutor_of.items() if t in holders]

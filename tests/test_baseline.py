@@ -35,3 +35,21 @@ def test_bound_is_tight_on_a_scheme_with_one_place():
                   cases=[case()], supervisors=[supervisor(max_trainees=1)])
     assert coverage_bound(inst) == 1
     assert solve(inst).objective.tiers[0] == 1
+
+
+@settings(max_examples=15, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@given(n=st.integers(10, 40), trusts=st.integers(1, 3), seed=st.integers(0, 100_000))
+def test_completing_an_allocation_keeps_it_and_breaks_no_rule(n, trusts, seed):
+    """``greedy(first=...)`` completes an allocation by hand: the guided search starts from
+    the critical relaxation's answer so completed. Every placement of a full allocation
+    still fits; one of the critical relaxation, whose groups need no minimum, breaks no
+    rule once completed (each case with a tutor, every group that runs at its minimum)."""
+    from rotasolve.engine.guided import critical_relaxation
+    inst = generate(n, trusts, seed)
+    sol = solve(inst, time_limit=2)
+    completed = greedy(inst, first=sol, running=sol)
+    assert check(inst, completed) == []
+    assert tier1(inst, completed) >= tier1(inst, sol)
+    relaxed = solve(critical_relaxation(inst), time_limit=2)
+    completed = greedy(inst, first=relaxed, running=relaxed)
+    assert check(inst, completed) == []

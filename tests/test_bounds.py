@@ -37,7 +37,7 @@ def test_every_bound_is_at_least_the_best_allocation(seed):
     assert sol.objective.bound[0] >= best[0] and sol.objective.bound[1] >= best[1]
     assert coverage_bound(inst) >= best[0]
     assert coverage_bound(inst, eligible(inst)) >= best[0]  # each need reaching only its unit's list
-    guidance = guide(inst, eligible(inst), None, Budget(5, time.monotonic() + 30), seed=0,
+    guidance = guide(inst, eligible(inst), None, Budget(5, time.monotonic() + 30), seed=0, workers=1,
                      relaxation_limit=10, bound_is_global=True)
     assert guidance.critical_bound >= best[0]  # the critical relaxation's bound
     # the linear relaxation's tier-1b bound, for the best's critical placements and for fewer

@@ -18,11 +18,11 @@ from typing import Callable
 
 from ..baseline import coverage_bound, greedy
 from ..domain import Instance
-from ..model.build import build, extract, hint_from
 from ..domain.choices import Candidates, eligible, shortlist
-from ..model.objective import score
 from ..model import additions
+from ..model.build import build, extract, hint_from
 from ..model.changes import change_cost
+from ..model.objective import score
 from ..model.search import Budget, Stage, search, tier_stages
 from ..progress import Progress
 from ..replan import still_there
@@ -154,7 +154,7 @@ def _guided(inst: Instance, the_plan: Plan, by_hand: Solution | None, options: S
     where = f"{label}: " if label else ""
     expected = BUILD_SECONDS_PER_VARIABLE * memory.variables(inst, the_plan.candidates)
     previous = still_there(inst, options.previous) if options.previous is not None else None
-    guidance = guide(inst, the_plan.candidates, by_hand, budget.share(CRITICAL_SHARE, 0.0), options.seed,
+    guidance = guide(inst, the_plan.candidates, by_hand, budget.share(CRITICAL_SHARE, 0.0), options.seed, options.workers,
                      RELAXATION_SHARE * budget.wall_left(), the_plan.complete, previous)
     if progress:
         relaxed = ("shortlisted: no bound on tier 1b" if not the_plan.complete
@@ -162,7 +162,7 @@ def _guided(inst: Instance, the_plan: Plan, by_hand: Solution | None, options: S
                    else "no linear relaxation in time: no bound on tier 1b")
         progress(Progress(what="note", message=f"{where}{relaxed}; critical placements at most "
                                                f"{guidance.critical_bound if guidance.critical_bound is not None else '?'}"))
-    rest = budget.less(guidance.deterministic_seconds + SEARCH_PER_SECOND_LARGE * expected)
+    rest = budget.less(guidance.deterministic_seconds + guidance.set_aside + SEARCH_PER_SECOND_LARGE * expected)
     if options.additions is not None:  # the relaxations know nothing of what may be bought
         outer = [None, None]
     elif the_plan.complete:
@@ -176,6 +176,7 @@ def _guided(inst: Instance, the_plan: Plan, by_hand: Solution | None, options: S
     result = _one_model(inst, guidance.candidates, start, options, rest, progress, label, outer)
     result.strategy = "guided"
     result.deterministic_seconds += guidance.deterministic_seconds
+    result.stopped_by_clock = result.stopped_by_clock or guidance.stopped_by_clock
     result.status = "FEASIBLE" if result.status == "OPTIMAL" else result.status  # proven on the restriction only
     return result
 

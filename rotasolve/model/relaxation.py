@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import os
 import sys
+import threading
 import time
 from dataclasses import dataclass
 
@@ -20,12 +21,18 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 _INFINITY = highspy.kHighsInf
+# HiGHS keeps one thread scheduler per process, which relax() resets; two relaxations
+# solved at once from two threads (the guided search's two) take turns instead.
+_ONE_AT_A_TIME = threading.Lock()
 
 
 @dataclass
 class Relaxation:
     value: float | None  # proven: the objective is at most this (None: not solved in time)
     seconds: float
+    # The relaxation's optimal solution, variable index -> value, when asked for and the
+    # solver finished (not cut short by its time limit, so the same model gives the same one)
+    solution: np.ndarray | None = None
 
     def bound(self, scale: int = 1) -> int | None:
         """The proven bound on the maximised objective, rounded down (integral objective),
@@ -35,7 +42,7 @@ class Relaxation:
         return math.floor(self.value + abs(self.value) * 1e-9 + 1e-6) // scale
 
 
-def relax(model: cp_model.CpModel, time_limit: float, threads: int = 2) -> Relaxation:
+def relax(model: cp_model.CpModel, time_limit: float, threads: int = 2, solution: bool = False) -> Relaxation:
     """A proven bound on the model's (maximised) objective from its linear relaxation.
 
     The bound is not HiGHS's optimum but what weak duality makes of the duals it returns:
@@ -43,7 +50,14 @@ def relax(model: cp_model.CpModel, time_limit: float, threads: int = 2) -> Relax
     column by column, since every column is bounded. So the bound holds whatever the
     solver's tolerances or status — on connected 1,000 HiGHS's interior-point method
     converged and its postsolve then reported a dual infeasibility and status "Unknown",
-    where the bound from its duals was still within 1e-6 of the optimum."""
+    where the bound from its duals was still within 1e-6 of the optimum.
+
+    With ``solution``, the relaxation's solution too, when HiGHS finished in its time."""
+    with _ONE_AT_A_TIME:
+        return _relax(model, time_limit, threads, solution)
+
+
+def _relax(model: cp_model.CpModel, time_limit: float, threads: int, want_solution: bool) -> Relaxation:
     started = time.monotonic()
     proto = model.Proto()
     if (proto.objective.scaling_factor or 1.0) > 0:
@@ -67,8 +81,10 @@ def relax(model: cp_model.CpModel, time_limit: float, threads: int = 2) -> Relax
         return Relaxation(None, time.monotonic() - started)
     least = lp.least(np.array(solution.row_dual))  # CP-SAT minimises the negated maximum
     objective = proto.objective
+    finished = h.getModelStatus() != highspy.HighsModelStatus.kTimeLimit and solution.value_valid
     return Relaxation(-(least + objective.offset) * abs(objective.scaling_factor or 1.0),
-                      time.monotonic() - started)
+                      time.monotonic() - started,
+                      np.array(solution.col_value) if want_solution and finished else None)
 
 
 @dataclass

@@ -81,7 +81,8 @@ def stopped_by_clock(solver: cp_model.CpSolver, status) -> bool:
     return solver.deterministic_time < p.max_deterministic_time * 0.99
 
 
-def _solver(workers: int, seed: int, budget: Budget, n_variables: int) -> cp_model.CpSolver | None:
+def _solver(workers: int, seed: int, budget: Budget, n_variables: int,
+            subsolvers: tuple[str, ...] = ()) -> cp_model.CpSolver | None:
     wall = budget.wall_left()
     if wall <= 0.01:
         return None
@@ -97,6 +98,7 @@ def _solver(workers: int, seed: int, budget: Budget, n_variables: int) -> cp_mod
     p.interleave_search = True
     if budget.deterministic is not None:
         p.max_deterministic_time = max(0.05, budget.deterministic)
+    p.subsolvers.extend(subsolvers)  # none: CP-SAT's own portfolio
     if n_variables > LIGHT_PRESOLVE_ABOVE:
         # On large models probing and symmetry detection cost seconds before any
         # solution; on small ones they pay for themselves.
@@ -161,9 +163,10 @@ def tier_stages(built: Built) -> list[Stage]:
 
 def search(built: Built, budget: Budget, *, workers: int = 2, seed: int = 0,
            hint: dict[int, int] | None = None, stages: list[Stage] | int | None = None,
-           progress: Callable[[Progress], None] | None = None, label: str = "") -> SearchResult:
+           progress: Callable[[Progress], None] | None = None, label: str = "",
+           subsolvers: tuple[str, ...] = ()) -> SearchResult:
     """Maximise the stages of ``built`` in order within ``budget`` (default: the tiers;
-    a number: the first that many of them)."""
+    a number: the first that many of them); ``subsolvers``: CP-SAT's to run, in turns."""
     model, tiers = built.model, built.tiers
     if stages is None or isinstance(stages, int):
         stages = tier_stages(built)[:stages]
@@ -173,7 +176,7 @@ def search(built: Built, budget: Budget, *, workers: int = 2, seed: int = 0,
     spent, last = 0.0, None
     for i, stage in enumerate(stages):
         share = stage.share / sum(s.share for s in stages[i:])
-        solver = _solver(workers, seed, budget.share(share, spent), n_variables)
+        solver = _solver(workers, seed, budget.share(share, spent), n_variables, subsolvers)
         if solver is None:
             result.stopped_by_clock = True
             break
