@@ -85,3 +85,20 @@ def test_neighbourhood_search_when_the_memory_budget_is_small(large_region_strat
     assert sol.status == "FEASIBLE" and check(inst, sol) == []
     assert sol.manifest["strategy"] == ["neighbourhoods"]
     assert sol.objective.bound[0] == coverage_bound(inst, eligible(inst)) >= sol.objective.tiers[0]
+
+
+def test_a_critical_relaxation_cut_short_searches_every_choice_and_says_so(large_region_strategies, monkeypatch):
+    """Without its linear relaxation's solution (cut short by the clock) the critical
+    relaxation is searched among every choice: the answer is still checked and bounded
+    (by CP-SAT on that whole model), but it depends on the clock, so the run is not
+    called reproducible."""
+    from rotasolve.engine import guided
+    from rotasolve.model.relaxation import Relaxation
+
+    monkeypatch.setattr(guided, "relax", lambda *args, **kwargs: Relaxation(None, 0.0))
+    inst = generate(60, 3, seed=4, connected=True)
+    sol = solve(inst, SolveOptions(time_limit=20, workers=2))
+    assert sol.status == "FEASIBLE" and check(inst, sol) == []
+    assert "guided" in sol.manifest["strategy"]
+    assert sol.manifest["deterministic"] is False
+    assert sol.objective.bound[0] >= sol.objective.tiers[0]

@@ -46,3 +46,11 @@ def test_a_minimised_objective_is_refused():
     model.Minimize(x)
     with pytest.raises(ValueError):
         relax(model, 1)
+
+
+def test_the_solution_is_returned_when_asked_for():
+    relaxed = relax(_two_halves(), 10, threads=1, solution=True)
+    x, y, z = relaxed.solution
+    assert x + y + z == pytest.approx(1.5, abs=1e-6)  # an optimum of the relaxation
+    assert 2 * x + 2 * y <= 3 + 1e-6 and z == pytest.approx(0, abs=1e-9)
+    assert relax(_two_halves(), 10, threads=1).solution is None  # not asked for

@@ -6,12 +6,16 @@ slow to improve (measured: 30 deterministic seconds did not improve on the greed
 of a 500-trainee region, while the optimum placed 13 more critical requirements). So,
 at the same time on the two cores:
 
-- the *critical relaxation*, CP-SAT on one worker: only the critical requirements may be
-  placed and groups need no minimum size. Every allocation is one of its allocations
-  with some placements taken away, so its bound on critical placements is proven — and
-  far tighter than the linear one (a connected 1,000-trainee region: 162 within 9 s,
-  the optimum 160 proven in 39 s, where the linear relaxation says 165). Its allocation
-  is the search's starting point and its choices are kept;
+- the *critical relaxation*: only the critical requirements may be placed and groups
+  need no minimum size. Every allocation is one of its allocations with some placements
+  taken away, so a bound on its critical placements holds for every allocation. First
+  its own linear relaxation (HiGHS, about 5 s at 1,000 trainees): that bound, and the
+  choices it uses. Then CP-SAT searches it among those choices only (with the greedy
+  allocation's and each unit's cheapest). Its allocation is where the search starts, and
+  its choices are kept. Searched among every choice, as before, it found no allocation in
+  its budget on connected 1,000 seed 2 (296 critical requirements: the search then
+  placed 144, the fallback bound said 251); restricted, 159 of a proven 159 within 6
+  seconds, and on seed 1 160 against 161 (the optimum is 160);
 - the *linear relaxation* of the whole model (``model.relaxation``, HiGHS, one thread),
   for the bound on tier 1b (below).
 

@@ -51,7 +51,10 @@ RELAXATION_SHARE = 0.45
 # Of a guided part's search budget, for the critical relaxation. Its allocation is where
 # the search starts and its choices are kept: at 0.4 it had found 159 critical placements
 # of a possible 160 on a connected 1,000-trainee region and the search stayed at 159; at
-# 0.5 it finds 160 and the search reaches the reference's (160, 252).
+# 0.5 it finds 160 and the search reaches the reference's (160, 252) (measured when it
+# searched every choice; restricted, it reaches 160 at 0.5 too. With 0.6, tried while its
+# search was core-based alone, the final search had too little left for tier 1b on seed 2:
+# 255 against a bound of 281).
 CRITICAL_SHARE = 0.5
 # Wall seconds per variable of building the models in Python, which nothing runs beside
 # (measured: about 6 s for the 150,000 variables of a connected 1,000-trainee region).
