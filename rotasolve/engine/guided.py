@@ -119,8 +119,8 @@ def _linear(inst: Instance, full: Candidates, limit: float) -> tuple[int | None,
 def _critical(inst: Instance, full: Candidates, by_hand: Solution | None, budget: Budget, seed: int,
               workers: int, alone: bool, out: dict) -> None:
     """The critical relaxation into ``out``: the bound from its linear relaxation, then
-    its allocation searched by CP-SAT on one worker among the choices that relaxation
-    uses, the greedy allocation's and each unit's cheapest. ``alone``: no linear
+    its allocation searched by CP-SAT among the choices that relaxation uses, the greedy
+    allocation's and each unit's cheapest (every choice, when the relaxation gave none). ``alone``: no linear
     relaxation of the whole part runs beside it, which would hide this one's time."""
     relaxed = critical_relaxation(inst)
     needed = {(n.trainee_id, n.requirement) for n in relaxed.needs.all() if n.critical and not n.gated}
