@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import math
 import random
+from dataclasses import fields, replace
 from datetime import date, timedelta
 
 from . import dates
@@ -39,7 +40,10 @@ from .domain import (
     Case, Group, Instance, Profile, Settings, Site, Supervisor, Trainee, TravelTime, Tutor,
     default_slots,
 )
-from .generate_shapes import Knobs, describe, exact_share, knobs, ring_travel, site_travel, spanning_tutors
+from .generate_shapes import (
+    Knobs, describe, exact_share, explicit_field, knobs, random_description, random_knobs, ring_travel,
+    site_travel, spanning_tutors,
+)
 
 _TRUST_WORDS = ["North", "South", "East", "West", "Central", "Coastal", "Valley", "Forest",
                 "Riverside", "Downs", "Moor", "Vale"]
@@ -51,6 +55,8 @@ _SUPERVISOR_MIX = [("CBT", 35), ("PSYCHODYNAMIC", 20), ("CAT", 8), ("IPT", 10), 
                    ("MBT", 6), ("SYSTEMIC", 7), ("DIT", 4), ("PIT", 3)]
 _PREFERENCES = ["PSYCHODYNAMIC", "CBT", "CAT", "IPT", "DBT", "MBT", "SYSTEMIC"]
 _SCHEME_SIZE = 100
+_RANDOM_SCHEME_SIZE = 160
+_PROFILE_KNOBS = ("distinct_modalities", "case_requires_cbdg", "weekly_case_hours")
 
 
 def _pick(rng: random.Random, mix) -> str:
@@ -66,7 +72,8 @@ def _slots(rng: random.Random, ids: list[str], lo: int, hi: int) -> tuple[str, .
 def generate(trainees: int = 60, trusts: int = 3, seed: int = 0,
              plan_start: date = date(2027, 2, 2), *, connected: bool = False, shape: str = "balanced",
              remote_supervisors: float | None = None, remote_cases: float | None = None,
-             online_groups: float | None = None, tutor_trusts: int | None = None) -> Instance:
+             online_groups: float | None = None, tutor_trusts: int | None = None,
+             at_random: bool = False) -> Instance:
     """A synthetic scheme (or several) of ``trainees`` core trainees.
 
     ``connected``: one region of all the trainees over ``trusts`` trusts, shaped like a
@@ -76,23 +83,37 @@ def generate(trainees: int = 60, trusts: int = 3, seed: int = 0,
     ``tutor_trusts``: trusts each tutor covers (one tutor per trust, their areas
     overlapping round the ring of trusts). An option left as None takes the value of the
     shape, else of the connected preset, else the original generator's.
+    ``at_random``: every knob drawn at random from the seed (``random_knobs``) instead of
+    a shape, and written in the Scheme sheet's notes (explicit options still win).
     """
     if trainees < 1:
         raise ValueError("trainees must be at least 1")
     if not 1 <= trusts <= 12:
         raise ValueError("trusts must be between 1 and 12 per scheme")
-    k = knobs(connected, shape, remote_supervisors=remote_supervisors, remote_cases=remote_cases,
-              online_groups=online_groups, tutor_trusts=tutor_trusts)
+    explicit = dict(remote_supervisors=remote_supervisors, remote_cases=remote_cases, online_groups=online_groups,
+                    tutor_trusts=tutor_trusts)
+    k = knobs(connected, shape, **explicit)
+    if at_random:
+        k = replace(random_knobs(seed, connected), **{f.name: getattr(k, f.name) for f in fields(Knobs)
+                                                      if explicit_field(f.name, explicit)})
     rng = random.Random(seed)
     # Draws the original generator never made come from here, so that they cannot shift
     # the main stream: a default run is draw for draw the original one.
     xrng = random.Random(f"rotasolve.generate extra {seed}")
-    n_schemes = 1 if k.connected else max(1, math.ceil(trainees / _SCHEME_SIZE))
+    # A random scheme is one scheme up to 160 trainees (large London schemes are); the
+    # original generator's schemes hold about 100.
+    n_schemes = 1 if k.connected else max(1, math.ceil(trainees / (_RANDOM_SCHEME_SIZE if at_random else _SCHEME_SIZE)))
     sizes = [trainees // n_schemes + (1 if i < trainees % n_schemes else 0) for i in range(n_schemes)]
     b = _Builder(rng, plan_start, remote=n_schemes == 1, knobs=k, xrng=xrng)
     for s, size in enumerate(sizes):
         b.scheme(s, size, trusts)
     name = f"Generated scheme ({trainees} trainees, seed {seed})"
+    if at_random:
+        kind = "region" if k.connected else "scheme"
+        command = f"rotasolve generate OUT.xlsx -n {trainees} -k {trusts} -s {seed} --random" + \
+            (" --connected" if k.connected else "")
+        return b.instance(f"Random {kind} ({trainees} trainees, {trusts} trusts, seed {seed})", n_schemes,
+                          notes=f"{command}; knobs drawn: {random_description(k)}")
     if k != Knobs():
         name = f"Generated {'region' if k.connected else 'scheme'} ({trainees} trainees, seed {seed}; " \
                f"{describe(k, shape)})"
@@ -108,7 +129,7 @@ class _Builder:
         self.big_trust: tuple[list[str], list[str]] | None = None  # (its sites, other sites)
         self.plan_start = plan_start
         self.slot_ids = [s.id for s in default_slots()]
-        self.profile = Profile()
+        self.profile = Profile(**{f: getattr(knobs, f) for f in _PROFILE_KNOBS if getattr(knobs, f) is not None})
         self.settings = Settings(name="x", plan_start=plan_start, travel_other_trust=150)
         self.sites: list[Site] = []
         self.travel: list[TravelTime] = []
@@ -139,13 +160,13 @@ class _Builder:
         first_s = len(self.supervisors)
         for _ in range(n_sup):
             self.supervisors.append(self._supervisor(tag, site_ids))
-        n_cases = max(4, round(size * rng.uniform(0.8, 1.1)))
+        n_cases = max(4, round(size * rng.uniform(0.8, 1.1) * self.k.cases_factor))
         first_c = len(self.cases)
         for _ in range(n_cases):
             self.cases.append(self._case(tag, site_ids))
         needing_group = sum(1 for t in scheme_trainees if t["cbdg_sessions_attended"] < self.profile.cbdg_sessions)
         first_g = len(self.groups)
-        for _ in range(max(1, math.ceil(needing_group / 7))):
+        for _ in range(max(1, math.ceil(needing_group / self.k.trainees_per_group))):
             self.groups.append(self._group(tag, site_ids))
         # Remote shares are set before the running items, whose witness relies on them.
         exact_share(self.xrng, self.supervisors[first_s:], "remote", self.k.remote_supervisors)
@@ -200,8 +221,8 @@ class _Builder:
         prefs = tuple(rng.sample(_PREFERENCES, rng.randint(0, 2)))
         return dict(
             id=f"T{n:04d}", name=f"Dr Trainee {n}", grade=grade, base_site=self._place(rng.choice(site_ids)),
-            available_slots=_slots(rng, self.slot_ids, 3, 7), ltft=ltft, core_end=core_end,
-            max_travel_minutes=rng.choice([45, 60, 60, 60, 75, 90]),
+            available_slots=_slots(rng, self.slot_ids, *self.k.trainee_slots), ltft=ltft, core_end=core_end,
+            max_travel_minutes=rng.choice(self.k.travel_limits),
             cbdg_sessions_attended=attended,
             cbdga_satisfactory=min(2, attended // 12),
             short_case_done=short_done, long_case_done=long_done,
@@ -212,13 +233,13 @@ class _Builder:
         rng = self.rng
         n = len(self.supervisors) + 1
         mods = {_pick(rng, _SUPERVISOR_MIX)}
-        if rng.random() < 0.3:
+        if rng.random() < self.k.second_modality:
             mods.add(_pick(rng, _SUPERVISOR_MIX))
-        group_size = 3 if rng.random() < 0.3 else 1
-        pas = None if rng.random() < 0.6 else rng.choice([0.5, 1.0, 1.0, 1.5])
+        group_size = 3 if rng.random() < self.k.shared_supervision else 1
+        pas = None if rng.random() < 1 - self.k.supervisor_pa_share else rng.choice([0.5, 1.0, 1.0, 1.5])
         return dict(
             id=f"S{n:03d}", name=f"Dr Supervisor {n}", site=self._place(rng.choice(site_ids)),
-            modalities=tuple(sorted(mods)), available_slots=_slots(rng, self.slot_ids, 2, 6),
+            modalities=tuple(sorted(mods)), available_slots=_slots(rng, self.slot_ids, *self.k.supervisor_slots),
             max_trainees=rng.choice(self.k.supervisor_places), group_size=group_size,
             supervision_pas=pas, remote=self.remote and rng.random() < 0.1,
         )
@@ -232,7 +253,7 @@ class _Builder:
         return dict(
             id=f"C{n:04d}", site=self._place(rng.choice(site_ids)), modality=_pick(rng, _CASE_MIX), length=length,
             sessions=sessions, min_grade=1 if rng.random() < 0.8 else 2,
-            available_slots=_slots(rng, self.slot_ids, 2, 6),
+            available_slots=_slots(rng, self.slot_ids, *self.k.case_slots),
             referred=self.plan_start - timedelta(days=rng.randint(7, 420)),
             supervisor=None, remote_ok=self.remote and rng.random() < 0.1,
             current_trainee=None, current_supervisor=None, sessions_done=0,
@@ -241,9 +262,9 @@ class _Builder:
     def _group(self, tag: str, site_ids: list[str]) -> dict:
         rng = self.rng
         n = len(self.groups) + 1
-        max_size = rng.choice([8, 8, 10])
+        max_size = rng.choice(self.k.group_max_sizes)
         return dict(id=f"G{n:02d}", site=self._place(rng.choice(site_ids)), slot=rng.choice(self.slot_ids),
-                    facilitator=f"Dr Facilitator {n}", min_size=rng.choice([4, 4, 5]), max_size=max_size,
+                    facilitator=f"Dr Facilitator {n}", min_size=rng.choice(self.k.group_min_sizes), max_size=max_size,
                     external_members=rng.choice([0, 0, 1, 2, 3]), online=self.remote and rng.random() < 0.15)
 
     # -- kept items, with a witness that satisfies every hard rule ------------------------
@@ -361,9 +382,10 @@ class _Builder:
         for i, trusts in enumerate(shares):
             mine = [t for t in trainees if site_trust[t["base_site"]] in trusts]
             active = sum(1 for t in mine if t["current_group"] or t["current_cases"])
-            likely = active + sum(1 for t in mine if not (t["current_group"] or t["current_cases"])) * 0.7
+            likely = active + sum(1 for t in mine if not (t["current_group"] or t["current_cases"])) \
+                * self.k.likely_share
             pas = max(1, math.ceil(likely * self.k.tutor_pa_factor / pr.trainees_per_tutor_pa)
-                      - rng.choice([0, 0, 1, 2]))
+                      - rng.choice(self.k.tutor_pa_cut))
             pas = max(pas, math.ceil(active / pr.trainees_per_tutor_pa))  # kept trainees always fit
             n = len(self.tutors) + 1
             self.tutors.append(dict(
@@ -372,9 +394,9 @@ class _Builder:
                 spa_pas=float(rng.choice([1, 2, 3, 3])),
             ))
 
-    def instance(self, name: str, n_schemes: int) -> Instance:
+    def instance(self, name: str, n_schemes: int, notes: str | None = None) -> Instance:
         return Instance(
-            settings=self.settings.model_copy(update={"name": name}),
+            settings=self.settings.model_copy(update={"name": name, "notes": notes}),
             profile=self.profile, slots=tuple(default_slots()), sites=tuple(self.sites),
             travel_times=tuple(self.travel),
             trainees=tuple(Trainee(**t) for t in self.trainees),

@@ -34,6 +34,8 @@ class Knobs:
     ltft_share: float = 0.13
     ltft_fractions: tuple[float, ...] = (0.6, 0.8)
     tutor_pa_factor: float = 1.0  # tutor PAs as a share of the likely demand
+    likely_share: float = 0.7  # of a tutor's trainees with nothing running, those counted as likely demand
+    tutor_pa_cut: tuple[int, ...] = (0, 0, 1, 2)  # PAs short of that, drawn per tutor
     ct1_new_share: float = 0.6  # CT1 trainees who have not started a group yet
     kept_group_skip: float = 0.35  # trainees midway through the group who are not in one now
     kept_case_skip: float = 0.55  # eligible trainees with no running case
@@ -42,6 +44,22 @@ class Knobs:
     # Running items only within the trainee's travel limit: a real region is too wide for
     # a running group 200 minutes away; in one small scheme the limits hardly bind.
     kept_within_travel: bool = False
+    # Drawn by --random (``random_knobs``); the defaults are the original generator's.
+    trainee_slots: tuple[int, int] = (3, 7)  # free weekly slots of a trainee (least, most)
+    supervisor_slots: tuple[int, int] = (2, 6)
+    case_slots: tuple[int, int] = (2, 6)
+    travel_limits: tuple[int, ...] = (45, 60, 60, 60, 75, 90)  # trainees' max_travel_minutes
+    cases_factor: float = 1.0  # cases per trainee, against the original 0.8-1.1
+    trainees_per_group: float = 7  # groups: one per this many trainees still needing sessions
+    group_max_sizes: tuple[int, ...] = (8, 8, 10)
+    group_min_sizes: tuple[int, ...] = (4, 4, 5)
+    shared_supervision: float = 0.3  # supervisors who supervise in groups of up to 3
+    second_modality: float = 0.3  # supervisors qualified in a second modality
+    supervisor_pa_share: float = 0.4  # supervisors whose supervision PAs limit their meetings
+    # The requirement profile (None: Profile()'s default)
+    distinct_modalities: int | None = None
+    case_requires_cbdg: bool | None = None
+    weekly_case_hours: float | None = None
 
 
 # A region shaped like a real one (e.g. 1,000 trainees over 12 trusts): about a quarter of
@@ -65,6 +83,55 @@ SHAPES: dict[str, dict] = {
                          one_case_at_a_time=0.45),
     "one-big-trust": dict(big_trust_share=0.6),
 }
+
+
+# What --random draws, knob by knob, over realistic ranges wider than any one shape: a
+# tutor's scheme is not one of the seven. Each is (how it is drawn, what it sets).
+def random_knobs(seed: int, connected: bool = False) -> Knobs:
+    """Every knob drawn at random from its own stream (same seed, same knobs); the remote
+    shares and the tutors' spans of a connected region too."""
+    r = random.Random(f"rotasolve.generate random knobs {seed}")
+    lo_places = r.randint(1, 3)
+    slots = [(r.randint(2, 4), r.randint(5, 10)) for _ in range(3)]
+    min_size = r.randint(3, 6)
+    drawn = dict(
+        # of the whole demand: every trainee of the tutor's trusts, none cut
+        tutor_pa_factor=round(r.uniform(0.4, 1.3), 2), likely_share=1.0, tutor_pa_cut=(0,),
+        trainees_per_supervisor=round(r.uniform(3, 12), 1),
+        second_modality=round(r.uniform(0.1, 0.7), 2), supervisor_pa_share=round(r.uniform(0, 0.6), 2),
+        supervisor_places=tuple(range(lo_places, r.randint(lo_places, 4) + 1)),
+        trainee_slots=slots[0], supervisor_slots=slots[1], case_slots=slots[2],
+        remote_supervisors=round(r.uniform(0, 0.6), 2), remote_cases=round(r.uniform(0, 0.6), 2),
+        online_groups=round(r.uniform(0, 0.6), 2),
+        ltft_share=round(r.uniform(0, 0.5), 2),
+        ltft_fractions=tuple(sorted(r.sample([0.5, 0.6, 0.7, 0.8], r.randint(1, 4)))),
+        ct1_new_share=round(r.uniform(0.1, 0.9), 2), kept_group_skip=round(r.uniform(0.05, 0.8), 2),
+        kept_case_skip=round(r.uniform(0.1, 0.9), 2), one_case_at_a_time=round(r.uniform(0.3, 0.9), 2),
+        big_trust_share=round(r.uniform(0.25, 0.7), 2) if r.random() < 0.5 else None,
+        travel_limits=tuple(sorted(r.sample([30, 45, 60, 75, 90, 120], r.randint(2, 4)))),
+        cases_factor=round(r.uniform(0.5, 2.0), 2),
+        trainees_per_group=round(r.uniform(4, 10), 1),
+        group_min_sizes=(min_size,), group_max_sizes=tuple(range(min_size + 2, r.randint(min_size + 3, 12) + 1)),
+        shared_supervision=round(r.uniform(0, 0.8), 2),
+        distinct_modalities=r.choice([1, 2, 2]), case_requires_cbdg=r.random() < 0.3,
+        weekly_case_hours=r.choice([3.5, 4.0, 4.0, 5.0, 6.0, 8.0]),
+    )
+    if connected:
+        drawn["tutor_span"] = (1, r.randint(1, 3))
+    return replace(knobs(connected), **drawn)
+
+
+def explicit_field(name: str, explicit: dict) -> bool:
+    """Whether an explicit option (None: not given) sets this knob."""
+    if name == "tutor_span":
+        return explicit.get("tutor_trusts") is not None
+    return explicit.get(name) is not None
+
+
+def random_description(k: Knobs) -> str:
+    """The knobs --random drew, for the Scheme sheet's notes, so the scheme can be read off."""
+    skip = {"connected", "kept_within_travel"}
+    return "; ".join(f"{f.name}={getattr(k, f.name)}" for f in fields(Knobs) if f.name not in skip)
 
 
 def knobs(connected: bool = False, shape: str = "balanced", **explicit) -> Knobs:
@@ -161,8 +228,8 @@ def spanning_tutors(rng: random.Random, trust_names: list[str], trainees: list[d
     for i, area in enumerate(areas):
         home = [t for t in trainees if trust_of[t["base_site"]] == trust_names[i]]
         active = sum(1 for t in home if t["current_group"] or t["current_cases"])
-        likely = active + (len(home) - active) * 0.7
-        pas = max(1, math.ceil(likely * k.tutor_pa_factor / per_pa) - rng.choice([0, 0, 1, 2]))
+        likely = active + (len(home) - active) * k.likely_share
+        pas = max(1, math.ceil(likely * k.tutor_pa_factor / per_pa) - rng.choice(k.tutor_pa_cut))
         witness = sum(1 for t in running if first[trust_of[t["base_site"]]] == i)
         pas = max(pas, math.ceil(witness / per_pa))  # running trainees always fit
         uid = first_id + i

@@ -49,11 +49,13 @@ from .common import (
               help="For benchmarks/run.py variants: tier 1 as one weighted sum, or 1a then 1b.")
 @click.option("--no-start-hint", "start_hint", flag_value=False, default=True, hidden=True,
               help="For benchmarks/run.py variants: start the search from nothing, not the greedy allocation.")
+@click.option("--no-mip", "mip", flag_value=False, default=True, hidden=True,
+              help="For benchmarks/family.py: CP-SAT alone on tier 1, without HiGHS's MIP beside it.")
 @click.option("--force", is_flag=True, help="Replace output files that exist.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
 def solve(workbook: Path, out: Path | None, json_out: Path | None, time_limit: float, workers: int,
           seed: int, reproducible: bool, memory_text: str | None, previous_path: Path | None,
-          critical_first: bool, calendar_dir: Path | None, tier_one: str, start_hint: bool, force: bool,
+          critical_first: bool, calendar_dir: Path | None, tier_one: str, start_hint: bool, mip: bool, force: bool,
           quiet: bool):
     """Allocate groups, cases, supervisors, slots and tutors for WORKBOOK.
 
@@ -83,7 +85,7 @@ def solve(workbook: Path, out: Path | None, json_out: Path | None, time_limit: f
                    f"{'' if reproducible else ', not reproducible'})", err=True)
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed, reproducible=reproducible,
                            memory=memory, previous=previous, critical_first=critical_first, tier_one=tier_one,
-                           start_hint=start_hint)
+                           start_hint=start_hint, mip=mip)
     sol = allocate(inst, options, source=workbook, started=started, progress=printer)
     printer.finish()
     _refuse_unsolved(sol, time_limit)

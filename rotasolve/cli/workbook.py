@@ -74,10 +74,17 @@ def validate(workbook: Path):
               help="Share (0-1) of groups that meet online.")
 @click.option("--tutor-trusts", type=click.IntRange(1, 12), metavar="N",
               help="Trusts each tutor covers: one tutor per trust, their areas overlapping round the region.")
+@click.option("--random", "at_random", is_flag=True,
+              help="Draw every knob at random from the seed, over ranges wider than any shape (tutor PAs "
+                   "0.4-1.3 of demand, 4-12 trainees per supervisor with 1-4 places, sparse to dense free "
+                   "slots, 0-60% remote items, 0-50% LTFT, few to most running items, one trust with 25-70% "
+                   "or none, group sizes, travel limits, 0.5-2 cases per trainee, distinct modalities, CBDG "
+                   "first, weekly case hours); the knobs drawn go in the Scheme sheet's notes. Replaces "
+                   "--shape; the options above still win.")
 @click.option("--force", is_flag=True, help="Replace OUT if it exists.")
 def generate(out: Path, trainees: int, trusts: int, seed: int, connected: bool, shape: str,
              remote_supervisors: float | None, remote_cases: float | None, online_groups: float | None,
-             tutor_trusts: int | None, force: bool):
+             tutor_trusts: int | None, at_random: bool, force: bool):
     """Write a synthetic scheme workbook shaped like a real one to OUT.
 
     Without --connected, more than 100 trainees give several independent schemes (remote
@@ -86,7 +93,7 @@ def generate(out: Path, trainees: int, trusts: int, seed: int, connected: bool, 
     output_path(out, [], force)
     inst = make(trainees=trainees, trusts=trusts, seed=seed, connected=connected, shape=shape,
                 remote_supervisors=remote_supervisors, remote_cases=remote_cases,
-                online_groups=online_groups, tutor_trusts=tutor_trusts)
+                online_groups=online_groups, tutor_trusts=tutor_trusts, at_random=at_random)
     write_instance(inst, out)
     click.echo(f"wrote {out}: {len(inst.trainees)} trainees, {len(inst.cases)} cases, "
                f"{len(inst.supervisors)} supervisors, {len(inst.groups)} groups, {len(inst.tutors)} tutors")

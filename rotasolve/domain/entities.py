@@ -55,6 +55,7 @@ class Settings(_Model):
     travel_same_site: int = Field(0, ge=0)
     travel_same_trust: int = Field(30, ge=0)
     travel_other_trust: int = Field(60, ge=0)
+    notes: str | None = None  # free text kept with the scheme (the generator's knobs); never read by the solver
 
 
 class Profile(_Model):

@@ -18,6 +18,11 @@ from ..solution import Solution
 SEARCH_PER_SECOND = 0.75
 SEARCH_PER_SECOND_LARGE = 0.5
 SEARCH_HALF_FROM = 300  # trainees
+# Branch-and-bound nodes HiGHS's MIP member may take per deterministic second of tier 1's
+# budget (model/portfolio.py): its reproducible budget, as deterministic seconds are
+# CP-SAT's. Measured on 120-trainee schemes where CP-SAT alone left tier 1 unproven: HiGHS
+# proved them at its root node or within about 350 nodes, at 7-30 nodes a second.
+MIP_NODES_PER_SECOND = 20.0
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,9 @@ class SolveOptions:
     # Without start_hint, the first stage starts from nothing instead of the greedy allocation.
     tier_one: str = "weighted"
     start_hint: bool = True
+    # HiGHS's MIP of the same model beside CP-SAT on tier 1 (model/portfolio.py); off
+    # for the benchmark that compares CP-SAT alone.
+    mip: bool = True
     # A capacity search (planning.md): the additions it may buy, bought only as far as
     # placing critical requirements needs them, at least cost (engine/part.py _stages).
     additions: Offer | None = None

@@ -30,7 +30,7 @@ from ..solution import Solution
 from . import memory
 from .guided import guide
 from .lns import improve
-from .options import SEARCH_PER_SECOND_LARGE, SolveOptions
+from .options import MIP_NODES_PER_SECOND, SEARCH_PER_SECOND_LARGE, SolveOptions
 
 # Above this many variables one CP-SAT model with every choice improves too slowly on a
 # 2-core machine (measured: a connected 500-trainee region of 59,000 variables did not
@@ -197,8 +197,10 @@ def _one_model(inst: Instance, candidates: Candidates, by_hand: Solution | None,
     stages, forced = _stages(built, options)
     start = still_there(inst, options.previous) if options.previous is not None else (start or by_hand)
     hint = hint_from(built.vars, start) if start is not None and options.start_hint else None
+    # HiGHS beside CP-SAT where the model holds every choice (its bound is then the answer's)
+    mip = MIP_NODES_PER_SECOND if options.mip and outer is None else 0.0
     found = search(built, budget, workers=options.workers, seed=options.seed, hint=hint, stages=stages,
-                   progress=progress, label=label)
+                   progress=progress, label=label, mip_nodes_per_second=mip)
     if found.infeasible:
         return PartResult("INFEASIBLE", [], [], None, size, "one model", found.deterministic_seconds,
                           found.stopped_by_clock)
@@ -207,10 +209,14 @@ def _one_model(inst: Instance, candidates: Candidates, by_hand: Solution | None,
         result.deterministic_seconds, result.stopped_by_clock = found.deterministic_seconds, found.stopped_by_clock
         return result
     solution = extract(built.vars, lambda var: found.assignment[var.Index()])
+    # Tiers no stage settled are counted on the allocation itself: an auxiliary variable
+    # (a supervisor's load above half) is only held at its least by its own stage.
+    counted = score(inst, solution) if options.additions is None else found.values
+    values = [v if b is not None else counted[i] for i, (v, b) in enumerate(zip(found.values, found.bounds))]
     bounds = found.bounds
     if outer is not None:
         bounds = [outer[0], outer[1](found.values[0]) if outer[1] is not None else None, None, None]
-    return PartResult("OPTIMAL" if found.proven else "FEASIBLE", found.values, bounds, solution, size,
+    return PartResult("OPTIMAL" if found.proven else "FEASIBLE", values, bounds, solution, size,
                       "one model", found.deterministic_seconds, found.stopped_by_clock,
                       changes=forced - found.extra[CHANGES] if CHANGES in found.extra else None,
                       cheapest=ADDITIONS in found.extra and found.extra[ADDITIONS] == found.extra_bounds.get(ADDITIONS))

@@ -75,6 +75,7 @@ SCHEME = sheet("Scheme", Settings, key_value=True, help="Scheme settings: two co
     C("travel_same_site", "int", help="Minutes of travel within one site, when Travel has no row."),
     C("travel_same_trust", "int", help="Minutes between two sites of one trust, when Travel has no row."),
     C("travel_other_trust", "int", help="Minutes between sites of different trusts, when Travel has no row."),
+    C("notes", "text", help="Free text kept with the scheme (for example how it was made); never read by the solver."),
 ))
 
 REQUIREMENTS = sheet("Requirements", Profile, key_value=True, required=False,

@@ -23,7 +23,7 @@ from ortools.sat.python import cp_model
 _INFINITY = highspy.kHighsInf
 # HiGHS keeps one thread scheduler per process, which relax() resets; two relaxations
 # solved at once from two threads (the guided search's two) take turns instead.
-_ONE_AT_A_TIME = threading.Lock()
+ONE_HIGHS_AT_A_TIME = threading.Lock()
 
 
 @dataclass
@@ -53,7 +53,7 @@ def relax(model: cp_model.CpModel, time_limit: float, threads: int = 2, solution
     where the bound from its duals was still within 1e-6 of the optimum.
 
     With ``solution``, the relaxation's solution too, when HiGHS finished in its time."""
-    with _ONE_AT_A_TIME:
+    with ONE_HIGHS_AT_A_TIME:
         return _relax(model, time_limit, threads, solution)
 
 
@@ -62,7 +62,7 @@ def _relax(model: cp_model.CpModel, time_limit: float, threads: int, want_soluti
     proto = model.Proto()
     if (proto.objective.scaling_factor or 1.0) > 0:
         raise ValueError("relax bounds a maximised objective")  # CP-SAT negates a maximum
-    h = _quiet_highs()
+    h = quiet_highs()
     h.setOptionValue("solver", "ipm")  # the interior-point method: fastest here by far
     h.setOptionValue("run_crossover", "off")  # the bound needs the duals only
     # HiGHS keeps one thread pool per process, sized by the first run; a later run asking
@@ -70,7 +70,7 @@ def _relax(model: cp_model.CpModel, time_limit: float, threads: int, want_soluti
     highspy.Highs.resetGlobalScheduler(True)
     h.setOptionValue("threads", max(1, threads))
     h.setOptionValue("time_limit", max(0.1, time_limit))
-    lp = _linear_program(proto)
+    lp = linear_program(proto)
     n = len(lp.costs)
     h.addVars(n, lp.lowest, lp.highest)
     h.changeColsCost(n, np.arange(n, dtype=np.int32), lp.costs)
@@ -88,7 +88,7 @@ def _relax(model: cp_model.CpModel, time_limit: float, threads: int, want_soluti
 
 
 @dataclass
-class _LinearProgram:
+class LinearProgram:
     """minimise costs.x subject to lower <= A x <= upper, lowest <= x <= highest, with A
     by rows (``starts``, ``columns``, ``entries``)."""
 
@@ -115,7 +115,7 @@ class _LinearProgram:
         return float(by_rows.sum() + by_columns.sum())
 
 
-def _linear_program(proto) -> _LinearProgram:
+def linear_program(proto) -> LinearProgram:
     """The relaxation of a CP-SAT model: its linear constraints, clauses and implications
     as rows; a row of one variable as that column's bounds."""
     domains = [list(v.domain) for v in proto.variables]
@@ -141,12 +141,12 @@ def _linear_program(proto) -> _LinearProgram:
             columns.extend(row)
             entries.extend(row.values())
             starts.append(len(columns))
-    return _LinearProgram(costs, lowest, highest, np.array(lower, float), np.array(upper, float),
+    return LinearProgram(costs, lowest, highest, np.array(lower, float), np.array(upper, float),
                           np.array(starts[:-1], np.int32), np.array(columns, np.int32),
                           np.array(entries, float))
 
 
-def _quiet_highs() -> highspy.Highs:
+def quiet_highs() -> highspy.Highs:
     """A HiGHS instance that prints nothing: its constructor writes a banner straight to
     file descriptor 1, where rotasolve's results go, so that is pointed at stderr for it."""
     sys.stdout.flush()

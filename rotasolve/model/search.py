@@ -17,18 +17,23 @@ is not reproducible.
 
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import dataclass, field
 from typing import Callable
 
-from ortools.sat.python import cp_model
+from ortools.sat.python import cp_model, cp_model_helper
 
 from ..progress import Progress
 from .build import Built
+from .portfolio import call
 
 STAGE_SHARES = (0.6, 0.25, 0.15)  # of a part's budget: tier 1, tier 2, tier 3
 LIGHT_PRESOLVE_ABOVE = 60_000  # variables; see _solver()
+# Of the wall time left when tier 1 starts, what HiGHS's MIP may take at most: more than the
+# stage's share of the budget, since tier 1 comes first (the tiers after it were proven
+# within a second or two on every 120-trainee scheme measured). HiGHS proved a 120-trainee
+# scheme's tier 1 at its root node in 25 s of one thread on a busy machine.
+MIP_WINDOW_SHARE = 0.8
 
 
 @dataclass(frozen=True)
@@ -67,20 +72,6 @@ class SearchResult:
     extra_bounds: dict[str, int] = field(default_factory=dict)  # and their proven bounds
 
 
-def stopped_by_clock(solver: cp_model.CpSolver, status) -> bool:
-    """Whether the clock, not the search's own work, ended a call. A call ends proven, or
-    when its deterministic budget is spent, or at the wall-clock limit; so one that is
-    neither proven nor out of budget was stopped by the clock. (Its wall time alone did not
-    say: on a busy machine a call cut at the deadline passed the test of 99% of its wall
-    limit, and the run claimed to be reproducible when an idle machine gave another answer.)"""
-    p = solver.parameters
-    if solver.WallTime() >= p.max_time_in_seconds * 0.99:
-        return True
-    if status in (cp_model.OPTIMAL, cp_model.INFEASIBLE) or not math.isfinite(p.max_deterministic_time):
-        return False
-    return solver.deterministic_time < p.max_deterministic_time * 0.99
-
-
 def _solver(workers: int, seed: int, budget: Budget, n_variables: int,
             subsolvers: tuple[str, ...] = ()) -> cp_model.CpSolver | None:
     wall = budget.wall_left()
@@ -105,19 +96,6 @@ def _solver(workers: int, seed: int, budget: Budget, n_variables: int,
         p.cp_model_probing_level = 0
         p.symmetry_level = 0
     return solver
-
-
-class _Reporter(cp_model.CpSolverSolutionCallback):
-    """Each better solution as a progress event; tier 1's weighted sum is shown as what it
-    counts: critical placements (against their bound) and the others."""
-
-    def __init__(self, report: Callable[[Progress], None], event: Progress, t0: float, stage: "Stage"):
-        super().__init__()
-        self._report, self._event, self._t0, self._stage = report, event, t0, stage
-
-    def on_solution_callback(self) -> None:
-        self._report(_event(self._event, round(self.ObjectiveValue()), math.floor(self.BestObjectiveBound() + 1e-6),
-                            self._stage, time.monotonic() - self._t0))
 
 
 def _event(event: Progress, value: int, bound: int, stage: "Stage", elapsed: float, done: bool = False) -> Progress:
@@ -164,19 +142,23 @@ def tier_stages(built: Built) -> list[Stage]:
 def search(built: Built, budget: Budget, *, workers: int = 2, seed: int = 0,
            hint: dict[int, int] | None = None, stages: list[Stage] | int | None = None,
            progress: Callable[[Progress], None] | None = None, label: str = "",
-           subsolvers: tuple[str, ...] = ()) -> SearchResult:
+           subsolvers: tuple[str, ...] = (), mip_nodes_per_second: float = 0.0) -> SearchResult:
     """Maximise the stages of ``built`` in order within ``budget`` (default: the tiers;
-    a number: the first that many of them); ``subsolvers``: CP-SAT's to run, in turns."""
+    a number: the first that many of them); ``subsolvers``: CP-SAT's to run, in turns.
+    With ``mip_nodes_per_second``, HiGHS's MIP searches tier 1 beside CP-SAT
+    (``portfolio.py``), allowed that many branch-and-bound nodes per deterministic second
+    of the stage's budget."""
     model, tiers = built.model, built.tiers
     if stages is None or isinstance(stages, int):
         stages = tier_stages(built)[:stages]
     n_variables = len(model.Proto().variables)
     t0 = time.monotonic()
     result = SearchResult(values=[None] * len(tiers), bounds=[None] * len(tiers), proven=True, assignment=None)
-    spent, last = 0.0, None
+    spent = 0.0
     for i, stage in enumerate(stages):
         share = stage.share / sum(s.share for s in stages[i:])
-        solver = _solver(workers, seed, budget.share(share, spent), n_variables, subsolvers)
+        stage_budget = budget.share(share, spent)
+        solver = _solver(workers, seed, stage_budget, n_variables, subsolvers)
         if solver is None:
             result.stopped_by_clock = True
             break
@@ -186,29 +168,49 @@ def search(built: Built, budget: Budget, *, workers: int = 2, seed: int = 0,
         for index, value in (hint or {}).items():
             model.AddHint(model.GetIntVarFromProtoIndex(index), value)
         event = Progress(what="tier", label=label, stage=i + 1, stages=len(stages), tier=stage.name)
-        callback = _Reporter(progress, event, t0, stage) if progress else None
-        status = solver.Solve(model, callback)
-        spent += solver.deterministic_time
-        if stopped_by_clock(solver, status):
-            result.stopped_by_clock = True
-        if status == cp_model.INFEASIBLE and i == 0:
+        report = _reporter(progress, event, t0, stage)
+        nodes = _mip_nodes(stage, stage_budget, mip_nodes_per_second)
+        if nodes and workers > 1:
+            # HiGHS takes a core of its own: on two cores, CP-SAT's two workers and HiGHS
+            # side by side left HiGHS half a core, and its proof (12 s alone) missed a 30 s limit
+            solver.parameters.num_workers = workers - 1
+        window = stage_budget.wall_left() * max(share, MIP_WINDOW_SHARE)
+        levels = tuple(tiers[j].expr for j in stage.tiers) if len(stage.tiers) == 2 else ()
+        got = call(solver, model, mip_nodes=nodes, mip_window=window, mip_levels=levels, mip_weight=stage.weight,
+                   report=report)
+        spent += got.deterministic_seconds
+        result.stopped_by_clock = result.stopped_by_clock or got.stopped_by_clock
+        if got.infeasible and i == 0:
             result.infeasible = True
             return result
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        if not got.found:
             result.proven = False
             break
-        value = round(solver.ObjectiveValue())
-        bound = math.floor(solver.BestObjectiveBound() + 1e-6)
-        result.proven = result.proven and status == cp_model.OPTIMAL
-        _settle(model, tiers, stage, value, bound, result)
-        hint = {j: solver.Value(model.GetIntVarFromProtoIndex(j)) for j in range(n_variables)}
-        result.assignment, last = hint, solver
+        result.proven = result.proven and got.proven
+        _settle(model, tiers, stage, got.value, got.bound, result)
+        hint = dict(enumerate(got.assignment.tolist()))
+        result.assignment = hint
         if progress:
-            progress(_event(event, value, bound, stage, time.monotonic() - t0, done=True))
+            progress(_event(event, got.value, got.bound, stage, time.monotonic() - t0, done=True))
     result.deterministic_seconds = spent
-    if last is not None:
-        _score_the_rest(built, result, last)
+    if result.assignment is not None:
+        _score_the_rest(built, result)
     return result
+
+
+def _reporter(progress, event: Progress, t0: float, stage: Stage):
+    """Each better allocation as a progress event (None: nobody listens)."""
+    if progress is None:
+        return None
+    return lambda value, bound: progress(_event(event, value, bound, stage, time.monotonic() - t0))
+
+
+def _mip_nodes(stage: Stage, budget: Budget, per_second: float) -> int:
+    """HiGHS's node limit for a stage: tier 1 only (1a and 1b, the weighted sum), where
+    the proofs were missing; none without a deterministic budget to scale it by."""
+    if not per_second or stage.tiers != (0, 1) or budget.deterministic is None:
+        return 0
+    return max(1, round(per_second * budget.deterministic))
 
 
 def _settle(model, tiers, stage: Stage, value: int, bound: int, result: SearchResult) -> None:
@@ -236,10 +238,16 @@ def _settle(model, tiers, stage: Stage, value: int, bound: int, result: SearchRe
     model.Add(stage.expr >= value)
 
 
-def _score_the_rest(built: Built, result: SearchResult, last: cp_model.CpSolver) -> None:
+def _score_the_rest(built: Built, result: SearchResult) -> None:
     """Tiers no stage reached (out of time, or not asked for) are scored on the last
     allocation, with their bounds unknown."""
     for i, tier in enumerate(built.tiers):
         if result.values[i] is None:
-            result.values[i] = round(last.Value(tier.expr))
+            result.values[i] = evaluate(tier.expr, result.assignment)
             result.proven = False
+
+
+def evaluate(expr, assignment: dict[int, int]) -> int:
+    """A linear expression's value in an assignment (variable index -> value)."""
+    flat = cp_model_helper.FlatIntExpr(expr)
+    return flat.offset + sum(c * assignment[v.index] for v, c in zip(flat.vars, flat.coeffs))

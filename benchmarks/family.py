@@ -1,0 +1,197 @@
+"""The random family: schemes drawn at random over every generator knob, each with its
+best known answer and bound from the independent reference, run by hand (never in CI).
+
+    python benchmarks/family.py list                       # the family: size, trusts, seed, connected
+    python benchmarks/family.py references --time-limit 600 [--only f01 f02]   # the reference, long
+    python benchmarks/family.py run --time-limit 30 [--label NAME] [--workers 2] [-- EXTRA SOLVE ARGS]
+    python benchmarks/family.py report [--label NAME]      # shares and worst cases, as Markdown
+
+A benchmark of a few fixed instances measures how well an engine fits them; this one
+draws the instances. ``FAMILY`` is fixed once (a master seed), so every later run
+compares against the same schemes and the same reference figures
+(``family_references.json``); engine runs go to ``family_results.json``, one row per
+scheme, label and limit. Each workbook is ``rotasolve generate OUT -n N -k K -s SEED
+--random [--connected]``: every knob drawn from the seed, written in the Scheme sheet.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from statistics import median
+
+from run import CACHE, measure
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+REFERENCES = HERE / "family_references.json"
+RESULTS = HERE / "family_results.json"
+MASTER_SEED = 2026_12  # the family is drawn once from this; never tuned on
+SMALL, LARGE = 60, 10
+
+
+def family() -> list[dict]:
+    """60 schemes of 40-150 trainees and 10 of 250-1,000, connected and not; generator
+    seeds from 1,000 on (the seven shapes' benchmark used seeds 1 and 2)."""
+    rng = random.Random(MASTER_SEED)
+    out = []
+    for i in range(SMALL + LARGE):
+        small = i < SMALL
+        n = rng.randint(40, 150) if small else rng.randint(250, 1000)
+        trusts = rng.randint(2, 6) if small else rng.randint(4, 12)
+        connected = rng.random() < 0.5
+        out.append(dict(name=f"f{i + 1:02d}", n=n, trusts=trusts, seed=1000 + i, connected=connected))
+    return out
+
+
+FAMILY = family()
+
+
+def workbook(item: dict) -> Path:
+    CACHE.mkdir(exist_ok=True)
+    path = CACHE / f"random-{item['name']}-{item['n']}-{item['trusts']}-{item['seed']}" \
+                   f"{'-c' if item['connected'] else ''}.xlsx"
+    if not path.exists():
+        args = ["generate", str(path), "-n", str(item["n"]), "-k", str(item["trusts"]), "-s", str(item["seed"]),
+                "--random"] + (["--connected"] if item["connected"] else [])
+        subprocess.run([sys.executable, "-m", "rotasolve.cli", *args], check=True, capture_output=True)
+    return path
+
+
+def _load(path: Path) -> dict:
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+def _save(path: Path, data: dict) -> None:
+    path.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
+
+
+def _chosen(args) -> list[dict]:
+    items = [f for f in FAMILY if not args.only or f["name"] in args.only]
+    return [f for f in items if args.largest is None or f["n"] <= args.largest]
+
+
+def references(args) -> None:
+    refs = _load(REFERENCES)
+    for item in _chosen(args):
+        if item["name"] in refs and refs[item["name"]].get("limit", 0) >= args.time_limit:
+            continue
+        path = workbook(item)
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp) / "r.json"
+            run = measure([sys.executable, str(HERE / "reference.py"), str(path), "--time-limit",
+                           str(args.time_limit), "--threads", str(args.threads), "--json", str(out)],
+                          timeout=args.time_limit * 3 + 600)
+            sol = json.loads(out.read_text()) if out.exists() else None
+        row = {"limit": args.time_limit, "wall_s": run["wall_s"], "exit": run["exit"]}
+        if sol:
+            row.update(status=sol["status"], tiers=sol["objective"]["tiers"], bounds=sol["objective"]["bound"])
+        refs = _load(REFERENCES)
+        refs[item["name"]] = row
+        _save(REFERENCES, refs)
+        print(item["name"], json.dumps(row), flush=True)
+
+
+def run(args) -> None:
+    for item in _chosen(args):
+        path = workbook(item)
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp)
+            got = measure([sys.executable, "-m", "rotasolve.cli", "solve", str(path), "--json", str(out / "s.json"),
+                           "-o", str(out / "s.xlsx"), "--time-limit", str(args.time_limit),
+                           "--workers", str(args.workers), *args.extra])
+            sol = json.loads((out / "s.json").read_text()) if (out / "s.json").exists() else None
+        row = {"wall_s": got["wall_s"], "peak_mib": got["peak_mib"], "exit": got["exit"],
+               "tier1_proven_s": _tier1_proven(got["stderr"])}
+        if sol:
+            m = sol["manifest"]
+            row.update(status=sol["status"], tiers=sol["objective"]["tiers"], bounds=sol["objective"]["bound"],
+                       deterministic=m.get("deterministic"), strategy=m.get("strategy"))
+        results = _load(RESULTS)
+        results.setdefault(args.label, {}).setdefault(str(args.time_limit), {})[item["name"]] = row
+        _save(RESULTS, results)
+        print(item["name"], json.dumps(row), flush=True)
+
+
+def _tier1_proven(lines) -> float | None:
+    """When tier 1 (1a and 1b) was first proven: the second its stage's line arrived."""
+    for second, line in lines:
+        if "tier 1/" in line and "gap 0.0%" in line and "critical placed" in line:
+            return round(second, 1)
+    return None
+
+
+def best_known(name: str, refs: dict, results: dict) -> tuple[list[int] | None, list[int | None]]:
+    """The best tiers 1a, 1b any run or the reference found, and the tightest bounds any
+    proved (a proven bound is a bound whoever proved it)."""
+    rows = [refs.get(name, {})] + [by_limit.get(name, {}) for label in results.values()
+                                    for by_limit in label.values()]
+    found = [r["tiers"][:2] for r in rows if r.get("tiers")]
+    bounds = [r["bounds"][:2] for r in rows if r.get("bounds")]
+    best = max(found) if found else None
+    tight: list[int | None] = [None, None]
+    if bounds:
+        a = [b[0] for b in bounds if b[0] is not None]
+        tight[0] = min(a) if a else None
+        # tier 1b's bound holds given tier 1a at the best known: only bounds from runs that reached it
+        b = [r["bounds"][1] for r in rows if r.get("bounds") and r.get("tiers") and best
+             and r["tiers"][0] == best[0] and r["bounds"][1] is not None]
+        tight[1] = min(b) if b else None
+    return best, tight
+
+
+def report(args) -> None:
+    refs, results = _load(REFERENCES), _load(RESULTS)
+    print(_table(refs, results, args.label))
+
+
+def _table(refs: dict, results: dict, label: str) -> str:
+    lines = [f"| limit | schemes | tier 1 proven (by 10 s / by 30 s) | OPTIMAL | tier 1 at best known | "
+             f"worst shortfall (1a, 1b) | tier 1 proven: median / worst s |", "|---|---|---|---|---|---|---|"]
+    for limit, rows in sorted(results.get(label, {}).items(), key=lambda kv: float(kv[0])):
+        small = [f["name"] for f in FAMILY if f["n"] <= 150 and f["name"] in rows]
+        proven = [n for n in small if rows[n].get("bounds") and rows[n]["tiers"][:2] == rows[n]["bounds"][:2]]
+        by10 = [n for n in small if (rows[n].get("tier1_proven_s") or 1e9) <= 10]
+        by30 = [n for n in small if (rows[n].get("tier1_proven_s") or 1e9) <= 30]
+        optimal = [n for n in small if rows[n].get("status") == "OPTIMAL"]
+        at_best, worst = [], (0, 0)
+        for n in small:
+            best, _ = best_known(n, refs, results)
+            got = rows[n].get("tiers")
+            if best and got and got[:2] >= best:
+                at_best.append(n)
+            elif best and got:
+                worst = max(worst, (best[0] - got[0], best[1] - got[1] if got[0] == best[0] else best[1]))
+        times = [rows[n]["tier1_proven_s"] for n in small if rows[n].get("tier1_proven_s") is not None]
+        k = len(small)
+        lines.append(f"| {limit} s | {k} | {len(by10)} / {len(by30)} of {k} (proven at the end: {len(proven)}) | "
+                     f"{len(optimal)} | {len(at_best)} | {worst} | "
+                     f"{median(times) if times else '—'} / {max(times) if times else '—'} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("what", choices=["list", "references", "run", "report"])
+    ap.add_argument("--time-limit", type=float, default=30)
+    ap.add_argument("--threads", type=int, default=1, help="the reference's HiGHS threads")
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--label", default="ours")
+    ap.add_argument("--only", nargs="*")
+    ap.add_argument("--largest", type=int)
+    ap.add_argument("extra", nargs="*", help="more `rotasolve solve` options (after --)")
+    args = ap.parse_args()
+    if args.what == "list":
+        for f in FAMILY:
+            print(json.dumps(f))
+        return
+    {"references": references, "run": run, "report": report}[args.what](args)
+
+
+if __name__ == "__main__":
+    main()

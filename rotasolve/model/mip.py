@@ -1,0 +1,216 @@
+"""The same model as a mixed-integer program, solved by HiGHS beside CP-SAT.
+
+Why: on schemes CP-SAT had never been tuned on, its bound on tier 1 stayed far from the
+optimum (a 120-trainee scheme: 1b bound 135 against an optimum of 129 after 40 s, with
+every CP-SAT setting tried), while HiGHS's branch and cut proved the optimum at its root
+node in about half a minute of one thread. CP-SAT finds good allocations fast; HiGHS
+proves bounds. So tier 1 is searched by both at once (``search.py`` says how their
+answers are combined without losing reproducibility).
+
+The program is read from the CP-SAT model itself, as the linear relaxation is
+(``relaxation.linear_program``): every constraint is linear or a clause, every variable
+an integer, so the MIP is the model, exactly — no rule is stated a second time. A model
+it cannot state exactly (a domain with holes, a linear constraint switched by a literal
+that is not fixed) gets no MIP member.
+
+HiGHS on one thread is deterministic: the same program and node limit give the same
+answer whenever the clock does not stop it first. The node limit is the member's
+reproducible budget; the wall-clock window only guards the deadline, and a member the
+window stopped is reported as such (``MipResult.stopped_by_clock``).
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+from ortools.sat.python import cp_model, cp_model_helper
+
+from .relaxation import ONE_HIGHS_AT_A_TIME, LinearProgram, linear_program, quiet_highs
+
+
+@dataclass
+class MipResult:
+    """What the member found. ``value`` and ``bound`` are of the maximised objective."""
+
+    proven: bool = False  # optimal (or the program has no solution: ``value`` None)
+    value: int | None = None
+    bound: int | None = None
+    solution: np.ndarray | None = None  # a value per CP-SAT variable, checked against every row
+    stopped_by_clock: bool = False  # the window, not a proof or the node limit, ended it
+    seconds: float = 0.0
+
+
+def exact_program(proto) -> LinearProgram | None:
+    """The model as a program whose integer points are exactly the model's solutions;
+    None where it cannot be stated so."""
+    if any(len(var.domain) > 2 for var in proto.variables):
+        return None  # a domain with holes
+    if any(not (c.has_linear() or c.has_bool_or() or c.has_bool_and()) for c in proto.constraints):
+        return None
+    lp = linear_program(proto)  # single-variable rows are its columns' bounds: a fixed literal is
+    for c in proto.constraints:
+        if c.has_linear():
+            for e in c.enforcement_literal:
+                var, true = (e, 1.0) if e >= 0 else (-e - 1, 0.0)
+                if not lp.lowest[var] == lp.highest[var] == true:
+                    return None  # switched by a literal that may be false
+    return lp
+
+
+class MipMember:
+    """HiGHS solving a built model's current objective (a maximum) on its own thread."""
+
+    def __init__(self, model: cp_model.CpModel, nodes: int, window: float,
+                 on_proven=None, levels: tuple = (), weight: int = 1):
+        self._proto = model.Proto()
+        # Maximise the model's objective; or, with ``levels`` (tier 1a, tier 1b) and
+        # ``weight`` (more than tier 1b can be), weight x 1a + 1b as two solves, 1a then
+        # 1b holding it, which HiGHS proved in 12 s where the weighted sum took 22 (its
+        # incumbent, not its bound, came late).
+        self._levels = [cp_model_helper.FlatIntExpr(e) for e in levels]
+        self._weight = weight
+        self._nodes, self._window = nodes, window
+        self._on_proven = on_proven  # called from HiGHS's thread with the proven value
+        self._cancel = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.result = MipResult()
+        self.done = threading.Event()
+
+    @staticmethod
+    def possible(model: cp_model.CpModel) -> bool:
+        return exact_program(model.Proto()) is not None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="rotasolve-mip", daemon=True)
+        self._thread.start()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def wait(self, seconds: float) -> MipResult:
+        self.done.wait(max(0.0, seconds))
+        return self.result
+
+    def _run(self) -> None:
+        try:
+            with ONE_HIGHS_AT_A_TIME:
+                self._solve()
+        finally:
+            self.done.set()
+
+    def _solve(self) -> None:
+        started = time.monotonic()
+        lp = exact_program(self._proto)
+        if lp is None or self._cancel.is_set():
+            return
+        h = quiet_highs()
+        highspy.Highs.resetGlobalScheduler(True)
+        for option, value in (("threads", 1), ("mip_max_nodes", self._nodes), ("mip_rel_gap", 0.0),
+                              # the objective is integral: a gap under one is none
+                              ("mip_abs_gap", 0.99)):
+            h.setOptionValue(option, value)
+        n = len(lp.costs)
+        h.addVars(n, lp.lowest, lp.highest)
+        h.addRows(len(lp.lower), lp.lower, lp.upper, len(lp.entries), lp.starts, lp.columns, lp.entries)
+        h.changeColsIntegrality(n, np.arange(n, dtype=np.int32), np.full(n, highspy.HighsVarType.kInteger))
+        h.setCallback(self._interrupt, None)
+        h.startCallback(highspy.cb.HighsCallbackType.kCallbackMipInterrupt)
+        if self._levels:
+            result = self._lexicographic(h, lp, started)
+        else:
+            objective = self._proto.objective
+            costs = -lp.costs  # CP-SAT minimises the negated maximum
+            result = self._level(h, lp, costs, -objective.offset, abs(objective.scaling_factor or 1.0), started)
+        if result is None:
+            return
+        result.seconds = time.monotonic() - started
+        self.result = result
+        if result.proven and result.value is not None and self._on_proven is not None:
+            self._on_proven(result.value)
+
+    def _lexicographic(self, h: highspy.Highs, lp: LinearProgram, started: float) -> MipResult | None:
+        first_flat, second_flat = self._levels
+        first = self._level(h, lp, _costs(first_flat, len(lp.costs)), first_flat.offset, 1.0, started)
+        if first is None or first.value is None or not first.proven:
+            if first is not None and first.bound is not None:  # tier 1b is less than the weight
+                first.bound = self._weight * first.bound + self._weight - 1
+                first.value = None if first.value is None else self._weight * first.value \
+                    + _evaluate(second_flat, first.solution)
+                first.proven = False
+            return first
+        columns = np.array([v.index for v in first_flat.vars], dtype=np.int32)
+        h.addRow(first.value - first_flat.offset - 0.5, highspy.kHighsInf, len(columns), columns,
+                 np.array(list(first_flat.coeffs), dtype=float))
+        second = self._level(h, lp, _costs(second_flat, len(lp.costs)), second_flat.offset, 1.0, started)
+        if second is None:
+            return None
+        if second.value is None:  # no better allocation than the first level's
+            second.solution, second.value = first.solution, _evaluate(second_flat, first.solution)
+        second.value += self._weight * first.value
+        second.bound = None if second.bound is None else self._weight * first.value + max(second.bound, 0)
+        second.stopped_by_clock = second.stopped_by_clock or first.stopped_by_clock
+        second.proven = second.proven and not second.stopped_by_clock
+        return second
+
+    def _level(self, h: highspy.Highs, lp: LinearProgram, gains: np.ndarray, offset: float, scale: float,
+               started: float) -> MipResult | None:
+        """Maximise ``gains . x + offset`` (times ``scale``) within the window left."""
+        left = self._window - (time.monotonic() - started)
+        if left <= 0.05:
+            return MipResult(stopped_by_clock=True)
+        h.setOptionValue("time_limit", left)
+        n = len(gains)
+        h.changeColsCost(n, np.arange(n, dtype=np.int32), -gains)  # HiGHS minimises
+        h.run()
+        status = h.getModelStatus()
+        if status in (highspy.HighsModelStatus.kInterrupt, highspy.HighsModelStatus.kHighsInterrupt):
+            return None  # cancelled: nothing said
+        result = MipResult(stopped_by_clock=status == highspy.HighsModelStatus.kTimeLimit)
+        if status == highspy.HighsModelStatus.kInfeasible:
+            result.proven = True
+            return result
+        info = h.getInfo()
+        if math.isfinite(info.mip_dual_bound):
+            result.bound = math.floor((-info.mip_dual_bound + offset) * scale + 1e-6)
+        solution = h.getSolution()
+        if solution.value_valid:
+            x = np.rint(np.array(solution.col_value))
+            if _satisfies(lp, x):
+                result.solution = x.astype(np.int64)
+                result.value = round((float(gains @ x) + offset) * scale)
+        result.proven = status == highspy.HighsModelStatus.kOptimal and result.value is not None
+        if result.proven:
+            result.bound = result.value
+        return result
+
+    def _interrupt(self, _kind, _message, _out, data_in, _user) -> None:
+        if self._cancel.is_set():
+            data_in.user_interrupt = True
+
+
+def _costs(flat, n: int) -> np.ndarray:
+    gains = np.zeros(n)
+    for var, coefficient in zip(flat.vars, flat.coeffs):
+        gains[var.index] += coefficient
+    return gains
+
+
+def _evaluate(flat, solution: np.ndarray | None) -> int:
+    if solution is None:
+        return 0
+    return int(flat.offset + sum(c * int(solution[v.index]) for v, c in zip(flat.vars, flat.coeffs)))
+
+
+def _satisfies(lp: LinearProgram, x: np.ndarray) -> bool:
+    """Whether an integer point lies within every bound and row, exactly (HiGHS's own
+    answer is only within its tolerances)."""
+    if np.any(x < lp.lowest) or np.any(x > lp.highest):
+        return False
+    rows = np.repeat(np.arange(len(lp.lower)), np.diff(np.append(lp.starts, len(lp.columns))))
+    activity = np.bincount(rows, weights=lp.entries * x[lp.columns], minlength=len(lp.lower))
+    return bool(np.all(activity >= lp.lower - 1e-9) and np.all(activity <= lp.upper + 1e-9))

@@ -1,0 +1,165 @@
+"""One CP-SAT call, with HiGHS's MIP of the same model beside it where asked (tier 1).
+
+CP-SAT finds good allocations fast and HiGHS proves bounds (``mip.py``): together they
+prove tier 1 where either alone often could not. Racing them naively would make the
+answer depend on which finished first, and a tutor who solves again must get the same
+allocation. So the answer is a function of what each does within its own reproducible
+budget (CP-SAT's deterministic seconds, HiGHS's node limit), never of the race:
+
+- CP-SAT proves the optimum: its allocation.
+- HiGHS proves the optimum ``V``: CP-SAT's first allocation worth ``V``, if its search
+  reaches ``V`` within its budget (it is stopped as soon as both are known, which changes
+  nothing: no later allocation can be better); otherwise HiGHS's allocation.
+- Neither proves: the better allocation (CP-SAT's on a tie) and the lower bound.
+
+The work charged to the call is likewise deterministic: where the answer is CP-SAT's
+first allocation worth the optimum, the deterministic seconds at which it found it
+(not the moment it was stopped). A HiGHS member stopped by its wall-clock window, not
+by a proof or its node limit, makes the call's result depend on the machine; it is
+reported as stopped by the clock, as a CP-SAT call cut by the deadline is.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+from .mip import MipMember
+
+
+@dataclass
+class CallResult:
+    found: bool  # an allocation (or the model is infeasible: ``infeasible``)
+    infeasible: bool = False
+    value: int = 0
+    bound: int = 0
+    proven: bool = False
+    assignment: np.ndarray | None = None  # a value per variable
+    deterministic_seconds: float = 0.0
+    stopped_by_clock: bool = False
+    by: str = "CP-SAT"  # whose allocation: CP-SAT or HiGHS
+
+
+def stopped_by_clock(solver: cp_model.CpSolver, status) -> bool:
+    """Whether the clock, not the search's own work, ended a call. A call ends proven, or
+    when its deterministic budget is spent, or at the wall-clock limit; so one that is
+    neither proven nor out of budget was stopped by the clock. (Its wall time alone did not
+    say: on a busy machine a call cut at the deadline passed the test of 99% of its wall
+    limit, and the run claimed to be reproducible when an idle machine gave another answer.)"""
+    p = solver.parameters
+    if solver.WallTime() >= p.max_time_in_seconds * 0.99:
+        return True
+    if status in (cp_model.OPTIMAL, cp_model.INFEASIBLE) or not math.isfinite(p.max_deterministic_time):
+        return False
+    return solver.deterministic_time < p.max_deterministic_time * 0.99
+
+
+class _Tracker(cp_model.CpSolverSolutionCallback):
+    """Each improving allocation: its value, the deterministic seconds it came at, the
+    first allocation of the best value; progress; and the stop once a proven optimum
+    from HiGHS is reached."""
+
+    def __init__(self, solver: cp_model.CpSolver, report=None):
+        super().__init__()
+        self._solver, self._report = solver, report
+        self._lock = threading.Lock()
+        self.best: int | None = None
+        self.best_at = 0.0
+        self.best_assignment: np.ndarray | None = None
+        self.optimum: int | None = None  # proven elsewhere
+        self.certified = False
+
+    def on_solution_callback(self) -> None:
+        value = round(self.ObjectiveValue())
+        with self._lock:
+            if self.best is None or value > self.best:
+                self.best, self.best_at = value, self.DeterministicTime()
+                self.best_assignment = np.array(self.response_proto.solution, dtype=np.int64)
+            self._stop_if_certified()
+        if self._report is not None:
+            self._report(value, math.floor(self.BestObjectiveBound() + 1e-6))
+
+    def proven_elsewhere(self, optimum: int) -> None:
+        """HiGHS proved ``optimum`` (called from its thread)."""
+        with self._lock:
+            self.optimum = optimum
+            self._stop_if_certified()
+
+    def _stop_if_certified(self) -> None:
+        if self.optimum is not None and self.best is not None and self.best >= self.optimum and not self.certified:
+            self.certified = True
+            self._solver.StopSearch()
+
+
+def call(solver: cp_model.CpSolver, model: cp_model.CpModel, *, mip_nodes: int = 0, mip_window: float = 0.0,
+         mip_levels: tuple = (), mip_weight: int = 1, report=None) -> CallResult:
+    """Maximise the model's objective with ``solver``; with ``mip_nodes``, HiGHS's MIP
+    beside it (node limit per solve, and ``mip_window`` wall seconds at most), solving the
+    objective as ``mip_weight`` x the first of ``mip_levels`` + the second, one after the
+    other, where given."""
+    tracker = _Tracker(solver, report)
+    member = None
+    if mip_nodes > 0 and MipMember.possible(model):
+        member = MipMember(model, mip_nodes, mip_window, on_proven=tracker.proven_elsewhere, levels=mip_levels,
+                           weight=mip_weight)
+        member.start()
+    window_ends = time.monotonic() + mip_window
+    status = solver.Solve(model, tracker)
+    # A call stopped once CP-SAT reached HiGHS's proven optimum was not stopped by the clock.
+    clocked = status != cp_model.OPTIMAL and not tracker.certified and stopped_by_clock(solver, status)
+    if status == cp_model.INFEASIBLE:
+        if member is not None:
+            member.cancel()
+        return CallResult(False, infeasible=True, deterministic_seconds=solver.deterministic_time)
+    if member is None or tracker.best is None and status == cp_model.OPTIMAL:
+        result = _alone(solver, status, tracker)
+    elif status == cp_model.OPTIMAL or tracker.certified:
+        member.cancel()
+        result = CallResult(True, value=tracker.best, bound=tracker.best, proven=True,
+                            assignment=tracker.best_assignment, deterministic_seconds=tracker.best_at)
+    else:
+        mip = member.wait(window_ends - time.monotonic())
+        if not member.done.is_set() or mip.stopped_by_clock:
+            member.cancel()
+            result = _alone(solver, status, tracker)
+            clocked = True
+        else:
+            result = _combined(solver, status, tracker, mip)
+    result.stopped_by_clock = result.stopped_by_clock or clocked
+    return result
+
+
+def _alone(solver: cp_model.CpSolver, status, tracker: _Tracker) -> CallResult:
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return CallResult(False, deterministic_seconds=solver.deterministic_time)
+    if tracker.best is None:  # solved before any callback could see it
+        tracker.best = round(solver.ObjectiveValue())
+        tracker.best_assignment = np.array(solver.response_proto.solution, dtype=np.int64)
+    return CallResult(True, value=tracker.best, bound=math.floor(solver.BestObjectiveBound() + 1e-6),
+                      proven=status == cp_model.OPTIMAL, assignment=tracker.best_assignment,
+                      deterministic_seconds=solver.deterministic_time)
+
+
+def _combined(solver: cp_model.CpSolver, status, tracker: _Tracker, mip) -> CallResult:
+    """CP-SAT spent its budget unproven; HiGHS finished (a proof or its node limit)."""
+    ours = _alone(solver, status, tracker)
+    if mip.proven and mip.value is not None:
+        if ours.found and ours.value >= mip.value:
+            return CallResult(True, value=ours.value, bound=ours.value, proven=True, assignment=ours.assignment,
+                              deterministic_seconds=tracker.best_at)
+        return CallResult(True, value=mip.value, bound=mip.value, proven=True, assignment=mip.solution,
+                          deterministic_seconds=ours.deterministic_seconds, by="HiGHS")
+    if mip.value is not None and (not ours.found or mip.value > ours.value):
+        bound = mip.bound if not ours.found or mip.bound is None else min(mip.bound, ours.bound)
+        return CallResult(True, value=mip.value, bound=bound if bound is not None else ours.bound,
+                          proven=bound == mip.value, assignment=mip.solution,
+                          deterministic_seconds=ours.deterministic_seconds, by="HiGHS")
+    if ours.found and mip.bound is not None and mip.bound < ours.bound:
+        ours.bound = max(mip.bound, ours.value)
+        ours.proven = ours.bound == ours.value
+    return ours
