@@ -161,7 +161,7 @@ def _workbook_routes(app: Flask, store: Store) -> None:
         elif kind == "capacity":
             work = capacity_work(options)
         else:
-            work = forecast_work(_number(request.form, "rotations", 2, 1, 20), options)
+            work = forecast_work(int(_number(request.form, "rotations", 2, 1, 20)), options)
         job = store.start(kind, up, options.time_limit, work)
         return redirect(url_for("job_page", key=job.id), code=303)
 
