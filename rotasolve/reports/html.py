@@ -28,7 +28,7 @@ def environment() -> Environment:
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters.update(status=status_words, requirement=requirement_words, reason=reason_words,
                        bg=lambda s: "#" + STATUS_COLOURS[s][0], ink=lambda s: "#" + STATUS_COLOURS[s][1],
-                       date=lambda d: "" if d is None else f"{d:%-d %b %Y}")
+                       date=lambda d: "" if d is None else f"{d:%-d\u00a0%b\u00a0%Y}")  # a date never breaks
     env.globals.update(version=__version__, meaning=STATUS_MEANING, css=css())
     return env
 

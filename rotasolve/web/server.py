@@ -3,6 +3,7 @@ uploads in a temporary folder removed when the server stops, the browser opened 
 
 from __future__ import annotations
 
+import logging
 import secrets
 import tempfile
 import threading
@@ -28,6 +29,7 @@ def serve(host: str = "127.0.0.1", port: int = 8765, open_browser: bool = True,
     """Serve until Ctrl-C (or ``stop`` is set). Another host than this computer's needs
     the access token printed here on every first visit."""
     token = None if host in LOCAL else secrets.token_urlsafe(24)
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # not a line per poll of the progress page
     with tempfile.TemporaryDirectory(prefix="rotasolve-web-") as root:
         server = make_server(host, port, create_app(Path(root), token), threaded=True)
         url = address(host, server.server_port, token)
