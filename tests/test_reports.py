@@ -100,3 +100,14 @@ def test_solve_and_compliance_write_html(tmp_path, monkeypatch, example):
 def test_help_mentions_html():
     for command in ("solve", "compliance", "capacity", "forecast"):
         assert "--html" in run(command, "--help").output
+
+
+def test_every_template_ships_with_the_package():
+    import fnmatch
+    import tomllib
+
+    patterns = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"][
+        "rotasolve.reports"]
+    folder = ROOT / "rotasolve" / "reports"
+    files = [str(p.relative_to(folder)) for p in (folder / "templates").iterdir()]
+    assert files and all(any(fnmatch.fnmatch(f, pat) for pat in patterns) for f in files)

@@ -283,3 +283,18 @@ def test_serve_listens_locally_and_removes_uploads_on_exit():
         stop.set()
         thread.join(10)
     assert not thread.is_alive() and not folder.exists()
+
+
+def test_serve_command_on_a_port_in_use_is_a_usage_error():
+    import socket
+
+    from click.testing import CliRunner
+
+    from rotasolve.cli import cli
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(cli, ["serve", "--port", str(port), "--no-browser"])
+    assert result.exit_code == 2 and "cannot listen on 127.0.0.1" in result.output
+    assert "--no-browser" in CliRunner().invoke(cli, ["serve", "--help"]).output

@@ -31,7 +31,10 @@ def serve(host: str = "127.0.0.1", port: int = 8765, open_browser: bool = True,
     token = None if host in LOCAL else secrets.token_urlsafe(24)
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # not a line per poll of the progress page
     with tempfile.TemporaryDirectory(prefix="rotasolve-web-") as root:
-        server = make_server(host, port, create_app(Path(root), token), threaded=True)
+        try:
+            server = make_server(host, port, create_app(Path(root), token), threaded=True)
+        except SystemExit:  # Werkzeug's way of saying the port is taken
+            raise OSError(f"port {port} is in use") from None
         url = address(host, server.server_port, token)
         say(f"rotasolve is open at {url}  (Ctrl-C to stop; uploads are kept in {root} until then)")
         if token:
