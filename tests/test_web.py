@@ -250,6 +250,7 @@ def test_capacity_and_forecast(client, tmp_path):
     assert "What to recruit" in page and "As it is" in page
     assert client.get(job + "/files/capacity.xlsx").status_code == 200
     assert client.get(job + "/files/capacity.html").status_code == 200
+    assert client.get(job + "/files/recruited.xlsx").status_code == 200
     job = client.post(wb + "/forecast", data={"time_limit": "4", "rotations": "2"}).headers["Location"]
     assert finished(client, job)["state"] == "done", client.get(job).data[:400]
     page = client.get(job).get_data(as_text=True)

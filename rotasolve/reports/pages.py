@@ -23,6 +23,7 @@ URGENT = ("WILL_MISS", "AT_RISK", "WAITING")
 class Cell:
     text: str = ""
     kind: str = ""  # group, session, supervision: the colour of a timetable cell
+    note: str = ""  # shown on hover: a group's members
 
 
 @dataclass
@@ -76,16 +77,16 @@ def timetables(inst: Instance, sol: Solution) -> list[Grid]:
         if c.supervision_slot:
             trainee[c.trainee_id][c.supervision_slot] = Cell(f"Supervision {c.supervisor_id}", "supervision")
             meetings[(c.supervisor_id, c.supervision_slot)].append(c.case_id)
-    members: dict[str, int] = defaultdict(int)
+    members: dict[str, list[str]] = defaultdict(list)
     for g in sol.groups:
-        members[g.group_id] += 1
+        members[g.group_id].append(g.trainee_id)
     grids = [Grid("Trainees", "trainee", slots), Grid("Supervisors", "supervisor", slots),
              Grid("Groups", "group", slots)]
     grids[0].rows = [(t.id, [trainee[t.id].get(k, Cell()) for k in slots]) for t in inst.trainees]
     grids[1].rows = [(s.id, [Cell(", ".join(sorted(meetings[(s.id, k)])), "supervision") if meetings.get((s.id, k))
                              else Cell() for k in slots]) for s in inst.supervisors]
-    grids[2].rows = [(g.id, [Cell(f"{members[g.id]} trainees", "group") if k == g.slot else Cell() for k in slots])
-                     for g in inst.groups]
+    grids[2].rows = [(g.id, [Cell(f"{len(members[g.id])} trainees", "group", ", ".join(sorted(members[g.id])))
+                             if k == g.slot else Cell() for k in slots]) for g in inst.groups]
     return grids
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ..domain import Instance
 from ..engine import SolveOptions
+from ..excel.apply_workbook import write_applied_workbook
 from ..excel.capacity_workbook import write_capacity
 from ..excel.forecast_workbook import write_forecast
 from ..excel.next_workbook import write_next_workbook
@@ -84,7 +85,7 @@ def zip_bytes(files: dict[str, bytes]) -> bytes:
 SOLUTION_FILES = {"solution.xlsx": "-solution.xlsx", "solution.json": ".json", "calendars.zip": "-calendars.zip",
                   "next.xlsx": "-next.xlsx", "report.html": "-report.html"}
 CAPACITY_FILES = {"capacity.xlsx": "-capacity.xlsx", "capacity.json": "-capacity.json",
-                  "capacity.html": "-capacity.html"}
+                  "capacity.html": "-capacity.html", "recruited.xlsx": "-recruited.xlsx"}
 FORECAST_FILES = {"forecast.xlsx": "-forecast.xlsx", "forecast.json": "-forecast.json",
                   "forecast.html": "-forecast.html"}
 FILES = {"solve": SOLUTION_FILES, "capacity": CAPACITY_FILES, "forecast": FORECAST_FILES}
@@ -110,6 +111,7 @@ def _write(job: Job, name: str, out: Path) -> None:
         "capacity.xlsx": lambda: write_capacity(r, out),
         "capacity.json": lambda: write_text(r.to_json(), out),
         "capacity.html": lambda: write_text(capacity_html(r), out),
+        "recruited.xlsx": lambda: write_applied_workbook(job.upload.path, inst, r.applied, *r.edits(), out),
         "forecast.xlsx": lambda: write_forecast(r, out),
         "forecast.json": lambda: write_text(r.to_json(), out),
         "forecast.html": lambda: write_text(forecast_html(r), out),
