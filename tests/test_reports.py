@@ -111,3 +111,25 @@ def test_every_template_ships_with_the_package():
     folder = ROOT / "rotasolve" / "reports"
     files = [str(p.relative_to(folder)) for p in (folder / "templates").iterdir()]
     assert files and all(any(fnmatch.fnmatch(f, pat) for pat in patterns) for f in files)
+
+
+def test_capacity_and_forecast_write_html(tmp_path):
+    from conftest import case, supervisor
+
+    from rotasolve.excel.template import write_instance
+    inst = scheme(trainees=[trainee("T1", grade=3), trainee("T2", grade=2)], cases=[case("C1")],
+                  supervisors=[supervisor("S1", max_trainees=1)])
+    book = tmp_path / "small.xlsx"
+    write_instance(inst, book)
+    page = tmp_path / "capacity.html"
+    result = run("capacity", book, "-o", tmp_path / "c.xlsx", "--html", page, "--time-limit", 4)
+    assert result.exit_code == 0, result.output
+    html = page.read_text(encoding="utf-8")
+    self_contained(html)
+    assert "What to recruit" in html and "As it is" in html
+    page = tmp_path / "forecast.html"
+    result = run("forecast", book, "--rotations", 2, "-o", tmp_path / "f.xlsx", "--html", page, "--time-limit", 4)
+    assert result.exit_code == 0, result.output
+    html = page.read_text(encoding="utf-8")
+    self_contained(html)
+    assert "Per rotation" in html and "<svg" in html
