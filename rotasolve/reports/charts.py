@@ -64,6 +64,7 @@ def lines(labels: list[str], series: dict[str, list[int]], title: str) -> Markup
              f'<line x1="{left}" y1="{top}" x2="{left}" y2="{py(0)}" stroke="#888"/>',
              f'<text x="{left - 6}" y="{py(most) + 4}" text-anchor="end">{most}</text>',
              f'<text x="{left - 6}" y="{py(0) + 4}" text-anchor="end">0</text>']
+    parts.append(f'<text x="{(left + px(n - 1)) / 2:.1f}" y="{height - 4}" text-anchor="middle">rotation</text>')
     for i, label in enumerate(labels):
         parts.append(f'<text x="{px(i):.1f}" y="{height - bottom + 18}" text-anchor="middle">{escape(label)}</text>')
     for k, (name, vals) in enumerate(series.items()):
