@@ -299,3 +299,18 @@ def test_serve_command_on_a_port_in_use_is_a_usage_error():
         result = CliRunner().invoke(cli, ["serve", "--port", str(port), "--no-browser"])
     assert result.exit_code == 2 and "cannot listen on 127.0.0.1" in result.output
     assert "--no-browser" in CliRunner().invoke(cli, ["serve", "--help"]).output
+
+
+def test_an_upload_keeps_its_own_name_and_never_its_folders(client, solved_instantly):
+    from rotasolve.web.app import upload_name
+    assert upload_name("North Thames 2027.xlsx") == "North Thames 2027.xlsx"
+    assert upload_name("../../etc/scheme.xlsx") == "scheme.xlsx"
+    assert upload_name("C:\\Users\\tutor\\my scheme.xlsx") == "my scheme.xlsx"
+    assert upload_name(".hidden.xlsx") == "hidden.xlsx"
+    r = upload(client, EXAMPLE, name="North Thames 2027.xlsx")
+    job = client.post(r.headers["Location"] + "/solve", data={"time_limit": "5"}).headers["Location"]
+    finished(client, job)
+    sol = json.loads(client.get(job + "/files/solution.json").data)
+    assert sol["manifest"]["input_name"] == "North Thames 2027.xlsx"  # as `rotasolve solve` records it
+    assert "North Thames 2027-solution.xlsx" in client.get(job + "/files/solution.xlsx").headers[
+        "Content-Disposition"]

@@ -116,6 +116,7 @@ def _timetable(ws, inst: Instance, sol: Solution):
             if k in kinds[t.id]:
                 ws.cell(row=i, column=j).fill = FILL[kinds[t.id][k]]
     ws.freeze_panes = "B3"
+    ws.print_title_rows = "2:2"  # the slots, on every printed page
     r += 2
     put(ws, r, 1, "Supervisors by slot (cases in each weekly meeting)").font = BOLD
     meetings = defaultdict(list)

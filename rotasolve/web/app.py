@@ -88,12 +88,22 @@ def _errors(app: Flask) -> None:
                             "with the workbook; the terminal running `rotasolve serve` has the details.")
 
 
+def upload_name(filename: str) -> str:
+    """The file's own name, as the user's computer called it (the run record names the
+    workbook solved, as the command line does), without any folder; each upload has a
+    folder of its own. A name that could not be a plain file name falls back to a safe one."""
+    name = "".join(ch for ch in filename.replace("\\", "/").rsplit("/", 1)[-1] if ch.isprintable()).strip()
+    if not name or name.startswith(".") or len(name) > 200:
+        return secure_filename(filename)
+    return name
+
+
 def _saved_upload(store: Store, field: str, suffix: str) -> tuple[str, Path] | Response:
     """The uploaded file saved in a new folder of its own, or a page saying what is wrong."""
     f = request.files.get(field)
     if f is None or not f.filename:
         return problem_page(400, "No file chosen", f"Choose a {suffix} file to upload.")
-    name = secure_filename(f.filename) or f"upload{suffix}"
+    name = upload_name(f.filename) or f"upload{suffix}"
     if not name.lower().endswith(suffix):
         return problem_page(400, "Not a workbook" if suffix == ".xlsx" else "Not a solution file",
                             f"'{f.filename}' is not a {suffix} file. Save the workbook from Excel or LibreOffice "
