@@ -99,14 +99,10 @@ def test_the_app_from_upload_to_downloaded_workbook(browser, app_url, tmp_path):
     page.screenshot(path=str(SHOTS / "result.png"), full_page=False)
     headline = page.inner_text(".headline")
     status = page.inner_text(".solve-status")
+    assert "critical requirements placed" in headline and "requirements placed" in headline
     with page.expect_download() as json_download:
         page.click("#dl-solution-json")
     sol = json.loads(Path(json_download.value.path()).read_text(encoding="utf-8"))
-    if not sol["manifest"]["deterministic"]:
-        pytest.skip("this machine was too busy: the clock stopped the search before its planned work, so the "
-                    "run is not reproducible (the manifest says so) and cannot be compared")
-    assert "critical requirements placed" in headline and "requirements placed" in headline
-    assert status.startswith("Optimal")
     with page.expect_download() as download:
         page.click("#dl-solution-xlsx")
     assert download.value.suggested_filename == "north_thames-solution.xlsx"
@@ -119,6 +115,10 @@ def test_the_app_from_upload_to_downloaded_workbook(browser, app_url, tmp_path):
     page.close()
     assert errors == []
     assert all(u.startswith(app_url.split("?")[0]) for u in requests)
+    if not sol["manifest"]["deterministic"]:
+        pytest.skip("this machine was too busy: the clock stopped the search before its planned work, so the "
+                    "run is not reproducible (the manifest says so): OPTIMAL and the bytes cannot be checked")
+    assert status.startswith("Optimal") and sol["status"] == "OPTIMAL"
     from_cli = tmp_path / "north_thames-solution.xlsx"
     cli_json = tmp_path / "cli.json"
     result = CliRunner().invoke(cli, ["solve", str(EXAMPLE), "-o", str(from_cli), "--json", str(cli_json),
