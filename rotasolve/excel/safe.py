@@ -83,9 +83,15 @@ def write_table(ws: Worksheet, headers: list[str], rows: Iterable[Iterable[Any]]
         ws.column_dimensions[get_column_letter(j)].width = width
         if longest[j - 1] + 1 > width:  # text wider than its column wraps, never runs into the next
             wraps.append(j)
-    for i in range(start_row + 1, r + 1) if wraps else ():  # a row of several lines reads from its top
+    for i in range(start_row + 1, r + 1):
         for j in range(1, len(headers) + 1):
-            ws.cell(row=i, column=j).alignment = Alignment(wrap_text=j in wraps, vertical="top")
+            cell = ws.cell(row=i, column=j)
+            # Numbers centred, so that one never touches the text of the next column; a row
+            # of several lines reads from its top.
+            number = isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool)
+            if number or wraps:
+                cell.alignment = Alignment(horizontal="center" if number else None, wrap_text=j in wraps,
+                                           vertical="top" if wraps else None)
     for j in wraps:
         ws.cell(row=start_row, column=j).alignment = Alignment(wrap_text=True, vertical="center")
     if freeze and start_row == 1:
