@@ -23,15 +23,18 @@ LAYERS = [
     ("solvers", ["rotasolve.model", "rotasolve.baseline", "rotasolve.generate", "rotasolve.generate_shapes"]),
     ("engine and reports", ["rotasolve.engine", "rotasolve.explain", "rotasolve.compliance",
                             "rotasolve.diagnostics", "rotasolve.replan", "rotasolve.lifecycle",
-                            "rotasolve.scenarios"]),
-    ("workbooks", ["rotasolve.excel"]),
+                            "rotasolve.scenarios", "rotasolve.wording"]),
+    ("workbooks and pages", ["rotasolve.excel", "rotasolve.reports"]),
     ("one run", ["rotasolve.pipeline", "rotasolve.sweep", "rotasolve.planning"]),
-    ("entry points", ["rotasolve.cli", "rotasolve.fuzz", "rotasolve"]),
+    ("entry points", ["rotasolve.cli", "rotasolve.fuzz", "rotasolve.web", "rotasolve"]),
 ]
 # The CP-SAT model is built from the domain alone (and writes solution rows).
 MODEL_MAY_USE = ("rotasolve.model", "rotasolve.domain", "rotasolve.solution", "rotasolve.errors",
                  "rotasolve.dates", "rotasolve.rules", "rotasolve.progress")
-OPTIONAL = {"ray"}  # optional dependencies are imported where they are used
+OPTIONAL = {"ray", "flask", "werkzeug"}  # optional dependencies are imported where they are used
+# The web app needs the [web] extra: `rotasolve serve` imports it when it runs, so that the
+# other commands work without Flask.
+OPTIONAL_MODULES = ("rotasolve.web",)
 
 
 def modules() -> dict[str, Path]:
@@ -76,7 +79,8 @@ def imports(name: str, path: Path, runtime: bool = False) -> list[tuple[str, int
             continue
         known = [t for t in targets if t in MODULES]
         for target in known[-1:] if len(known) > 1 and known[0] != known[-1] else known[:1]:
-            out.append((target, node.lineno, id(node) in top or _under_type_checking(tree, node)))
+            out.append((target, node.lineno, id(node) in top or _under_type_checking(tree, node)
+                        or target.startswith(OPTIONAL_MODULES)))
         for t in targets:
             if t.split(".")[0] not in ("rotasolve",) and id(node) not in top and t.split(".")[0] not in OPTIONAL:
                 if not _under_type_checking(tree, node):

@@ -18,6 +18,7 @@ from .common import CONTEXT, EXIT_INTERNAL
 from .compliance import compliance
 from .lifecycle import calendars, next_period
 from .planning import capacity, forecast_command
+from .serve import serve
 from .solve import solve
 from .sweep import sweep_command
 from .workbook import generate, template, validate
@@ -36,7 +37,7 @@ def cli():
 
 for command in (
     template, validate, generate, solve, compliance, next_period, calendars, capacity,
-    forecast_command, sweep_command,
+    forecast_command, sweep_command, serve,
 ):
     cli.add_command(command)
 

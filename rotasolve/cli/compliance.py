@@ -9,7 +9,9 @@ import click
 
 from ..compliance import RAG, STATUSES, at_risk, cbdga_short, per_trust, statuses, tutor_checks
 from ..excel.writer import write_compliance_workbook
-from .common import CONTEXT, load_solution, output_path, read
+from ..excel.safe import write_text
+from ..reports import compliance_html
+from .common import CONTEXT, EXIT_USAGE, Failure, load_solution, output_path, read
 
 
 @click.command(context_settings=CONTEXT)
@@ -18,16 +20,24 @@ from .common import CONTEXT, load_solution, output_path, read
               help="A solution JSON from `rotasolve solve --json`; without it, the picture as the workbook stands.")
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the compliance workbook here.")
-@click.option("--force", is_flag=True, help="Replace OUT if it exists.")
+@click.option("--html", "html_out", type=click.Path(dir_okay=False, path_type=Path), metavar="REPORT.html",
+              help="Also write the compliance as one self-contained web page (no script, no network).")
+@click.option("--force", is_flag=True, help="Replace outputs that exist.")
 @click.option("--color/--no-color", default=None, help="Colour the table (default: when a terminal).")
-def compliance(workbook: Path, solution_path: Path | None, out: Path | None, force: bool, color: bool | None):
+def compliance(workbook: Path, solution_path: Path | None, out: Path | None, html_out: Path | None, force: bool,
+               color: bool | None):
     """Psychotherapy compliance per trust and tutor, for DMEs.
 
     Statuses per trainee and requirement (COMPLETE ... WILL_MISS), counts per trust, and
     each tutor's PAs against the College's norms (CR224).
     """
-    if out is not None:
-        output_path(out, [workbook] + ([solution_path] if solution_path else []), force)
+    inputs = [workbook] + ([solution_path] if solution_path else [])
+    for target in (out, html_out):
+        if target is not None:
+            output_path(target, inputs, force)
+    if out is not None and html_out is not None and out.resolve() == html_out.resolve():
+        click.echo("Error: -o and --html must be different files", err=True)
+        raise Failure(EXIT_USAGE)
     inst = read(workbook).instance
     sol = load_solution(solution_path, inst.settings.name) if solution_path is not None else None
     rows = sol.compliance if sol and sol.compliance else statuses(inst, sol)
@@ -63,3 +73,6 @@ def compliance(workbook: Path, solution_path: Path | None, out: Path | None, for
     if out is not None:
         write_compliance_workbook(inst, sol, out)
         click.echo(f"wrote {out}")
+    if html_out is not None:
+        write_text(compliance_html(inst, sol), html_out)
+        click.echo(f"wrote {html_out}")

@@ -19,6 +19,7 @@ from ..planning.capacity import plan_capacity
 from ..planning.forecast import forecast
 from ..planning_results import CapacityPlan, Forecast
 from ..progress import ProgressPrinter
+from ..reports import capacity_html, forecast_html
 from .common import (
     CONTEXT,
     EXIT_INFEASIBLE,
@@ -50,6 +51,8 @@ def _outputs(workbook: Path, targets: list[Path | None], force: bool) -> None:
                    "Default: WORKBOOK-capacity.xlsx beside the input.")
 @click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the report as JSON.")
+@click.option("--html", "html_out", type=click.Path(dir_okay=False, path_type=Path), metavar="REPORT.html",
+              help="Also write the report as one self-contained web page (no script, no network).")
 @click.option("--apply", "apply_out", type=click.Path(dir_okay=False, path_type=Path), metavar="NEW.xlsx",
               help="Also write a copy of WORKBOOK with the additions made (raised limits; new supervisors and "
                    "groups as rows NEW-SUP-1, NEW-GRP-1, ... marked '(proposed)'), ready to validate and solve.")
@@ -57,7 +60,7 @@ def _outputs(workbook: Path, targets: list[Path | None], force: bool) -> None:
               help="Wall-clock seconds for the whole command; about a third solves the scheme as it is.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed; same seed, same answer.")
 @click.option("--force", is_flag=True, help="Replace output files that exist.")
-def capacity(workbook: Path, out: Path | None, json_out: Path | None, apply_out: Path | None,
+def capacity(workbook: Path, out: Path | None, json_out: Path | None, html_out: Path | None, apply_out: Path | None,
              time_limit: float, seed: int, force: bool):
     """What to recruit: the cheapest additions that place every critical requirement that
     can be placed at all, and what else they give.
@@ -70,7 +73,7 @@ def capacity(workbook: Path, out: Path | None, json_out: Path | None, apply_out:
     """
     started = time.time()
     out = out or workbook.with_name(workbook.stem + "-capacity.xlsx")
-    _outputs(workbook, [out, json_out, apply_out], force)
+    _outputs(workbook, [out, json_out, html_out, apply_out], force)
     read_result = read(workbook)
     inst = read_result.instance
     printer = ProgressPrinter()
@@ -83,12 +86,14 @@ def capacity(workbook: Path, out: Path | None, json_out: Path | None, apply_out:
     write_capacity(plan, out)
     if json_out is not None:
         write_text(plan.to_json(), json_out)
+    if html_out is not None:
+        write_text(capacity_html(plan), html_out)
     if apply_out is not None:
         raised, new = plan.edits()
         write_applied_workbook(workbook, inst, plan.applied, raised, new, apply_out)
     for line in capacity_lines(plan):
         click.echo(line)
-    click.echo("wrote " + ", ".join(str(p) for p in (out, json_out, apply_out) if p is not None))
+    click.echo("wrote " + ", ".join(str(p) for p in (out, json_out, html_out, apply_out) if p is not None))
 
 
 def _refuse_unplanned(plan: CapacityPlan, time_limit: float) -> None:
@@ -134,6 +139,8 @@ def capacity_lines(plan: CapacityPlan) -> list[str]:
               help="Forecast workbook. Default: WORKBOOK-forecast.xlsx beside the input.")
 @click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the forecast as JSON.")
+@click.option("--html", "html_out", type=click.Path(dir_okay=False, path_type=Path), metavar="REPORT.html",
+              help="Also write the forecast as one self-contained web page (no script, no network).")
 @click.option("--seed", type=int, default=0, show_default=True,
               help="Random seed for the arrivals and the solver; same seed, same forecast.")
 @click.option("--intake", type=click.IntRange(0, 10_000), default=None,
@@ -147,7 +154,8 @@ def capacity_lines(plan: CapacityPlan) -> list[str]:
               help="Also write each rotation's scheme as a workbook, DIR/rotation-1.xlsx ...: to see a future "
                    "rotation in full, or ask `rotasolve capacity` what would rescue it.")
 @click.option("--force", is_flag=True, help="Replace output files that exist.")
-def forecast_command(workbook: Path, rotations: int, out: Path | None, json_out: Path | None, seed: int,
+def forecast_command(workbook: Path, rotations: int, out: Path | None, json_out: Path | None,
+                     html_out: Path | None, seed: int,
                      intake: int | None, cases_per_rotation: float | None, time_limit: float | None,
                      workbook_dir: Path | None, force: bool):
     """The next ROTATIONS rotations: solve, roll forward (as `rotasolve next`), add the
@@ -162,7 +170,7 @@ def forecast_command(workbook: Path, rotations: int, out: Path | None, json_out:
     """
     out = out or workbook.with_name(workbook.stem + "-forecast.xlsx")
     schemes = [workbook_dir / f"rotation-{r}.xlsx" for r in range(1, rotations + 1)] if workbook_dir else []
-    _outputs(workbook, [out, json_out, *schemes], force)
+    _outputs(workbook, [out, json_out, html_out, *schemes], force)
     inst = read(workbook).instance
     a = assumptions(inst, rotations, seed, intake, cases_per_rotation)
     limit = time_limit if time_limit is not None else DEFAULT_SECONDS_PER_ROTATION * rotations
@@ -173,11 +181,13 @@ def forecast_command(workbook: Path, rotations: int, out: Path | None, json_out:
     write_forecast(fc, out)
     if json_out is not None:
         write_text(fc.to_json(), json_out)
+    if html_out is not None:
+        write_text(forecast_html(fc), html_out)
     for scheme, path in zip(fc.instances, schemes):
         write_instance(scheme, path)
     for line in forecast_lines(fc):
         click.echo(line)
-    click.echo("wrote " + ", ".join(str(p) for p in (out, json_out) if p is not None)
+    click.echo("wrote " + ", ".join(str(p) for p in (out, json_out, html_out) if p is not None)
                + (f" and {len(fc.instances)} rotation workbook(s) under {workbook_dir}" if schemes else ""))
     if fc.stopped:
         click.echo(f"Stopped: {fc.stopped}", err=True)

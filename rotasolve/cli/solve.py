@@ -12,6 +12,7 @@ from ..excel.safe import write_text
 from ..excel.writer import write_solution
 from ..pipeline import allocate
 from ..progress import ProgressPrinter
+from ..reports import solution_html
 from ..solution import Solution
 from .calendar_output import check_calendar_dir, write_calendars
 from .common import (
@@ -43,6 +44,9 @@ from .common import (
                    "is not moved lightly), then the usual priorities; the changes are listed.")
 @click.option("--critical-first", is_flag=True,
               help="With --previous: placing critical requirements comes before keeping the allocation in use.")
+@click.option("--html", "html_out", type=click.Path(dir_okay=False, path_type=Path), metavar="REPORT.html",
+              help="Also write the result as one self-contained web page (no script, no network) to e-mail "
+                   "to a DME: headline, compliance per trust with charts, DME sections, unmet, timetables.")
 @click.option("--calendars", "calendar_dir", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
               help="Also write calendar files (.ics) per trainee, supervisor and group under DIR.")
 @click.option("--tier-one", type=click.Choice(["weighted", "staged"]), default="weighted", hidden=True,
@@ -55,7 +59,8 @@ from .common import (
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
 def solve(workbook: Path, out: Path | None, json_out: Path | None, time_limit: float, workers: int,
           seed: int, reproducible: bool, memory_text: str | None, previous_path: Path | None,
-          critical_first: bool, calendar_dir: Path | None, tier_one: str, start_hint: bool, mip: bool, force: bool,
+          critical_first: bool, html_out: Path | None, calendar_dir: Path | None, tier_one: str, start_hint: bool,
+          mip: bool, force: bool,
           quiet: bool):
     """Allocate groups, cases, supervisors, slots and tutors for WORKBOOK.
 
@@ -65,11 +70,11 @@ def solve(workbook: Path, out: Path | None, json_out: Path | None, time_limit: f
     started = time.time()
     memory = parse_memory(memory_text)
     out = out or workbook.with_name(workbook.stem + "-solution.xlsx")
-    for target in (out, json_out):
-        if target is not None:
-            output_path(target, [workbook], force)
-    if json_out is not None and out.resolve() == json_out.resolve():
-        click.echo("Error: -o and --json must be different files", err=True)
+    targets = [t for t in (out, json_out, html_out) if t is not None]
+    for target in targets:
+        output_path(target, [workbook], force)
+    if len({t.resolve() for t in targets}) < len(targets):
+        click.echo("Error: -o, --json and --html must be different files", err=True)
         raise Failure(EXIT_USAGE)
     if critical_first and previous_path is None:
         click.echo("Error: --critical-first goes with --previous", err=True)
@@ -92,10 +97,12 @@ def solve(workbook: Path, out: Path | None, json_out: Path | None, time_limit: f
     write_solution(inst, sol, out)
     if json_out is not None:
         write_text(sol.to_json(), json_out)
+    if html_out is not None:
+        write_text(solution_html(inst, sol), html_out)
     written = write_calendars(inst, sol, calendar_dir) if calendar_dir is not None else 0
     if not quiet:
         _report(sol, time.time() - started, reproducible)
-        click.echo(f"wrote {out}" + (f" and {json_out}" if json_out else ""))
+        click.echo("wrote " + ", ".join(str(p) for p in (out, json_out, html_out) if p is not None))
         if calendar_dir is not None:
             click.echo(f"wrote {written} calendars under {calendar_dir}")
 

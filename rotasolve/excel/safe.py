@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import tempfile
@@ -70,15 +71,29 @@ def write_table(ws: Worksheet, headers: list[str], rows: Iterable[Iterable[Any]]
         c.fill, c.font = HEADER_FILL, HEADER_FONT
         c.alignment = Alignment(vertical="center", wrap_text=False)
     r = start_row
-    longest = [len(h) for h in headers]
+    longest = [math.ceil(len(h) * 1.1) for h in headers]  # headers are bold
     for r, values in enumerate(rows, start=start_row + 1):
         for j, v in enumerate(values, start=1):
             put(ws, r, j, v)
             if j <= len(longest):
                 longest[j - 1] = max(longest[j - 1], len(_shown(v)))
+    wraps = []
     for j, h in enumerate(headers, start=1):
         width = (widths or {}).get(h, min(max(longest[j - 1] + 2, 8), 60))
         ws.column_dimensions[get_column_letter(j)].width = width
+        if longest[j - 1] + 1 > width:  # text wider than its column wraps, never runs into the next
+            wraps.append(j)
+    for i in range(start_row + 1, r + 1):
+        for j in range(1, len(headers) + 1):
+            cell = ws.cell(row=i, column=j)
+            # Numbers centred, so that one never touches the text of the next column; a row
+            # of several lines reads from its top.
+            number = isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool)
+            if number or wraps:
+                cell.alignment = Alignment(horizontal="center" if number else None, wrap_text=j in wraps,
+                                           vertical="top" if wraps else None)
+    for j in wraps:
+        ws.cell(row=start_row, column=j).alignment = Alignment(wrap_text=True, vertical="center")
     if freeze and start_row == 1:
         ws.freeze_panes = ws.cell(row=2, column=1)
     if filters and r > start_row:

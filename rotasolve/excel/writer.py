@@ -10,29 +10,23 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import PatternFill
 
 from ..allocation import meeting_sizes, weekly_minutes
-from ..compliance import (
-    RAG, STATUSES, per_trust, per_trust_grade, statuses, supervisor_checks, tutor_checks,
-)
+from ..compliance import statuses, supervisor_checks
 from ..domain import Instance
 from ..solution import Solution
+from ..wording import reason_words, requirement_words
+from .compliance_sheets import write_compliance_sheets
+from .layout import fit_widths, printable
 from .safe import BOLD, TITLE_FONT, put, save_workbook, write_table
+from .summary_sheet import summary_sheet
 
 FILL = {
     "group": PatternFill("solid", fgColor="D9E1F2"),  # blue: case-based discussion group
     "session": PatternFill("solid", fgColor="E2EFDA"),  # green: therapy session
     "supervision": PatternFill("solid", fgColor="FFF2CC"),  # yellow: supervision
-    "green": PatternFill("solid", fgColor="C6EFCE"),
-    "amber": PatternFill("solid", fgColor="FFEB9C"),
-    "red": PatternFill("solid", fgColor="FFC7CE"),
 }
-
-
-def _status_fill(ws, row: int, col: int, status: str):
-    ws.cell(row=row, column=col).fill = FILL[RAG[status]]
 
 
 def _title(ws, text: str, sub: str | None = None):
@@ -51,7 +45,7 @@ def solution_workbook(inst: Instance, sol: Solution) -> Workbook:
     wb = Workbook()
     wb.remove(wb.active)
     rows = sol.compliance or statuses(inst, sol)
-    _summary(wb.create_sheet("Summary"), inst, sol, rows)
+    summary_sheet(wb.create_sheet("Summary"), inst, sol, rows)
     _trainees(wb.create_sheet("Trainees"), inst, sol)
     _timetable(wb.create_sheet("Timetable"), inst, sol)
     _cases(wb.create_sheet("Cases"), inst, sol)
@@ -66,18 +60,9 @@ def solution_workbook(inst: Instance, sol: Solution) -> Workbook:
 
 def save_output(wb: Workbook, out: Path) -> None:
     """Save an output workbook: printable, marked as rotasolve's, atomically."""
-    _printable(wb)
+    printable(wb)
     wb.properties.creator = "rotasolve"
     save_workbook(wb, out)
-
-
-def _printable(wb) -> None:
-    """Every sheet prints landscape, one page wide, with its header row repeated."""
-    for ws in wb.worksheets:
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 def write_compliance_workbook(inst: Instance, sol: Solution | None, out: Path) -> None:
@@ -89,53 +74,6 @@ def write_compliance_workbook(inst: Instance, sol: Solution | None, out: Path) -
 
 
 # ----- sheets ------------------------------------------------------------------------
-
-def _summary(ws, inst: Instance, sol: Solution, rows):
-    _title(ws, f"{inst.settings.name} — psychotherapy allocation",
-           f"Period from {inst.settings.plan_start} for {inst.settings.period_weeks} weeks")
-    status_text = {"OPTIMAL": "OPTIMAL (proven best)", "FEASIBLE": "FEASIBLE (not proven best; see bounds)",
-                   "INFEASIBLE": "INFEASIBLE (running items conflict; see Unmet)",
-                   "UNKNOWN": "UNKNOWN (no solution in time)"}[sol.status]
-    facts = [("Scheme", inst.settings.name), ("Plan start", inst.settings.plan_start),
-             ("Status", status_text), ("Solve time (deterministic s)", sol.solve_seconds)]
-    for name, value, bound in zip(sol.objective.names, sol.objective.tiers, sol.objective.bound):
-        facts.append((f"Tier: {name}", f"{value} (bound {'unknown' if bound is None else bound})"))
-    r = 4
-    for k, val in facts:
-        put(ws, r, 1, k).font = BOLD
-        put(ws, r, 2, val)
-        r += 1
-    r += 1
-    put(ws, r, 1, "Requirements placed and unmet, by grade").font = BOLD
-    r += 1
-    placed = Counter()
-    for g in sol.groups:
-        if not g.kept:
-            placed[("cbdg", inst.trainee[g.trainee_id].grade)] += 1
-    for c in sol.cases:
-        if not c.kept:
-            placed[(f"{inst.case[c.case_id].length}_case", inst.trainee[c.trainee_id].grade)] += 1
-    unmet = Counter((u.requirement, inst.trainee[u.trainee_id].grade) for u in sol.unmet
-                    if u.reason != "not_yet_due")
-    table = []
-    for req in ("cbdg", "short_case", "long_case"):
-        for grade in (1, 2, 3):
-            table.append([req, f"CT{grade}", placed[(req, grade)], unmet[(req, grade)]])
-    r = write_table(ws, ["requirement", "grade", "placed", "unmet"], table, start_row=r,
-                    filters=False, freeze=False) + 2
-    put(ws, r, 1, "Compliance by trust (see the Compliance sheet)").font = BOLD
-    trust_rows = [[trust] + [counts[s] for s in STATUSES] for trust, counts in per_trust(rows).items()]
-    write_table(ws, ["trust", *STATUSES], trust_rows, start_row=r + 1, filters=False, freeze=False)
-    r += len(trust_rows) + 3
-    if sol.manifest:
-        put(ws, r, 1, "Run manifest").font = BOLD
-        for k in sorted(sol.manifest):
-            r += 1
-            put(ws, r, 1, k)
-            put(ws, r, 2, str(sol.manifest[k]))
-    ws.column_dimensions["A"].width = 34
-    ws.column_dimensions["B"].width = 70
-
 
 def _trainees(ws, inst: Instance, sol: Solution):
     groups = sol.group_of()
@@ -178,6 +116,7 @@ def _timetable(ws, inst: Instance, sol: Solution):
             if k in kinds[t.id]:
                 ws.cell(row=i, column=j).fill = FILL[kinds[t.id][k]]
     ws.freeze_panes = "B3"
+    ws.print_title_rows = "2:2"  # the slots, on every printed page
     r += 2
     put(ws, r, 1, "Supervisors by slot (cases in each weekly meeting)").font = BOLD
     meetings = defaultdict(list)
@@ -201,8 +140,7 @@ def _timetable(ws, inst: Instance, sol: Solution):
     write_table(ws, ["group_id", *slots], grp_rows, start_row=start, filters=False, freeze=False)
     for i, g in enumerate(inst.groups, start=start + 1):
         ws.cell(row=i, column=2 + slots.index(g.slot)).fill = FILL["group"]
-    for j in range(2, len(slots) + 2):
-        ws.column_dimensions[ws.cell(row=2, column=j).column_letter].width = 18
+    fit_widths(ws, range(1, len(slots) + 2), first_row=2)
 
 
 def _cases(ws, inst: Instance, sol: Solution):
@@ -249,13 +187,16 @@ def _unmet(ws, inst: Instance, sol: Solution):
     if sol.conflicts:
         _title(ws, "The running items conflict; nothing was allocated")
         write_table(ws, ["conflict"], [[c] for c in sol.conflicts], start_row=3, filters=False, freeze=False)
-        ws.column_dimensions["A"].width = 140
+        ws.column_dimensions["A"].width = 120
+        for row in ws.iter_rows(min_row=4):
+            row[0].alignment = row[0].alignment.copy(wrap_text=True)
         return
     rows = [[u.trainee_id, inst.trainee[u.trainee_id].name, f"CT{inst.trainee[u.trainee_id].grade}",
-             inst.trust_of_trainee(u.trainee_id), u.requirement, "yes" if u.critical else "", u.reason, u.detail]
+             inst.trust_of_trainee(u.trainee_id), requirement_words(u.requirement), "yes" if u.critical else "",
+             reason_words(u.reason), u.detail, u.reason]
             for u in sorted(sol.unmet, key=lambda u: (not u.critical, u.trainee_id, u.requirement))]
-    write_table(ws, ["trainee_id", "name", "grade", "trust", "requirement", "critical", "reason", "detail"], rows,
-                widths={"detail": 110})
+    write_table(ws, ["trainee_id", "name", "grade", "trust", "requirement", "critical", "reason", "detail",
+                     "reason code"], rows, widths={"detail": 70})
 
 
 def _changes(ws, sol: Solution):
@@ -264,122 +205,4 @@ def _changes(ws, sol: Solution):
         _title(ws, "No changes: the allocation in use is kept as it was, and only added to")
         return
     rows = [[c.trainee_id, c.kind, c.item_id, c.before, c.after, c.why] for c in sol.changes]
-    write_table(ws, ["trainee_id", "what", "item", "before", "after", "why"], rows, widths={"why": 100})
-
-
-# The Compliance sheet's side tables start to the right of the trainee table, so that it
-# can be filtered on its own; the chart below the counts per trust takes about this many rows.
-SIDE_COLUMN = 12
-CHART_ROWS = 22
-
-
-def write_compliance_sheets(wb, inst: Instance, sol: Solution | None, rows) -> None:
-    """The Compliance sheet (per trainee, per trust with a chart, per tutor, per supervisor)
-    and one printable page per trust."""
-    ws = wb.create_sheet("Compliance")
-    names = {t.id: t.name for t in inst.trainees}
-    table = [[r.trainee_id, names[r.trainee_id], r.trust, f"CT{r.grade}", r.requirement, r.status,
-              r.projected_finish, r.due, r.cbdga or "", r.detail] for r in rows]
-    write_table(ws, ["trainee_id", "name", "trust", "grade", "requirement", "status",
-                     "projected finish", "due", "CBDGA", "detail"], table, widths={"detail": 70})
-    for i, r in enumerate(rows, start=2):
-        _status_fill(ws, i, 6, r.status)
-    counts = per_trust(rows)
-    row = _counts_per_trust(ws, counts)
-    row = _side_table(ws, row, "Tutor PA check (CR224)", _TUTOR_HEADERS, _tutor_rows(inst, sol),
-                      check_column=True)
-    grade_rows = [[trust, f"CT{grade}", *(cnt[s] for s in STATUSES)] for (trust, grade), cnt in per_trust_grade(rows).items()]
-    row = _side_table(ws, row, "Per trust and grade", ["trust", "grade", *STATUSES], grade_rows)
-    supervisor_rows = [[s.supervisor_id, s.name, s.cases, s.max_trainees, round(s.meeting_hours, 2),
-                        "" if s.pa_hours_available is None else round(s.pa_hours_available, 2),
-                        "; ".join(s.flags) or "ok"] for s in supervisor_checks(inst, sol)]
-    _side_table(ws, row, "Supervisor load", ["supervisor_id", "name", "cases", "max_trainees",
-                                             "meeting hours a week", "hours in supervision PAs", "check"],
-                supervisor_rows)
-    for j in range(SIDE_COLUMN, SIDE_COLUMN + len(_TUTOR_HEADERS)):
-        ws.column_dimensions[ws.cell(row=1, column=j).column_letter].width = 16
-    ws.column_dimensions[ws.cell(row=1, column=SIDE_COLUMN).column_letter].width = 34
-    for trust in counts:
-        _trust_page(wb, inst, sol, trust, [r for r in rows if r.trust == trust], counts[trust])
-
-
-_TUTOR_HEADERS = ["tutor_id", "name", "trusts", "core trainees", "core PAs needed", "core PAs held",
-                  "higher trainees", "higher PAs needed", "higher PAs held", "SPA", "check"]
-
-
-def _tutor_rows(inst: Instance, sol: Solution | None) -> list[list]:
-    return [[u.tutor_id, u.name, "; ".join(u.trusts), u.trainees, u.core_pas_needed, u.core_pas,
-             u.higher_trainees, u.higher_pas_needed, u.higher_pas,
-             "" if u.spa_pas is None else u.spa_pas, "; ".join(u.flags) or "ok"]
-            for u in tutor_checks(inst, sol)]
-
-
-def _counts_per_trust(ws, counts) -> int:
-    """Status counts per trust and their stacked bar chart; the row after them."""
-    col = SIDE_COLUMN
-    put(ws, 1, col, "Status counts per trust").font = BOLD
-    put(ws, 2, col, "trust").font = BOLD
-    for j, s in enumerate(STATUSES, start=1):
-        c = put(ws, 2, col + j, s)
-        c.font = BOLD
-        c.fill = FILL[RAG[s]]
-    for i, (trust, cnt) in enumerate(counts.items(), start=3):
-        put(ws, i, col, trust)
-        for j, s in enumerate(STATUSES, start=1):
-            put(ws, i, col + j, cnt[s])
-    n_trusts = len(counts)
-    if n_trusts:
-        chart = BarChart()
-        chart.type, chart.grouping, chart.overlap = "col", "stacked", 100
-        chart.title = "Requirement statuses per trust"
-        chart.y_axis.title = "trainee requirements"
-        chart.add_data(Reference(ws, min_col=col + 1, max_col=col + len(STATUSES), min_row=2, max_row=2 + n_trusts),
-                       titles_from_data=True)
-        chart.set_categories(Reference(ws, min_col=col, min_row=3, max_row=2 + n_trusts))
-        chart.width, chart.height = 22, 10
-        ws.add_chart(chart, f"{ws.cell(row=4 + n_trusts, column=col).coordinate}")
-    return 4 + n_trusts + CHART_ROWS
-
-
-def _side_table(ws, row: int, title: str, headers: list[str], rows: list[list], check_column: bool = False) -> int:
-    """A titled table at ``row`` beside the trainee table; the row where the next may start.
-    With ``check_column``, the last column is green when it says ok, else red."""
-    col = SIDE_COLUMN
-    put(ws, row, col, title).font = BOLD
-    for j, h in enumerate(headers):
-        put(ws, row + 1, col + j, h).font = BOLD
-    for i, values in enumerate(rows, start=row + 2):
-        for j, v in enumerate(values):
-            put(ws, i, col + j, v)
-        if check_column:
-            ws.cell(row=i, column=col + len(headers) - 1).fill = FILL["green" if values[-1] == "ok" else "red"]
-    return row + len(rows) + 3
-
-
-def _trust_page(wb, inst: Instance, sol: Solution | None, trust: str, rows, counts):
-    """One landscape page a DME can print: counts, then who is not placed and why."""
-    base = "DME " + "".join(ch for ch in trust if ch.isalnum() or ch == " ")[:26]
-    title, n = base, 2
-    while title in wb.sheetnames:  # two trusts whose names start alike
-        title, n = f"{base[:28]} {n}", n + 1
-    ws = wb.create_sheet(title)
-    put(ws, 1, 1, f"{trust}: core psychotherapy compliance").font = TITLE_FONT
-    put(ws, 2, 1, f"{inst.settings.name}, period from {inst.settings.plan_start}")
-    put(ws, 4, 1, "status").font = BOLD
-    put(ws, 4, 2, "trainee requirements").font = BOLD
-    for i, s in enumerate(STATUSES, start=5):
-        put(ws, i, 1, s).fill = FILL[RAG[s]]
-        put(ws, i, 2, counts[s])
-    names = {t.id: t.name for t in inst.trainees}
-    why = {(u.trainee_id, u.requirement): f"{u.reason}: {u.detail}" for u in (sol.unmet if sol else [])}
-    risk = [r for r in rows if r.status in ("WILL_MISS", "AT_RISK", "WAITING")]
-    risk.sort(key=lambda r: (-STATUSES.index(r.status), r.due, r.trainee_id))
-    table = [[r.trainee_id, names[r.trainee_id], f"CT{r.grade}", r.requirement, r.status, r.due,
-              why.get((r.trainee_id, r.requirement), r.detail)] for r in risk]
-    start = 6 + len(STATUSES)
-    put(ws, start - 1, 1, "Requirements not yet placed (most urgent first)").font = Font(bold=True, size=12)
-    write_table(ws, ["trainee", "name", "grade", "requirement", "status", "due", "why"], table,
-                start_row=start, filters=False, freeze=False, widths={"why": 90, "name": 24, "trainee": 14})
-    for i, r in enumerate(risk, start=start + 1):
-        _status_fill(ws, i, 5, r.status)
-    ws.print_title_rows = f"{start}:{start}"
+    write_table(ws, ["trainee_id", "what", "item", "before", "after", "why"], rows, widths={"why": 70})
