@@ -230,3 +230,57 @@ def test_cli_option_ranges_and_help(tmp_path):
     for option in ("--connected", "--shape", "--remote-supervisors", "--remote-cases", "--online-groups",
                    "--tutor-trusts", "scarce-supervisors", "one-big-trust"):
         assert option in text
+
+
+# ----- --random: every knob drawn from the seed ------------------------------------------
+
+def test_random_schemes_are_reproducible_and_say_how_they_were_drawn(tmp_path):
+    from rotasolve.excel.reader import read_workbook
+    from rotasolve.excel.template import write_instance
+
+    a, b = generate(50, 3, seed=7, at_random=True), generate(50, 3, seed=7, at_random=True)
+    assert a == b
+    assert generate(50, 3, seed=8, at_random=True) != a
+    write_instance(a, tmp_path / "a.xlsx")
+    write_instance(b, tmp_path / "b.xlsx")
+    assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
+    notes = read_workbook(tmp_path / "a.xlsx").instance.settings.notes
+    assert notes.startswith("rotasolve generate OUT.xlsx -n 50 -k 3 -s 7 --random;")
+    assert "tutor_pa_factor=" in notes and "weekly_case_hours=" in notes
+
+
+def test_random_draws_cover_every_knob():
+    from dataclasses import fields
+
+    from rotasolve.generate_shapes import Knobs, random_knobs
+
+    drawn = [random_knobs(seed, connected=seed % 2 == 1) for seed in range(40)]
+    fixed = {"connected", "kept_within_travel", "likely_share", "tutor_pa_cut"}  # set, not drawn
+    for f in fields(Knobs):
+        if f.name in fixed:
+            continue
+        values = {repr(getattr(k, f.name)) for k in drawn}
+        assert len(values) >= 2, f"{f.name} is never drawn"
+    # the ranges the benchmark promises (issue 21)
+    assert all(0.4 <= k.tutor_pa_factor <= 1.3 for k in drawn)
+    assert all(0 <= share <= 0.6 for k in drawn for share in (k.remote_supervisors, k.remote_cases, k.online_groups))
+    assert all(0 <= k.ltft_share <= 0.5 and set(k.ltft_fractions) <= {0.5, 0.6, 0.7, 0.8} for k in drawn)
+    assert all(k.big_trust_share is None or 0.25 <= k.big_trust_share <= 0.7 for k in drawn)
+    assert all(0.5 <= k.cases_factor <= 2 and k.distinct_modalities in (1, 2) for k in drawn)
+    assert all(1 <= min(k.supervisor_places) and max(k.supervisor_places) <= 4 for k in drawn)
+
+
+def test_a_random_scheme_honours_what_it_drew():
+    from rotasolve.generate_shapes import random_knobs
+
+    for seed in (1, 2, 3):
+        k = random_knobs(seed)
+        inst = generate(80, 3, seed=seed, at_random=True)
+        assert inst.profile.distinct_modalities == k.distinct_modalities
+        assert inst.profile.case_requires_cbdg == k.case_requires_cbdg
+        assert inst.profile.weekly_case_hours == k.weekly_case_hours
+        lo, hi = k.trainee_slots
+        assert all(lo <= len(t.available_slots) <= hi for t in inst.trainees)
+        assert {t.max_travel_minutes for t in inst.trainees} <= set(k.travel_limits)
+        assert {s.max_trainees for s in inst.supervisors} <= set(k.supervisor_places)
+        assert {g.min_size for g in inst.groups} <= set(k.group_min_sizes)
