@@ -77,6 +77,7 @@ class MipMember:
         self._nodes, self._window = nodes, window
         self._on_proven = on_proven  # called from HiGHS's thread with the proven value
         self._cancel = threading.Event()
+        self._highs: highspy.Highs | None = None
         self._thread: threading.Thread | None = None
         self.result = MipResult()
         self.done = threading.Event()
@@ -91,6 +92,9 @@ class MipMember:
 
     def cancel(self) -> None:
         self._cancel.set()
+        highs = self._highs
+        if highs is not None:
+            highs.cancelSolve()  # within a tenth of a second; its MIP callback came a second late
 
     def wait(self, seconds: float) -> MipResult:
         self.done.wait(max(0.0, seconds))
@@ -118,8 +122,8 @@ class MipMember:
         h.addVars(n, lp.lowest, lp.highest)
         h.addRows(len(lp.lower), lp.lower, lp.upper, len(lp.entries), lp.starts, lp.columns, lp.entries)
         h.changeColsIntegrality(n, np.arange(n, dtype=np.int32), np.full(n, highspy.HighsVarType.kInteger))
-        h.setCallback(self._interrupt, None)
-        h.startCallback(highspy.cb.HighsCallbackType.kCallbackMipInterrupt)
+        h.HandleUserInterrupt = True  # so that cancelSolve() ends a run
+        self._highs = h
         if self._levels:
             result = self._lexicographic(h, lp, started)
         else:
@@ -161,12 +165,14 @@ class MipMember:
                started: float) -> MipResult | None:
         """Maximise ``gains . x + offset`` (times ``scale``) within the window left."""
         left = self._window - (time.monotonic() - started)
+        if self._cancel.is_set():
+            return None
         if left <= 0.05:
             return MipResult(stopped_by_clock=True)
         h.setOptionValue("time_limit", left)
         n = len(gains)
         h.changeColsCost(n, np.arange(n, dtype=np.int32), -gains)  # HiGHS minimises
-        h.run()
+        h.solve()
         status = h.getModelStatus()
         if status in (highspy.HighsModelStatus.kInterrupt, highspy.HighsModelStatus.kHighsInterrupt):
             return None  # cancelled: nothing said
@@ -187,10 +193,6 @@ class MipMember:
         if result.proven:
             result.bound = result.value
         return result
-
-    def _interrupt(self, _kind, _message, _out, data_in, _user) -> None:
-        if self._cancel.is_set():
-            data_in.user_interrupt = True
 
 
 def _costs(flat, n: int) -> np.ndarray:
