@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
+from .. import stop
 from ..baseline import coverage_bound, greedy
 from ..domain import Instance
 from ..domain.choices import Candidates, eligible, shortlist
@@ -132,6 +133,8 @@ def solve_part(inst: Instance, options: SolveOptions, budget: Budget, budget_byt
         # First-fit could not arrange the running cases' slots; a small search can.
         arranged = _kept_only(inst, the_plan.candidates or eligible(inst), options, budget)
         by_hand = greedy(inst, running=arranged) if arranged is not None else None
+    if stop.requested():  # stopped early: the greedy allocation as it is, no model built
+        return _greedy_result(inst, by_hand, {"variables": 0, "constraints": 0}, notes)
     if the_plan.strategy == "one model":
         return _one_model(inst, the_plan.candidates, by_hand, options, budget, progress, label, None)
     if the_plan.strategy == "guided":
@@ -192,6 +195,8 @@ def _one_model(inst: Instance, candidates: Candidates, by_hand: Solution | None,
     outside the model (relaxations of every choice) when ``candidates`` are not every
     choice: tier 1a's bound, and tier 1b's as a function of the critical requirements
     placed, None where unknown; ``outer`` None where the model's own bounds hold."""
+    if stop.requested():  # stopped early: where the search would start, no model built
+        return _greedy_result(inst, start or by_hand, {"variables": 0, "constraints": 0}, [])
     built = build(inst, candidates, offer=options.additions)
     size = built.size()
     stages, forced = _stages(built, options)

@@ -96,6 +96,8 @@ def _summary(ws, inst: Instance, sol: Solution, rows):
     status_text = {"OPTIMAL": "OPTIMAL (proven best)", "FEASIBLE": "FEASIBLE (not proven best; see bounds)",
                    "INFEASIBLE": "INFEASIBLE (running items conflict; see Unmet)",
                    "UNKNOWN": "UNKNOWN (no solution in time)"}[sol.status]
+    if sol.manifest.get("stopped_early"):
+        status_text += "; stopped early by the user: the best allocation found by then"
     facts = [("Scheme", inst.settings.name), ("Plan start", inst.settings.plan_start),
              ("Status", status_text), ("Solve time (deterministic s)", sol.solve_seconds)]
     for name, value, bound in zip(sol.objective.names, sol.objective.tiers, sol.objective.bound):

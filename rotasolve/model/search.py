@@ -24,6 +24,7 @@ from typing import Callable
 
 from ortools.sat.python import cp_model
 
+from .. import stop
 from ..progress import Progress
 from .build import Built
 
@@ -91,6 +92,7 @@ def _solver(workers: int, seed: int, budget: Budget, n_variables: int,
     p.num_workers = max(1, workers)
     p.random_seed = seed
     p.max_time_in_seconds = wall
+    p.catch_sigint_signal = False  # Ctrl-C is the caller's: it stops the search through rotasolve.stop
     # Interleaved search (CP-SAT's deterministic parallel mode) in both modes: with 2
     # workers it runs a whole portfolio in turns, where the ordinary parallel mode runs just
     # two; on a 120-trainee region that mode had not proven tier 1 after 58 s, which the
@@ -177,7 +179,7 @@ def search(built: Built, budget: Budget, *, workers: int = 2, seed: int = 0,
     for i, stage in enumerate(stages):
         share = stage.share / sum(s.share for s in stages[i:])
         solver = _solver(workers, seed, budget.share(share, spent), n_variables, subsolvers)
-        if solver is None:
+        if solver is None or stop.requested():  # out of time, or stopped early: keep what was found
             result.stopped_by_clock = True
             break
         model.ClearObjective()
@@ -187,7 +189,8 @@ def search(built: Built, budget: Budget, *, workers: int = 2, seed: int = 0,
             model.AddHint(model.GetIntVarFromProtoIndex(index), value)
         event = Progress(what="tier", label=label, stage=i + 1, stages=len(stages), tier=stage.name)
         callback = _Reporter(progress, event, t0, stage) if progress else None
-        status = solver.Solve(model, callback)
+        with stop.stoppable(solver.StopSearch):
+            status = solver.Solve(model, callback)
         spent += solver.deterministic_time
         if stopped_by_clock(solver, status):
             result.stopped_by_clock = True

@@ -16,7 +16,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from .jobs import Job, JobResult, failed, run_job_with_data
+from .. import stop
+from .jobs import Job, JobResult, failed, not_run, run_job_with_data
 
 # A task whose node is lost is run again on another (the result is the same, solves
 # being reproducible); a task that fails by itself is not: its row says why.
@@ -78,13 +79,23 @@ class RayEngine:
         return self._remote.remote(job.without_data(), self._data[job.workbook_index])
 
     def wait(self, handles: list) -> list:
-        ready, _ = self._ray.wait(handles, num_returns=1)
-        return ready
+        """The handles done; stopped early, every handle, the unfinished ones cancelled
+        (a task on a cluster is not told to keep its best: it is marked NOT_RUN)."""
+        while True:
+            ready, _ = self._ray.wait(handles, num_returns=1, timeout=0.5)
+            if ready:
+                return ready
+            if stop.requested():
+                for h in handles:
+                    self._ray.cancel(h, force=True)
+                return handles
 
     def result(self, handle, job: Job) -> JobResult:
         try:
             return self._ray.get(handle)
         except Exception as err:  # noqa: BLE001 - a lost node or a dead worker: reported in the row
+            if stop.requested():
+                return not_run(job)
             first = str(err).strip().splitlines()[-1] if str(err).strip() else ""
             return failed(job, f"the Ray task failed: {type(err).__name__}: {first[:500]}")
 
