@@ -89,7 +89,9 @@ def capacity(workbook: Path, out: Path | None, json_out: Path | None, apply_out:
             write_text(plan.to_json(), json_out)
         if apply_out is not None:
             raised, new = plan.edits()
-            write_applied_workbook(workbook, inst, plan.applied, raised, new, apply_out)
+            note = write_applied_workbook(workbook, inst, plan.applied, raised, new, apply_out)
+            if note:
+                click.echo(f"note: {note}", err=True)
     for line in capacity_lines(plan):
         click.echo(line)
     written = ", ".join(str(p) for p in (out, json_out, apply_out) if p is not None)
