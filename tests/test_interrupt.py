@@ -263,3 +263,17 @@ def test_a_child_hears_a_stop_on_its_line():
     out, _ = child.communicate(timeout=30)
     line.close()
     assert out.strip() == "stopped"
+
+
+def test_no_third_party_banner_on_a_region_that_uses_the_linear_relaxation(tmp_path):
+    """A connected region of 320 trainees is searched "guided", which runs HiGHS: its
+    banner ("Running HiGHS ... Copyright ...") is written by its C++ code straight to file
+    descriptor 1, so only a real process shows whether it reaches the user."""
+    region, js = tmp_path / "region.xlsx", tmp_path / "sol.json"
+    write_instance(generate(320, 6, 1, connected=True), region)
+    done = subprocess.run(ROTASOLVE + ["solve", str(region), "--json", str(js), "--time-limit", "10"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "guided" in Solution.load(js).manifest["strategy"]
+    for banner in ("HiGHS", "Copyright", "OR-Tools", "THIRD_PARTY"):
+        assert banner not in done.stdout + done.stderr
