@@ -232,7 +232,7 @@ def test_a_stop_requested_mid_search_gives_a_checked_allocation(example):
 def test_a_forecast_stopped_early_keeps_the_rotations_solved(example):
     fc = forecast(example, assumptions(example, 3, 0, None, None), SolveOptions(time_limit=30),
                   progress=stop_at_first([]))
-    assert len(fc.rotations) == 1 and fc.rotations[0].status == "FEASIBLE"
+    assert len(fc.rotations) == 1 and fc.rotations[0].status in ("OPTIMAL", "FEASIBLE")  # stopped after it
     assert "stopped early by the user" in fc.stopped
 
 
@@ -277,3 +277,59 @@ def test_no_third_party_banner_on_a_region_that_uses_the_linear_relaxation(tmp_p
     assert "guided" in Solution.load(js).manifest["strategy"]
     for banner in ("HiGHS", "Copyright", "OR-Tools", "THIRD_PARTY"):
         assert banner not in done.stdout + done.stderr
+
+
+# ----- the commands, stopped at their first progress event (as a Ctrl-C would) ---------
+
+@pytest.fixture
+def stop_at_first_progress(monkeypatch):
+    from rotasolve.progress import ProgressPrinter
+
+    shown = ProgressPrinter.__call__
+
+    def call(self, event):
+        shown(self, event)
+        stop.request()
+
+    monkeypatch.setattr(ProgressPrinter, "__call__", call)
+
+
+def invoke(*args):
+    from click.testing import CliRunner
+
+    from rotasolve.cli import cli
+
+    result = CliRunner().invoke(cli, [str(a) for a in args])
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result
+
+
+def test_solve_stopped_early_exits_6(stop_at_first_progress, tmp_path):
+    js = tmp_path / "sol.json"
+    result = invoke("solve", EXAMPLE, "-o", tmp_path / "sol.xlsx", "--json", js, "--time-limit", "30")
+    assert result.exit_code == EXIT_STOPPED, result.output
+    assert "Stopped early by the user: wrote the best allocation found so far" in result.stderr
+    assert Solution.load(js).manifest["stopped_early"] is True
+    import openpyxl
+
+    summary = openpyxl.load_workbook(tmp_path / "sol.xlsx")["Summary"]
+    assert any("stopped early by the user" in str(c.value) for row in summary.iter_rows() for c in row)
+
+
+def test_forecast_stopped_early_writes_the_rotations_solved(stop_at_first_progress, tmp_path):
+    js = tmp_path / "fc.json"
+    result = invoke("forecast", EXAMPLE, "--rotations", "3", "-o", tmp_path / "fc.xlsx", "--json", js,
+                    "--time-limit", "60")
+    assert result.exit_code == EXIT_STOPPED, result.output
+    report = json.loads(js.read_text())
+    assert len(report["rotations"]) == 1 and "stopped early by the user" in report["stopped"]
+    assert "Stopped early by the user: wrote the 1 rotation(s) solved" in result.stderr
+
+
+def test_capacity_stopped_early_writes_what_it_found(stop_at_first_progress, tmp_path):
+    result = invoke("capacity", EXAMPLE, "-o", tmp_path / "cap.xlsx", "--json", tmp_path / "cap.json",
+                    "--time-limit", "30")
+    assert result.exit_code == EXIT_STOPPED, result.output
+    assert (tmp_path / "cap.xlsx").exists() and (tmp_path / "cap.json").exists()
+    assert "Stopped early by the user" in result.stderr
