@@ -123,3 +123,18 @@ def test_next_on_an_ods_writes_a_new_xlsx_and_says_so(tmp_path):
     assert nxt.settings.plan_start > read_workbook(source).instance.settings.plan_start
     sheet = openpyxl.load_workbook(tmp_path / "next.xlsx")["Rolled forward"]
     assert "new .xlsx workbook" in sheet["A3"].value
+
+
+def test_a_password_protected_ods_is_told_by_its_manifest(tmp_path):
+    """LibreOffice keeps a protected .ods a zip: its manifest lists how each part is encrypted."""
+    import zipfile
+
+    path = tmp_path / "locked.ods"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("META-INF/manifest.xml", '<manifest:manifest><manifest:file-entry manifest:full-path="content.xml">'
+                                            "<manifest:encryption-data/></manifest:file-entry></manifest:manifest>")
+        z.writestr("content.xml", b"\x00garbled")
+    assert other_kinds.kind_of(path) == "encrypted"
+    (p,) = problems(path)
+    assert "password-protected" in p.message
