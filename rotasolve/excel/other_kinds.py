@@ -45,10 +45,10 @@ def kind_of(path: Path) -> str:
     try:
         with zipfile.ZipFile(path) as z:
             names = set(z.namelist())
-            if "mimetype" in names and z.read("mimetype").strip() == _ODS_MIMETYPE:
-                return "ods"
             if "encrypted-package" in names or _ods_encrypted(z, names):
                 return "encrypted"
+            if "mimetype" in names and z.read("mimetype").strip() == _ODS_MIMETYPE:
+                return "ods"
     except (zipfile.BadZipFile, OSError):
         return "unknown"
     if "xl/workbook.bin" in names:
