@@ -166,7 +166,9 @@ class JobsProgress:
 
 def _print_totals(report: SweepReport, wall: float) -> None:
     """Totals per scenario on stdout, changes against the baseline in brackets."""
-    click.echo(f"{len(report.rows)} jobs in {wall:.1f} s; {len(report.failed)} without a solution")
+    not_run = sum(r.status == "NOT_RUN" for r in report.rows)
+    click.echo(f"{len(report.rows)} jobs in {wall:.1f} s; {len(report.failed)} without a solution"
+               + (f" ({not_run} not run: stopped early)" if not_run else ""))
     click.echo(f"  {'scenario':<32} {'critical placed':>18} {'placed':>12} {'WILL_MISS':>12} {'AT_RISK':>12}")
     for i, t in enumerate(report.scenarios):
         cells = []
