@@ -4,7 +4,7 @@ Whoever decides to stop (the command line on Ctrl-C or SIGTERM, a worker process
 by its parent) calls ``request()``. Everything that searches for a long time checks
 ``requested()`` between its steps, and registers a way to cut its current step short
 while it runs (``stoppable``): a CP-SAT solver's ``StopSearch``, HiGHS's
-``cancelSolve``, a child process's SIGTERM. ``request()`` calls every such function, and
+``cancelSolve``, a child process's stop line. ``request()`` calls every such function, and
 keeps calling them every STOP_EVERY seconds, since a solver asked to stop just before it
 starts would not hear it; each function must therefore be harmless to call again.
 
@@ -18,7 +18,8 @@ child ``request()`` a stop of its own and return its best; the child runs in a s
 its own, so the terminal's Ctrl-C reaches the parent alone, which decides.
 
 Nothing here prints, exits or installs a signal handler: that is the command line's
-(``cli/interrupt.py``).
+(``cli/interrupt.py``). A program using rotasolve as a library calls ``request()`` from
+its own handler (or another thread) to stop a solve early, and ``reset()`` before the next.
 """
 
 from __future__ import annotations
