@@ -333,3 +333,4 @@ def test_capacity_stopped_early_writes_what_it_found(stop_at_first_progress, tmp
     assert result.exit_code == EXIT_STOPPED, result.output
     assert (tmp_path / "cap.xlsx").exists() and (tmp_path / "cap.json").exists()
     assert "Stopped early by the user" in result.stderr
+    assert "stopped early by the user" in result.stdout  # the report's status line, as on the Capacity sheet
