@@ -138,3 +138,14 @@ def test_a_password_protected_ods_is_told_by_its_manifest(tmp_path):
     assert other_kinds.kind_of(path) == "encrypted"
     (p,) = problems(path)
     assert "password-protected" in p.message
+
+
+@pytest.mark.parametrize("name", ["scheme.xlsm", "scheme.ods", "scheme"])
+def test_the_kind_is_told_by_the_content_not_the_name(tmp_path, name):
+    """An .xlsx saved under another name (or none) still reads; so does an .xls named .xlsx."""
+    path = tmp_path / name
+    path.write_bytes(EXAMPLE.read_bytes())
+    assert read_workbook(path).instance == read_workbook(EXAMPLE).instance
+    legacy = tmp_path / "legacy.xlsx"
+    legacy.write_bytes((FIXTURES / "north_thames.xls").read_bytes())
+    assert read_workbook(legacy).instance == read_workbook(EXAMPLE).instance

@@ -6,6 +6,7 @@ sheet's values and, only where the file holds formulas, the formulas beside them
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 from dataclasses import dataclass
@@ -44,10 +45,12 @@ def open_sheets(path: Path) -> tuple[dict[str, SheetCells] | None, str | None]:
         return None, (f"this is not an .xlsx workbook, nor any spreadsheet rotasolve reads ({READ}); save it "
                       "from Excel or LibreOffice as an Excel Workbook (.xlsx)")
     try:
-        wb_values = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        # From its bytes, not its name: openpyxl refuses a name not ending .xlsx or .xlsm.
+        data = path.read_bytes()
+        wb_values = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         # The formula view is only needed to tell a formula with no saved value from a
         # blank cell; most workbooks hold no formula, and a second parse doubles the time.
-        wb_formulas = (openpyxl.load_workbook(path, read_only=True, data_only=False)
+        wb_formulas = (openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
                        if has_formulas(path) else None)
     except Exception as exc:  # noqa: BLE001 - any parser failure is a bad file, not a crash
         kind = type(exc).__name__
