@@ -9,6 +9,7 @@ Only an .xlsx (or .xlsm) can be edited as it is; a workbook of another kind (.od
 
 from __future__ import annotations
 
+import io
 from copy import copy
 from pathlib import Path
 
@@ -32,7 +33,7 @@ def open_copy(source: Path) -> tuple[openpyxl.Workbook, str | None]:
     kind as a fresh one holding its sheets' values, with a note saying so (None for an .xlsx)."""
     kind = kind_of(source)
     if kind == "ooxml":
-        return openpyxl.load_workbook(source, data_only=True), None
+        return openpyxl.load_workbook(io.BytesIO(source.read_bytes()), data_only=True), None  # whatever its name
     sheets, why = open_sheets(source)
     if sheets is None:  # it was read a moment ago
         raise WorkbookChanged(f"{source.name} can no longer be read: {why}")
