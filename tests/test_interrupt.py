@@ -334,3 +334,18 @@ def test_capacity_stopped_early_writes_what_it_found(stop_at_first_progress, tmp
     assert (tmp_path / "cap.xlsx").exists() and (tmp_path / "cap.json").exists()
     assert "Stopped early by the user" in result.stderr
     assert "stopped early by the user" in result.stdout  # the report's status line, as on the Capacity sheet
+
+
+def test_a_sweep_on_ray_stopped_early_reports_the_jobs_done(schemes, tmp_path):
+    pytest.importorskip("ray", reason="Ray is not installed (pip install 'rotasolve[ray]')")
+    scenarios, js = tmp_path / "scenarios.xlsx", tmp_path / "sweep.json"
+    subprocess.run(ROTASOLVE + ["template", "--scenarios", str(scenarios)], check=True, capture_output=True)
+    run = Running(["sweep", str(scenarios), str(schemes["one"]), "-o", str(tmp_path / "sweep.xlsx"), "--json",
+                   str(js), "--ray", "local", "--workers", "2", "--time-limit", "30"], tmp_path)
+    code, _stdout, stderr, took = run.interrupt(signal.SIGINT)
+    assert code == EXIT_STOPPED, stderr
+    assert took < 20, took
+    rows = json.loads(js.read_text())["rows"]
+    done = [r for r in rows if r["status"] in ("OPTIMAL", "FEASIBLE")]
+    assert done and {r["status"] for r in rows} <= {"OPTIMAL", "FEASIBLE", "NOT_RUN"}
+    assert any("stopped early by the user" in n for r in done for n in r["notes"])
