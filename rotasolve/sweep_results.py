@@ -10,7 +10,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 FORMAT = "rotasolve-sweep/1"
-RowStatus = Literal["OPTIMAL", "FEASIBLE", "INFEASIBLE", "UNKNOWN", "FAILED"]
+# NOT_RUN: the sweep was stopped early (Ctrl-C) before the job started.
+RowStatus = Literal["OPTIMAL", "FEASIBLE", "INFEASIBLE", "UNKNOWN", "FAILED", "NOT_RUN"]
 SOLVED = ("OPTIMAL", "FEASIBLE")
 # The counts a scenario is judged by, in the order the outputs show them.
 MEASURES = ("critical_needs", "critical_placed", "placed", "will_miss", "at_risk")

@@ -16,7 +16,7 @@ PACKAGE = ROOT / "rotasolve"
 # Lowest first. A module may import from its own layer and the ones below.
 LAYERS = [
     ("foundation", ["rotasolve.errors", "rotasolve.dates", "rotasolve.rules", "rotasolve.progress",
-                    "rotasolve.version"]),
+                    "rotasolve.version", "rotasolve.stop"]),
     ("domain", ["rotasolve.domain", "rotasolve.solution", "rotasolve.sweep_results",
                 "rotasolve.planning_results"]),
     ("facts about an allocation", ["rotasolve.check", "rotasolve.allocation"]),
@@ -30,7 +30,7 @@ LAYERS = [
 ]
 # The CP-SAT model is built from the domain alone (and writes solution rows).
 MODEL_MAY_USE = ("rotasolve.model", "rotasolve.domain", "rotasolve.solution", "rotasolve.errors",
-                 "rotasolve.dates", "rotasolve.rules", "rotasolve.progress")
+                 "rotasolve.dates", "rotasolve.rules", "rotasolve.progress", "rotasolve.stop")
 OPTIONAL = {"ray", "flask", "werkzeug"}  # optional dependencies are imported where they are used
 # The web app needs the [web] extra: `rotasolve serve` imports it when it runs, so that the
 # other commands work without Flask.

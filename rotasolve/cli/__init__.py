@@ -3,7 +3,8 @@ options, calls the library and reports; domain errors become exit codes here and
 here (``common.py``).
 
 Exit codes: 0 done, 1 internal error, 2 usage, 3 input errors, 4 kept items infeasible,
-5 no solution within the time limit.
+5 no solution within the time limit, 6 stopped early by Ctrl-C or SIGTERM (the best found
+so far was written; ``interrupt.py``); a second Ctrl-C aborts with 130 (143 for SIGTERM).
 """
 
 from __future__ import annotations

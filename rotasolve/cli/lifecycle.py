@@ -64,17 +64,22 @@ def next_period(workbook: Path, solution_path: Path, out: Path | None, force: bo
     The plan start moves on a period; grades rise; sessions held are added; completed
     cases and trainees who finish core training are removed; running cases keep their
     trainee, supervisor and both slots. Everything else in the workbook is carried over.
-    What changed is printed and written to a `Rolled forward` sheet.
+    What changed is printed and written to a `Rolled forward` sheet. The next workbook is
+    always an .xlsx: from an .ods, .xls or .xlsb it is a new one holding the values.
     """
     out = out or workbook.with_name(workbook.stem + "-next.xlsx")
+    if out.suffix.lower() != ".xlsx":
+        _refuse(f"the next period's workbook is written as an Excel Workbook; name it {out.stem}.xlsx")
     output_path(out, [workbook, solution_path], force)
     inst = read(workbook).instance
     sol = belonging_solution(workbook, solution_path, inst)
     roll = roll_forward(inst, sol)
-    write_next_workbook(workbook, inst, roll, out)
+    note = write_next_workbook(workbook, inst, roll, out)
+    if note:
+        click.echo(f"note: {note}", err=True)
     for line in report.text(inst, roll):
         click.echo(line)
-    click.echo(f"wrote {out}")
+    click.echo(f"wrote {out}" + (" (a new .xlsx workbook)" if note else ""))
 
 
 @click.command(context_settings=CONTEXT)

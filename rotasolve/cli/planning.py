@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from .. import stop
 from ..engine import SolveOptions
 from ..excel.apply_workbook import write_applied_workbook
 from ..excel.capacity_workbook import status_text, write_capacity
@@ -29,6 +30,7 @@ from .common import (
     output_path,
     read,
 )
+from .interrupt import EXIT_STOPPED, interruptible, run, stopped_line
 
 DEFAULT_SECONDS_PER_ROTATION = 30
 
@@ -69,7 +71,8 @@ def capacity(workbook: Path, out: Path | None, json_out: Path | None, html_out: 
     group places, new supervisors and new groups at the costs of the optional Costs sheet;
     critical requirements placed first, then least cost, then the usual priorities. Exit
     codes: 0 done, 2 usage, 3 workbook problems, 4 running items conflict, 5 no solution in
-    time, 1 internal error.
+    time, 6 stopped early by Ctrl-C or SIGTERM (what was found by then is written; a second
+    Ctrl-C aborts without writing), 1 internal error.
     """
     started = time.time()
     out = out or workbook.with_name(workbook.stem + "-capacity.xlsx")
@@ -79,21 +82,28 @@ def capacity(workbook: Path, out: Path | None, json_out: Path | None, html_out: 
     printer = ProgressPrinter()
     click.echo(f"what to recruit for {inst.settings.name}: {len(inst.trainees)} trainees "
                f"(limit {time_limit:g}s, seed {seed})", err=True)
-    plan = plan_capacity(inst, read_result.costs, SolveOptions(time_limit=time_limit, seed=seed), source=workbook,
-                         started=started, progress=printer)
-    printer.finish()
-    _refuse_unplanned(plan, time_limit)
-    write_capacity(plan, out)
-    if json_out is not None:
-        write_text(plan.to_json(), json_out)
-    if html_out is not None:
-        write_text(capacity_html(plan), html_out)
-    if apply_out is not None:
-        raised, new = plan.edits()
-        write_applied_workbook(workbook, inst, plan.applied, raised, new, apply_out)
+    with interruptible():
+        plan = run(lambda: plan_capacity(inst, read_result.costs, SolveOptions(time_limit=time_limit, seed=seed),
+                                         source=workbook, started=started, progress=printer))
+        printer.finish()
+        _refuse_unplanned(plan, time_limit)
+        write_capacity(plan, out)
+        if json_out is not None:
+            write_text(plan.to_json(), json_out)
+        if html_out is not None:
+            write_text(capacity_html(plan), html_out)
+        if apply_out is not None:
+            raised, new = plan.edits()
+            note = write_applied_workbook(workbook, inst, plan.applied, raised, new, apply_out)
+            if note:
+                click.echo(f"note: {note}", err=True)
     for line in capacity_lines(plan):
         click.echo(line)
-    click.echo("wrote " + ", ".join(str(p) for p in (out, json_out, html_out, apply_out) if p is not None))
+    written = ", ".join(str(p) for p in (out, json_out, html_out, apply_out) if p is not None)
+    click.echo("wrote " + written)
+    if stop.requested():
+        stopped_line(f"wrote what to recruit as far as it was found ({plan.status}) to {written}")
+        raise Failure(EXIT_STOPPED)
 
 
 def _refuse_unplanned(plan: CapacityPlan, time_limit: float) -> None:
@@ -102,6 +112,9 @@ def _refuse_unplanned(plan: CapacityPlan, time_limit: float) -> None:
         for c in plan.before_solution.conflicts:
             click.echo(f"  ✗ {c}", err=True)
         raise Failure(EXIT_INFEASIBLE)
+    if plan.status not in ("OPTIMAL", "FEASIBLE") and stop.requested():
+        click.echo("Stopped early by the user before any allocation was found; nothing was written.", err=True)
+        raise Failure(EXIT_STOPPED)
     if plan.status not in ("OPTIMAL", "FEASIBLE"):
         click.echo(f"No solution found within {time_limit:g}s; try a longer --time-limit.", err=True)
         raise Failure(EXIT_NO_SOLUTION)
@@ -166,7 +179,9 @@ def forecast_command(workbook: Path, rotations: int, out: Path | None, json_out:
     is placed in, its projected finish against its due date, the first rotation it would be
     WILL_MISS. The assumptions are printed with the result. Exit codes: 0 done, 2 usage,
     3 workbook problems, 4 running items conflict (in a rotation; the rotations before it
-    are written), 5 no solution in time, 1 internal error.
+    are written), 5 no solution in time, 6 stopped early by Ctrl-C or SIGTERM (the rotations
+    solved are written, the last with the best allocation found by then; a second Ctrl-C
+    aborts without writing), 1 internal error.
     """
     out = out or workbook.with_name(workbook.stem + "-forecast.xlsx")
     schemes = [workbook_dir / f"rotation-{r}.xlsx" for r in range(1, rotations + 1)] if workbook_dir else []
@@ -175,20 +190,25 @@ def forecast_command(workbook: Path, rotations: int, out: Path | None, json_out:
     a = assumptions(inst, rotations, seed, intake, cases_per_rotation)
     limit = time_limit if time_limit is not None else DEFAULT_SECONDS_PER_ROTATION * rotations
     click.echo(f"forecasting {inst.settings.name}: {rotations} rotation(s), limit {limit:g}s, seed {seed}", err=True)
-    fc = forecast(inst, a, SolveOptions(time_limit=limit, seed=seed), progress=ProgressPrinter())
-    if fc.stopped and len(fc.rotations) == 1:  # the workbook itself has no allocation: as `solve`, write nothing
-        _refuse_unsolved_first(fc)
-    write_forecast(fc, out)
-    if json_out is not None:
-        write_text(fc.to_json(), json_out)
-    if html_out is not None:
-        write_text(forecast_html(fc), html_out)
-    for scheme, path in zip(fc.instances, schemes):
-        write_instance(scheme, path)
+    with interruptible():
+        fc = run(lambda: forecast(inst, a, SolveOptions(time_limit=limit, seed=seed), progress=ProgressPrinter()))
+        if fc.rotations[0].status not in ("OPTIMAL", "FEASIBLE"):  # no allocation of the workbook itself: as `solve`
+            _refuse_unsolved_first(fc)
+        write_forecast(fc, out)
+        if json_out is not None:
+            write_text(fc.to_json(), json_out)
+        if html_out is not None:
+            write_text(forecast_html(fc), html_out)
+        for scheme, path in zip(fc.instances, schemes):
+            write_instance(scheme, path)
     for line in forecast_lines(fc):
         click.echo(line)
     click.echo("wrote " + ", ".join(str(p) for p in (out, json_out, html_out) if p is not None)
                + (f" and {len(fc.instances)} rotation workbook(s) under {workbook_dir}" if schemes else ""))
+    if stop.requested():
+        stopped_line(f"wrote the {len(fc.rotations)} rotation(s) solved, the last with the best allocation found "
+                     "by then")
+        raise Failure(EXIT_STOPPED)
     if fc.stopped:
         click.echo(f"Stopped: {fc.stopped}", err=True)
         raise Failure(EXIT_INFEASIBLE if fc.rotations[-1].status == "INFEASIBLE" else EXIT_NO_SOLUTION)
@@ -196,6 +216,10 @@ def forecast_command(workbook: Path, rotations: int, out: Path | None, json_out:
 
 def _refuse_unsolved_first(fc: Forecast) -> None:
     sol = fc.solutions[0]
+    if stop.requested():
+        click.echo("Stopped early by the user before the first rotation had an allocation; nothing was written.",
+                   err=True)
+        raise Failure(EXIT_STOPPED)
     if sol.status == "INFEASIBLE":
         click.echo("The running items (kept groups, cases and supervisors) conflict; nothing was forecast:", err=True)
         for c in sol.conflicts:

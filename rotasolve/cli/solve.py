@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from .. import stop
 from ..engine import SolveOptions
 from ..excel.safe import write_text
 from ..excel.writer import write_solution
@@ -19,6 +20,7 @@ from .common import (
     CONTEXT, EXIT_INFEASIBLE, EXIT_NO_SOLUTION, EXIT_USAGE, Failure, load_solution, output_path, parse_memory,
     read,
 )
+from .interrupt import EXIT_STOPPED, interruptible, run, stopped_line
 
 
 @click.command(context_settings=CONTEXT)
@@ -64,8 +66,11 @@ def solve(workbook: Path, out: Path | None, json_out: Path | None, time_limit: f
           quiet: bool):
     """Allocate groups, cases, supervisors, slots and tutors for WORKBOOK.
 
-    Progress goes to stderr, the result to stdout. Exit codes: 0 solved, 2 usage, 3 input
-    errors, 4 running items conflict, 5 no solution within the time limit, 1 internal error.
+    Progress goes to stderr, the result to stdout. Ctrl-C (or SIGTERM) stops the search
+    early and writes the best allocation found so far; a second Ctrl-C aborts without
+    writing. Exit codes: 0 solved, 2 usage, 3 input errors, 4 running items conflict, 5 no
+    solution within the time limit, 6 stopped early (the best so far was written), 1
+    internal error.
     """
     started = time.time()
     memory = parse_memory(memory_text)
@@ -91,20 +96,25 @@ def solve(workbook: Path, out: Path | None, json_out: Path | None, time_limit: f
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed, reproducible=reproducible,
                            memory=memory, previous=previous, critical_first=critical_first, tier_one=tier_one,
                            start_hint=start_hint, mip=mip)
-    sol = allocate(inst, options, source=workbook, started=started, progress=printer)
-    printer.finish()
-    _refuse_unsolved(sol, time_limit)
-    write_solution(inst, sol, out)
-    if json_out is not None:
-        write_text(sol.to_json(), json_out)
-    if html_out is not None:
-        write_text(solution_html(inst, sol), html_out)
-    written = write_calendars(inst, sol, calendar_dir) if calendar_dir is not None else 0
+    with interruptible():
+        sol = run(lambda: allocate(inst, options, source=workbook, started=started, progress=printer))
+        printer.finish()
+        _refuse_unsolved(sol, time_limit)
+        write_solution(inst, sol, out)
+        if json_out is not None:
+            write_text(sol.to_json(), json_out)
+        if html_out is not None:
+            write_text(solution_html(inst, sol), html_out)
+        written = write_calendars(inst, sol, calendar_dir) if calendar_dir is not None else 0
     if not quiet:
         _report(sol, time.time() - started, reproducible)
         click.echo("wrote " + ", ".join(str(p) for p in (out, json_out, html_out) if p is not None))
         if calendar_dir is not None:
             click.echo(f"wrote {written} calendars under {calendar_dir}")
+    if sol.manifest.get("stopped_early"):
+        stopped_line(f"wrote the best allocation found so far ({sol.status}, with its bounds) to {out}"
+                     + (f" and {json_out}" if json_out else ""))
+        raise Failure(EXIT_STOPPED)
 
 
 def _refuse_unsolved(sol: Solution, time_limit: float) -> None:
@@ -114,6 +124,9 @@ def _refuse_unsolved(sol: Solution, time_limit: float) -> None:
         for c in sol.conflicts:
             click.echo(f"  ✗ {c}", err=True)
         raise Failure(EXIT_INFEASIBLE)
+    if sol.status == "UNKNOWN" and stop.requested():
+        click.echo("Stopped early by the user before any allocation was found; nothing was written.", err=True)
+        raise Failure(EXIT_STOPPED)
     if sol.status == "UNKNOWN":
         click.echo(f"No solution found within {time_limit:g}s; try a longer --time-limit.", err=True)
         raise Failure(EXIT_NO_SOLUTION)
@@ -127,7 +140,7 @@ def _report(sol: Solution, wall: float, reproducible: bool) -> None:
                f"({sum(u.critical for u in unmet)} critical); {wall:.1f}s")
     for line in sol.objective.describe()[:2]:
         click.echo(f"  {line}")
-    if reproducible and not sol.manifest.get("deterministic", True):
+    if reproducible and not sol.manifest.get("deterministic", True) and not sol.manifest.get("stopped_early"):
         click.echo("  note: the clock stopped the search before its planned work was done, so a run on "
                    "another machine may differ; a longer --time-limit avoids this", err=True)
     if sol.changes:

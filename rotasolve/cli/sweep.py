@@ -18,6 +18,7 @@ from ..sweep import (
     Done, LocalPool, RayEngine, RayMissing, RayUnavailable, SweepReport, WorkbookData, sweep, with_baseline,
 )
 from .common import CONTEXT, EXIT_USAGE, Failure, output_path, refused
+from .interrupt import EXIT_STOPPED, interruptible, run, stopped_line
 
 
 @click.command("sweep", context_settings=CONTEXT)
@@ -54,9 +55,12 @@ def sweep_command(scenarios: Path, workbooks: tuple[Path, ...], out: Path | None
     status, and per scenario the totals and their change against the baseline.
 
     A job that fails (a broken workbook, no solution in time, an error) is reported in
-    its row and the others go on. Progress on stderr, totals on stdout. Exit codes: 0 the
-    report was written (failed jobs are in it), 2 usage (an output exists, Ray missing or
-    unreachable), 3 problems in SCENARIOS, 1 internal error.
+    its row and the others go on. Progress on stderr, totals on stdout. Ctrl-C (or
+    SIGTERM) stops the sweep early: the jobs being solved keep their best so far, the
+    others are marked NOT_RUN, and the report is written; a second Ctrl-C aborts without
+    writing. Exit codes: 0 the report was written (failed jobs are in it), 2 usage (an
+    output exists, Ray missing or unreachable), 3 problems in SCENARIOS, 6 stopped early
+    (the report of the jobs done was written), 1 internal error.
     """
     started = time.time()
     out = out or scenarios.with_name(scenarios.stem + "-sweep.xlsx")
@@ -68,18 +72,24 @@ def sweep_command(scenarios: Path, workbooks: tuple[Path, ...], out: Path | None
     engine = _engine(ray_address, workers, quiet)
     read = with_baseline(read)
     bar = JobsProgress(quiet, total=len(read) * len(data))
-    try:
-        bar.write(f"sweep: {len(read)} scenario(s) × {len(data)} workbook(s) on {engine.describe()}, "
-                  f"{time_limit:g} s a job, seed {seed}")
-        report = sweep(read, data, engine, time_limit=time_limit, seed=seed, progress=bar.update)
-    finally:
-        bar.close()
-        engine.close()
-    write_sweep(report, out)
-    if json_out is not None:
-        write_text(report.to_json(), json_out)
+    with interruptible():
+        try:
+            bar.write(f"sweep: {len(read)} scenario(s) × {len(data)} workbook(s) on {engine.describe()}, "
+                      f"{time_limit:g} s a job, seed {seed}")
+            report = run(lambda: sweep(read, data, engine, time_limit=time_limit, seed=seed, progress=bar.update))
+        finally:
+            bar.close()
+            engine.close()
+        write_sweep(report, out)
+        if json_out is not None:
+            write_text(report.to_json(), json_out)
     _print_totals(report, time.time() - started)
     click.echo(f"wrote {out}" + (f" and {json_out}" if json_out else ""))
+    if report.manifest.get("stopped_early"):
+        not_run = report.manifest["not_run"]
+        stopped_line(f"{len(report.rows) - not_run} of {len(report.rows)} jobs done, {not_run} marked NOT_RUN; "
+                     f"wrote {out}" + (f" and {json_out}" if json_out else ""))
+        raise Failure(EXIT_STOPPED)
 
 
 def _check_outputs(out: Path, json_out: Path | None, inputs: list[Path], force: bool) -> None:
@@ -156,7 +166,9 @@ class JobsProgress:
 
 def _print_totals(report: SweepReport, wall: float) -> None:
     """Totals per scenario on stdout, changes against the baseline in brackets."""
-    click.echo(f"{len(report.rows)} jobs in {wall:.1f} s; {len(report.failed)} without a solution")
+    not_run = sum(r.status == "NOT_RUN" for r in report.rows)
+    click.echo(f"{len(report.rows)} jobs in {wall:.1f} s; {len(report.failed)} without a solution"
+               + (f" ({not_run} not run: stopped early)" if not_run else ""))
     click.echo(f"  {'scenario':<32} {'critical placed':>18} {'placed':>12} {'WILL_MISS':>12} {'AT_RISK':>12}")
     for i, t in enumerate(report.scenarios):
         cells = []

@@ -43,6 +43,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
+from .. import stop
 from ..domain import SENIORITY_WEIGHT, Instance
 from ..domain.choices import Candidates, UnitKey, qualified
 from ..model.build import build, extract
@@ -109,7 +110,9 @@ def guide(inst: Instance, full: Candidates, by_hand: Solution | None, budget: Bu
 
 def _linear(inst: Instance, full: Candidates, limit: float) -> tuple[int | None, float | None]:
     """The linear relaxation's bound on MU x 1a + 1b and the seconds it took (None, None
-    when it is not solved in time)."""
+    when it is not solved in time, or a stop was requested)."""
+    if stop.requested():
+        return None, None
     built = build(inst, full, relaxation=True)
     built.model.Maximize(MU * built.tiers[0].expr + built.tiers[1].expr)
     relaxed = relax(built.model, limit, threads=1)
@@ -122,6 +125,10 @@ def _critical(inst: Instance, full: Candidates, by_hand: Solution | None, budget
     its allocation searched by CP-SAT among the choices that relaxation uses, the greedy
     allocation's and each unit's cheapest (every choice, when the relaxation gave none). ``alone``: no linear
     relaxation of the whole part runs beside it, which would hide this one's time."""
+    out.update(bound=None, clocked=True, set_aside=0.0,
+               result=SearchResult(values=[], bounds=[], proven=False, assignment=None))
+    if stop.requested():  # stopped early: nothing to build; the search starts from the greedy allocation
+        return
     relaxed = critical_relaxation(inst)
     needed = {(n.trainee_id, n.requirement) for n in relaxed.needs.all() if n.critical and not n.gated}
     keys = [k for k in full.cases if k.kept_case or (k.trainee_id, f"{k.length}_case") in needed]
@@ -139,6 +146,8 @@ def _critical(inst: Instance, full: Candidates, by_hand: Solution | None, budget
     # Cut short by the clock, the relaxation chooses nothing: the search takes every
     # choice, and its answer then depends on the clock.
     out["clocked"] = linear.solution is None
+    if stop.requested():
+        return
     if linear.solution is not None:
         keep = _used(built.vars, linear.solution)
         _add_allocation(inst, keep, by_hand)

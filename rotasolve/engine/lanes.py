@@ -24,6 +24,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
+from .. import stop
 from ..domain import Instance
 from ..model.objective import TIER_NAMES
 from ..progress import Progress
@@ -73,12 +74,21 @@ def solve_side_by_side(parts: list[Instance], options: SolveOptions, processes: 
                    search_budget=None if search is None else search * lane_share(weights, dealt, lane),
                    budget_bytes=int(budget_bytes / len(dealt)),
                    labels=[f"part {i + 1}/{len(parts)}" for i in lane])
-        done = subprocess.run([sys.executable, "-m", "rotasolve.engine.part_worker"], env=env,
-                              input=pickle.dumps(job), capture_output=True)
-        if done.returncode != 0:
+        # A stop requested here is passed on over the child's stop line (it then returns
+        # its best so far); an abort kills it.
+        line = stop.Line()
+        try:
+            child = subprocess.Popen([sys.executable, "-m", "rotasolve.engine.part_worker"], **line.child_args(env),
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            line.started()
+            with stop.stoppable(line.send, kill=child.kill):
+                out, err = child.communicate(pickle.dumps(job))
+        finally:
+            line.close()
+        if child.returncode != 0:
             raise RuntimeError(f"solving parts {', '.join(str(i + 1) for i in lane)} of {len(parts)} "
-                               "failed in their process:\n" + done.stderr.decode(errors="replace")[-2000:])
-        return pickle.loads(done.stdout)
+                               "failed in their process:\n" + err.decode(errors="replace")[-2000:])
+        return pickle.loads(out)
 
     by_part: dict[int, PartResult] = {}
     t0 = time.monotonic()

@@ -15,6 +15,7 @@ from __future__ import annotations
 import time
 from typing import Callable
 
+from .. import stop
 from ..domain import Instance
 from ..model.build import build, extract, hint_from
 from ..domain.choices import Candidates
@@ -44,6 +45,8 @@ def improve(inst: Instance, start: Solution, candidates: Candidates, options: So
         improved = False
         for i, free in enumerate(hoods):
             left = None if budget.deterministic is None else budget.deterministic - spent
+            if stop.requested():  # stopped early: the best so far
+                return current, best, spent, True
             if (left is not None and left < SMALLEST_SHARE) or budget.wall_left() < 1.0:
                 return current, best, spent, clocked or budget.wall_left() < 1.0
             done = round_ * len(hoods) + i

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
+from .. import stop
 from ..baseline import coverage_bound, greedy
 from ..domain import Instance
 from ..domain.choices import Candidates, eligible, shortlist
@@ -132,6 +133,8 @@ def solve_part(inst: Instance, options: SolveOptions, budget: Budget, budget_byt
         # First-fit could not arrange the running cases' slots; a small search can.
         arranged = _kept_only(inst, the_plan.candidates or eligible(inst), options, budget)
         by_hand = greedy(inst, running=arranged) if arranged is not None else None
+    if stop.requested():  # stopped early: the greedy allocation as it is, no model built
+        return _greedy_result(inst, by_hand, {"variables": 0, "constraints": 0}, notes, STOPPED)
     if the_plan.strategy == "one model":
         return _one_model(inst, the_plan.candidates, by_hand, options, budget, progress, label, None)
     if the_plan.strategy == "guided":
@@ -192,6 +195,11 @@ def _one_model(inst: Instance, candidates: Candidates, by_hand: Solution | None,
     outside the model (relaxations of every choice) when ``candidates`` are not every
     choice: tier 1a's bound, and tier 1b's as a function of the critical requirements
     placed, None where unknown; ``outer`` None where the model's own bounds hold."""
+    if stop.requested():  # stopped early: where the search would start, no model built
+        result = _greedy_result(inst, start or by_hand, {"variables": 0, "constraints": 0}, [], STOPPED)
+        if outer is not None and outer[0] is not None and result.values:
+            result.bounds = [outer[0], outer[1](result.values[0]) if outer[1] is not None else None, None, None]
+        return result
     built = build(inst, candidates, offer=options.additions)
     size = built.size()
     stages, forced = _stages(built, options)
@@ -266,12 +274,16 @@ def _kept_only(inst: Instance, candidates: Candidates, options: SolveOptions, bu
     return extract(built.vars, lambda var: found.assignment[var.Index()])
 
 
-def _greedy_result(inst: Instance, by_hand: Solution | None, size, notes: list[str]) -> PartResult:
-    """The search found nothing in its time (or no model fitted): the by-hand allocation,
-    which the checker accepts, rather than no answer at all."""
+STOPPED = "stopped early before this part's search: where it would have started is used"
+
+
+def _greedy_result(inst: Instance, by_hand: Solution | None, size, notes: list[str],
+                   why: str = "no search result in time; the by-hand (greedy) allocation is used") -> PartResult:
+    """The search found nothing in its time (or no model fitted, or it was stopped early):
+    the by-hand allocation, which the checker accepts, rather than no answer at all."""
     if by_hand is None:
         return PartResult("UNKNOWN", [], [], None, size, "greedy", notes=notes)
-    notes = notes + ["no search result in time; the by-hand (greedy) allocation is used"]
+    notes = notes + [why]
     # Nothing was proven; the max-flow bound still says how many critical placements are possible.
     return PartResult("FEASIBLE", score(inst, by_hand), [coverage_bound(inst), None, None, None], by_hand, size,
                       "greedy", notes=notes)

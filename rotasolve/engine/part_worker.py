@@ -6,7 +6,8 @@ interpreter started this way never imports the caller's main module, which
 multiprocessing's spawn and forkserver do, so a user's script without
 ``if __name__ == "__main__"`` still works, and no CP-SAT thread state is inherited as it
 would be with fork. Both ends are rotasolve of the same installation, so pickle carries
-nothing from outside.
+nothing from outside. A stop requested in the parent reaches the child over its stop line
+(``rotasolve.stop.Line``); the child then returns its best so far like any result.
 """
 
 from __future__ import annotations
@@ -14,10 +15,12 @@ from __future__ import annotations
 import pickle
 import sys
 
+from .. import stop
 from .solve import solve_in_turn
 
 
 def main() -> None:
+    stop.listen_to_parent()
     job = pickle.load(sys.stdin.buffer)
     results = solve_in_turn(job["parts"], job["options"], job["search_budget"], job["deadline"],
                             job["budget_bytes"], labels=job["labels"])

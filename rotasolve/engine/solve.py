@@ -13,6 +13,7 @@ from __future__ import annotations
 import time
 from typing import Callable
 
+from .. import stop
 from ..domain import Instance
 from ..domain.parts import split
 from ..model.conflicts import explain_conflicts
@@ -23,6 +24,9 @@ from ..solution import Objective, Solution
 from . import lanes, memory
 from .options import SolveOptions
 from .part import PartResult, solve_part
+
+
+STOPPED_NOTE = "stopped early by the user: the best allocation found by then, checked like any other"
 
 
 def solve(inst: Instance, options: SolveOptions = SolveOptions(),
@@ -72,9 +76,12 @@ def _combine(inst: Instance, options: SolveOptions, parts: list[Instance], resul
     size = {"variables": sum(r.size["variables"] for r in results),
             "constraints": sum(r.size["constraints"] for r in results), "parts": len(parts)}
     clocked = any(r.stopped_by_clock for r in results)
+    stopped = stop.requested()
     manifest = {"model": size, "strategy": sorted({r.strategy for r in results}),
-                "deterministic": options.reproducible and not clocked,
-                "notes": [n for r in results for n in r.notes]}
+                "deterministic": options.reproducible and not clocked and not stopped,
+                "notes": [n for r in results for n in r.notes] + ([STOPPED_NOTE] if stopped else [])}
+    if stopped:
+        manifest["stopped_early"] = True
     if options.previous is not None:
         costs = [r.changes for r in results]
         manifest["change_cost"] = None if None in costs else sum(costs)
@@ -94,7 +101,7 @@ def _combine(inst: Instance, options: SolveOptions, parts: list[Instance], resul
     bounds = [None if any(r.bounds[i] is None for r in results) else sum(r.bounds[i] for r in results)
               for i in range(n)]
     return Solution(
-        scheme=name, status="OPTIMAL" if all(r.status == "OPTIMAL" for r in results) else "FEASIBLE",
+        scheme=name, status="OPTIMAL" if all(r.status == "OPTIMAL" for r in results) and not stopped else "FEASIBLE",
         objective=Objective(tiers=[sum(r.values[i] for r in results) for i in range(n)], bound=bounds,
                             names=TIER_NAMES),
         groups=[g for r in results for g in r.solution.groups],

@@ -13,12 +13,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import openpyxl
-
 from ..domain import Instance
 from . import schema as S
 from .cells import to_cell
-from .edit import columns, last_row, row_of, sheet_named, style_like
+from .edit import columns, last_row, open_copy, row_of, sheet_named, style_like
 from .safe import put, save_workbook
 
 # Sheet of each resource, its contract, the raised field, and the applied instance's lookup.
@@ -27,10 +25,11 @@ _RAISED = {"supervisor": (S.SUPERVISORS, "max_trainees"), "tutor": (S.TUTORS, "c
 
 
 def write_applied_workbook(source: Path, inst: Instance, applied: Instance, raised: list[tuple[str, str]],
-                           new: list[tuple[str, str]], out: Path) -> None:
+                           new: list[tuple[str, str]], out: Path) -> str | None:
     """``source`` (read as ``inst``) with ``applied``'s values for the ``raised``
-    (resource, id) pairs and ``new`` (resource, id) rows added, written to ``out``."""
-    wb = openpyxl.load_workbook(source, data_only=True)
+    (resource, id) pairs and ``new`` (resource, id) rows added, written to ``out``. A
+    ``source`` other than an .xlsx becomes a fresh .xlsx: the note returned says so."""
+    wb, note = open_copy(source)
     lookup = {"supervisor": (inst.supervisor, applied.supervisor), "tutor": (inst.tutor, applied.tutor),
               "group": (inst.group, applied.group)}
     for resource, item_id in raised:
@@ -44,6 +43,7 @@ def write_applied_workbook(source: Path, inst: Instance, applied: Instance, rais
         spec = _RAISED[resource][0]
         _append(sheet_named(wb, spec.name), spec, lookup[resource][1][item_id])
     save_workbook(wb, out)
+    return note
 
 
 def _append(ws, spec: S.SheetSpec, item) -> None:

@@ -1,22 +1,53 @@
 """Editing a copy of the user's own workbook: finding its sheets, columns and rows as the
 reader does, adding a column or a row styled like its neighbours. Shared by `rotasolve
 next` (``next_workbook.py``) and `rotasolve capacity --apply` (``apply_workbook.py``), so
-both change only what they must and leave everything else the user typed as it was."""
+both change only what they must and leave everything else the user typed as it was.
+
+Only an .xlsx (or .xlsm) can be edited as it is; a workbook of another kind (.ods, .xls,
+.xlsb) becomes a fresh .xlsx holding its sheets' values, and the edits are made to that
+(``open_copy``)."""
 
 from __future__ import annotations
 
+import io
 from copy import copy
+from pathlib import Path
 
+import openpyxl
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from . import schema as S
 from .cells import as_text
+from .other_kinds import KIND_NAMES, kind_of
 from .safe import put
+from .xlsx_file import open_sheets
 
 
 class WorkbookChanged(RuntimeError):
     """The file no longer matches the instance read from it (changed while we ran)."""
+
+
+def open_copy(source: Path) -> tuple[openpyxl.Workbook, str | None]:
+    """The workbook to edit: an .xlsx as it is (formulas as their saved values); any other
+    kind as a fresh one holding its sheets' values, with a note saying so (None for an .xlsx)."""
+    kind = kind_of(source)
+    if kind == "ooxml":
+        return openpyxl.load_workbook(io.BytesIO(source.read_bytes()), data_only=True), None  # whatever its name
+    sheets, why = open_sheets(source)
+    if sheets is None:  # it was read a moment ago
+        raise WorkbookChanged(f"{source.name} can no longer be read: {why}")
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for sheet in sheets.values():
+        ws = wb.create_sheet(sheet.title)
+        for r, row in enumerate(sheet.values, start=1):
+            for c, value in enumerate(row, start=1):
+                if value is not None:
+                    put(ws, r, c, value)
+    return wb, (f"{source.name} is {KIND_NAMES.get(kind, 'not an .xlsx workbook')}: this is a new .xlsx "
+                "workbook holding its sheets' values (its formatting, drop-downs and formulas are not "
+                "carried over); keep working in this .xlsx from now on")
 
 
 def sheet_named(wb, name: str) -> Worksheet:

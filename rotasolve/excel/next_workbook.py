@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import openpyxl
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -26,21 +25,23 @@ from ..lifecycle import report
 from ..lifecycle.rollforward import Changes, RollForward
 from . import schema as S
 from .cells import to_cell
-from .edit import WorkbookChanged, columns, row_of, sheet_named
+from .edit import WorkbookChanged, columns, open_copy, row_of, sheet_named
 from .safe import BOLD, HEADER_FILL, HEADER_FONT, TITLE_FONT, put, save_workbook
 
 
-def write_next_workbook(source: Path, inst: Instance, roll: RollForward, out: Path) -> None:
+def write_next_workbook(source: Path, inst: Instance, roll: RollForward, out: Path) -> str | None:
     """Write the next period's workbook to ``out`` (atomically), from ``source`` as read
-    into ``inst`` and the changes in ``roll``."""
-    wb = openpyxl.load_workbook(source, data_only=True)
+    into ``inst`` and the changes in ``roll``. A ``source`` other than an .xlsx becomes a
+    fresh .xlsx: the note returned says so (and the `Rolled forward` sheet too)."""
+    wb, note = open_copy(source)
     _plan_start(sheet_named(wb, S.SCHEME.name), roll)
     _rows(sheet_named(wb, S.TRAINEES.name), S.TRAINEES, {t.id: t.source_row for t in inst.trainees},
           roll.trainees, roll.removed_trainees)
     _rows(sheet_named(wb, S.CASES.name), S.CASES, {c.id: c.source_row for c in inst.cases},
           roll.cases, roll.removed_cases)
-    _report(wb, inst, roll)
+    _report(wb, inst, roll, note)
     save_workbook(wb, out)
+    return note
 
 
 def _plan_start(ws: Worksheet, roll: RollForward) -> None:
@@ -66,7 +67,7 @@ def _rows(ws: Worksheet, spec: S.SheetSpec, rows_of: dict[str, int | None], chan
         ws.delete_rows(row)
 
 
-def _report(wb, inst: Instance, roll: RollForward) -> None:
+def _report(wb, inst: Instance, roll: RollForward, note: str | None = None) -> None:
     """The `Rolled forward` sheet, replacing one an earlier roll-forward left (it spoke of
     the period before, and the input this was made from still holds it)."""
     for ws in list(wb.worksheets):
@@ -75,6 +76,8 @@ def _report(wb, inst: Instance, roll: RollForward) -> None:
     ws = wb.create_sheet(S.REPORT_SHEET)
     put(ws, 1, 1, S.REPORT_SHEET).font = TITLE_FONT
     put(ws, 2, 1, report.heading(roll))
+    if note:
+        put(ws, 3, 1, note)
     widths: dict[int, int] = {}
     r = 4
     for section in report.sections(inst, roll):

@@ -15,6 +15,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from .. import stop
 from ..errors import OutputPathError
 
 HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
@@ -126,15 +127,18 @@ def check_output_path(out: Path, inputs: Iterable[Path], force: bool) -> None:
 def atomic_save(save, out: Path) -> None:
     """Write through ``save(tmp_path)`` to a temporary file beside ``out``, then rename.
 
-    A crash, Ctrl-C or time-out leaves the old file (or none), never half a file.
+    A crash, Ctrl-C or time-out leaves the old file (or none), never half a file; a second
+    Ctrl-C, which ends the process at once, deletes the temporary file first
+    (``stop.abort``).
     """
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
     os.close(fd)
     try:
-        save(Path(tmp))
-        os.replace(tmp, out)
+        with stop.temporary(tmp):
+            save(Path(tmp))
+            os.replace(tmp, out)
     except BaseException:
         try:
             os.unlink(tmp)

@@ -1,9 +1,12 @@
-"""Opening a workbook safely: refuse what is not an .xlsx before parsing it, parse XML
-through defusedxml (openpyxl uses it when installed), and read every sheet's values —
-and, only where the file holds formulas, the formulas beside them."""
+"""Opening a workbook safely: tell its kind from its bytes before parsing it (a
+password-protected one gets a message of its own); an .xlsx or .xlsm is read with
+openpyxl, its XML parsed through defusedxml (openpyxl uses it when installed), every
+sheet's values and, only where the file holds formulas, the formulas beside them; an
+.ods, .xls or .xlsb with python-calamine (``other_kinds``)."""
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 from dataclasses import dataclass
@@ -11,9 +14,10 @@ from pathlib import Path
 
 import openpyxl
 
+from . import other_kinds
 from . import schema as S
 
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted xlsx and legacy .xls
+READ = ".xlsx, .xlsm, .xlsb, .xls and .ods"
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[ >/]")
 
 
@@ -32,19 +36,21 @@ def open_sheets(path: Path) -> tuple[dict[str, SheetCells] | None, str | None]:
         return None, f"no such file: {path}"
     if path.is_dir():
         return None, "this is a folder; give the path of an .xlsx workbook"
-    with open(path, "rb") as fh:
-        head = fh.read(8)
-    if head == _OLE_MAGIC:
-        return None, ("this file is password-protected or an old-style .xls; remove the password "
-                      "or save it as an Excel Workbook (.xlsx)")
-    if not zipfile.is_zipfile(path):
-        return None, ("this is not an .xlsx workbook (not a zip file); save it from Excel or "
-                      "LibreOffice as an Excel Workbook (.xlsx)")
+    kind = other_kinds.kind_of(path)
+    if kind == "encrypted":
+        return None, other_kinds.PASSWORD
+    if kind in ("ods", "xls", "xlsb"):
+        return other_kinds.read_sheets(path, kind, SheetCells)
+    if kind == "unknown":
+        return None, (f"this is not an .xlsx workbook, nor any spreadsheet rotasolve reads ({READ}); save it "
+                      "from Excel or LibreOffice as an Excel Workbook (.xlsx)")
     try:
-        wb_values = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        # From its bytes, not its name: openpyxl refuses a name not ending .xlsx or .xlsm.
+        data = path.read_bytes()
+        wb_values = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         # The formula view is only needed to tell a formula with no saved value from a
         # blank cell; most workbooks hold no formula, and a second parse doubles the time.
-        wb_formulas = (openpyxl.load_workbook(path, read_only=True, data_only=False)
+        wb_formulas = (openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
                        if has_formulas(path) else None)
     except Exception as exc:  # noqa: BLE001 - any parser failure is a bad file, not a crash
         kind = type(exc).__name__

@@ -14,6 +14,7 @@ from collections import defaultdict
 
 from ortools.sat.python import cp_model
 
+from .. import stop
 from ..domain import Instance
 from .build import build
 from .rules.h10_kept import kept_literals
@@ -122,7 +123,9 @@ class _KeptModel:
         solver.parameters.num_workers = 1  # core extraction needs the single-thread search
         solver.parameters.random_seed = self.seed
         solver.parameters.max_time_in_seconds = max(1.0, self.time_limit / 4)
-        status = solver.Solve(model)
+        solver.parameters.catch_sigint_signal = False  # Ctrl-C is the caller's (rotasolve.stop)
+        with stop.stoppable(solver.StopSearch):
+            status = solver.Solve(model)
         if status != cp_model.INFEASIBLE:
             return status, []
         core_idx = set(solver.SufficientAssumptionsForInfeasibility())

@@ -30,6 +30,7 @@ import highspy
 import numpy as np
 from ortools.sat.python import cp_model, cp_model_helper
 
+from .. import stop
 from .relaxation import ONE_HIGHS_AT_A_TIME, LinearProgram, linear_program, quiet_highs
 
 
@@ -102,8 +103,9 @@ class MipMember:
 
     def _run(self) -> None:
         try:
-            with ONE_HIGHS_AT_A_TIME:
-                self._solve()
+            with ONE_HIGHS_AT_A_TIME, stop.stoppable(self.cancel):
+                if not stop.requested():
+                    self._solve()
         finally:
             self.done.set()
 

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 from ortools.sat.python import cp_model
 
+from .. import stop
 from .mip import MipMember
 
 
@@ -109,7 +110,8 @@ def call(solver: cp_model.CpSolver, model: cp_model.CpModel, *, mip_nodes: int =
                            weight=mip_weight)
         member.start()
     window_ends = time.monotonic() + mip_window
-    status = solver.Solve(model, tracker)
+    with stop.stoppable(solver.StopSearch):
+        status = solver.Solve(model, tracker)
     # A call stopped once CP-SAT reached HiGHS's proven optimum was not stopped by the clock.
     clocked = status != cp_model.OPTIMAL and not tracker.certified and stopped_by_clock(solver, status)
     if status == cp_model.INFEASIBLE:

@@ -20,6 +20,8 @@ import highspy
 import numpy as np
 from ortools.sat.python import cp_model
 
+from .. import stop
+
 _INFINITY = highspy.kHighsInf
 # HiGHS keeps one thread scheduler per process, which relax() resets; two relaxations
 # solved at once from two threads (the guided search's two) take turns instead.
@@ -54,6 +56,8 @@ def relax(model: cp_model.CpModel, time_limit: float, threads: int = 2, solution
 
     With ``solution``, the relaxation's solution too, when HiGHS finished in its time."""
     with ONE_HIGHS_AT_A_TIME:
+        if stop.requested():  # stopped early: no bound rather than seconds more
+            return Relaxation(None, 0.0)
         return _relax(model, time_limit, threads, solution)
 
 
@@ -75,7 +79,9 @@ def _relax(model: cp_model.CpModel, time_limit: float, threads: int, want_soluti
     h.addVars(n, lp.lowest, lp.highest)
     h.changeColsCost(n, np.arange(n, dtype=np.int32), lp.costs)
     h.addRows(len(lp.lower), lp.lower, lp.upper, len(lp.entries), lp.starts, lp.columns, lp.entries)
-    h.run()
+    h.HandleUserInterrupt = True  # so that cancelSolve() (a stop requested) ends the run
+    with stop.stoppable(h.cancelSolve):
+        h.run()
     solution = h.getSolution()
     if not solution.dual_valid:
         return Relaxation(None, time.monotonic() - started)
@@ -147,16 +153,20 @@ def linear_program(proto) -> LinearProgram:
 
 
 def quiet_highs() -> highspy.Highs:
-    """A HiGHS instance that prints nothing: its constructor writes a banner straight to
-    file descriptor 1, where rotasolve's results go, so that is pointed at stderr for it."""
+    """A HiGHS instance that prints nothing: its constructor writes a banner ("Running
+    HiGHS ... Copyright ...") straight to file descriptor 1, where rotasolve's results go,
+    so that is pointed at the null device for it (on stderr it was the last line a user saw
+    of an interrupted run, and not rotasolve's to print)."""
     sys.stdout.flush()
     saved = os.dup(1)
+    null = os.open(os.devnull, os.O_WRONLY)
     try:
-        os.dup2(2, 1)
+        os.dup2(null, 1)
         h = highspy.Highs()
     finally:
         os.dup2(saved, 1)
         os.close(saved)
+        os.close(null)
     h.setOptionValue("output_flag", False)
     return h
 

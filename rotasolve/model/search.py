@@ -23,6 +23,7 @@ from typing import Callable
 
 from ortools.sat.python import cp_model, cp_model_helper
 
+from .. import stop
 from ..progress import Progress
 from .build import Built
 from .portfolio import call
@@ -82,6 +83,7 @@ def _solver(workers: int, seed: int, budget: Budget, n_variables: int,
     p.num_workers = max(1, workers)
     p.random_seed = seed
     p.max_time_in_seconds = wall
+    p.catch_sigint_signal = False  # Ctrl-C is the caller's: it stops the search through rotasolve.stop
     # Interleaved search (CP-SAT's deterministic parallel mode) in both modes: with 2
     # workers it runs a whole portfolio in turns, where the ordinary parallel mode runs just
     # two; on a 120-trainee region that mode had not proven tier 1 after 58 s, which the
@@ -159,7 +161,7 @@ def search(built: Built, budget: Budget, *, workers: int = 2, seed: int = 0,
         share = stage.share / sum(s.share for s in stages[i:])
         stage_budget = budget.share(share, spent)
         solver = _solver(workers, seed, stage_budget, n_variables, subsolvers)
-        if solver is None:
+        if solver is None or stop.requested():  # out of time, or stopped early: keep what was found
             result.stopped_by_clock = True
             break
         model.ClearObjective()

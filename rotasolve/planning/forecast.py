@@ -16,6 +16,7 @@ from dataclasses import replace
 from typing import Callable
 
 
+from .. import stop
 from ..domain import REQUIREMENTS, Instance
 from ..engine import SolveOptions
 from ..lifecycle import roll_forward
@@ -49,6 +50,10 @@ def forecast(inst: Instance, a: Assumptions, options: SolveOptions,
         if sol.status not in ("OPTIMAL", "FEASIBLE"):
             stopped = (f"rotation {r} has no allocation ({sol.status}"
                        + (f": {'; '.join(sol.conflicts[:3])}" if sol.conflicts else "") + "); the forecast stops there")
+            break
+        if stop.requested():
+            stopped = (f"stopped early by the user in rotation {r}: the rotations before it as solved, rotation {r} "
+                       "with the best allocation found by then; the forecast stops there")
             break
     return Forecast(scheme=inst.settings.name, assumptions=a.lines(inst), rotations=rotations,
                     settings={"rotations": a.rotations, "seed": a.seed, "intake": a.intake,

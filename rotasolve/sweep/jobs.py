@@ -77,6 +77,15 @@ def failed(job: Job, reason: str, wall_seconds: float = 0.0) -> JobResult:
     return JobResult(job.scenario_index, job.workbook_index, row, wall_seconds=wall_seconds)
 
 
+NOT_RUN_REASON = "not run: the sweep was stopped early by the user"
+
+
+def not_run(job: Job) -> JobResult:
+    """A job the sweep did not start, or gave up on, because it was stopped early."""
+    row = SweepRow(scenario=job.scenario.name, workbook=job.workbook.label, status="NOT_RUN", reason=NOT_RUN_REASON)
+    return JobResult(job.scenario_index, job.workbook_index, row)
+
+
 def read_bytes(workbook: WorkbookData) -> Instance:
     """The workbook read from its bytes through a temporary file of the same name, so
     the reader's messages name the file the user gave."""
@@ -120,6 +129,8 @@ def _row(job: Job, inst: Instance, sol: Solution, notes: list[str]) -> SweepRow:
     row = SweepRow(scenario=job.scenario.name, workbook=job.workbook.label, scheme=inst.settings.name,
                    status=sol.status, notes=notes, trainees=len(inst.trainees),
                    solve_seconds=sol.solve_seconds, deterministic=sol.manifest.get("deterministic"))
+    if sol.manifest.get("stopped_early"):
+        row.notes = [*notes, "stopped early by the user: the best allocation found by then"]
     if sol.status == "INFEASIBLE":
         row.reason = "the running (kept) items conflict: " + "; ".join(sol.conflicts)
         return row

@@ -11,6 +11,10 @@ reasons). A thread per worker only waits on its pipe.
 A worker that dies (killed, out of memory, a crash in native code) or outlives its
 job's hard limit is stopped and replaced; its job becomes a failed row that says so and
 the others go on.
+
+Stopped early (``rotasolve.stop``): each worker hears it over its stop line and the job
+it is solving returns its best so far; jobs not yet started come back NOT_RUN at once.
+An abort kills every worker.
 """
 
 from __future__ import annotations
@@ -27,7 +31,8 @@ from pathlib import Path
 from queue import Empty, SimpleQueue
 from typing import Callable
 
-from .jobs import Job, JobResult, failed
+from .. import stop
+from .jobs import Job, JobResult, failed, not_run
 
 _STDERR_LINES = 20  # of a dead worker's stderr, quoted in its job's row
 
@@ -48,8 +53,11 @@ class _Worker:
         # The child imports this very rotasolve, wherever it was imported from.
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(Path(__file__).resolve().parents[2]),
                                                           env.get("PYTHONPATH")]))
-        self.proc = subprocess.Popen([sys.executable, "-m", "rotasolve.sweep.worker"], env=env,
+        self.line = stop.Line()
+        self.proc = subprocess.Popen([sys.executable, "-m", "rotasolve.sweep.worker"], **self.line.child_args(env),
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.line.started()
+        self._token = stop.register(self.line.send, kill=self.kill)
         self.stderr: deque[str] = deque(maxlen=_STDERR_LINES)
         threading.Thread(target=self._drain, daemon=True).start()
 
@@ -92,6 +100,11 @@ class _Worker:
         if self.proc.poll() is None:
             self.proc.kill()
         self.proc.wait()
+        self._forget()
+
+    def _forget(self) -> None:
+        stop.forget(self._token)
+        self.line.close()
 
     def close(self, grace: float = 5.0) -> None:
         """End of input: the worker finishes and exits; stopped if it does not."""
@@ -100,6 +113,7 @@ class _Worker:
             self.proc.wait(timeout=grace)
         except (OSError, subprocess.TimeoutExpired):
             self.kill()
+        self._forget()
 
 
 class LocalPool:
@@ -144,6 +158,8 @@ class LocalPool:
             return worker
 
     def _run(self, job: Job) -> JobResult:
+        if stop.requested():  # stopped early before this job started
+            return not_run(job)
         started = time.time()
         worker = self._take()
         try:

@@ -9,18 +9,28 @@ are put in Ray's object store once and handed to every task that solves it.
 stops it at the end); anything else is passed to ``ray.init(address=...)``: ``auto`` for
 the cluster this machine is a node of (after ``ray start``), ``HOST:6379`` for a head
 node, or ``ray://HOST:10001`` through Ray Client.
+
+Stopped early (``rotasolve.stop``): the engine sets a flag held by a small Ray actor; each
+task asks it every FLAG_EVERY seconds and, once set, stops its own search and returns its
+best so far; a task that starts after it returns NOT_RUN. A task that does not answer
+within GIVE_UP seconds of the stop is cancelled and marked NOT_RUN.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from typing import Any
 
-from .jobs import Job, JobResult, failed, run_job_with_data
+from .. import stop
+from .jobs import Job, JobResult, failed, not_run, run_job_with_data
 
 # A task whose node is lost is run again on another (the result is the same, solves
 # being reproducible); a task that fails by itself is not: its row says why.
 _RETRIES = 2
+FLAG_EVERY = 0.5  # seconds between a task's questions to the stop flag
+GIVE_UP = 60.0  # seconds after a stop that a task still running is cancelled
 
 
 class RayMissing(RuntimeError):
@@ -49,7 +59,9 @@ class RayEngine:
         self._owner = not ray.is_initialized()
         if self._owner:
             self._init(ray, address, workers)
-        self._remote = ray.remote(num_cpus=1, max_retries=_RETRIES)(run_job_with_data)
+        self._remote = ray.remote(num_cpus=1, max_retries=_RETRIES)(run_job_listening)
+        self._flag = ray.remote(num_cpus=0)(StopFlag).remote()
+        self._stopped_at: float | None = None
         self._data: dict[int, Any] = {}  # workbook index -> its bytes in the object store
 
     @staticmethod
@@ -75,21 +87,35 @@ class RayEngine:
     def submit(self, job: Job):
         if job.workbook_index not in self._data:
             self._data[job.workbook_index] = self._ray.put(job.workbook.data)
-        return self._remote.remote(job.without_data(), self._data[job.workbook_index])
+        return self._remote.remote(job.without_data(), self._data[job.workbook_index], self._flag)
 
     def wait(self, handles: list) -> list:
-        ready, _ = self._ray.wait(handles, num_returns=1)
-        return ready
+        """The handles done. Stopped early: the flag is set, so the tasks return their best;
+        those still running GIVE_UP seconds later are cancelled (all returned)."""
+        while True:
+            if stop.requested() and self._stopped_at is None:
+                self._stopped_at = time.monotonic()
+                self._flag.set.remote()
+            ready, _ = self._ray.wait(handles, num_returns=1, timeout=FLAG_EVERY)
+            if ready:
+                return ready
+            if self._stopped_at is not None and time.monotonic() - self._stopped_at > GIVE_UP:
+                for h in handles:
+                    self._ray.cancel(h, force=True)
+                return handles
 
     def result(self, handle, job: Job) -> JobResult:
         try:
             return self._ray.get(handle)
         except Exception as err:  # noqa: BLE001 - a lost node or a dead worker: reported in the row
+            if stop.requested():
+                return not_run(job)
             first = str(err).strip().splitlines()[-1] if str(err).strip() else ""
             return failed(job, f"the Ray task failed: {type(err).__name__}: {first[:500]}")
 
     def close(self) -> None:
         self._data.clear()
+        self._flag = None
         if self._owner:
             self._ray.shutdown()
 
@@ -98,3 +124,43 @@ class RayEngine:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+class StopFlag:
+    """Whether the sweep was stopped early, held by a Ray actor that every task can ask."""
+
+    def __init__(self):
+        self.stopped = False
+
+    def set(self) -> None:
+        self.stopped = True
+
+    def get(self) -> bool:
+        return self.stopped
+
+
+def run_job_listening(job: Job, data: bytes, flag) -> JobResult:
+    """A Ray task: ``run_job_with_data``, stopping early when the sweep's ``flag`` is set
+    (a thread asks it every FLAG_EVERY seconds); NOT_RUN if it is set already. The stop is
+    this worker process's own and is forgotten after the job (Ray reuses the process)."""
+    ray = _import_ray()
+    stop.reset()
+    if ray.get(flag.get.remote()):
+        return not_run(job)
+    done = threading.Event()
+
+    def listen() -> None:
+        while not done.wait(FLAG_EVERY):
+            try:
+                if ray.get(flag.get.remote(), timeout=10):
+                    stop.request()
+                    return
+            except Exception:  # noqa: BLE001 - the sweep is gone: the job goes on to its own end
+                return
+
+    threading.Thread(target=listen, name="rotasolve-stop-flag", daemon=True).start()
+    try:
+        return run_job_with_data(job, data)
+    finally:
+        done.set()
+        stop.reset()

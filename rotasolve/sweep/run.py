@@ -15,12 +15,13 @@ from typing import Callable, Protocol
 
 from ortools import __version__ as ortools_version
 
+from .. import stop
 from ..version import __version__
 from ..domain.scenario import BASELINE, Scenario, baseline
 from ..engine import SolveOptions
 from ..engine.memory import default_budget
 from ..engine.options import SEARCH_PER_SECOND
-from .jobs import Job, JobResult, WorkbookData, failed
+from .jobs import Job, JobResult, WorkbookData, failed, not_run
 from ..sweep_results import SweepReport, WorkbookInfo, totals
 
 # A job's wall-clock limit: this many times --time-limit, plus seconds (see solve_options).
@@ -91,7 +92,9 @@ def sweep(scenarios: list[Scenario], workbooks: list[WorkbookData], engine: Engi
             if job.scenario_index != 0:
                 continue
             for dependent in waiting.pop(job.workbook_index):
-                if result.facts is None:
+                if stop.requested():  # stopped early: what has not started does not start
+                    finish(not_run(dependent))
+                elif result.facts is None:
                     finish(failed(dependent, "new supervisors go where the baseline left demand unmet, and "
                                              f"this workbook's baseline has no solution ({result.row.status})"))
                 else:
@@ -116,6 +119,10 @@ def _report(scenarios: list[Scenario], workbooks: list[WorkbookData], results: d
         "reproducible": options.reproducible, "rotasolve": __version__, "ortools": ortools_version,
         "versions_in_jobs": [{"rotasolve": a, "ortools": b} for a, b in versions],
     }
+    if stop.requested():
+        manifest["stopped_early"] = True
+        manifest["not_run"] = sum(r.status == "NOT_RUN" for r in rows)
+        manifest["reproducible"] = False
     return SweepReport(
         scenarios=totals(rows, [(s.name, s.overrides()) for s in scenarios]),
         workbooks=[WorkbookInfo(workbook=wb.label, sha256=wb.sha256, scheme=schemes.get(w))
