@@ -34,6 +34,11 @@ from .. import stop
 from .relaxation import ONE_HIGHS_AT_A_TIME, LinearProgram, linear_program, quiet_highs
 
 
+# Seconds to wait for a cancelled HiGHS run to return; it takes a tenth of a second but up
+# to about six while it starts a solve (measured).
+END_WAIT = 15.0
+
+
 @dataclass
 class MipResult:
     """What the member found. ``value`` and ``bound`` are of the maximised objective."""
@@ -96,6 +101,12 @@ class MipMember:
         highs = self._highs
         if highs is not None:
             highs.cancelSolve()  # within a tenth of a second; its MIP callback came a second late
+
+    def end(self) -> None:
+        """Cancel, and wait for HiGHS to return: a process that exits while HiGHS still
+        runs on a thread of its is killed by C++'s terminate (seen in a part's process)."""
+        self.cancel()
+        self.done.wait(END_WAIT)
 
     def wait(self, seconds: float) -> MipResult:
         self.done.wait(max(0.0, seconds))

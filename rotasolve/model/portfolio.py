@@ -116,18 +116,18 @@ def call(solver: cp_model.CpSolver, model: cp_model.CpModel, *, mip_nodes: int =
     clocked = status != cp_model.OPTIMAL and not tracker.certified and stopped_by_clock(solver, status)
     if status == cp_model.INFEASIBLE:
         if member is not None:
-            member.cancel()
+            member.end()
         return CallResult(False, infeasible=True, deterministic_seconds=solver.deterministic_time)
     if member is None or tracker.best is None and status == cp_model.OPTIMAL:
         result = _alone(solver, status, tracker)
     elif status == cp_model.OPTIMAL or tracker.certified:
-        member.cancel()
+        member.end()
         result = CallResult(True, value=tracker.best, bound=tracker.best, proven=True,
                             assignment=tracker.best_assignment, deterministic_seconds=tracker.best_at)
     else:
         mip = member.wait(window_ends - time.monotonic())
         if not member.done.is_set() or mip.stopped_by_clock:
-            member.cancel()
+            member.end()
             result = _alone(solver, status, tracker)
             clocked = True
         else:
