@@ -33,6 +33,9 @@ from .. import stop
 from .mip import MipMember
 
 
+HEARTBEAT_SECONDS = 0.5
+
+
 @dataclass
 class CallResult:
     found: bool  # an allocation (or the model is infeasible: ``infeasible``)
@@ -73,6 +76,7 @@ class _Tracker(cp_model.CpSolverSolutionCallback):
         self.best_at = 0.0
         self.best_assignment: np.ndarray | None = None
         self.optimum: int | None = None  # proven elsewhere
+        self.last: tuple[int, int] | None = None  # the latest value and bound reported
         self.certified = False
 
     def on_solution_callback(self) -> None:
@@ -82,8 +86,18 @@ class _Tracker(cp_model.CpSolverSolutionCallback):
                 self.best, self.best_at = value, self.DeterministicTime()
                 self.best_assignment = np.array(self.response_proto.solution, dtype=np.int64)
             self._stop_if_certified()
-        if self._report is not None:
-            self._report(value, math.floor(self.BestObjectiveBound() + 1e-6))
+            self.last = (value, math.floor(self.BestObjectiveBound() + 1e-6))
+            if self._report is not None:
+                self._report(*self.last)
+
+    def heartbeat(self, finished: threading.Event) -> None:
+        """The latest news again every second while the call runs, so that a page showing
+        progress hears from the search at least once a second (a stage can go seconds
+        without a better allocation)."""
+        while not finished.wait(HEARTBEAT_SECONDS):
+            with self._lock:
+                if self.last is not None and self._report is not None:
+                    self._report(*self.last)
 
     def proven_elsewhere(self, optimum: int) -> None:
         """HiGHS proved ``optimum`` (called from its thread)."""
@@ -110,8 +124,14 @@ def call(solver: cp_model.CpSolver, model: cp_model.CpModel, *, mip_nodes: int =
                            weight=mip_weight)
         member.start()
     window_ends = time.monotonic() + mip_window
-    with stop.stoppable(solver.StopSearch):
-        status = solver.Solve(model, tracker)
+    finished = threading.Event()
+    if report is not None:
+        threading.Thread(target=tracker.heartbeat, args=(finished,), daemon=True).start()
+    try:
+        with stop.stoppable(solver.StopSearch):
+            status = solver.Solve(model, tracker)
+    finally:
+        finished.set()
     # A call stopped once CP-SAT reached HiGHS's proven optimum was not stopped by the clock.
     clocked = status != cp_model.OPTIMAL and not tracker.certified and stopped_by_clock(solver, status)
     if status == cp_model.INFEASIBLE:
