@@ -28,6 +28,10 @@ from rotasolve.solution import Solution
 
 from conftest import EXAMPLE
 
+
+# Real signals to real subprocesses, 10-18 s each: the slow tier (pytest -m slow; CI runs it).
+pytestmark = pytest.mark.slow
+
 ROTASOLVE = [sys.executable, "-c", "from rotasolve.cli import main; main()"]
 SETTLE = 4.0  # seconds after the command starts solving: models built, the search under way
 
