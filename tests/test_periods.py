@@ -9,6 +9,8 @@ reads, agrees with the roll-forward built in code, and keeps the user's own data
 
 from __future__ import annotations
 
+import pytest
+
 import openpyxl
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -98,6 +100,7 @@ def assert_carried(inst, sol, roll, nxt, nxt_sol):
             assert next_groups[g.trainee_id].kept and next_groups[g.trainee_id].group_id == g.group_id
 
 
+@pytest.mark.slow  # over 10 s end to end: the slow tier (pytest -m slow)
 @settings(max_examples=12, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 @given(n=st.integers(15, 40), trusts=st.integers(1, 3), seed=st.integers(0, 10_000),
        shape=st.sampled_from(["balanced", "many-running", "ltft-heavy"]),

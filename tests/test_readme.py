@@ -3,6 +3,8 @@ in a scratch folder: what the README promises a tutor is what happens."""
 
 from __future__ import annotations
 
+import pytest
+
 import re
 import shlex
 import shutil
@@ -68,6 +70,7 @@ def test_the_replan_runs_as_written(tmp_path, monkeypatch):
     assert [(c.kind, c.item_id, c.why) for c in replan.changes] == [("case", case_id, "no longer in the workbook")]
 
 
+@pytest.mark.slow  # over 10 s end to end: the slow tier (pytest -m slow)
 def test_the_planning_runs_as_written(tmp_path, monkeypatch):
     """The README's planning commands, and the lines of their output it quotes."""
     (tmp_path / "inputs").mkdir()

@@ -10,6 +10,8 @@ found when two benchmark runs of 1,000 trainees disagreed.)
 
 from __future__ import annotations
 
+import pytest
+
 import textwrap
 
 from conftest import python_with_hash_seed
@@ -40,6 +42,7 @@ def test_model_is_the_same_under_any_hash_salt():
     assert outs[0].stdout == outs[1].stdout
 
 
+@pytest.mark.slow  # over 10 s end to end: the slow tier (pytest -m slow)
 def test_solve_gives_the_same_files_in_separate_processes(tmp_path):
     workbook = tmp_path / "scheme.xlsx"
     write_instance(generate(40, 3, seed=1), workbook)

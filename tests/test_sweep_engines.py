@@ -42,6 +42,7 @@ def test_pool_solves_every_scenario_on_every_workbook(pool_report, sweep_workboo
     assert all(r.notes and r.notes[0].startswith("CBT: ") for r in rows[4:])
 
 
+@pytest.mark.slow  # over 10 s end to end: the slow tier (pytest -m slow)
 def test_local_ray_gives_what_the_pool_gives(pool_report, sweep_workbooks):
     pytest.importorskip("ray", reason="Ray is not installed (pip install 'rotasolve[ray]'); the Ray engine is untested")
     with RayEngine("local", 2) as engine:

@@ -138,7 +138,9 @@ def call(solver: cp_model.CpSolver, model: cp_model.CpModel, *, mip_nodes: int =
         if member is not None:
             member.end()
         return CallResult(False, infeasible=True, deterministic_seconds=solver.deterministic_time)
-    if member is None or tracker.best is None and status == cp_model.OPTIMAL:
+    if member is None or (tracker.best is None and status == cp_model.OPTIMAL):
+        if member is not None:
+            member.end()
         result = _alone(solver, status, tracker)
     elif status == cp_model.OPTIMAL or tracker.certified:
         member.end()
