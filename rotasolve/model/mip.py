@@ -154,10 +154,11 @@ class MipMember:
         first_flat, second_flat = self._levels
         first = self._level(h, lp, _costs(first_flat, len(lp.costs)), first_flat.offset, 1.0, started)
         if first is None or first.value is None or not first.proven:
-            if first is not None and first.bound is not None:  # tier 1b is less than the weight
-                first.bound = self._weight * first.bound + self._weight - 1
-                first.value = None if first.value is None else self._weight * first.value \
-                    + _evaluate(second_flat, first.solution)
+            if first is not None:  # in the weighted sum's terms; tier 1b is less than the weight
+                if first.bound is not None:
+                    first.bound = self._weight * first.bound + self._weight - 1
+                if first.value is not None:
+                    first.value = self._weight * first.value + _evaluate(second_flat, first.solution)
                 first.proven = False
             return first
         columns = np.array([v.index for v in first_flat.vars], dtype=np.int32)
