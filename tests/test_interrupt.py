@@ -143,13 +143,18 @@ def test_sigint_writes_the_best_so_far(schemes, tmp_path):
     assert no_temporary_files(tmp_path)
 
 
-def test_sigterm_to_the_parent_stops_its_lanes_too(schemes, tmp_path):
+def _solving_in_lanes(schemes, tmp_path):
+    """A multi-part region being solved a process per lane, its search under way."""
     out, js = tmp_path / "sol.xlsx", tmp_path / "sol.json"
     run = Running(["solve", str(schemes["lanes"]), "-o", str(out), "--json", str(js), "--time-limit", "60"],
                   tmp_path)
     assert run.started.wait(60)
     time.sleep(SETTLE)
-    lanes = run.children()
+    return out, js, run, run.children()
+
+
+def test_sigterm_to_the_parent_stops_its_lanes_too(schemes, tmp_path):
+    out, js, run, lanes = _solving_in_lanes(schemes, tmp_path)
     assert lanes, "the region was expected to be solved a process per lane"
     code, _stdout, stderr, took = run.interrupt(signal.SIGTERM)
     assert code == EXIT_STOPPED, stderr
@@ -160,12 +165,7 @@ def test_sigterm_to_the_parent_stops_its_lanes_too(schemes, tmp_path):
 
 
 def test_a_second_sigint_aborts_without_writing(schemes, tmp_path):
-    out, js = tmp_path / "sol.xlsx", tmp_path / "sol.json"
-    run = Running(["solve", str(schemes["lanes"]), "-o", str(out), "--json", str(js), "--time-limit", "60"],
-                  tmp_path)
-    assert run.started.wait(60)
-    time.sleep(SETTLE)
-    lanes = run.children()
+    out, js, run, lanes = _solving_in_lanes(schemes, tmp_path)
     code, _stdout, stderr, took = run.interrupt(signal.SIGINT, signal.SIGINT, gap=0.2)
     assert code == 128 + signal.SIGINT, stderr
     assert took < 5, took

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
-from ortools.sat.python import cp_model
+from ortools.sat.python import cp_model, cp_model_helper
 
 
 def total(items) -> cp_model.LinearExpr:
     """A sum that is always a CP-SAT expression, even when empty."""
     return cp_model.LinearExpr.Sum(list(items))
+
+
+def flat_value(flat: cp_model_helper.FlatIntExpr, values) -> int:
+    """A flattened linear expression's value, ``values`` indexed by variable index (a dict
+    or an array): a stage's tier scored on an allocation that CP-SAT did not report."""
+    return int(flat.offset + sum(c * int(values[v.index]) for v, c in zip(flat.vars, flat.coeffs)))
+
+
+def value_in(expr, values) -> int:
+    """``flat_value`` of a linear expression."""
+    return flat_value(cp_model_helper.FlatIntExpr(expr), values)

@@ -31,6 +31,7 @@ import numpy as np
 from ortools.sat.python import cp_model, cp_model_helper
 
 from .. import stop
+from .expr import flat_value
 from .relaxation import ONE_HIGHS_AT_A_TIME, LinearProgram, linear_program, quiet_highs
 
 
@@ -158,7 +159,7 @@ class MipMember:
                 if first.bound is not None:
                     first.bound = self._weight * first.bound + self._weight - 1
                 if first.value is not None:
-                    first.value = self._weight * first.value + _evaluate(second_flat, first.solution)
+                    first.value = self._weight * first.value + flat_value(second_flat, first.solution)
                 first.proven = False
             return first
         columns = np.array([v.index for v in first_flat.vars], dtype=np.int32)
@@ -168,7 +169,7 @@ class MipMember:
         if second is None:
             return None
         if second.value is None:  # no better allocation than the first level's
-            second.solution, second.value = first.solution, _evaluate(second_flat, first.solution)
+            second.solution, second.value = first.solution, flat_value(second_flat, first.solution)
         second.value += self._weight * first.value
         second.bound = None if second.bound is None else self._weight * first.value + max(second.bound, 0)
         second.stopped_by_clock = second.stopped_by_clock or first.stopped_by_clock
@@ -214,12 +215,6 @@ def _costs(flat, n: int) -> np.ndarray:
     for var, coefficient in zip(flat.vars, flat.coeffs):
         gains[var.index] += coefficient
     return gains
-
-
-def _evaluate(flat, solution: np.ndarray | None) -> int:
-    if solution is None:
-        return 0
-    return int(flat.offset + sum(c * int(solution[v.index]) for v, c in zip(flat.vars, flat.coeffs)))
 
 
 def _satisfies(lp: LinearProgram, x: np.ndarray) -> bool:

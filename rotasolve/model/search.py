@@ -21,11 +21,12 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
-from ortools.sat.python import cp_model, cp_model_helper
+from ortools.sat.python import cp_model
 
 from .. import stop
 from ..progress import Progress
 from .build import Built
+from .expr import value_in
 from .portfolio import call
 
 STAGE_SHARES = (0.6, 0.25, 0.15)  # of a part's budget: tier 1, tier 2, tier 3
@@ -245,11 +246,5 @@ def _score_the_rest(built: Built, result: SearchResult) -> None:
     allocation, with their bounds unknown."""
     for i, tier in enumerate(built.tiers):
         if result.values[i] is None:
-            result.values[i] = evaluate(tier.expr, result.assignment)
+            result.values[i] = value_in(tier.expr, result.assignment)
             result.proven = False
-
-
-def evaluate(expr, assignment: dict[int, int]) -> int:
-    """A linear expression's value in an assignment (variable index -> value)."""
-    flat = cp_model_helper.FlatIntExpr(expr)
-    return flat.offset + sum(c * assignment[v.index] for v, c in zip(flat.vars, flat.coeffs))
