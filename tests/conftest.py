@@ -13,6 +13,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from rotasolve.domain import (  # noqa: E402
     Case, Group, Instance, Profile, Settings, Site, Supervisor, Trainee, TravelTime, Tutor,
 )
+from rotasolve.excel.template import write_instance  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "inputs" / "north_thames.xlsx"
@@ -132,3 +133,15 @@ def sweep_workbooks(tmp_path_factory):
         write_instance(generate(n, 2, seed), path)
         paths.append(path)
     return paths
+
+
+def kept_conflict_workbook(tmp_path: Path) -> Path:
+    """Two running cases with one supervisor of one place: running items that conflict."""
+    inst = scheme(
+        trainees=[trainee("T1", current_cases=("C1",)), trainee("T2", current_cases=("C2",))],
+        cases=[case("C1", current_trainee="T1", current_supervisor="S2"),
+               case("C2", current_trainee="T2", current_supervisor="S2")],
+        supervisors=[supervisor("S2", max_trainees=1)])
+    path = tmp_path / "conflict.xlsx"
+    write_instance(inst, path)
+    return path

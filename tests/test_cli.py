@@ -7,12 +7,11 @@ import json
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from conftest import EXAMPLE, case, scheme, supervisor, trainee
+from conftest import EXAMPLE, kept_conflict_workbook
 
 from rotasolve.check import check
 from rotasolve.cli import cli, main
 from rotasolve.excel.reader import read_workbook
-from rotasolve.excel.template import write_instance
 from rotasolve.solution import Solution
 
 COMMANDS = [
@@ -95,13 +94,7 @@ def test_solve_refuses_to_overwrite_its_input(tmp_path):
 
 
 def test_solve_kept_conflict_exit_4_names_rows(tmp_path):
-    inst = scheme(
-        trainees=[trainee("T1", current_cases=("C1",)), trainee("T2", current_cases=("C2",))],
-        cases=[case("C1", current_trainee="T1", current_supervisor="S2"),
-               case("C2", current_trainee="T2", current_supervisor="S2")],
-        supervisors=[supervisor("S2", max_trainees=1)])
-    path = tmp_path / "conflict.xlsx"
-    write_instance(inst, path)
+    path = kept_conflict_workbook(tmp_path)
     result = run("solve", path, "--time-limit", 5)
     assert result.exit_code == 4
     assert "Supervisors row 2 (S2): max_trainees is 1 but 2 kept cases need them (Cases rows 2 and 3)" in result.output

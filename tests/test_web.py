@@ -14,7 +14,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import EXAMPLE, ROOT, case, scheme, supervisor, trainee
+from conftest import EXAMPLE, ROOT, case, kept_conflict_workbook, scheme, supervisor, trainee
 
 pytest.importorskip("flask")
 
@@ -183,13 +183,7 @@ def test_bad_numbers_are_refused(client):
 
 
 def test_kept_items_conflict_page_names_rows(client, tmp_path):
-    inst = scheme(
-        trainees=[trainee("T1", current_cases=("C1",)), trainee("T2", current_cases=("C2",))],
-        cases=[case("C1", current_trainee="T1", current_supervisor="S2"),
-               case("C2", current_trainee="T2", current_supervisor="S2")],
-        supervisors=[supervisor("S2", max_trainees=1)])
-    path = tmp_path / "conflict.xlsx"
-    write_instance(inst, path)
+    path = kept_conflict_workbook(tmp_path)
     job = client.post(uploaded(client, path) + "/solve", data={"time_limit": "5"}).headers["Location"]
     assert finished(client, job)["state"] == "failed"
     r = client.get(job)
