@@ -64,9 +64,8 @@ def stopped_by_clock(solver: cp_model.CpSolver, status) -> bool:
 
 
 class _Tracker(cp_model.CpSolverSolutionCallback):
-    """Each improving allocation: its value, the deterministic seconds it came at, the
-    first allocation of the best value; progress; and the stop once a proven optimum
-    from HiGHS is reached."""
+    """Each improving allocation's value and the deterministic seconds it came at;
+    progress; and the stop once a proven optimum from HiGHS is reached."""
 
     def __init__(self, solver: cp_model.CpSolver, report=None):
         super().__init__()
@@ -74,7 +73,6 @@ class _Tracker(cp_model.CpSolverSolutionCallback):
         self._lock = threading.Lock()
         self.best: int | None = None
         self.best_at = 0.0
-        self.best_assignment: np.ndarray | None = None
         self.optimum: int | None = None  # proven elsewhere
         self.last: tuple[int, int] | None = None  # the latest value and bound reported
         self.certified = False
@@ -84,7 +82,6 @@ class _Tracker(cp_model.CpSolverSolutionCallback):
         with self._lock:
             if self.best is None or value > self.best:
                 self.best, self.best_at = value, self.DeterministicTime()
-                self.best_assignment = np.array(self.response_proto.solution, dtype=np.int64)
             self._stop_if_certified()
             self.last = (value, math.floor(self.BestObjectiveBound() + 1e-6))
             if self._report is not None:
@@ -145,7 +142,7 @@ def call(solver: cp_model.CpSolver, model: cp_model.CpModel, *, mip_nodes: int =
     elif status == cp_model.OPTIMAL or tracker.certified:
         member.end()
         result = CallResult(True, value=tracker.best, bound=tracker.best, proven=True,
-                            assignment=tracker.best_assignment, deterministic_seconds=tracker.best_at)
+                            assignment=_final_allocation(solver), deterministic_seconds=tracker.best_at)
     else:
         mip = member.wait(window_ends - time.monotonic())
         if not member.done.is_set() or mip.stopped_by_clock:
@@ -161,12 +158,18 @@ def call(solver: cp_model.CpSolver, model: cp_model.CpModel, *, mip_nodes: int =
 def _alone(solver: cp_model.CpSolver, status, tracker: _Tracker) -> CallResult:
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return CallResult(False, deterministic_seconds=solver.deterministic_time)
-    if tracker.best is None:  # solved before any callback could see it
-        tracker.best = round(solver.ObjectiveValue())
-        tracker.best_assignment = np.array(solver.response_proto.solution, dtype=np.int64)
-    return CallResult(True, value=tracker.best, bound=math.floor(solver.BestObjectiveBound() + 1e-6),
-                      proven=status == cp_model.OPTIMAL, assignment=tracker.best_assignment,
+    return CallResult(True, value=round(solver.ObjectiveValue()), bound=math.floor(solver.BestObjectiveBound() + 1e-6),
+                      proven=status == cp_model.OPTIMAL, assignment=_final_allocation(solver),
                       deterministic_seconds=solver.deterministic_time)
+
+
+def _final_allocation(solver: cp_model.CpSolver) -> np.ndarray:
+    """CP-SAT's allocation as its response gives it, not as a callback saw it: with two
+    workers in interleaved search, two allocations of the same value can reach the callback
+    in either order (the order threads finish in a batch), while the response keeps the one
+    the deterministic search registered first. Taking the callback's copy made one run in
+    eight give a different allocation of the same tiers."""
+    return np.array(solver.response_proto.solution, dtype=np.int64)
 
 
 def _combined(solver: cp_model.CpSolver, status, tracker: _Tracker, mip) -> CallResult:
