@@ -77,17 +77,13 @@ def finish(inst: Instance, sol: Solution, options: SolveOptions, *, source: str 
             sol.changes = changes(inst, options.previous, sol)
     else:
         sol.compliance = statuses(inst, None)
-    sol.manifest.update({
-        "input_sha256": file_sha256(source) if source else None,
-        "input_name": Path(source).name if source else None,
-        "rotasolve": __version__,
-        "ortools": ortools_version,
-        "seed": options.seed,
-        "workers": options.workers,
-        "time_limit_seconds": options.time_limit,
-        "reproducible": options.reproducible,
-        "search": "CP-SAT, interleaved parallel search"
-                  + (f", {options.search_budget(len(inst.trainees)):g} deterministic seconds"
-                     if options.reproducible else ""),
-    })
+    record = sol.manifest
+    record.input_sha256 = file_sha256(source) if source else None
+    record.input_name = Path(source).name if source else None
+    record.rotasolve, record.ortools = __version__, ortools_version
+    record.seed, record.workers = options.seed, options.workers
+    record.time_limit_seconds = options.time_limit
+    record.reproducible = options.reproducible
+    record.search = "CP-SAT, interleaved parallel search" + (
+        f", {options.search_budget(len(inst.trainees)):g} deterministic seconds" if options.reproducible else "")
     return sol.sorted()

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SerializationInfo, SerializerFunctionWrapHandler, computed_field, model_serializer, model_validator
 
 FORMAT = "rotasolve-solution/1"
 Status = Literal["OPTIMAL", "FEASIBLE", "INFEASIBLE", "UNKNOWN"]
@@ -102,6 +102,55 @@ class Objective(_Row):
         return out
 
 
+class ModelSize(_Row):
+    variables: int = 0
+    constraints: int = 0
+    parts: int = 0
+
+
+class SetFieldsRecord(BaseModel):
+    """A record whose JSON holds the fields that were set and no others (in declaration
+    order), so that a field's absence keeps its meaning ("not a re-plan") and files keep
+    their bytes. Keys it does not know (from a later version) are ignored when read."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    @model_serializer(mode="wrap")
+    def _only_what_was_set(self, handler: SerializerFunctionWrapHandler, info: SerializationInfo) -> dict:
+        data = handler(self)
+        return {k: v for k, v in data.items() if k in self.model_fields_set}
+
+
+class RunRecord(SetFieldsRecord):
+    """How a solution was made (solution.md's ``manifest``): what decides what the other
+    layers do (``stopped_early``, ``deterministic``, ``change_cost``, ``cheapest_proven``,
+    ``input_sha256``) as typed fields rather than dictionary keys. A field is written to
+    the JSON only once it is set, so a record says what its run knew and nothing more:
+    a re-plan has a ``change_cost`` (possibly null: not known), a solve does not have one at all."""
+
+    model: ModelSize | None = None
+    strategy: list[str] = Field(default_factory=list)  # the engine's paths, e.g. "one model", "guided"
+    deterministic: bool = True  # the search did its planned work (the clock did not cut it)
+    notes: list[str] = Field(default_factory=list)
+    stopped_early: bool = False  # by the user (Ctrl-C, SIGTERM): the best allocation found so far
+    change_cost: int | None = None  # a re-plan: the weighted changes to the allocation in use
+    cheapest_proven: bool = False  # a capacity search: no cheaper additions place as many
+    input_sha256: str | None = None
+    input_name: str | None = None
+    rotasolve: str | None = None
+    ortools: str | None = None
+    seed: int | None = None
+    workers: int | None = None
+    time_limit_seconds: float | None = None
+    reproducible: bool | None = None  # asked for; ``deterministic`` says whether it held
+    search: str | None = None
+
+    @property
+    def replanned(self) -> bool:
+        """A re-plan against an allocation in use (``change_cost`` set, even to unknown)."""
+        return "change_cost" in self.model_fields_set
+
+
 class Solution(_Row):
     format: str = FORMAT
     scheme: str
@@ -115,7 +164,7 @@ class Solution(_Row):
     compliance: list[ComplianceRow] = Field(default_factory=list)
     conflicts: list[str] = Field(default_factory=list)
     changes: list[Change] = Field(default_factory=list)  # a re-plan's changes to the previous allocation
-    manifest: dict = Field(default_factory=dict)
+    manifest: RunRecord = Field(default_factory=RunRecord)
 
     def sorted(self) -> "Solution":
         """Lists sorted by their first id field, so that one solution has one byte form."""

@@ -9,6 +9,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .solution import SetFieldsRecord
+
 FORMAT = "rotasolve-sweep/1"
 # NOT_RUN: the sweep was stopped early (Ctrl-C) before the job started.
 RowStatus = Literal["OPTIMAL", "FEASIBLE", "INFEASIBLE", "UNKNOWN", "FAILED", "NOT_RUN"]
@@ -72,12 +74,31 @@ class WorkbookInfo(_Data):
     scheme: str | None = None
 
 
+class SweepRecord(SetFieldsRecord):
+    """How a sweep was run (the report's ``manifest``)."""
+
+    engine: str = ""  # where the jobs ran: a local pool or Ray, and how wide
+    jobs: int = 0
+    failed: int = 0  # jobs without a solution
+    time_limit_seconds: float = 0.0
+    search_deterministic_seconds: float = 0.0
+    clock_limit_seconds: float = 0.0
+    seed: int = 0
+    solver_workers_per_job: int = 1
+    reproducible: bool = True
+    rotasolve: str = ""
+    ortools: str = ""
+    versions_in_jobs: list[dict[str, str]] = Field(default_factory=list)
+    stopped_early: bool = False  # by the user: the jobs not run are marked NOT_RUN
+    not_run: int = 0
+
+
 class SweepReport(_Data):
     format: str = FORMAT
     scenarios: list[ScenarioTotal]
     workbooks: list[WorkbookInfo]
     rows: list[SweepRow]
-    manifest: dict = Field(default_factory=dict)
+    manifest: SweepRecord = Field(default_factory=SweepRecord)
 
     def to_json(self) -> str:
         return json.dumps(self.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"

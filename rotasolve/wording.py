@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 
 from .domain import Instance, requirement_of
-from .solution import ComplianceRow, Solution
+from .solution import ComplianceRow, RunRecord, Solution
 
 STATUS_WORDS = {"COMPLETE": "Complete", "IN_PROGRESS": "In progress", "ALLOCATED": "Allocated",
                 "NOT_YET_DUE": "Not yet due", "WAITING": "Waiting", "AT_RISK": "At risk",
@@ -145,37 +145,38 @@ def plain(value) -> str:
     return _number(value)
 
 
-_KNOWN = ("input_name", "input_sha256", "rotasolve", "ortools", "seed", "workers", "time_limit_seconds",
-          "reproducible", "deterministic", "search", "model", "strategy", "notes")
-
-
-def manifest_lines(manifest: dict) -> list[tuple[str, str]]:
-    """The run record in plain words: (what, said), in a fixed order."""
-    m = manifest
+def manifest_lines(record: RunRecord) -> list[tuple[str, str]]:
+    """The run record in plain words: (what, said), in a fixed order; only what the run
+    recorded."""
+    m, given = record, record.model_fields_set
     out = []
-    if "input_name" in m:
-        out.append(("Workbook solved", f"{plain(m.get('input_name'))} (SHA-256 {plain(m.get('input_sha256'))})"))
-    if "rotasolve" in m:
-        out.append(("Software", f"rotasolve {m['rotasolve']}, OR-Tools {plain(m.get('ortools'))}"))
-    if "seed" in m:
-        out.append(("Settings", f"seed {m['seed']}, {_plural(int(m.get('workers') or 1), 'worker')}, time limit "
-                                f"{plain(m.get('time_limit_seconds'))} s"))
-    if "reproducible" in m:
-        if not m["reproducible"]:
+    if "input_name" in given:
+        out.append(("Workbook solved", f"{plain(m.input_name)} (SHA-256 {plain(m.input_sha256)})"))
+    if "rotasolve" in given:
+        out.append(("Software", f"rotasolve {m.rotasolve}, OR-Tools {plain(m.ortools)}"))
+    if "seed" in given:
+        out.append(("Settings", f"seed {m.seed}, {_plural(int(m.workers or 1), 'worker')}, time limit "
+                                f"{plain(m.time_limit_seconds)} s"))
+    if "reproducible" in given:
+        if not m.reproducible:
             said = "no — the search used every second it had, so another run may differ"
-        elif m.get("deterministic", True):
+        elif m.deterministic:
             said = "yes — the search did a fixed amount of work; the same workbook, seed and limit give the same files"
         else:
             said = "no — the clock stopped the search before its planned work was done; a longer limit avoids this"
         out.append(("Reproducible", said))
-    if "search" in m:
-        out.append(("Search", plain(m["search"])))
-    if "model" in m:
-        out.append(("Model size", plain(m["model"])))
-    if "strategy" in m:
-        out.append(("Strategy", plain(m["strategy"])))
-    if "notes" in m:
-        out.append(("Notes", plain(m["notes"])))
-    for key in sorted(set(m) - set(_KNOWN)):
-        out.append((key.replace("_", " ").capitalize(), plain(m[key])))
+    if "search" in given:
+        out.append(("Search", plain(m.search)))
+    if m.model is not None:
+        out.append(("Model size", plain(m.model.model_dump())))
+    if "strategy" in given:
+        out.append(("Strategy", plain(m.strategy)))
+    if "notes" in given:
+        out.append(("Notes", plain(m.notes)))
+    if m.replanned:
+        out.append(("Change cost", plain(m.change_cost)))
+    if "cheapest_proven" in given:
+        out.append(("Cheapest proven", plain(m.cheapest_proven)))
+    if "stopped_early" in given:
+        out.append(("Stopped early", plain(m.stopped_early)))
     return out

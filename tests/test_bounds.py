@@ -73,7 +73,7 @@ def test_guided_search_is_checked_and_within_its_bound(large_region_strategies, 
     inst = generate(60, 3, seed=4, connected=connected)
     sol = solve(inst, SolveOptions(time_limit=20, workers=2))
     assert sol.status == "FEASIBLE" and check(inst, sol) == []
-    assert "guided" in sol.manifest["strategy"], sol.manifest
+    assert "guided" in sol.manifest.strategy, sol.manifest
     assert sol.objective.bound[0] >= sol.objective.tiers[0]
     assert sol.objective.bound[1] >= sol.objective.tiers[1]  # the linear relaxation bounds tier 1b
 
@@ -83,7 +83,7 @@ def test_neighbourhood_search_when_the_memory_budget_is_small(large_region_strat
     inst = generate(60, 3, seed=4, connected=True)
     sol = solve(inst, SolveOptions(time_limit=20, workers=2))
     assert sol.status == "FEASIBLE" and check(inst, sol) == []
-    assert sol.manifest["strategy"] == ["neighbourhoods"]
+    assert sol.manifest.strategy == ["neighbourhoods"]
     assert sol.objective.bound[0] == coverage_bound(inst, eligible(inst)) >= sol.objective.tiers[0]
 
 
@@ -99,6 +99,6 @@ def test_a_critical_relaxation_cut_short_searches_every_choice_and_says_so(large
     inst = generate(60, 3, seed=4, connected=True)
     sol = solve(inst, SolveOptions(time_limit=20, workers=2))
     assert sol.status == "FEASIBLE" and check(inst, sol) == []
-    assert "guided" in sol.manifest["strategy"]
-    assert sol.manifest["deterministic"] is False
+    assert "guided" in sol.manifest.strategy
+    assert sol.manifest.deterministic is False
     assert sol.objective.bound[0] >= sol.objective.tiers[0]

@@ -119,9 +119,9 @@ def assert_stopped_result(workbook: Path, out: Path, js: Path) -> Solution:
     assert out.exists()
     assert sol.status == "FEASIBLE"
     assert check(inst, sol) == []
-    assert sol.manifest["stopped_early"] is True
-    assert sol.manifest["deterministic"] is False
-    assert any("stopped early by the user" in n for n in sol.manifest["notes"])
+    assert sol.manifest.stopped_early is True
+    assert sol.manifest.deterministic is False
+    assert any("stopped early by the user" in n for n in sol.manifest.notes)
     assert all(b is None or b >= v for v, b in zip(sol.objective.tiers, sol.objective.bound))
     return sol
 
@@ -229,7 +229,7 @@ def test_a_stop_requested_mid_search_gives_a_checked_allocation(example):
     sol = solve(example, SolveOptions(time_limit=20), progress=stop_at_first(events))
     assert events
     assert sol.status == "FEASIBLE"
-    assert sol.manifest["stopped_early"] and not sol.manifest["deterministic"]
+    assert sol.manifest.stopped_early and not sol.manifest.deterministic
     assert check(example, sol) == []
 
 
@@ -278,7 +278,7 @@ def test_no_third_party_banner_on_a_region_that_uses_the_linear_relaxation(tmp_p
     done = subprocess.run(ROTASOLVE + ["solve", str(region), "--json", str(js), "--time-limit", "10"],
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    assert "guided" in Solution.load(js).manifest["strategy"]
+    assert "guided" in Solution.load(js).manifest.strategy
     for banner in ("HiGHS", "Copyright", "OR-Tools", "THIRD_PARTY"):
         assert banner not in done.stdout + done.stderr
 
@@ -314,7 +314,7 @@ def test_solve_stopped_early_exits_6(stop_at_first_progress, tmp_path):
     result = invoke("solve", EXAMPLE, "-o", tmp_path / "sol.xlsx", "--json", js, "--time-limit", "30")
     assert result.exit_code == EXIT_STOPPED, result.output
     assert "Stopped early by the user: wrote the best allocation found so far" in result.stderr
-    assert Solution.load(js).manifest["stopped_early"] is True
+    assert Solution.load(js).manifest.stopped_early is True
     import openpyxl
 
     summary = openpyxl.load_workbook(tmp_path / "sol.xlsx")["Summary"]

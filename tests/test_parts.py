@@ -63,7 +63,7 @@ def test_side_by_side_gives_what_in_turn_gives(side_by_side):
     inst = region()
     in_turn = solve(inst, SolveOptions(time_limit=5, workers=1, seed=2))
     apart = solve(inst, SolveOptions(time_limit=5, workers=2, seed=2))
-    assert apart.manifest["model"]["parts"] == 2
+    assert apart.manifest.model.parts == 2
     assert in_turn.status == apart.status == "OPTIMAL"
     assert apart.objective.tiers == in_turn.objective.tiers
     assert check(inst, apart) == []

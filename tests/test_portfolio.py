@@ -107,6 +107,6 @@ def test_same_seed_same_answer_with_the_mip_beside_cp_sat():
     inst = generate(60, 3, seed=5, connected=True, at_random=True)
     first = solve(inst, SolveOptions(time_limit=20, workers=2, seed=4))
     again = solve(inst, SolveOptions(time_limit=20, workers=2, seed=4))
-    if first.manifest["deterministic"] and again.manifest["deterministic"]:
+    if first.manifest.deterministic and again.manifest.deterministic:
         assert first.to_json() == again.to_json()
     assert check(inst, first) == [] and check(inst, again) == []

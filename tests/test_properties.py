@@ -69,7 +69,7 @@ def test_same_seed_same_json_bytes():
     # at 3 s the deadline (1.8 s of search after the time kept back) cut the last tier,
     # which the manifest now reports, so the same bytes were luck, not the contract.
     a, b = solve(inst, time_limit=10), solve(inst, time_limit=10)
-    assert a.manifest["deterministic"] and b.manifest["deterministic"]
+    assert a.manifest.deterministic and b.manifest.deterministic
     assert a.to_json() == b.to_json()
     assert json.loads(a.to_json())["solve_seconds"] > 0
 

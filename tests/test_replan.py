@@ -55,7 +55,7 @@ def test_a_patient_drops_out_and_nothing_else_moves(in_use):
     if holds_nothing:
         expected.append(("tutor", dropped_tutor(before, trainee), f"{trainee} holds no group or case this period"))
     assert sorted((c.kind, c.item_id, c.why) for c in after.changes) == sorted(expected)
-    assert after.manifest["change_cost"] == cost(after.changes)  # the model counted what the list shows
+    assert after.manifest.change_cost == cost(after.changes)  # the model counted what the list shows
 
 
 WEIGHTS = {"case": 10, "group": 10, "session slot": 1, "supervision slot": 1, "tutor": 1}
@@ -83,7 +83,7 @@ def test_a_supervisor_takes_fewer_cases_and_the_fewest_move(in_use, tmp_path):
     assert check(after_inst, after) == []
     moved = [c for c in after.changes if c.kind == "case"]
     assert len(moved) == 1  # exactly the fewest: one of the busiest supervisor's cases
-    assert after.manifest["change_cost"] == cost(after.changes)
+    assert after.manifest.change_cost == cost(after.changes)
     assert "max_trainees" in moved[0].why and busiest in moved[0].why
     write_solution(after_inst, after, tmp_path / "replan.xlsx")
     sheet = openpyxl.load_workbook(tmp_path / "replan.xlsx")["Changes"]

@@ -53,9 +53,9 @@ def test_solution_report_headline_words_and_sections(example):
 def test_manifest_in_plain_words(example):
     _inst, sol = example
     said = dict(manifest_lines(sol.manifest))
-    size = sol.manifest["model"]
-    assert size["variables"] > 1000  # so the thousands separator shows
-    assert said["Model size"] == f"{size['variables']:,} variables, {size['constraints']:,} constraints, 1 part"
+    size = sol.manifest.model
+    assert size is not None and size.variables > 1000  # so the thousands separator shows
+    assert said["Model size"] == f"{size.variables:,} variables, {size.constraints:,} constraints, 1 part"
     assert said["Strategy"] == "one model"
     assert said["Notes"] == "none"
     assert said["Reproducible"].startswith("yes")

@@ -50,9 +50,9 @@ def test_local_ray_gives_what_the_pool_gives(pool_report, sweep_workbooks):
         report = sweep(SCENARIOS, data(sweep_workbooks), engine, time_limit=LIMIT, seed=3)
     assert report.rows == pool_report.rows
     assert report.scenarios == pool_report.scenarios
-    assert report.manifest["engine"] != pool_report.manifest["engine"]
-    assert {k: v for k, v in report.manifest.items() if k != "engine"} == \
-        {k: v for k, v in pool_report.manifest.items() if k != "engine"}
+    assert report.manifest.engine != pool_report.manifest.engine
+    assert {k: v for k, v in report.manifest.model_dump().items() if k != "engine"} == \
+        {k: v for k, v in pool_report.manifest.model_dump().items() if k != "engine"}
 
 
 def conflicting_workbook(path):
@@ -88,7 +88,7 @@ def test_failing_jobs_are_rows_and_the_others_complete(tmp_path, sweep_workbooks
     assert by[("one more place", str(paths[3]))].solved  # one more place for S2 resolves it
     assert by[("two CBT supervisors", str(not_xlsx))].reason.startswith(
         "new supervisors go where the baseline left demand unmet")
-    assert report.manifest["failed"] == 8  # 3 scenarios on each broken workbook; 2 on the conflicting one
+    assert report.manifest.failed == 8  # 3 scenarios on each broken workbook; 2 on the conflicting one
     assert report.scenarios[1].solved == 2 and report.scenarios[1].compared_on == 1
 
 

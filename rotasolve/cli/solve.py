@@ -111,7 +111,7 @@ def solve(workbook: Path, out: Path | None, json_out: Path | None, time_limit: f
         click.echo("wrote " + ", ".join(str(p) for p in (out, json_out, html_out) if p is not None))
         if calendar_dir is not None:
             click.echo(f"wrote {written} calendars under {calendar_dir}")
-    if sol.manifest.get("stopped_early"):
+    if sol.manifest.stopped_early:
         stopped_line(f"wrote the best allocation found so far ({sol.status}, with its bounds) to {out}"
                      + (f" and {json_out}" if json_out else ""))
         raise Failure(EXIT_STOPPED)
@@ -140,7 +140,7 @@ def _report(sol: Solution, wall: float, reproducible: bool) -> None:
                f"({sum(u.critical for u in unmet)} critical); {wall:.1f}s")
     for line in sol.objective.describe()[:2]:
         click.echo(f"  {line}")
-    if reproducible and not sol.manifest.get("deterministic", True) and not sol.manifest.get("stopped_early"):
+    if reproducible and not sol.manifest.deterministic and not sol.manifest.stopped_early:
         click.echo("  note: the clock stopped the search before its planned work was done, so a run on "
                    "another machine may differ; a longer --time-limit avoids this", err=True)
     if sol.changes:

@@ -85,8 +85,8 @@ def sweep_command(scenarios: Path, workbooks: tuple[Path, ...], out: Path | None
             write_text(report.to_json(), json_out)
     _print_totals(report, time.time() - started)
     click.echo(f"wrote {out}" + (f" and {json_out}" if json_out else ""))
-    if report.manifest.get("stopped_early"):
-        not_run = report.manifest["not_run"]
+    if report.manifest.stopped_early:
+        not_run = report.manifest.not_run
         stopped_line(f"{len(report.rows) - not_run} of {len(report.rows)} jobs done, {not_run} marked NOT_RUN; "
                      f"wrote {out}" + (f" and {json_out}" if json_out else ""))
         raise Failure(EXIT_STOPPED)

@@ -20,7 +20,7 @@ from ..model.conflicts import explain_conflicts
 from ..model.objective import TIER_NAMES
 from ..model.search import Budget
 from ..progress import Progress
-from ..solution import Objective, Solution
+from ..solution import ModelSize, Objective, RunRecord, Solution
 from . import lanes, memory
 from .options import SolveOptions
 from .part import PartResult, solve_part
@@ -73,20 +73,20 @@ def solve_in_turn(parts: list[Instance], options: SolveOptions, search_budget: f
 
 def _combine(inst: Instance, options: SolveOptions, parts: list[Instance], results: list[PartResult],
              deadline: float) -> Solution:
-    size = {"variables": sum(r.size["variables"] for r in results),
-            "constraints": sum(r.size["constraints"] for r in results), "parts": len(parts)}
+    size = ModelSize(variables=sum(r.size["variables"] for r in results),
+                     constraints=sum(r.size["constraints"] for r in results), parts=len(parts))
     clocked = any(r.stopped_by_clock for r in results)
     stopped = stop.requested()
-    manifest = {"model": size, "strategy": sorted({r.strategy for r in results}),
-                "deterministic": options.reproducible and not clocked and not stopped,
-                "notes": [n for r in results for n in r.notes] + ([STOPPED_NOTE] if stopped else [])}
+    record = RunRecord(model=size, strategy=sorted({r.strategy for r in results}),
+                       deterministic=options.reproducible and not clocked and not stopped,
+                       notes=[n for r in results for n in r.notes] + ([STOPPED_NOTE] if stopped else []))
     if stopped:
-        manifest["stopped_early"] = True
+        record.stopped_early = True
     if options.previous is not None:
         costs = [r.changes for r in results]
-        manifest["change_cost"] = None if None in costs else sum(costs)
+        record.change_cost = None if None in costs else sum(c for c in costs if c is not None)
     if options.additions is not None:  # a capacity search: is every part's cost of additions proven least?
-        manifest["cheapest_proven"] = bool(results) and all(r.cheapest for r in results)
+        record.cheapest_proven = bool(results) and all(r.cheapest for r in results)
     # Files carry CP-SAT's deterministic seconds, not the clock, so that the same input,
     # seed and limit give the same bytes; the CLI reports wall time on the terminal.
     seconds = round(sum(r.deterministic_seconds for r in results), 3)
@@ -94,9 +94,9 @@ def _combine(inst: Instance, options: SolveOptions, parts: list[Instance], resul
     if any(r.status == "INFEASIBLE" for r in results):
         wall = max(5.0, deadline - time.time())
         return Solution(scheme=name, status="INFEASIBLE", solve_seconds=seconds,
-                        conflicts=explain_conflicts(inst, seed=options.seed, time_limit=wall), manifest=manifest)
+                        conflicts=explain_conflicts(inst, seed=options.seed, time_limit=wall), manifest=record)
     if not results or any(r.status == "UNKNOWN" for r in results) or len(results) < len(parts):
-        return Solution(scheme=name, status="UNKNOWN", solve_seconds=seconds, manifest=manifest)
+        return Solution(scheme=name, status="UNKNOWN", solve_seconds=seconds, manifest=record)
     n = len(results[0].values)
     bounds = [None if any(r.bounds[i] is None for r in results) else sum(r.bounds[i] for r in results)
               for i in range(n)]
@@ -107,5 +107,5 @@ def _combine(inst: Instance, options: SolveOptions, parts: list[Instance], resul
         groups=[g for r in results for g in r.solution.groups],
         cases=[c for r in results for c in r.solution.cases],
         tutors=[u for r in results for u in r.solution.tutors],
-        solve_seconds=seconds, manifest=manifest,
+        solve_seconds=seconds, manifest=record,
     )

@@ -13,7 +13,7 @@ from .safe import BOLD, TITLE_FONT, put, write_table
 from .writer import save_output, solution_workbook
 
 def status_text(plan: CapacityPlan) -> str:
-    if any(sol is not None and sol.manifest.get("stopped_early") for sol in (plan.before_solution, plan.solution)):
+    if any(sol is not None and sol.manifest.stopped_early for sol in (plan.before_solution, plan.solution)):
         return ("stopped early by the user: the best found by then, not proven; run again with the time it needs "
                 "to place more critical requirements or find cheaper additions")
     if plan.proven:

@@ -33,7 +33,7 @@ def summary_sheet(ws, inst: Instance, sol: Solution, rows: list[ComplianceRow]) 
     r = _placed(ws, inst, sol, r + 1)
     r = _trusts(ws, rows, r + 1)
     r = _key(ws, r + 1)
-    if sol.manifest:
+    if sol.manifest.model_fields_set:
         put(ws, r + 1, 1, "Run record").font = SECTION
         for i, (what, said) in enumerate(manifest_lines(sol.manifest), start=r + 2):
             put(ws, i, 1, what).font = BOLD

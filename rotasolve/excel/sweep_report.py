@@ -47,9 +47,9 @@ def _change(t, measure: str, baseline: bool) -> int | str:
 def _summary(ws, report: SweepReport) -> None:
     m = report.manifest
     put(ws, 1, 1, "Scenario sweep").font = TITLE_FONT
-    put(ws, 2, 1, f"{len(report.scenarios)} scenarios × {len(report.workbooks)} workbooks = {m.get('jobs')} "
-                  f"jobs, {m.get('failed')} without a solution; {m.get('engine')}; {m.get('time_limit_seconds'):g} s "
-                  f"a job, seed {m.get('seed')}. Changes are against the baseline, over the workbooks solved "
+    put(ws, 2, 1, f"{len(report.scenarios)} scenarios × {len(report.workbooks)} workbooks = {m.jobs} "
+                  f"jobs, {m.failed} without a solution; {m.engine}; {m.time_limit_seconds:g} s "
+                  f"a job, seed {m.seed}. Changes are against the baseline, over the workbooks solved "
                   "in both.")
     rows = []
     for i, t in enumerate(report.scenarios):
@@ -108,6 +108,6 @@ def _workbooks(ws, report: SweepReport) -> None:
     last = write_table(ws, ["workbook", "scheme", "sha256"], rows, widths={"sha256": 68})
     r = last + 2
     put(ws, r, 1, "Run").font = BOLD
-    for i, (k, v) in enumerate(sorted(report.manifest.items()), start=r + 1):
+    for i, (k, v) in enumerate(sorted(report.manifest.model_dump().items()), start=r + 1):
         put(ws, i, 1, k)
         put(ws, i, 2, str(v))

@@ -53,7 +53,7 @@ def solution_workbook(inst: Instance, sol: Solution) -> Workbook:
     _supervisors(wb.create_sheet("Supervisors"), inst, sol)
     write_compliance_sheets(wb, inst, sol, rows)
     _unmet(wb.create_sheet("Unmet"), inst, sol)
-    if "change_cost" in sol.manifest:  # a re-plan against the allocation in use
+    if sol.manifest.replanned:  # a re-plan against the allocation in use
         _changes(wb.create_sheet("Changes"), sol)
     return wb
 

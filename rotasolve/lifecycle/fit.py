@@ -20,8 +20,8 @@ def solution_problems(inst: Instance, sol: Solution, workbook_sha256: str, *,
         return [f"{what} is not a rotasolve solution (format '{sol.format}', expected '{FORMAT}')"]
     if sol.scheme != inst.settings.name:
         return [f"{what} is a solution for the scheme '{sol.scheme}', not '{inst.settings.name}'"]
-    recorded = sol.manifest.get("input_sha256")
-    made_from = sol.manifest.get("input_name")
+    recorded = sol.manifest.input_sha256
+    made_from = sol.manifest.input_name
     if not recorded:
         return [f"{what} does not record which workbook it was solved from (no input_sha256 in its "
                 "manifest); solve the workbook with `rotasolve solve --json` and use that file"]

@@ -58,7 +58,7 @@ def plan_capacity(inst: Instance, costs: AdditionCosts, options: SolveOptions, *
     after = finish(applied, renamed(found, ids), replace(searched, additions=None))
     return base.model_copy(update={
         "status": found.status, "total_cost": round(sum(b.cost for b in bought), 2),
-        "proven": bool(found.manifest.get("cheapest_proven")) and found.objective.bound[0] == found.objective.tiers[0],
+        "proven": found.manifest.cheapest_proven and found.objective.bound[0] == found.objective.tiers[0],
         "additions": _additions(candidates, applied, bought, ids, found, before),
         "before": counts(inst, before), "after": counts(applied, after),
         "unrescued": _unrescued(offer, candidates, found, ids), "objective": after.objective,

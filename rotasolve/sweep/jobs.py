@@ -128,8 +128,8 @@ def _run(job: Job, started: float) -> JobResult:
 def _row(job: Job, inst: Instance, sol: Solution, notes: list[str]) -> SweepRow:
     row = SweepRow(scenario=job.scenario.name, workbook=job.workbook.label, scheme=inst.settings.name,
                    status=sol.status, notes=notes, trainees=len(inst.trainees),
-                   solve_seconds=sol.solve_seconds, deterministic=sol.manifest.get("deterministic"))
-    if sol.manifest.get("stopped_early"):
+                   solve_seconds=sol.solve_seconds, deterministic=sol.manifest.deterministic)
+    if sol.manifest.stopped_early:
         row.notes = [*notes, "stopped early by the user: the best allocation found by then"]
     if sol.status == "INFEASIBLE":
         row.reason = "the running (kept) items conflict: " + "; ".join(sol.conflicts)

@@ -22,7 +22,7 @@ from ..engine import SolveOptions
 from ..engine.memory import default_budget
 from ..engine.options import SEARCH_PER_SECOND
 from .jobs import Job, JobResult, WorkbookData, failed, not_run
-from ..sweep_results import SweepReport, WorkbookInfo, totals
+from ..sweep_results import SweepRecord, SweepReport, WorkbookInfo, totals
 
 # A job's wall-clock limit: this many times --time-limit, plus seconds (see solve_options).
 CLOCK = (3, 10)
@@ -112,17 +112,16 @@ def _report(scenarios: list[Scenario], workbooks: list[WorkbookData], results: d
         if r.row.scheme and w not in schemes:
             schemes[w] = r.row.scheme
     versions = sorted({r.versions for r in results.values()})
-    manifest = {
-        "engine": engine.describe(), "jobs": len(rows), "failed": sum(not r.solved for r in rows),
-        "time_limit_seconds": time_limit, "search_deterministic_seconds": options.search_budget(),
-        "clock_limit_seconds": options.time_limit, "seed": options.seed, "solver_workers_per_job": 1,
-        "reproducible": options.reproducible, "rotasolve": __version__, "ortools": ortools_version,
-        "versions_in_jobs": [{"rotasolve": a, "ortools": b} for a, b in versions],
-    }
+    manifest = SweepRecord(
+        engine=engine.describe(), jobs=len(rows), failed=sum(not r.solved for r in rows),
+        time_limit_seconds=time_limit, search_deterministic_seconds=options.search_budget(),
+        clock_limit_seconds=options.time_limit, seed=options.seed, solver_workers_per_job=1,
+        reproducible=options.reproducible, rotasolve=__version__, ortools=ortools_version,
+        versions_in_jobs=[{"rotasolve": a, "ortools": b} for a, b in versions])
     if stop.requested():
-        manifest["stopped_early"] = True
-        manifest["not_run"] = sum(r.status == "NOT_RUN" for r in rows)
-        manifest["reproducible"] = False
+        manifest.stopped_early = True
+        manifest.not_run = sum(r.status == "NOT_RUN" for r in rows)
+        manifest.reproducible = False
     return SweepReport(
         scenarios=totals(rows, [(s.name, s.overrides()) for s in scenarios]),
         workbooks=[WorkbookInfo(workbook=wb.label, sha256=wb.sha256, scheme=schemes.get(w))
