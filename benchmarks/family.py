@@ -87,7 +87,8 @@ def references(args) -> None:
             run = measure([sys.executable, str(HERE / "reference.py"), str(path), "--time-limit",
                            str(args.time_limit), "--threads", str(args.threads), "--json", str(out)],
                           timeout=args.time_limit * 3 + 600)
-            sol = json.loads(out.read_text()) if out.exists() else None
+            text = out.read_text() if out.exists() else ""
+            sol = json.loads(text) if text.strip() else None  # none: the reference found no allocation
         row = {"limit": args.time_limit, "wall_s": run["wall_s"], "exit": run["exit"]}
         if sol:
             row.update(status=sol["status"], tiers=sol["objective"]["tiers"], bounds=sol["objective"]["bound"])

@@ -12,7 +12,7 @@ from ..domain.additions import Offer
 from ..solution import CasePlace, GroupPlace, Solution, TutorPlace
 from . import additions, strengthen
 from ..domain.choices import Candidates
-from .objective import Tier, tiers
+from .objective import Term, Tier, build_terms, tiers_from
 from .rules import RULE_MODULES
 from .variables import Variables, build_variables
 
@@ -22,6 +22,7 @@ class Built:
     model: cp_model.CpModel
     vars: Variables
     tiers: list[Tier] = field(default_factory=list)
+    terms: dict[str, Term] = field(default_factory=dict)  # each soft goal's expression, by module name
 
     def size(self) -> dict[str, int]:
         proto = self.model.Proto()
@@ -42,7 +43,8 @@ def build(inst: Instance, candidates: Candidates | None = None, kept_as_assumpti
         rule.build(v)
     if strong or relaxation:
         strengthen.build(v, shared_meetings=relaxation)
-    return Built(model=model, vars=v, tiers=tiers(v))
+    terms = build_terms(v)
+    return Built(model=model, vars=v, tiers=tiers_from(terms), terms=terms)
 
 
 def extract(v: Variables, value) -> Solution:

@@ -1,0 +1,101 @@
+"""The tiers of domain.md, highest first, and what the term modules share.
+
+A tier is a name and a sense: the gains of its terms (placements, points) are maximised;
+the costs of a cost tier (travel, load) are minimised, as their negated sum. The order
+of ``TIER_ORDER`` is the lexicographic order the search settles them in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+from ...domain import Case, Instance, Need, Trainee, length_of, requirement_of
+from ...solution import Solution
+from ..expr import total
+
+LinearExpr = Any  # a CP-SAT linear expression (ortools' types are not precise enough to say more)
+
+
+@dataclass(frozen=True)
+class TierKind:
+    key: str
+    name: str  # as the Summary and the JSON's objective.names say it
+    cost: bool = False  # the tier is minus the sum of its terms
+
+
+CRITICAL = TierKind("critical", "critical requirements placed")
+OTHERS = TierKind("others", "other requirements placed, weighted CT3=3 CT2=2 CT1=1")
+PATIENTS = TierKind("patients", "waiting weeks of cases taken + preference points")
+TRAVEL_AND_LOAD = TierKind(
+    "travel_and_load", "minus (weekly travel minutes + 30 x cases above half of each supervisor's capacity)", cost=True)
+TIER_ORDER = (CRITICAL, OTHERS, PATIENTS, TRAVEL_AND_LOAD)
+
+
+@dataclass(frozen=True)
+class Term:
+    """A soft goal's model expression (a gain, or for a cost tier a cost) and the most it
+    can be (gains; 0 where unbounded or not needed)."""
+
+    expr: LinearExpr
+    most: int = 0
+
+
+@dataclass(frozen=True)
+class Tier:
+    name: str
+    expr: LinearExpr  # maximised: a cost tier's is already negated
+    most: int  # no solution scores more (each placement counts at most its weight)
+
+
+def placed_requirements(inst: Instance, sol: Solution) -> set[tuple[str, str]]:
+    """(trainee, requirement) placed this period by ``sol`` (kept items were placed before)."""
+    placed = {(g.trainee_id, "cbdg") for g in sol.groups if not g.kept}
+    placed |= {(c.trainee_id, requirement_of(inst.case[c.case_id].length)) for c in sol.cases if not c.kept}
+    return placed
+
+
+def new_cases(inst: Instance, sol: Solution) -> Iterator[tuple[Trainee, Case]]:
+    """The cases ``sol`` gives trainees this period (a kept case was counted when taken)."""
+    for c in sol.cases:
+        if not c.kept:
+            yield inst.trainee[c.trainee_id], inst.case[c.case_id]
+
+
+def placement(v: Any, trainee_id: str, requirement: str) -> LinearExpr | None:
+    """The expression that is 1 when this requirement is placed this period, else None."""
+    if requirement == "cbdg":
+        vars_ = v.groups_of(trainee_id)
+        return total(vars_) if vars_ else None
+    unit = v.new_unit(trainee_id, length_of(requirement))
+    return unit.held if unit is not None else None
+
+
+def placeable(v: Any) -> Iterator[tuple[Need, LinearExpr]]:
+    """Each requirement the model may place this period, with its placement expression."""
+    for need in v.inst.needs.all():
+        if need.gated:
+            continue
+        placed = placement(v, need.trainee_id, need.requirement)
+        if placed is not None:
+            yield need, placed
+
+
+def case_choices(v: Any) -> Iterator[tuple[Any, Trainee, Case, Any]]:
+    """Each (unit, trainee, case, literal) a new case could be taken by this period."""
+    for u in v.units.values():
+        if u.kept is None:
+            for cid, var in u.take.items():
+                yield u, u.trainee, u.cases[cid], var
+
+
+def points_term(v: Any, points: Any) -> Term:
+    """A gain earned per case taken: ``points(inst, trainee, case)`` times the choice; the
+    most is each unit's best case."""
+    terms, best = [], {}
+    for u, trainee, case, var in case_choices(v):
+        p = points(v.inst, trainee, case)
+        if p:
+            terms.append(p * var)
+            best[u.key] = max(best.get(u.key, 0), p)
+    return Term(total(terms), sum(best.values()))
