@@ -86,7 +86,7 @@ import numpy as np
 from rotasolve import dates
 from rotasolve.check import check
 from rotasolve.domain import Instance
-from rotasolve.solution import CasePlace, GroupPlace, Objective, Solution, TutorPlace
+from rotasolve.solution import CasePlace, GroupPlace, Objective, RunRecord, Solution, TutorPlace
 
 TIER_NAMES = ["critical requirements placed", "other requirements placed (CT3=3, CT2=2, CT1=1)"]
 LENGTHS = ("short", "long")
@@ -760,8 +760,8 @@ def reference_solve(inst: Instance, time_limit: float = 300.0, threads: int = 2,
     sol.status = "OPTIMAL" if proven else "FEASIBLE"
     sol.objective = Objective(tiers=[ta, tb], bound=[b1a, b1b], names=list(TIER_NAMES))
     sol.solve_seconds = round(time.perf_counter() - t_start, 3)
-    sol.manifest = {"solver": "benchmarks/reference.py (HiGHS MIP)", "time_limit": time_limit,
-                    "threads": threads}
+    sol.manifest = RunRecord(strategy=["benchmarks/reference.py (HiGHS MIP)"], time_limit_seconds=time_limit,
+                             workers=threads)
     info.update(tier1a=ta, tier1b=tb, bound1a=b1a, bound1b=b1b, status=sol.status,
                 seconds=round(time.perf_counter() - t_start, 3))
     return sol.sorted(), info

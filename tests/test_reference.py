@@ -106,6 +106,7 @@ def test_generated_scheme_passes_checker(n, seed):
     assert check(inst, sol) == []
     assert [info["tier1a"], info["tier1b"]] == sol.objective.tiers
     assert (info["tier1a"], info["tier1b"]) == tiers_by_rotasolve_facts(inst, sol)
+    assert Solution.from_json(sol.to_json()) == sol  # as `reference.py --json` writes it
 
 
 def tiers_by_rotasolve_facts(inst: Instance, sol: Solution) -> tuple[int, int]:
