@@ -153,7 +153,10 @@ def greedy_tiers(path: Path) -> list[int] | None:
 
     inst = read_workbook(path).instance
     sol = greedy(inst)
-    return score(inst, sol)[:2] if sol is not None else None
+    if sol is None:
+        return None
+    tiers = score(inst, sol)
+    return [tiers.critical, tiers.others]
 
 
 def reference(path: Path, limit: float) -> dict:

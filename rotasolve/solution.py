@@ -10,6 +10,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SerializationInfo, SerializerFunctionWrapHandler, computed_field, model_serializer, model_validator
 
+from .domain.tiers import TIER_ORDER, TierKind
+
 FORMAT = "rotasolve-solution/1"
 Status = Literal["OPTIMAL", "FEASIBLE", "INFEASIBLE", "UNKNOWN"]
 Reason = Literal["no_case", "no_supervisor", "no_slot", "capacity", "tutor_capacity",
@@ -92,6 +94,16 @@ class Objective(_Row):
     def gap(self) -> list[float | None]:
         return [None if b is None else round(abs(b - v) / max(1, abs(b)), 4)
                 for v, b in zip(self.tiers, self.bound)]
+
+    def value_of(self, kind: TierKind) -> int | None:
+        """A tier's value, by name (``tiers`` is the JSON's list, in tier order); None
+        where this objective does not carry it (a reference's has tiers 1a and 1b only)."""
+        i = TIER_ORDER.index(kind)
+        return self.tiers[i] if i < len(self.tiers) else None
+
+    def bound_of(self, kind: TierKind) -> int | None:
+        i = TIER_ORDER.index(kind)
+        return self.bound[i] if i < len(self.bound) else None
 
     def describe(self) -> list[str]:
         """Each tier in words: 'critical requirements placed: 16 of at most 16 (gap 0%)'."""

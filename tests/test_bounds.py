@@ -47,15 +47,15 @@ def test_every_bound_is_at_least_the_best_allocation(seed):
     if best[0] >= 1:
         assert guidance.others_bound(best[0] - 1) >= _most_others(inst, best[0] - 1)
     built = build(inst, relaxation=True)
-    weight = built.tiers[1].most + 1
-    built.model.Maximize(weight * built.tiers[0].expr + built.tiers[1].expr)
+    weight = built.tiers.others.most + 1
+    built.model.Maximize(weight * built.tiers.critical.expr + built.tiers.others.expr)
     assert relax(built.model, 10).bound(weight) >= best[0]
 
 
 def _most_others(inst, critical_placed: int) -> int:
     built = build(inst)
-    built.model.Add(built.tiers[0].expr >= critical_placed)
-    built.model.Maximize(built.tiers[1].expr)
+    built.model.Add(built.tiers.critical.expr >= critical_placed)
+    built.model.Maximize(built.tiers.others.expr)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     assert solver.Solve(built.model) == cp_model.OPTIMAL

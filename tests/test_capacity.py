@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from conftest import EXAMPLE, PLAN_START, case, group, scheme, supervisor, trainee, tutor
 
 from rotasolve.cli import cli
+from rotasolve.domain.tiers import CRITICAL
 from rotasolve.domain import Profile
 from rotasolve.domain.additions import AdditionCosts, offer_additions, rebuilt
 from rotasolve.engine import SolveOptions
@@ -41,8 +42,8 @@ def run(*args):
 def best_critical(inst, seconds: float = 10.0) -> int:
     """The most critical requirements any allocation of ``inst`` places, proven."""
     found = search(build(inst), Budget(None, time.monotonic() + seconds), workers=2, stages=1)
-    assert found.bounds[0] == found.values[0], "tier 1a not proven in time"
-    return found.values[0]
+    assert found.bounds.critical == found.values.critical, "tier 1a not proven in time"
+    return found.values.critical
 
 
 def critical_placed(inst, seconds: float = 5.0) -> int:
@@ -335,5 +336,5 @@ def test_nothing_is_bought_that_nothing_needs():
     built = build(candidates, offer=offer)
     cost, _most = model_cost(built.vars)
     found = search(built, Budget(None, time.monotonic() + 10), workers=1,
-                   stages=[Stage("critical", built.tiers[0].expr, (0,)), Stage("cost", -cost)])
-    assert found.values[0] == 5 and found.extra["cost"] == 0 == found.extra_bounds["cost"]
+                   stages=[Stage("critical", built.tiers.critical.expr, (CRITICAL,)), Stage("cost", -cost)])
+    assert found.values.critical == 5 and found.extra["cost"] == 0 == found.extra_bounds["cost"]

@@ -28,7 +28,7 @@ FINGERPRINT = textwrap.dedent("""
         inst = generate(n, 3, seed, connected=connected)
         built = build(inst)
         by_hand = greedy(inst)
-        text = (str(built.model.Proto()) + repr([str(t.expr) for t in built.tiers])
+        text = (str(built.model.Proto()) + repr([str(t.expr) for t in built.tiers.as_list()])
                 + repr(sorted(hint_from(built.vars, by_hand).items()) if by_hand else None)
                 + str(build(inst, kept_as_assumptions=True).model.Proto()))
         print(n, seed, hashlib.sha256(text.encode()).hexdigest())

@@ -27,7 +27,7 @@ def starve(monkeypatch, calls: set[int]):
     def solver(*args, **kwargs):
         made = real(*args, **kwargs)
         count["n"] += 1
-        if count["n"] in calls:
+        if made is not None and count["n"] in calls:  # None: out of wall time already (a busy machine)
             made.parameters.stop_after_presolve = True
         return made
     monkeypatch.setattr(search_module, "_solver", solver)
@@ -51,7 +51,8 @@ def test_stage_one_with_nothing_in_time_falls_back_to_the_greedy_allocation(sche
 
 def test_a_lower_stage_out_of_time_reports_its_bound_as_unknown(scheme, monkeypatch, tmp_path):
     starve(monkeypatch, {2})
-    sol = solve(scheme, SolveOptions(time_limit=3, workers=1, seed=0, mip=False))
+    # 10 s, not 3: on a loaded machine stage 1 must still prove tiers 1a and 1b in its share
+    sol = solve(scheme, SolveOptions(time_limit=10, workers=1, seed=0, mip=False))
     assert sol.status == "FEASIBLE" and check(scheme, sol) == []
     # Tiers 1a and 1b were proven together in stage 1; tiers 2 and 3 are not known.
     assert None not in sol.objective.bound[:2] and sol.objective.bound[2:] == [None, None]

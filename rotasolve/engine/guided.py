@@ -46,6 +46,7 @@ from dataclasses import dataclass
 from .. import stop
 from ..domain import SENIORITY_WEIGHT, Instance
 from ..domain.choices import Candidates, UnitKey, qualified
+from ..domain.tiers import ByTier
 from ..model.build import build, extract
 from ..model.relaxation import relax
 from ..model.search import Budget, SearchResult, search
@@ -101,7 +102,7 @@ def guide(inst: Instance, full: Candidates, by_hand: Solution | None, budget: Bu
         _add_allocation(inst, keep, sol)
     bounds = [critical["bound"], linear_bound // MU if linear_bound is not None else None]
     if critical["clocked"]:  # searched among every choice, so CP-SAT's own bound holds too
-        bounds.append(found.bounds[0] if found.bounds else None)
+        bounds.append(found.bounds.critical)
     bounds = [b for b in bounds if b is not None]
     critical_bound = min(bounds) if bounds and bound_is_global else None
     return Guidance(_restricted(inst, full, keep), critical_bound, linear_bound, start, found.deterministic_seconds,
@@ -114,7 +115,7 @@ def _linear(inst: Instance, full: Candidates, limit: float) -> tuple[int | None,
     if stop.requested():
         return None, None
     built = build(inst, full, relaxation=True)
-    built.model.Maximize(MU * built.tiers[0].expr + built.tiers[1].expr)
+    built.model.Maximize(MU * built.tiers.critical.expr + built.tiers.others.expr)
     relaxed = relax(built.model, limit, threads=1)
     return relaxed.bound(), relaxed.seconds
 
@@ -126,7 +127,8 @@ def _critical(inst: Instance, full: Candidates, by_hand: Solution | None, budget
     allocation's and each unit's cheapest (every choice, when the relaxation gave none). ``alone``: no linear
     relaxation of the whole part runs beside it, which would hide this one's time."""
     out.update(bound=None, clocked=True, set_aside=0.0,
-               result=SearchResult(values=[], bounds=[], proven=False, assignment=None))
+               result=SearchResult(values=ByTier.filled(None), bounds=ByTier.filled(None), proven=False,
+                                   assignment=None))
     if stop.requested():  # stopped early: nothing to build; the search starts from the greedy allocation
         return
     relaxed = critical_relaxation(inst)
@@ -140,7 +142,7 @@ def _critical(inst: Instance, full: Candidates, by_hand: Solution | None, budget
     # size alone, so the budget stays reproducible.
     variables = len(built.model.Proto().variables)
     out["set_aside"] = set_aside = RELAXATION_SECONDS_PER_VARIABLE * variables if alone else 0.0
-    built.model.Maximize(built.tiers[0].expr)
+    built.model.Maximize(built.tiers.critical.expr)
     linear = relax(built.model, max(1.0, budget.wall_left() / 2), threads=1, solution=True)
     out["bound"] = linear.bound()
     # Cut short by the clock, the relaxation chooses nothing: the search takes every
@@ -154,7 +156,7 @@ def _critical(inst: Instance, full: Candidates, by_hand: Solution | None, budget
         candidates = _restricted(inst, candidates, keep)
     built = build(relaxed, candidates)  # with no other requirement placeable, tier 1 is 1a alone
     if out["bound"] is not None:  # proven, so the search stops once it gets there
-        built.model.Add(built.tiers[0].expr <= out["bound"])
+        built.model.Add(built.tiers.critical.expr <= out["bound"])
     # Two searches in turns: CP-SAT's default, with its linear relaxation, and core-based
     # search, which works up from unsatisfiable subsets of the placements. On connected
     # 1,000 each alone reached the restricted model's optimum with some seeds and not

@@ -26,7 +26,7 @@ from typing import Callable
 
 from .. import stop
 from ..domain import Instance
-from ..model.objective import TIER_NAMES
+from ..domain.tiers import CRITICAL
 from ..progress import Progress
 from .options import SolveOptions
 from .part import PartResult
@@ -97,10 +97,10 @@ def solve_side_by_side(parts: list[Instance], options: SolveOptions, processes: 
         for future in as_completed(futures):
             by_part.update(zip(futures[future], future.result()))
             if progress:
-                solved = [r for r in by_part.values() if r.values]
-                bounds = [r.bounds[0] for r in solved]
-                progress(Progress(what="part", stage=len(by_part), stages=len(parts), tier=TIER_NAMES[0],
-                                  incumbent=sum(r.values[0] for r in solved),
+                solved = [r for r in by_part.values() if r.values is not None]
+                bounds = [r.bounds.critical if r.bounds is not None else None for r in solved]
+                progress(Progress(what="part", stage=len(by_part), stages=len(parts), tier=CRITICAL.name,
+                                  incumbent=sum(r.values.critical for r in solved if r.values is not None),
                                   bound=None if None in bounds else sum(bounds),
                                   elapsed=time.monotonic() - t0, done=True))
     # A lane stops at a part with no solution; solve() needs only that it is there.

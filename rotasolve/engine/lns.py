@@ -19,7 +19,8 @@ from .. import stop
 from ..domain import Instance
 from ..model.build import build, extract, hint_from
 from ..domain.choices import Candidates
-from ..model.objective import TIER_NAMES, score
+from ..domain.tiers import CRITICAL, ByTier
+from ..model.objective import score
 from ..model.search import Budget, search
 from ..progress import Progress
 from ..solution import Solution
@@ -32,7 +33,7 @@ SMALLEST_SHARE = 0.5  # deterministic seconds below which a neighbourhood is not
 
 def improve(inst: Instance, start: Solution, candidates: Candidates, options: SolveOptions, budget: Budget,
             most: int, progress: Callable[[Progress], None] | None = None,
-            label: str = "") -> tuple[Solution, list[int], float, bool]:
+            label: str = "") -> tuple[Solution, ByTier[int], float, bool]:
     """The best allocation found from ``start``, each free trainee choosing from
     ``candidates``; its tiers; deterministic seconds spent; whether the clock stopped the
     search."""
@@ -55,11 +56,11 @@ def improve(inst: Instance, start: Solution, candidates: Candidates, options: So
                                                                Budget(share, budget.deadline))
             spent += used
             clocked |= stopped
-            if found is not None and tiers > best:
+            if found is not None and tiers is not None and tiers.ordered() > best.ordered():
                 current, best, improved = found, tiers, True
             if progress:
                 progress(Progress(what="neighbourhood", label=label, stage=done + 1, stages=planned,
-                                  tier=TIER_NAMES[0], incumbent=best[0], elapsed=time.monotonic() - t0,
+                                  tier=CRITICAL.name, incumbent=best.critical, elapsed=time.monotonic() - t0,
                                   message=f"{len(free)} trainees free", done=True))
         if not improved:
             break
@@ -67,13 +68,13 @@ def improve(inst: Instance, start: Solution, candidates: Candidates, options: So
 
 
 def _solve_neighbourhood(inst: Instance, current: Solution, free: set[str], candidates: Candidates,
-                         options: SolveOptions, budget: Budget) -> tuple[Solution | None, list[int], float, bool]:
+                         options: SolveOptions, budget: Budget) -> tuple[Solution | None, ByTier[int] | None, float, bool]:
     frozen = freeze(inst, current, free)
     incumbent = [(c.trainee_id, c.case_id, c.supervisor_id) for c in current.cases if c.trainee_id in free]
     built = build(frozen, candidates.for_frozen(frozen, free, incumbent))
     found = search(built, budget, workers=options.workers, seed=options.seed,
                    hint=hint_from(built.vars, current))
     if found.assignment is None:
-        return None, [], found.deterministic_seconds, found.stopped_by_clock
+        return None, None, found.deterministic_seconds, found.stopped_by_clock
     solved = thaw(inst, extract(built.vars, lambda var: found.assignment[var.Index()]))
     return solved, score(inst, solved), found.deterministic_seconds, found.stopped_by_clock

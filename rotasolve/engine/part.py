@@ -20,6 +20,7 @@ from .. import stop
 from ..baseline import coverage_bound, greedy
 from ..domain import Instance
 from ..domain.choices import Candidates, eligible, shortlist
+from ..domain.tiers import CRITICAL, OTHERS, PATIENTS, TRAVEL_AND_LOAD, ByTier
 from ..model import additions
 from ..model.build import build, extract, hint_from
 from ..model.changes import change_cost
@@ -68,8 +69,8 @@ BUILD_SECONDS_PER_VARIABLE = 4e-5
 @dataclass
 class PartResult:
     status: str  # OPTIMAL FEASIBLE INFEASIBLE UNKNOWN
-    values: list[int]
-    bounds: list[int | None]
+    values: ByTier[int] | None  # None: no allocation
+    bounds: ByTier[int | None] | None
     solution: Solution | None
     size: dict[str, int]
     strategy: str  # one model, guided, neighbourhoods, greedy
@@ -144,15 +145,14 @@ def solve_part(inst: Instance, options: SolveOptions, budget: Budget, budget_byt
             return result
     start = by_hand
     if start is None:
-        return PartResult("INFEASIBLE", [], [], None, {"variables": 0, "constraints": 0}, the_plan.strategy,
+        return PartResult("INFEASIBLE", None, None, None, {"variables": 0, "constraints": 0}, the_plan.strategy,
                           notes=notes)
     if the_plan.strategy != "neighbourhoods":
         return _greedy_result(inst, start, {"variables": 0, "constraints": 0}, notes)
     found, tiers, spent, clocked = improve(inst, start, the_plan.candidates, options, budget, the_plan.neighbourhood,
                                            progress, label)
     size = {"variables": memory.variables(inst, the_plan.candidates), "constraints": 0}
-    bounds = [coverage_bound(inst, the_plan.everything), None, None, None]
-    return PartResult("FEASIBLE", tiers, bounds, found, size, the_plan.strategy, spent, clocked, notes)
+    return PartResult("FEASIBLE", tiers, _outer_bounds(coverage_bound(inst, the_plan.everything)), found, size, the_plan.strategy, spent, clocked, notes)
 
 
 def _guided(inst: Instance, the_plan: Plan, by_hand: Solution | None, options: SolveOptions, budget: Budget,
@@ -170,15 +170,15 @@ def _guided(inst: Instance, the_plan: Plan, by_hand: Solution | None, options: S
                                                f"{guidance.critical_bound if guidance.critical_bound is not None else '?'}"))
     rest = budget.less(guidance.deterministic_seconds + guidance.set_aside + SEARCH_PER_SECOND_LARGE * expected)
     if options.additions is not None:  # the relaxations know nothing of what may be bought
-        outer = [None, None]
+        outer = Outer(None, None)
     elif the_plan.complete:
-        outer = [guidance.critical_bound, guidance.others_bound]
+        outer = Outer(guidance.critical_bound, guidance.others_bound)
     else:
-        outer = [coverage_bound(inst, the_plan.everything), None]
+        outer = Outer(coverage_bound(inst, the_plan.everything), None)
     # Start from the critical relaxation's placements, completed by hand where they fit.
     completed = greedy(inst, first=guidance.start, running=guidance.start) if guidance.start is not None else None
     starts = [s for s in (completed, by_hand) if s is not None]
-    start = max(starts, key=lambda s: score(inst, s)) if starts else None
+    start = max(starts, key=lambda s: score(inst, s).ordered()) if starts else None
     result = _one_model(inst, guidance.candidates, start, options, rest, progress, label, outer)
     result.strategy = "guided"
     result.deterministic_seconds += guidance.deterministic_seconds
@@ -188,17 +188,16 @@ def _guided(inst: Instance, the_plan: Plan, by_hand: Solution | None, options: S
 
 
 def _one_model(inst: Instance, candidates: Candidates, by_hand: Solution | None, options: SolveOptions,
-               budget: Budget, progress, label: str, outer: list | None,
+               budget: Budget, progress, label: str, outer: Outer | None,
                start: Solution | None = None) -> PartResult:
     """Search one model from ``start`` (default: the greedy allocation, which is also the
     answer when the search finds none). ``outer`` holds what bounds tiers 1a and 1b from
     outside the model (relaxations of every choice) when ``candidates`` are not every
-    choice: tier 1a's bound, and tier 1b's as a function of the critical requirements
-    placed, None where unknown; ``outer`` None where the model's own bounds hold."""
+    choice; None where the model's own bounds hold."""
     if stop.requested():  # stopped early: where the search would start, no model built
         result = _greedy_result(inst, start or by_hand, {"variables": 0, "constraints": 0}, [], STOPPED)
-        if outer is not None and outer[0] is not None and result.values:
-            result.bounds = [outer[0], outer[1](result.values[0]) if outer[1] is not None else None, None, None]
+        if outer is not None and outer.critical is not None and result.values is not None:
+            result.bounds = outer.bounds(result.values.critical)
         return result
     built = build(inst, candidates, offer=options.additions)
     size = built.size()
@@ -210,7 +209,7 @@ def _one_model(inst: Instance, candidates: Candidates, by_hand: Solution | None,
     found = search(built, budget, workers=options.workers, seed=options.seed, hint=hint, stages=stages,
                    progress=progress, label=label, mip_nodes_per_second=mip)
     if found.infeasible:
-        return PartResult("INFEASIBLE", [], [], None, size, "one model", found.deterministic_seconds,
+        return PartResult("INFEASIBLE", None, None, None, size, "one model", found.deterministic_seconds,
                           found.stopped_by_clock)
     if found.assignment is None:
         result = _greedy_result(inst, by_hand, size, [])
@@ -220,10 +219,8 @@ def _one_model(inst: Instance, candidates: Candidates, by_hand: Solution | None,
     # Tiers no stage settled are counted on the allocation itself: an auxiliary variable
     # (a supervisor's load above half) is only held at its least by its own stage.
     counted = score(inst, solution) if options.additions is None else found.values
-    values = [v if b is not None else counted[i] for i, (v, b) in enumerate(zip(found.values, found.bounds))]
-    bounds = found.bounds
-    if outer is not None:
-        bounds = [outer[0], outer[1](found.values[0]) if outer[1] is not None else None, None, None]
+    values = ByTier.of(v if found.bounds[kind] is not None else counted[kind] for kind, v in found.values.items())
+    bounds = found.bounds if outer is None else outer.bounds(found.values.critical)
     return PartResult("OPTIMAL" if found.proven else "FEASIBLE", values, bounds, solution, size,
                       "one model", found.deterministic_seconds, found.stopped_by_clock,
                       changes=forced - found.extra[CHANGES] if CHANGES in found.extra else None,
@@ -244,23 +241,23 @@ def _stages(built, options: SolveOptions) -> tuple[list[Stage] | None, int]:
         # first had bought and on a 120-trainee scheme stayed at twice the least cost.
         t = built.tiers
         cost, most = additions.cost(built.vars)
-        return [Stage(ADDITIONS, (most + 1) * t[0].expr - cost, (0,), most + 1, share=0.4),
-                Stage("others placed (by seniority)", t[1].expr, (1,), share=0.4),
-                Stage("waiting and preferences", t[2].expr, (2,), share=0.1),
-                Stage("travel and load", t[3].expr, (3,), share=0.1)], 0
+        return [Stage(ADDITIONS, (most + 1) * t.critical.expr - cost, (CRITICAL,), most + 1, share=0.4),
+                Stage("others placed (by seniority)", t.others.expr, (OTHERS,), share=0.4),
+                Stage("waiting and preferences", t.patients.expr, (PATIENTS,), share=0.1),
+                Stage("travel and load", t.travel_and_load.expr, (TRAVEL_AND_LOAD,), share=0.1)], 0
     t = built.tiers
-    critical = Stage("critical placed", t[0].expr, (0,), share=0.3)
-    others = Stage("others placed (by seniority)", t[1].expr, (1,), share=0.3)
-    tiers = tier_stages(built)
+    critical = Stage("critical placed", t.critical.expr, (CRITICAL,), share=0.3)
+    others = Stage("others placed (by seniority)", t.others.expr, (OTHERS,), share=0.3)
+    stages = tier_stages(built)  # tier 1 (1a and 1b as one weighted sum), tier 2, tier 3
     if options.tier_one == "staged":
-        tiers = [critical, others] + tiers[1:]
+        stages = [critical, others] + stages[1:]
     if options.previous is None:
-        return tiers, 0
+        return stages, 0
     cost, forced = change_cost(built.vars, still_there(built.vars.inst, options.previous))
     fewest = Stage(CHANGES, -cost, share=0.3)
     if not options.critical_first:
-        return [fewest] + tiers, forced
-    return [critical, fewest, others] + tiers[-2:], forced
+        return [fewest] + stages, forced
+    return [critical, fewest, others] + stages[-2:], forced
 
 
 def _kept_only(inst: Instance, candidates: Candidates, options: SolveOptions, budget: Budget) -> Solution | None:
@@ -282,9 +279,31 @@ def _greedy_result(inst: Instance, by_hand: Solution | None, size, notes: list[s
     """The search found nothing in its time (or no model fitted, or it was stopped early):
     the by-hand allocation, which the checker accepts, rather than no answer at all."""
     if by_hand is None:
-        return PartResult("UNKNOWN", [], [], None, size, "greedy", notes=notes)
+        return PartResult("UNKNOWN", None, None, None, size, "greedy", notes=notes)
     notes = notes + [why]
     # Nothing was proven; the max-flow bound still says how many critical placements are possible.
-    return PartResult("FEASIBLE", score(inst, by_hand), [coverage_bound(inst), None, None, None], by_hand, size,
+    return PartResult("FEASIBLE", score(inst, by_hand), _outer_bounds(coverage_bound(inst)), by_hand, size,
                       "greedy", notes=notes)
+
+
+def _outer_bounds(critical: int | None) -> ByTier[int | None]:
+    """Bounds known from outside a model: tier 1a's alone."""
+    bounds: ByTier[int | None] = ByTier.filled(None)
+    bounds.critical = critical
+    return bounds
+
+
+@dataclass(frozen=True)
+class Outer:
+    """What bounds tiers 1a and 1b from outside a restricted model (relaxations of every
+    choice): tier 1a's bound, and tier 1b's as a function of the critical requirements
+    placed; None where unknown."""
+
+    critical: int | None
+    others: Callable[[int], int | None] | None
+
+    def bounds(self, critical_placed: int) -> ByTier[int | None]:
+        bounds = _outer_bounds(self.critical)
+        bounds.others = self.others(critical_placed) if self.others is not None else None
+        return bounds
 

@@ -17,7 +17,7 @@ from .. import stop
 from ..domain import Instance
 from ..domain.parts import split
 from ..model.conflicts import explain_conflicts
-from ..model.objective import TIER_NAMES
+from ..domain.tiers import CRITICAL, TIER_NAMES, TIER_ORDER, ByTier
 from ..model.search import Budget
 from ..progress import Progress
 from ..solution import ModelSize, Objective, RunRecord, Solution
@@ -64,8 +64,8 @@ def solve_in_turn(parts: list[Instance], options: SolveOptions, search_budget: f
         results.append(res)
         if progress and len(parts) > 1:
             progress(Progress(what="part", label=label, stage=i + 1, stages=len(parts), done=True,
-                              incumbent=res.values[0] if res.values else None,
-                              bound=res.bounds[0] if res.bounds else None, tier=TIER_NAMES[0]))
+                              incumbent=res.values.critical if res.values is not None else None,
+                              bound=res.bounds.critical if res.bounds is not None else None, tier=CRITICAL.name))
         if res.status in ("INFEASIBLE", "UNKNOWN"):
             break
     return results
@@ -97,12 +97,13 @@ def _combine(inst: Instance, options: SolveOptions, parts: list[Instance], resul
                         conflicts=explain_conflicts(inst, seed=options.seed, time_limit=wall), manifest=record)
     if not results or any(r.status == "UNKNOWN" for r in results) or len(results) < len(parts):
         return Solution(scheme=name, status="UNKNOWN", solve_seconds=seconds, manifest=record)
-    n = len(results[0].values)
-    bounds = [None if any(r.bounds[i] is None for r in results) else sum(r.bounds[i] for r in results)
-              for i in range(n)]
+    values = [r.values for r in results if r.values is not None]
+    bounds = [r.bounds for r in results if r.bounds is not None]
+    total_bounds = ByTier.of(None if len(bounds) < len(results) or any(b[kind] is None for b in bounds)
+                             else sum(b[kind] for b in bounds) for kind in TIER_ORDER)
     return Solution(
         scheme=name, status="OPTIMAL" if all(r.status == "OPTIMAL" for r in results) and not stopped else "FEASIBLE",
-        objective=Objective(tiers=[sum(r.values[i] for r in results) for i in range(n)], bound=bounds,
+        objective=Objective(tiers=[sum(v[kind] for v in values) for kind in TIER_ORDER], bound=total_bounds.as_list(),
                             names=TIER_NAMES),
         groups=[g for r in results for g in r.solution.groups],
         cases=[c for r in results for c in r.solution.cases],

@@ -12,6 +12,7 @@ from ..domain.additions import Offer
 from ..solution import CasePlace, GroupPlace, Solution, TutorPlace
 from . import additions, strengthen
 from ..domain.choices import Candidates
+from ..domain.tiers import ByTier
 from .objective import Term, Tier, build_terms, tiers_from
 from .rules import RULE_MODULES
 from .variables import Variables, build_variables
@@ -21,7 +22,7 @@ from .variables import Variables, build_variables
 class Built:
     model: cp_model.CpModel
     vars: Variables
-    tiers: list[Tier] = field(default_factory=list)
+    tiers: ByTier[Tier]
     terms: dict[str, Term] = field(default_factory=dict)  # each soft goal's expression, by module name
 
     def size(self) -> dict[str, int]:

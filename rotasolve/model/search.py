@@ -25,6 +25,7 @@ from ortools.sat.python import cp_model
 
 from .. import stop
 from ..progress import Progress
+from ..domain.tiers import CRITICAL, OTHERS, PATIENTS, TRAVEL_AND_LOAD, ByTier, TierKind
 from .build import Built
 from .expr import value_in
 from .portfolio import call
@@ -63,8 +64,8 @@ class Budget:
 
 @dataclass
 class SearchResult:
-    values: list[int]  # tiers 1a, 1b, 2, 3
-    bounds: list[int | None]
+    values: ByTier[int | None]  # None: no stage reached the tier (see _score_the_rest)
+    bounds: ByTier[int | None]
     proven: bool  # every tier proven optimal
     assignment: dict[int, int] | None  # variable index -> value, None when nothing was found
     deterministic_seconds: float = 0.0
@@ -117,17 +118,17 @@ def _event(event: Progress, value: int, bound: int, stage: "Stage", elapsed: flo
 class Stage:
     """One CP-SAT solve: maximise ``expr``, then hold it at the value found.
 
-    ``tiers`` says which of the objective's tiers the stage settles: ``(0, 1)`` for
-    ``weight x tier 1a + tier 1b``, ``(i,)`` for one tier, ``()`` for something outside
+    ``tiers`` says which of the objective's tiers the stage settles: ``(CRITICAL, OTHERS)``
+    for ``weight x tier 1a + tier 1b``, ``(tier,)`` for one tier, ``()`` for something outside
     the tiers (the changes of a re-plan), reported under ``name`` in ``SearchResult.extra``.
-    ``(i,)`` with a weight above 1 is ``weight x tier i - penalty``, the penalty between 0
+    ``(tier,)`` with a weight above 1 is ``weight x tier - penalty``, the penalty between 0
     and weight - 1 (the additions of a capacity search): the tier first, then the least
     penalty, settled at once; minus the penalty is reported under ``name``.
     """
 
     name: str
     expr: object
-    tiers: tuple[int, ...] = ()
+    tiers: tuple[TierKind, ...] = ()
     weight: int = 1
     share: float = 0.2  # of the search budget left when the stage starts, in proportion
 
@@ -135,11 +136,11 @@ class Stage:
 def tier_stages(built: Built) -> list[Stage]:
     """The tiers of domain.md in their order: 1a and 1b as one exact weighted sum, then 2, then 3."""
     tiers = built.tiers
-    weight = tiers[1].most + 1
-    return [Stage("critical placed (others by seniority)", weight * tiers[0].expr + tiers[1].expr, (0, 1), weight,
-                  STAGE_SHARES[0]),
-            Stage("waiting and preferences", tiers[2].expr, (2,), share=STAGE_SHARES[1]),
-            Stage("travel and load", tiers[3].expr, (3,), share=STAGE_SHARES[2])]
+    weight = tiers.others.most + 1
+    return [Stage("critical placed (others by seniority)", weight * tiers.critical.expr + tiers.others.expr,
+                  (CRITICAL, OTHERS), weight, STAGE_SHARES[0]),
+            Stage("waiting and preferences", tiers.patients.expr, (PATIENTS,), share=STAGE_SHARES[1]),
+            Stage("travel and load", tiers.travel_and_load.expr, (TRAVEL_AND_LOAD,), share=STAGE_SHARES[2])]
 
 
 def search(built: Built, budget: Budget, *, workers: int = 2, seed: int = 0,
@@ -156,7 +157,7 @@ def search(built: Built, budget: Budget, *, workers: int = 2, seed: int = 0,
         stages = tier_stages(built)[:stages]
     n_variables = len(model.Proto().variables)
     t0 = time.monotonic()
-    result = SearchResult(values=[None] * len(tiers), bounds=[None] * len(tiers), proven=True, assignment=None)
+    result = SearchResult(values=ByTier.filled(None), bounds=ByTier.filled(None), proven=True, assignment=None)
     spent = 0.0
     for i, stage in enumerate(stages):
         share = stage.share / sum(s.share for s in stages[i:])
@@ -178,7 +179,7 @@ def search(built: Built, budget: Budget, *, workers: int = 2, seed: int = 0,
             # side by side left HiGHS half a core, and its proof (12 s alone) missed a 30 s limit
             solver.parameters.num_workers = workers - 1
         window = stage_budget.wall_left() * max(share, MIP_WINDOW_SHARE)
-        levels = tuple(tiers[j].expr for j in stage.tiers) if len(stage.tiers) == 2 else ()
+        levels = tuple(tiers[kind].expr for kind in stage.tiers) if len(stage.tiers) == 2 else ()
         got = call(solver, model, mip_nodes=nodes, mip_window=window, mip_levels=levels, mip_weight=stage.weight,
                    report=report)
         spent += got.deterministic_seconds
@@ -211,12 +212,12 @@ def _reporter(progress, event: Progress, t0: float, stage: Stage):
 def _mip_nodes(stage: Stage, budget: Budget, per_second: float) -> int:
     """HiGHS's node limit for a stage: tier 1 only (1a and 1b, the weighted sum), where
     the proofs were missing; none without a deterministic budget to scale it by."""
-    if not per_second or stage.tiers != (0, 1) or budget.deterministic is None:
+    if not per_second or stage.tiers != (CRITICAL, OTHERS) or budget.deterministic is None:
         return 0
     return max(1, round(per_second * budget.deterministic))
 
 
-def _settle(model, tiers, stage: Stage, value: int, bound: int, result: SearchResult) -> None:
+def _settle(model, tiers: ByTier, stage: Stage, value: int, bound: int, result: SearchResult) -> None:
     """Record a stage's value and bound, and hold it there for the stages that follow."""
     if len(stage.tiers) == 2:
         first, second = stage.tiers
@@ -228,14 +229,15 @@ def _settle(model, tiers, stage: Stage, value: int, bound: int, result: SearchRe
         model.Add(tiers[second].expr >= v1b)
         return
     if stage.tiers and stage.weight > 1:  # weight x tier - penalty
-        i, weight = stage.tiers[0], stage.weight
+        (kind,), weight = stage.tiers, stage.weight
         tier, most = -(-value // weight), -(-bound // weight)
-        result.values[i], result.bounds[i] = tier, min(tiers[i].most, most)
+        result.values[kind], result.bounds[kind] = tier, min(tiers[kind].most, most)
         result.extra[stage.name] = value - weight * tier
         if most == tier:  # the penalty's bound holds only once the tier is settled
             result.extra_bounds[stage.name] = bound - weight * tier
     elif stage.tiers:
-        result.values[stage.tiers[0]], result.bounds[stage.tiers[0]] = value, bound
+        (kind,) = stage.tiers
+        result.values[kind], result.bounds[kind] = value, bound
     else:
         result.extra[stage.name], result.extra_bounds[stage.name] = value, bound
     model.Add(stage.expr >= value)
@@ -244,7 +246,7 @@ def _settle(model, tiers, stage: Stage, value: int, bound: int, result: SearchRe
 def _score_the_rest(built: Built, result: SearchResult) -> None:
     """Tiers no stage reached (out of time, or not asked for) are scored on the last
     allocation, with their bounds unknown."""
-    for i, tier in enumerate(built.tiers):
-        if result.values[i] is None:
-            result.values[i] = value_in(tier.expr, result.assignment)
+    for kind, tier in built.tiers.items():
+        if result.values[kind] is None:
+            result.values[kind] = value_in(tier.expr, result.assignment)
             result.proven = False

@@ -19,6 +19,7 @@ from typing import Callable
 
 
 from ..domain import Instance, requirement_of
+from ..domain.tiers import CRITICAL
 from ..domain.additions import AdditionCosts, Offer, offer_additions
 from ..engine import SolveOptions
 from ..engine import solve as solve_model
@@ -58,7 +59,7 @@ def plan_capacity(inst: Instance, costs: AdditionCosts, options: SolveOptions, *
     after = finish(applied, renamed(found, ids), replace(searched, additions=None))
     return base.model_copy(update={
         "status": found.status, "total_cost": round(sum(b.cost for b in bought), 2),
-        "proven": found.manifest.cheapest_proven and found.objective.bound[0] == found.objective.tiers[0],
+        "proven": found.manifest.cheapest_proven and found.objective.bound_of(CRITICAL) == found.objective.value_of(CRITICAL),
         "additions": _additions(candidates, applied, bought, ids, found, before),
         "before": counts(inst, before), "after": counts(applied, after),
         "unrescued": _unrescued(offer, candidates, found, ids), "objective": after.objective,

@@ -21,6 +21,7 @@ from ortools import __version__ as ortools_version
 from ..version import __version__
 from ..domain import Instance
 from ..domain.new_supervisors import BaselineFacts
+from ..domain.tiers import CRITICAL
 from ..domain.scenario import Scenario, ScenarioMismatch, apply
 from ..engine import SolveOptions
 from ..errors import WorkbookError
@@ -140,7 +141,7 @@ def _row(job: Job, inst: Instance, sol: Solution, notes: list[str]) -> SweepRow:
         return row
     statuses = [c.status for c in sol.compliance]
     row.critical_needs = sum(1 for n in inst.needs.all() if n.critical and n.gated is None)
-    row.critical_placed = sol.objective.tiers[0]
+    row.critical_placed = sol.objective.value_of(CRITICAL)
     row.placed = sum(1 for g in sol.groups if not g.kept) + sum(1 for c in sol.cases if not c.kept)
     row.will_miss = statuses.count("WILL_MISS")
     row.at_risk = statuses.count("AT_RISK")

@@ -21,12 +21,12 @@ from ...domain import Instance
 from ...solution import Solution
 from ..expr import total
 from . import critical, preferences, seniority, supervisor_balance, travel, waiting
-from .tiers import TIER_ORDER, Term, Tier, TierKind, placement
+from ...domain.tiers import TIER_NAMES, TIER_ORDER, ByTier, TierKind
+from .tiers import Term, Tier, placement
 
 # Every soft goal, in the order their expressions are built (a cost term may add
 # variables, so the order fixes the model's variable numbering).
 TERMS: tuple[ModuleType, ...] = (critical, seniority, waiting, preferences, travel, supervisor_balance)
-TIER_NAMES = [kind.name for kind in TIER_ORDER]
 
 
 def build_terms(v: Any) -> dict[str, Term]:
@@ -34,20 +34,20 @@ def build_terms(v: Any) -> dict[str, Term]:
     return {_name(module): module.build(v) for module in TERMS}
 
 
-def tiers_from(terms: dict[str, Term]) -> list[Tier]:
-    """The tiers, highest first: each the sum of its terms (minus it, for a cost tier).
-    A tier's ``most`` is the sum of its terms' (an upper bound where several terms score
-    the same choice)."""
-    out = []
+def tiers_from(terms: dict[str, Term]) -> ByTier[Tier]:
+    """The tiers: each the sum of its terms (minus it, for a cost tier). A tier's
+    ``most`` is the sum of its terms' (an upper bound where several terms score the same
+    choice)."""
+    out: dict[str, Tier] = {}
     for kind in TIER_ORDER:
         mine = [terms[_name(module)] for module in TERMS if module.TIER is kind]
         expr = mine[0].expr if len(mine) == 1 else total(term.expr for term in mine)
-        out.append(Tier(kind.name, -expr if kind.cost else expr, 0 if kind.cost else sum(t.most for t in mine)))
-    return out
+        out[kind.key] = Tier(kind.name, -expr if kind.cost else expr, 0 if kind.cost else sum(t.most for t in mine))
+    return ByTier(**out)
 
 
-def tiers(v: Any) -> list[Tier]:
-    """The tiers as model expressions, highest first."""
+def tiers(v: Any) -> ByTier[Tier]:
+    """The tiers as model expressions."""
     return tiers_from(build_terms(v))
 
 
@@ -55,16 +55,16 @@ def _name(module: ModuleType) -> str:
     return module.__name__.rsplit(".", 1)[-1]
 
 
-def score(inst: Instance, sol: Solution) -> list[int]:
+def score(inst: Instance, sol: Solution) -> ByTier[int]:
     """The tiers of any allocation (the greedy one, a reference's), counted term by term
     as ``tiers`` states them on the model."""
     counts = [(module.TIER, module.count(inst, sol)) for module in TERMS]
-    out = []
+    out: dict[str, int] = {}
     for kind in TIER_ORDER:
         value = sum(n for tier, n in counts if tier is kind)
-        out.append(-value if kind.cost else value)
-    return out
+        out[kind.key] = -value if kind.cost else value
+    return ByTier(**out)
 
 
-__all__ = ["TERMS", "TIER_NAMES", "TIER_ORDER", "Term", "Tier", "TierKind", "build_terms", "placement", "score",
-           "tiers", "tiers_from"]
+__all__ = ["TERMS", "TIER_NAMES", "TIER_ORDER", "ByTier", "Term", "Tier", "TierKind", "build_terms", "placement",
+           "score", "tiers", "tiers_from"]

@@ -1,8 +1,7 @@
-"""The tiers of domain.md, highest first, and what the term modules share.
-
-A tier is a name and a sense: the gains of its terms (placements, points) are maximised;
-the costs of a cost tier (travel, load) are minimised, as their negated sum. The order
-of ``TIER_ORDER`` is the lexicographic order the search settles them in.
+"""What the soft-goal modules share: a term, a tier built of terms, and counting
+helpers. The tiers themselves (their names, order and sense) are the domain's
+(``domain/tiers.py``): the gains of a tier's terms are maximised; the costs of a cost
+tier (travel, load) are minimised, as their negated sum.
 """
 
 from __future__ import annotations
@@ -11,25 +10,11 @@ from dataclasses import dataclass
 from typing import Any, Iterator
 
 from ...domain import Case, Instance, Need, Trainee, length_of, requirement_of
+from ...domain.tiers import CRITICAL, OTHERS, PATIENTS, TIER_ORDER, TRAVEL_AND_LOAD, ByTier, TierKind
 from ...solution import Solution
 from ..expr import total
 
 LinearExpr = Any  # a CP-SAT linear expression (ortools' types are not precise enough to say more)
-
-
-@dataclass(frozen=True)
-class TierKind:
-    key: str
-    name: str  # as the Summary and the JSON's objective.names say it
-    cost: bool = False  # the tier is minus the sum of its terms
-
-
-CRITICAL = TierKind("critical", "critical requirements placed")
-OTHERS = TierKind("others", "other requirements placed, weighted CT3=3 CT2=2 CT1=1")
-PATIENTS = TierKind("patients", "waiting weeks of cases taken + preference points")
-TRAVEL_AND_LOAD = TierKind(
-    "travel_and_load", "minus (weekly travel minutes + 30 x cases above half of each supervisor's capacity)", cost=True)
-TIER_ORDER = (CRITICAL, OTHERS, PATIENTS, TRAVEL_AND_LOAD)
 
 
 @dataclass(frozen=True)
@@ -99,3 +84,7 @@ def points_term(v: Any, points: Any) -> Term:
             terms.append(p * var)
             best[u.key] = max(best.get(u.key, 0), p)
     return Term(total(terms), sum(best.values()))
+
+
+__all__ = ["CRITICAL", "OTHERS", "PATIENTS", "TIER_ORDER", "TRAVEL_AND_LOAD", "ByTier", "LinearExpr", "Term", "Tier",
+           "TierKind", "case_choices", "new_cases", "placeable", "placed_requirements", "placement", "points_term"]
