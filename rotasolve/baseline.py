@@ -98,7 +98,8 @@ class _Book:
         sessions = [k for k in free if k in c.available_slots and (only is None or k == only[1])]
         # Each supervisor with a place left, and their slots: one's own first (joining a
         # meeting lengthens the others' week). Worked out once, not once per session slot.
-        options = [(s, sorted((k for k in free if k in s.available_slots), key=lambda k: bool(self.meetings[(s.id, k)])))
+        options = [(s, sorted((k for k in free if k in s.available_slots),
+                              key=lambda k: bool(self.meetings[(s.id, k)])))
                    for s in supervisors if self.sup_load[s.id] < inst.capacity.supervisor_cases(s)] if sessions else []
         for k1 in sessions:
             for s, slots in options:
@@ -164,7 +165,8 @@ def _book_running(book: _Book, arranged: Solution | None) -> bool:
 
     def options(c):  # most constrained first, as a careful tutor would
         t = inst.trainee[c.current_trainee]
-        return sum(len(set(s.available_slots) & set(t.available_slots)) for s in inst.eligibility.pair_supervisors(t, c)) \
+        return sum(len(set(s.available_slots) & set(t.available_slots))
+                   for s in inst.eligibility.pair_supervisors(t, c)) \
             * len(set(c.available_slots) & set(t.available_slots))
     for c in sorted((c for c in inst.cases if c.kept), key=lambda c: (options(c), c.id)):
         p = given.get(c.id)

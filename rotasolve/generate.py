@@ -379,7 +379,7 @@ class _Builder:
         n_tutors = min(len(trust_names), rng.randint(1, 3))
         shares = [trust_names[i::n_tutors] for i in range(n_tutors)]
         site_trust = {s.id: s.trust for s in self.sites}
-        for i, trusts in enumerate(shares):
+        for trusts in shares:
             mine = [t for t in trainees if site_trust[t["base_site"]] in trusts]
             active = sum(1 for t in mine if t["current_group"] or t["current_cases"])
             likely = active + sum(1 for t in mine if not (t["current_group"] or t["current_cases"])) \

@@ -166,7 +166,7 @@ class Solution(_Row):
     changes: list[Change] = Field(default_factory=list)  # a re-plan's changes to the previous allocation
     manifest: RunRecord = Field(default_factory=RunRecord)
 
-    def sorted(self) -> "Solution":
+    def sorted(self) -> Solution:
         """Lists sorted by their first id field, so that one solution has one byte form."""
         return self.model_copy(update={
             "groups": sorted(self.groups, key=lambda r: (r.trainee_id, r.group_id)),
@@ -182,11 +182,11 @@ class Solution(_Row):
         return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
 
     @classmethod
-    def from_json(cls, text: str) -> "Solution":
+    def from_json(cls, text: str) -> Solution:
         return cls.model_validate_json(text)
 
     @classmethod
-    def load(cls, path: str | Path) -> "Solution":
+    def load(cls, path: str | Path) -> Solution:
         return cls.from_json(Path(path).read_text(encoding="utf-8"))
 
     # convenience views

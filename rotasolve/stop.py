@@ -28,8 +28,8 @@ import contextlib
 import itertools
 import os
 import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 
 STOP_EVERY = 0.25  # seconds between calls of the registered stop functions once stopping
 

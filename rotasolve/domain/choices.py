@@ -13,8 +13,8 @@ large-neighbourhood search (``engine/lns.py``) frees a few trainees at a time.
 from __future__ import annotations
 
 import zlib
-from dataclasses import dataclass, field
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .entities import Case, Length, Supervisor, Trainee
@@ -39,14 +39,14 @@ class Candidates:
     supervisors: dict[UnitKey, tuple[Supervisor, ...]] = field(default_factory=dict)
     joiners: set[str] | None = None  # trainees who may join a group; None: all who are eligible
 
-    def only(self, trainees: set[str]) -> "Candidates":
+    def only(self, trainees: set[str]) -> Candidates:
         """The same choices for ``trainees``; everyone else keeps only what is running."""
         keys = [k for k in self.cases if k.kept_case or k.trainee_id in trainees]
         return Candidates(cases={k: self.cases[k] for k in keys},
                           supervisors={k: self.supervisors[k] for k in keys}, joiners=set(trainees))
 
     def for_frozen(self, frozen: Instance, trainees: set[str],
-                   incumbent: Iterable[tuple[str, str, str]] = ()) -> "Candidates":
+                   incumbent: Iterable[tuple[str, str, str]] = ()) -> Candidates:
         """These choices seen from ``frozen`` — the same scheme with everyone outside
         ``trainees`` holding their allocation as running items (``engine/neighbourhoods``):
         each running unit as ``frozen`` holds it, and the listed new cases of ``trainees``

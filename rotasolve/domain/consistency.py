@@ -8,8 +8,8 @@ each ``Problem`` into a message located by sheet, row and column.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from .entities import (
     Case, Group, Profile, Site, Slot, Supervisor, Trainee, TravelTime, Tutor,
@@ -183,7 +183,8 @@ def _case_sessions(items: Items, ids) -> Iterable[Problem]:
     p = items.profile
     short_ok = p.short_case_min_sessions <= p.short_case_max_sessions  # else reported once, by _profile
     for c in items.cases:
-        if c.length == "short" and short_ok and not p.short_case_min_sessions <= c.sessions <= p.short_case_max_sessions:
+        if (c.length == "short" and short_ok
+                and not p.short_case_min_sessions <= c.sessions <= p.short_case_max_sessions):
             yield Problem("case", c.id, c.source_row, "sessions", c.sessions,
                           f"a short case has {p.short_case_min_sessions}-{p.short_case_max_sessions} "
                           "sessions in this scheme's Requirements; correct the sessions or the length")

@@ -205,7 +205,8 @@ def _restricted(inst: Instance, full: Candidates, keep: dict) -> Candidates:
             continue
         t = inst.trainee[key.trainee_id]
         wanted_cases, wanted_sups = keep[key]
-        cheapest = {c.id for c in sorted(cases, key=lambda c: (mins.case_before_supervisor(t, c), c.id))[:CHEAPEST_KEPT]}
+        by_cost = sorted(cases, key=lambda c: (mins.case_before_supervisor(t, c), c.id))
+        cheapest = {c.id for c in by_cost[:CHEAPEST_KEPT]}
         chosen = [c for c in cases if c.id in wanted_cases or c.id in cheapest]
         sups = [s for s in full.supervisors[key] if s.id in wanted_sups]
         for c in chosen:  # every kept case keeps a supervisor who can supervise it, the nearest

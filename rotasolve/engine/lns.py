@@ -13,7 +13,7 @@ their order and their budgets are fixed in advance, so the run is reproducible.
 from __future__ import annotations
 
 import time
-from typing import Callable
+from collections.abc import Callable
 
 from .. import stop
 from ..domain import Instance

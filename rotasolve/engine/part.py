@@ -13,8 +13,8 @@ the search finds nothing in time.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from .. import stop
 from ..baseline import coverage_bound, greedy

@@ -11,7 +11,7 @@ passing on to the next.
 from __future__ import annotations
 
 import time
-from typing import Callable
+from collections.abc import Callable
 
 from .. import stop
 from ..domain import Instance

@@ -10,7 +10,7 @@ items from the rows and locates the domain's own consistency problems by row. Wa
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +42,7 @@ _SPEC = {spec.name: spec for spec in S.SHEETS}
 class ReadResult:
     instance: Instance
     warnings: list[CellError]
-    costs: AdditionCosts = AdditionCosts()  # the optional Costs sheet (`rotasolve capacity`)
+    costs: AdditionCosts = field(default_factory=AdditionCosts)  # the optional Costs sheet (`rotasolve capacity`)
 
 
 def read_workbook(path: str | Path) -> ReadResult:

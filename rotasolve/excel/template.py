@@ -69,7 +69,8 @@ def _about(wb):
     rows = []
     for spec in S.SHEETS:
         for col in spec.columns:
-            need = "required" if col.required else ("optional" if col.default is None else f"default {_fmt(col.default)}")
+            need = ("required" if col.required
+                    else "optional" if col.default is None else f"default {_fmt(col.default)}")
             rows.append([spec.name + ("" if spec.required else " (optional sheet)"),
                          col.name, need, col.help])
     write_table(ws, ["sheet", "column or key", "required?", "meaning"], rows, start_row=4,

@@ -68,7 +68,8 @@ def _kept_slots(inst: Instance):
                     continue
                 where[slot].append(f"{c.id} {field}")
                 if slot not in t.available_slots:
-                    yield f"{row}: kept {field} {slot} is not among {t.id}'s available slots (Trainees row {t.source_row})"
+                    yield (f"{row}: kept {field} {slot} is not among {t.id}'s available slots "
+                           f"(Trainees row {t.source_row})")
             if c.session_slot and c.session_slot not in c.available_slots:
                 yield f"{row}: kept session slot {c.session_slot} is not among the patient's available slots"
             s = inst.supervisor.get(c.current_supervisor or "")

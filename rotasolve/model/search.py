@@ -18,8 +18,8 @@ is not reproducible.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from ortools.sat.python import cp_model
 
@@ -46,12 +46,12 @@ class Budget:
     deterministic: float | None
     deadline: float
 
-    def share(self, fraction: float, spent_deterministic: float) -> "Budget":
+    def share(self, fraction: float, spent_deterministic: float) -> Budget:
         if self.deterministic is None:
             return self
         return Budget(max(0.05, (self.deterministic - spent_deterministic) * fraction), self.deadline)
 
-    def less(self, deterministic: float) -> "Budget":
+    def less(self, deterministic: float) -> Budget:
         """This budget with ``deterministic`` seconds set aside for other work."""
         if self.deterministic is None:
             return self
@@ -101,7 +101,7 @@ def _solver(workers: int, seed: int, budget: Budget, n_variables: int,
     return solver
 
 
-def _event(event: Progress, value: int, bound: int, stage: "Stage", elapsed: float, done: bool = False) -> Progress:
+def _event(event: Progress, value: int, bound: int, stage: Stage, elapsed: float, done: bool = False) -> Progress:
     weight = stage.weight
     if weight <= 1:
         return event.update(incumbent=value, bound=bound, elapsed=elapsed, done=done)

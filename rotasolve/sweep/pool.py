@@ -26,10 +26,10 @@ import sys
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from pathlib import Path
 from queue import Empty, SimpleQueue
-from typing import Callable
 
 from .. import stop
 from .jobs import Job, JobResult, failed, not_run
@@ -180,7 +180,7 @@ class LocalPool:
             worker.close(grace=2.0)
         self._threads.shutdown(wait=True)
 
-    def __enter__(self) -> "LocalPool":
+    def __enter__(self) -> LocalPool:
         return self
 
     def __exit__(self, *exc) -> None:

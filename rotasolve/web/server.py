@@ -8,8 +8,8 @@ import secrets
 import tempfile
 import threading
 import webbrowser
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from werkzeug.serving import make_server
 
