@@ -10,10 +10,11 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 
 from ortools.graph.python import max_flow
 
-from .domain import SENIORITY_WEIGHT, Instance, Trainee, length_of, requirement_of
+from .domain import SENIORITY_WEIGHT, Case, Instance, Trainee, length_of, requirement_of
 from .domain.choices import Candidates, UnitKey
 from .solution import CasePlace, GroupPlace, Solution, TutorPlace
 
@@ -171,6 +172,7 @@ def _book_running(book: _Book, arranged: Solution | None) -> bool:
     for c in sorted((c for c in inst.cases if c.kept), key=lambda c: (options(c), c.id)):
         p = given.get(c.id)
         only = (inst.supervisor[p.supervisor_id], p.session_slot, p.supervision_slot) if p else None
+        assert c.current_trainee is not None  # a running case has its trainee
         if not book.place_case(inst.trainee[c.current_trainee], c, kept=True, only=only):
             return False
     for t in inst.trainees:
@@ -323,6 +325,7 @@ def coverage_bound(inst: Instance, choices: Candidates | None = None, critical_o
             case_needs += 1
             flow.add_arc_with_capacity(case_node, need, 1)
             length = length_of(n.requirement)
+            reachable: Sequence[Case]
             if choices is not None:
                 reachable = choices.cases.get(UnitKey(t.id, length), ())
             else:

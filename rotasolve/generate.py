@@ -196,6 +196,7 @@ class _Builder:
         if self.big_trust is None:
             return drawn
         big, others = self.big_trust
+        assert self.k.big_trust_share is not None  # big_trust is set only with a share
         return self.xrng.choice(big if self.xrng.random() < self.k.big_trust_share else others)
 
     def _trainee(self, tag: str, site_ids: list[str]) -> dict:
@@ -298,7 +299,7 @@ class _Builder:
         st = self.settings
         travel = self._travel_table()
         sup_load = {s["id"]: 0 for s in sups}
-        sup_busy = {s["id"]: set() for s in sups}
+        sup_busy: dict[str, set[str]] = {s["id"]: set() for s in sups}
         sup_minutes = {s["id"]: 0 for s in sups}
         group_slot = {g["id"]: g["slot"] for g in self.groups}
         weekly = round(pr.weekly_case_hours * 60)

@@ -87,7 +87,9 @@ class Objective(_Row):
             data = {k: v for k, v in data.items() if k != "gap"}
         return data
 
-    @computed_field  # in the JSON too: how far from the best each tier can be, at most
+    # in the JSON too: how far from the best each tier can be, at most. The ignore is pydantic's
+    # documented form: mypy does not take decorators over @property.
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def gap(self) -> list[float | None]:
         return [None if b is None else round(abs(b - v) / max(1, abs(b)), 4)

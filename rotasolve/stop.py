@@ -155,7 +155,7 @@ class Line:
     """The parent's end of a child's stop line: ``child_args`` go to ``subprocess.Popen``,
     ``started()`` once it is started, ``send()`` passes a stop on, ``close()`` when done."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._read, self._write = os.pipe()
         self.send = once(self._send)
 

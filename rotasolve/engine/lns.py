@@ -73,7 +73,8 @@ def _solve_neighbourhood(inst: Instance, current: Solution, free: set[str], cand
     built = build(frozen, candidates.for_frozen(frozen, free, incumbent))
     found = search(built, budget, workers=options.workers, seed=options.seed,
                    hint=hint_from(built.vars, current))
-    if found.assignment is None:
+    assignment = found.assignment
+    if assignment is None:
         return None, [], found.deterministic_seconds, found.stopped_by_clock
-    solved = thaw(inst, extract(built.vars, lambda var: found.assignment[var.Index()]))
+    solved = thaw(inst, extract(built.vars, lambda var: assignment[var.Index()]))
     return solved, score(inst, solved), found.deterministic_seconds, found.stopped_by_clock

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from .. import stop
 from ..baseline import coverage_bound, greedy
 from ..domain import Instance
 from ..domain.choices import Candidates, eligible, shortlist
 from ..model import additions
-from ..model.build import build, extract, hint_from
+from ..model.build import Built, build, extract, hint_from
 from ..model.changes import change_cost
 from ..model.objective import score
 from ..model.search import Budget, Stage, search, tier_stages
@@ -156,7 +157,7 @@ def solve_part(inst: Instance, options: SolveOptions, budget: Budget, budget_byt
 
 
 def _guided(inst: Instance, the_plan: Plan, by_hand: Solution | None, options: SolveOptions, budget: Budget,
-            progress, label: str) -> PartResult | None:
+            progress: Callable[[Progress], None] | None, label: str) -> PartResult | None:
     where = f"{label}: " if label else ""
     expected = BUILD_SECONDS_PER_VARIABLE * memory.variables(inst, the_plan.candidates)
     previous = still_there(inst, options.previous) if options.previous is not None else None
@@ -170,7 +171,7 @@ def _guided(inst: Instance, the_plan: Plan, by_hand: Solution | None, options: S
                                                f"{guidance.critical_bound if guidance.critical_bound is not None else '?'}"))
     rest = budget.less(guidance.deterministic_seconds + guidance.set_aside + SEARCH_PER_SECOND_LARGE * expected)
     if options.additions is not None:  # the relaxations know nothing of what may be bought
-        outer = [None, None]
+        outer: list[Any] = [None, None]
     elif the_plan.complete:
         outer = [guidance.critical_bound, guidance.others_bound]
     else:
@@ -188,7 +189,7 @@ def _guided(inst: Instance, the_plan: Plan, by_hand: Solution | None, options: S
 
 
 def _one_model(inst: Instance, candidates: Candidates, by_hand: Solution | None, options: SolveOptions,
-               budget: Budget, progress, label: str, outer: list | None,
+               budget: Budget, progress: Callable[[Progress], None] | None, label: str, outer: list[Any] | None,
                start: Solution | None = None) -> PartResult:
     """Search one model from ``start`` (default: the greedy allocation, which is also the
     answer when the search finds none). ``outer`` holds what bounds tiers 1a and 1b from
@@ -234,7 +235,7 @@ CHANGES = "changes to the allocation in use"
 ADDITIONS = "critical placed, then the additions' cost"
 
 
-def _stages(built, options: SolveOptions) -> tuple[list[Stage] | None, int]:
+def _stages(built: Built, options: SolveOptions) -> tuple[list[Stage] | None, int]:
     """The tiers in their order; for a re-plan, fewest changes first (or just after
     critical placements, with critical_first); for a capacity search, the cheapest
     additions just after critical placements. Also the changes no allocation avoids."""
@@ -277,7 +278,7 @@ def _kept_only(inst: Instance, candidates: Candidates, options: SolveOptions, bu
 STOPPED = "stopped early before this part's search: where it would have started is used"
 
 
-def _greedy_result(inst: Instance, by_hand: Solution | None, size, notes: list[str],
+def _greedy_result(inst: Instance, by_hand: Solution | None, size: dict[str, int], notes: list[str],
                    why: str = "no search result in time; the by-hand (greedy) allocation is used") -> PartResult:
     """The search found nothing in its time (or no model fitted, or it was stopped early):
     the by-hand allocation, which the checker accepts, rather than no answer at all."""

@@ -83,8 +83,7 @@ def _combine(inst: Instance, options: SolveOptions, parts: list[Instance], resul
     if stopped:
         record.stopped_early = True
     if options.previous is not None:
-        costs = [r.changes for r in results]
-        record.change_cost = None if None in costs else sum(c for c in costs if c is not None)
+        record.change_cost = lanes.sum_or_none([r.changes for r in results])
     if options.additions is not None:  # a capacity search: is every part's cost of additions proven least?
         record.cheapest_proven = bool(results) and all(r.cheapest for r in results)
     # Files carry CP-SAT's deterministic seconds, not the clock, so that the same input,
@@ -98,14 +97,17 @@ def _combine(inst: Instance, options: SolveOptions, parts: list[Instance], resul
     if not results or any(r.status == "UNKNOWN" for r in results) or len(results) < len(parts):
         return Solution(scheme=name, status="UNKNOWN", solve_seconds=seconds, manifest=record)
     n = len(results[0].values)
-    bounds = [None if any(r.bounds[i] is None for r in results) else sum(r.bounds[i] for r in results)
-              for i in range(n)]
+    bounds = [lanes.sum_or_none([r.bounds[i] for r in results]) for i in range(n)]
+    found: list[Solution] = []
+    for r in results:
+        assert r.solution is not None  # no part is INFEASIBLE or UNKNOWN here
+        found.append(r.solution)
     return Solution(
         scheme=name, status="OPTIMAL" if all(r.status == "OPTIMAL" for r in results) and not stopped else "FEASIBLE",
         objective=Objective(tiers=[sum(r.values[i] for r in results) for i in range(n)], bound=bounds,
                             names=TIER_NAMES),
-        groups=[g for r in results for g in r.solution.groups],
-        cases=[c for r in results for c in r.solution.cases],
-        tutors=[u for r in results for u in r.solution.tutors],
+        groups=[g for s in found for g in s.groups],
+        cases=[c for s in found for c in s.cases],
+        tutors=[u for s in found for u in s.tutors],
         solve_seconds=seconds, manifest=record,
     )

@@ -27,6 +27,7 @@ from .. import stop
 from ..progress import Progress
 from .build import Built
 from .expr import value_in
+from .objective import Tier
 from .portfolio import call
 
 STAGE_SHARES = (0.6, 0.25, 0.15)  # of a part's budget: tier 1, tier 2, tier 3
@@ -63,7 +64,7 @@ class Budget:
 
 @dataclass
 class SearchResult:
-    values: list[int]  # tiers 1a, 1b, 2, 3
+    values: list[int | None]  # tiers 1a, 1b, 2, 3
     bounds: list[int | None]
     proven: bool  # every tier proven optimal
     assignment: dict[int, int] | None  # variable index -> value, None when nothing was found
@@ -126,7 +127,7 @@ class Stage:
     """
 
     name: str
-    expr: object
+    expr: cp_model.LinearExpr
     tiers: tuple[int, ...] = ()
     weight: int = 1
     share: float = 0.2  # of the search budget left when the stage starts, in proportion
@@ -201,7 +202,8 @@ def search(built: Built, budget: Budget, *, workers: int = 2, seed: int = 0,
     return result
 
 
-def _reporter(progress, event: Progress, t0: float, stage: Stage):
+def _reporter(progress: Callable[[Progress], None] | None, event: Progress, t0: float,
+              stage: Stage) -> Callable[[int, int], None] | None:
     """Each better allocation as a progress event (None: nobody listens)."""
     if progress is None:
         return None
@@ -216,7 +218,8 @@ def _mip_nodes(stage: Stage, budget: Budget, per_second: float) -> int:
     return max(1, round(per_second * budget.deterministic))
 
 
-def _settle(model, tiers, stage: Stage, value: int, bound: int, result: SearchResult) -> None:
+def _settle(model: cp_model.CpModel, tiers: list[Tier], stage: Stage, value: int, bound: int,
+            result: SearchResult) -> None:
     """Record a stage's value and bound, and hold it there for the stages that follow."""
     if len(stage.tiers) == 2:
         first, second = stage.tiers

@@ -88,14 +88,20 @@ def counts(inst: Instance, sol: Solution) -> Counts:
                   WILL_MISS=status["WILL_MISS"], AT_RISK=status["AT_RISK"])
 
 
+def _name(everything: Instance, candidate: str) -> str:
+    """A candidate supervisor's or group's name (each is made with one: "... (proposed)")."""
+    item = everything.supervisor.get(candidate) or everything.group.get(candidate)
+    assert item is not None and item.name is not None
+    return item.name
+
+
 def _unrescued(offer: Offer, candidates: Instance, found: Solution, ids: dict[str, str]) -> list[Unrescued]:
     """Critical requirements still unplaced, explained against the scheme with every
     addition bought: what stands in the way is then something no addition changes. A
     candidate the explanation names is called by its new id if bought, else by its name."""
     everything = offer.everything(candidates)
     critical = critical_needs(candidates)
-    names = {c: ids.get(c, (everything.supervisor.get(c) or everything.group.get(c)).name)
-             for c in offer.candidates("supervisor") | offer.candidates("group")}
+    names = {c: ids.get(c, _name(everything, c)) for c in offer.candidates("supervisor") | offer.candidates("group")}
     out = []
     for u in explain(everything, found):
         if (u.trainee_id, u.requirement) in critical:
