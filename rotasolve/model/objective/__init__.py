@@ -15,11 +15,11 @@ To add a soft goal: a module here with ``TIER``, ``build`` and ``count``, listed
 from __future__ import annotations
 
 from types import ModuleType
-from typing import Any
 
 from ...domain import Instance
 from ...solution import Solution
 from ..expr import total
+from ..variables import Variables
 from . import critical, preferences, seniority, supervisor_balance, travel, waiting
 from .tiers import TIER_ORDER, Term, Tier, TierKind, placement
 
@@ -29,7 +29,7 @@ TERMS: tuple[ModuleType, ...] = (critical, seniority, waiting, preferences, trav
 TIER_NAMES = [kind.name for kind in TIER_ORDER]
 
 
-def build_terms(v: Any) -> dict[str, Term]:
+def build_terms(v: Variables) -> dict[str, Term]:
     """Every soft goal's model expression, by module name (``critical``, ``travel``...)."""
     return {_name(module): module.build(v) for module in TERMS}
 
@@ -46,7 +46,7 @@ def tiers_from(terms: dict[str, Term]) -> list[Tier]:
     return out
 
 
-def tiers(v: Any) -> list[Tier]:
+def tiers(v: Variables) -> list[Tier]:
     """The tiers as model expressions, highest first."""
     return tiers_from(build_terms(v))
 
