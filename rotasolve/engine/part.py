@@ -114,7 +114,8 @@ def plan(inst: Instance, budget_bytes: int, label: str = "") -> Plan:
     most = min(len(inst.trainees), int(min(NEIGHBOURHOOD_VARIABLES, fits * 0.8) / per_trainee))
     if most < FEWEST_FREE:
         return Plan("greedy", None, note=f"{where}even {FEWEST_FREE} trainees' choices would pass the memory "
-                                         f"budget of {memory.gib(budget_bytes)}; the by-hand (greedy) allocation is used")
+                                         f"budget of {memory.gib(budget_bytes)}; the by-hand (greedy) allocation "
+                                         "is used")
     return Plan("neighbourhoods", lists, complete=False, neighbourhood=most, everything=full,
                 note=f"{where}one model would need about {memory.gib(memory.estimate(inst, full))}, over the "
                      f"memory budget of {memory.gib(budget_bytes)}; it is improved {most} trainees at a time, "
@@ -137,6 +138,7 @@ def solve_part(inst: Instance, options: SolveOptions, budget: Budget, budget_byt
     if stop.requested():  # stopped early: the greedy allocation as it is, no model built
         return _greedy_result(inst, by_hand, {"variables": 0, "constraints": 0}, notes, STOPPED)
     if the_plan.strategy == "one model":
+        assert the_plan.candidates is not None  # only a greedy plan has none
         return _one_model(inst, the_plan.candidates, by_hand, options, budget, progress, label, None)
     if the_plan.strategy == "guided":
         result = _guided(inst, the_plan, by_hand, options, budget, progress, label)
@@ -149,6 +151,7 @@ def solve_part(inst: Instance, options: SolveOptions, budget: Budget, budget_byt
                           notes=notes)
     if the_plan.strategy != "neighbourhoods":
         return _greedy_result(inst, start, {"variables": 0, "constraints": 0}, notes)
+    assert the_plan.candidates is not None  # only a greedy plan has none
     found, tiers, spent, clocked = improve(inst, start, the_plan.candidates, options, budget, the_plan.neighbourhood,
                                            progress, label)
     size = {"variables": memory.variables(inst, the_plan.candidates), "constraints": 0}
@@ -159,16 +162,17 @@ def solve_part(inst: Instance, options: SolveOptions, budget: Budget, budget_byt
 def _guided(inst: Instance, the_plan: Plan, by_hand: Solution | None, options: SolveOptions, budget: Budget,
             progress: Callable[[Progress], None] | None, label: str) -> PartResult | None:
     where = f"{label}: " if label else ""
+    assert the_plan.candidates is not None  # only a greedy plan has none
     expected = BUILD_SECONDS_PER_VARIABLE * memory.variables(inst, the_plan.candidates)
     previous = still_there(inst, options.previous) if options.previous is not None else None
-    guidance = guide(inst, the_plan.candidates, by_hand, budget.share(CRITICAL_SHARE, 0.0), options.seed, options.workers,
-                     RELAXATION_SHARE * budget.wall_left(), the_plan.complete, previous)
+    guidance = guide(inst, the_plan.candidates, by_hand, budget.share(CRITICAL_SHARE, 0.0), options.seed,
+                     options.workers, RELAXATION_SHARE * budget.wall_left(), the_plan.complete, previous)
     if progress:
         relaxed = ("shortlisted: no bound on tier 1b" if not the_plan.complete
                    else f"linear relaxation in {guidance.relaxation_seconds:.1f}s" if guidance.relaxation_seconds
                    else "no linear relaxation in time: no bound on tier 1b")
-        progress(Progress(what="note", message=f"{where}{relaxed}; critical placements at most "
-                                               f"{guidance.critical_bound if guidance.critical_bound is not None else '?'}"))
+        most = guidance.critical_bound if guidance.critical_bound is not None else "?"
+        progress(Progress(what="note", message=f"{where}{relaxed}; critical placements at most {most}"))
     rest = budget.less(guidance.deterministic_seconds + guidance.set_aside + SEARCH_PER_SECOND_LARGE * expected)
     if options.additions is not None:  # the relaxations know nothing of what may be bought
         outer: list[Any] = [None, None]
@@ -213,15 +217,18 @@ def _one_model(inst: Instance, candidates: Candidates, by_hand: Solution | None,
     if found.infeasible:
         return PartResult("INFEASIBLE", [], [], None, size, "one model", found.deterministic_seconds,
                           found.stopped_by_clock)
-    if found.assignment is None:
+    assignment = found.assignment
+    if assignment is None:
         result = _greedy_result(inst, by_hand, size, [])
         result.deterministic_seconds, result.stopped_by_clock = found.deterministic_seconds, found.stopped_by_clock
         return result
-    solution = extract(built.vars, lambda var: found.assignment[var.Index()])
+    solution = extract(built.vars, lambda var: assignment[var.Index()])
     # Tiers no stage settled are counted on the allocation itself: an auxiliary variable
     # (a supervisor's load above half) is only held at its least by its own stage.
-    counted = score(inst, solution) if options.additions is None else found.values
-    values = [v if b is not None else counted[i] for i, (v, b) in enumerate(zip(found.values, found.bounds))]
+    found_values = [v for v in found.values if v is not None]
+    assert len(found_values) == len(found.values)  # with an allocation, every tier has its value
+    counted = score(inst, solution) if options.additions is None else found_values
+    values = [v if b is not None else counted[i] for i, (v, b) in enumerate(zip(found_values, found.bounds))]
     bounds = found.bounds
     if outer is not None:
         bounds = [outer[0], outer[1](found.values[0]) if outer[1] is not None else None, None, None]
@@ -270,9 +277,10 @@ def _kept_only(inst: Instance, candidates: Candidates, options: SolveOptions, bu
     built = build(inst, candidates.only(set()))
     found = search(built, Budget(None if budget.deterministic is None else min(5.0, budget.deterministic),
                                  budget.deadline), workers=options.workers, seed=options.seed)
-    if found.assignment is None:
+    assignment = found.assignment
+    if assignment is None:
         return None
-    return extract(built.vars, lambda var: found.assignment[var.Index()])
+    return extract(built.vars, lambda var: assignment[var.Index()])
 
 
 STOPPED = "stopped early before this part's search: where it would have started is used"

@@ -161,6 +161,7 @@ class MipMember:
                 if first.bound is not None:
                     first.bound = self._weight * first.bound + self._weight - 1
                 if first.value is not None:
+                    assert first.solution is not None  # a value comes with its allocation
                     first.value = self._weight * first.value + flat_value(second_flat, first.solution)
                 first.proven = False
             return first
@@ -171,6 +172,7 @@ class MipMember:
         if second is None:
             return None
         if second.value is None:  # no better allocation than the first level's
+            assert first.solution is not None  # a value comes with its allocation
             second.solution, second.value = first.solution, flat_value(second_flat, first.solution)
         second.value += self._weight * first.value
         second.bound = None if second.bound is None else self._weight * first.value + max(second.bound, 0)
@@ -191,7 +193,8 @@ class MipMember:
         h.changeColsCost(n, np.arange(n, dtype=np.int32), -gains)  # HiGHS minimises
         h.solve()
         status = h.getModelStatus()
-        if status in (highspy.HighsModelStatus.kInterrupt, highspy.HighsModelStatus.kHighsInterrupt):
+        if status in (highspy.HighsModelStatus.kInterrupt,
+                      highspy.HighsModelStatus.kHighsInterrupt):  # type: ignore[attr-defined]  # not in highspy's stub
             return None  # cancelled: nothing said
         result = MipResult(stopped_by_clock=status == highspy.HighsModelStatus.kTimeLimit)
         if status == highspy.HighsModelStatus.kInfeasible:

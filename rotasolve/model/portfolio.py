@@ -143,6 +143,7 @@ def call(solver: cp_model.CpSolver, model: cp_model.CpModel, *, mip_nodes: int =
         result = _alone(solver, status, tracker)
     elif status == cp_model.OPTIMAL or tracker.certified:
         member.end()
+        assert tracker.best is not None  # certified, or optimal with an allocation seen
         result = CallResult(True, value=tracker.best, bound=tracker.best, proven=True,
                             assignment=_final_allocation(solver), deterministic_seconds=tracker.best_at)
     else:

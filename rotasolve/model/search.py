@@ -166,11 +166,11 @@ def search(built: Built, budget: Budget, *, workers: int = 2, seed: int = 0,
         if solver is None or stop.requested():  # out of time, or stopped early: keep what was found
             result.stopped_by_clock = True
             break
-        model.ClearObjective()
-        model.Maximize(stage.expr)
-        model.ClearHints()
+        model.clear_objective()
+        model.maximize(stage.expr)
+        model.clear_hints()
         for index, value in (hint or {}).items():
-            model.AddHint(model.GetIntVarFromProtoIndex(index), value)
+            model.add_hint(model.get_int_var_from_proto_index(index), value)
         event = Progress(what="tier", label=label, stage=i + 1, stages=len(stages), tier=stage.name)
         report = _reporter(progress, event, t0, stage)
         nodes = _mip_nodes(stage, stage_budget, mip_nodes_per_second)
@@ -192,6 +192,7 @@ def search(built: Built, budget: Budget, *, workers: int = 2, seed: int = 0,
             break
         result.proven = result.proven and got.proven
         _settle(model, tiers, stage, got.value, got.bound, result)
+        assert got.assignment is not None  # found: it comes with its allocation
         hint = dict(enumerate(got.assignment.tolist()))
         result.assignment = hint
         if progress:
@@ -227,8 +228,8 @@ def _settle(model: cp_model.CpModel, tiers: list[Tier], stage: Stage, value: int
         result.values[first], result.values[second] = v1a, v1b
         result.bounds[first] = min(tiers[first].most, bound // stage.weight)
         result.bounds[second] = min(tiers[second].most, bound - stage.weight * v1a)
-        model.Add(tiers[first].expr >= v1a)
-        model.Add(tiers[second].expr >= v1b)
+        model.add(tiers[first].expr >= v1a)
+        model.add(tiers[second].expr >= v1b)
         return
     if stage.tiers and stage.weight > 1:  # weight x tier - penalty
         i, weight = stage.tiers[0], stage.weight
@@ -241,12 +242,13 @@ def _settle(model: cp_model.CpModel, tiers: list[Tier], stage: Stage, value: int
         result.values[stage.tiers[0]], result.bounds[stage.tiers[0]] = value, bound
     else:
         result.extra[stage.name], result.extra_bounds[stage.name] = value, bound
-    model.Add(stage.expr >= value)
+    model.add(stage.expr >= value)
 
 
 def _score_the_rest(built: Built, result: SearchResult) -> None:
     """Tiers no stage reached (out of time, or not asked for) are scored on the last
     allocation, with their bounds unknown."""
+    assert result.assignment is not None  # scored only once an allocation was found
     for i, tier in enumerate(built.tiers):
         if result.values[i] is None:
             result.values[i] = value_in(tier.expr, result.assignment)
