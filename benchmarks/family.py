@@ -153,8 +153,9 @@ def report(args) -> None:
 
 
 def _table(refs: dict, results: dict, label: str) -> str:
-    lines = [f"| limit | schemes | tier 1 (1a and 1b) proven | tier 1a proven by 10 s / 30 s | OPTIMAL | "
-             f"tier 1 at best known | worst shortfall | tier 1a proven: median / worst s |", "|---|---|---|---|---|---|---|---|"]
+    lines = ["| limit | schemes | tier 1 (1a and 1b) proven | tier 1a proven by 10 s / 30 s | OPTIMAL | "
+             "tier 1 at best known | worst shortfall | tier 1a proven: median / worst s |",
+             "|---|---|---|---|---|---|---|---|"]
     for limit, rows in sorted(results.get(label, {}).items(), key=lambda kv: float(kv[0])):
         small = [f["name"] for f in FAMILY if f["n"] <= 150 and f["name"] in rows]
         proven = [n for n in small if rows[n].get("bounds") and rows[n]["tiers"][:2] == rows[n]["bounds"][:2]]

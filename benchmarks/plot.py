@@ -11,8 +11,8 @@ from statistics import median
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-from table import latest_runs  # noqa: E402  (benchmarks/, beside this script)
+import matplotlib.pyplot as plt
+from table import latest_runs  # benchmarks/, beside this script
 
 HERE = Path(__file__).resolve().parent
 

@@ -63,10 +63,11 @@ Objective: lexicographic, two HiGHS solves on one model. Stage 1 maximises tier 
 maximises tier 1b (other placeable requirements placed, weighted CT3=3, CT2=2, CT1=1);
 stage 1's allocation is kept if stage 2 finds none in time. No MIP start is given to
 HiGHS (1.16 misjudged a start's objective after presolve and stopped on it). A stage
-whose returned values do not reach its dual bound is not reported optimal. Each stage's dual bound is reported; the 1b bound holds given 1a at its found
-value. Kept items never count. Tier values are counted from the returned rows, never
-read off HiGHS's objective. Every returned allocation is checked with
-``rotasolve.check.check``; a failure raises ReferenceModelBug (it would be a bug here).
+whose returned values do not reach its dual bound is not reported optimal. Each stage's
+dual bound is reported; the 1b bound holds given 1a at its found value. Kept items never
+count. Tier values are counted from the returned rows, never read off HiGHS's objective.
+Every returned allocation is checked with ``rotasolve.check.check``; a failure raises
+ReferenceModelBug (it would be a bug here).
 
 CLI: ``python benchmarks/reference.py WORKBOOK.xlsx [--time-limit S] [--json OUT.json]``.
 """
@@ -343,7 +344,7 @@ class Model:
         x_of = defaultdict(list)
         for (tid, gid), j in self.x.items():
             x_of[tid].append((gid, j))
-        for tid, xs in x_of.items():
+        for xs in x_of.values():
             if len(xs) > 1:
                 mip.row([(j, 1) for _, j in xs], ub=1)
 
@@ -380,7 +381,6 @@ class Model:
                     continue
                 banned = f.other_modalities(t, length)
                 p = Position(t.id, length)
-                sup_opts: dict[str, list] = {}  # modality -> [(s, slots)]
                 for c in inst.cases:
                     if c.current_trainee is not None or c.length != length:
                         continue
@@ -453,9 +453,9 @@ class Model:
 
         # one trainee per case
         takers = defaultdict(list)
-        for (tid, cid), j in self.y.items():
+        for (_tid, cid), j in self.y.items():
             takers[cid].append(j)
-        for cid, js in takers.items():
+        for js in takers.values():
             if len(js) > 1:
                 mip.row([(j, 1) for j in js], ub=1)
 
@@ -466,9 +466,9 @@ class Model:
         for p in self.positions:
             for k, j in p.q.items():
                 busy[p.trainee, k].append(j)
-            for (s, k, m), j in p.v.items():
+            for (_s, k, _m), j in p.v.items():
                 busy[p.trainee, k].append(j)
-        for (tid, k), js in busy.items():
+        for js in busy.values():
             if len(js) > 1:
                 mip.row([(j, 1) for j in js], ub=1)
 
@@ -480,7 +480,7 @@ class Model:
         self.shared: dict[tuple[str, str], int] = {}
         self.open: dict[tuple[str, str], int] = {}
         per_sup = defaultdict(list)
-        for (sid, k), items in at_meeting.items():
+        for sid, k in at_meeting:
             per_sup[sid].append(k)
         for s in inst.supervisors:
             ks = per_sup.get(s.id, [])
@@ -535,7 +535,7 @@ class Model:
                                       f.m_session + (0 if c.remote_ok else 2 * f.travel(t.base_site, c.site))))
             a = defaultdict(list)
             for p in mine:
-                for (sid, k, m), j in p.v.items():
+                for (sid, k, _m), j in p.v.items():
                     s = f.S[sid]
                     terms.append((j, f.m_sup + (0 if s.remote else 2 * f.travel(t.base_site, s.site))))
                     a[sid, k].append(j)
@@ -604,7 +604,7 @@ class Model:
         return a, b
 
     def allocation(self, val) -> Solution:
-        f, inst = self.f, self.inst
+        inst = self.inst
         on = lambda j: val[j] > 0.5  # noqa: E731
         groups = [GroupPlace(trainee_id=t.id, group_id=t.current_group, kept=True)
                   for t in inst.trainees if t.current_group]

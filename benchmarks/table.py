@@ -29,12 +29,14 @@ def markdown(results) -> str:
         if not rows:
             continue
         out += [f"### {what}", "",
-                "| instance | engine | limit s | status | tier 1a / bound | tier 1b / bound | reference 1a, 1b | greedy 1a, 1b "
+                "| instance | engine | limit s | status | tier 1a / bound | tier 1b / bound | reference 1a, 1b "
+                "| greedy 1a, 1b "
                 "| tier 1 proven at s | wall s | peak MiB (all processes) | variables | strategy | commit |",
                 "|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|"]
         for r in rows:
             greedy = r.get("greedy")
-            out.append(f"| {r['instance']} | {r['engine']} | {r['limit']:g} | {r.get('status', 'exit ' + str(r['exit']))} "
+            out.append(f"| {r['instance']} | {r['engine']} | {r['limit']:g} "
+                       f"| {r.get('status', 'exit ' + str(r['exit']))} "
                        f"| {_tiers(r, 0)} | {_tiers(r, 1)} | {_reference(results, r, 0)}, {_reference(results, r, 1)} "
                        f"| {'—' if not greedy else f'{greedy[0]}, {greedy[1]}'} | {r.get('tier1_proven_s') or '—'} "
                        f"| {r['wall_s']} | {r['peak_mib']} | {r.get('variables', '—')} "

@@ -24,6 +24,6 @@ __all__ = [
     "__version__", "allocate", "check", "compliance_statuses", "explain", "generate", "read_workbook",
     "tutor_checks", "write_compliance_workbook", "write_instance", "write_solution", "write_template",
     "Case", "CellError", "Group", "Instance", "InvalidSolution", "KeptItemsInfeasible", "OutputPathError",
-    "Profile", "Progress", "ProgressPrinter", "RotasolveError", "Settings", "Site", "Solution", "SolveOptions", "Supervisor",
-    "Trainee", "Tutor", "Violation", "WorkbookError",
+    "Profile", "Progress", "ProgressPrinter", "RotasolveError", "Settings", "Site", "Solution", "SolveOptions",
+    "Supervisor", "Trainee", "Tutor", "Violation", "WorkbookError",
 ]

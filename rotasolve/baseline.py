@@ -10,10 +10,11 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 
 from ortools.graph.python import max_flow
 
-from .domain import SENIORITY_WEIGHT, Instance, Trainee, length_of, requirement_of
+from .domain import SENIORITY_WEIGHT, Case, Instance, Trainee, length_of, requirement_of
 from .domain.choices import Candidates, UnitKey
 from .solution import CasePlace, GroupPlace, Solution, TutorPlace
 
@@ -98,7 +99,8 @@ class _Book:
         sessions = [k for k in free if k in c.available_slots and (only is None or k == only[1])]
         # Each supervisor with a place left, and their slots: one's own first (joining a
         # meeting lengthens the others' week). Worked out once, not once per session slot.
-        options = [(s, sorted((k for k in free if k in s.available_slots), key=lambda k: bool(self.meetings[(s.id, k)])))
+        options = [(s, sorted((k for k in free if k in s.available_slots),
+                              key=lambda k: bool(self.meetings[(s.id, k)])))
                    for s in supervisors if self.sup_load[s.id] < inst.capacity.supervisor_cases(s)] if sessions else []
         for k1 in sessions:
             for s, slots in options:
@@ -164,11 +166,13 @@ def _book_running(book: _Book, arranged: Solution | None) -> bool:
 
     def options(c):  # most constrained first, as a careful tutor would
         t = inst.trainee[c.current_trainee]
-        return sum(len(set(s.available_slots) & set(t.available_slots)) for s in inst.eligibility.pair_supervisors(t, c)) \
+        return sum(len(set(s.available_slots) & set(t.available_slots))
+                   for s in inst.eligibility.pair_supervisors(t, c)) \
             * len(set(c.available_slots) & set(t.available_slots))
     for c in sorted((c for c in inst.cases if c.kept), key=lambda c: (options(c), c.id)):
         p = given.get(c.id)
         only = (inst.supervisor[p.supervisor_id], p.session_slot, p.supervision_slot) if p else None
+        assert c.current_trainee is not None  # a running case has its trainee
         if not book.place_case(inst.trainee[c.current_trainee], c, kept=True, only=only):
             return False
     for t in inst.trainees:
@@ -321,6 +325,7 @@ def coverage_bound(inst: Instance, choices: Candidates | None = None, critical_o
             case_needs += 1
             flow.add_arc_with_capacity(case_node, need, 1)
             length = length_of(n.requirement)
+            reachable: Sequence[Case]
             if choices is not None:
                 reachable = choices.cases.get(UnitKey(t.id, length), ())
             else:

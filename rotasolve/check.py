@@ -45,9 +45,9 @@ def _travel(inst: Instance, trainee: Trainee, site: str, by_video: bool) -> int:
 def check_h1_groups(inst: Instance, sol: Solution) -> list[Violation]:
     out: list[Violation] = []
     per_trainee = Counter(g.trainee_id for g in sol.groups)
-    for t, n in per_trainee.items():
+    for tid, n in per_trainee.items():
         if n > 1:
-            _v("H1", out, f"trainee {t} is in {n} groups")
+            _v("H1", out, f"trainee {tid} is in {n} groups")
     members = Counter(g.group_id for g in sol.groups)
     for g in sol.groups:
         if g.trainee_id not in inst.trainee or g.group_id not in inst.group:
@@ -115,13 +115,13 @@ def check_h3_modalities(inst: Instance, sol: Solution) -> list[Violation]:
     out: list[Violation] = []
     if inst.profile.distinct_modalities < 2:
         return out
-    new = defaultdict(dict)
+    new: defaultdict[str, dict[str, str]] = defaultdict(dict)
     for p in sol.cases:
         if p.case_id in inst.case:
             c = inst.case[p.case_id]
             new[p.trainee_id][c.length] = c.modality
     for t in inst.trainees:
-        mods = {}
+        mods: dict[str, str | None] = {}
         for length in ("short", "long"):
             mods[length] = new[t.id].get(length) or t.done_modality(length)
         if mods["short"] and mods["short"] == mods["long"]:
@@ -131,7 +131,7 @@ def check_h3_modalities(inst: Instance, sol: Solution) -> list[Violation]:
 
 def check_h4_supervision(inst: Instance, sol: Solution) -> list[Violation]:
     out: list[Violation] = []
-    load = Counter()
+    load: Counter[str] = Counter()
     for p in sol.cases:
         if p.case_id not in inst.case or p.supervisor_id not in inst.supervisor:
             _v("H4", out, f"case {p.case_id} has unknown supervisor {p.supervisor_id}")
@@ -191,13 +191,13 @@ def check_h5_meetings(inst: Instance, sol: Solution) -> list[Violation]:
         if len(ids) > 1:
             _v("H5", out, f"{sid} holds more than one meeting at {slot}: {sorted(ids)}")
     for sid, minutes in _meeting_minutes(inst, sol).items():
-        s = inst.supervisor.get(sid)
-        if s is None or s.supervision_pas is None:
+        sup = inst.supervisor.get(sid)
+        if sup is None or sup.supervision_pas is None:
             continue
-        cap = math.floor(s.supervision_pas * inst.settings.pa_hours * 60 + 1e-9)
+        cap = math.floor(sup.supervision_pas * inst.settings.pa_hours * 60 + 1e-9)
         if minutes > cap:
             _v("H5", out, f"{sid} holds {minutes / 60:g} h of meetings a week; "
-                          f"{s.supervision_pas:g} PAs allow {cap / 60:g} h")
+                          f"{sup.supervision_pas:g} PAs allow {cap / 60:g} h")
     return out
 
 

@@ -82,7 +82,8 @@ def _status(inst: Instance, t: Trainee, req: str, new_group, new_case, factor):
         kept = inst.needs.kept_case(t, length)
         if kept:
             left = max(0, kept.sessions - kept.sessions_done)
-            return "IN_PROGRESS", dates.finish_date(start, left, factor), f"{kept.id} ({kept.modality}), {left} sessions to go"
+            return ("IN_PROGRESS", dates.finish_date(start, left, factor),
+                    f"{kept.id} ({kept.modality}), {left} sessions to go")
         case = new_case.get((t.id, length))
         if case:
             return "ALLOCATED", dates.finish_date(start, case.sessions, factor), f"{case.id} ({case.modality})"

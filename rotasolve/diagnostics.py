@@ -44,7 +44,8 @@ def warnings(inst: Instance) -> list[str]:
         n = sum(1 for c in inst.cases if c.modality == m)
         out.append(f"{n} {m} case(s) but no supervisor qualified in {m} with capacity")
     for g in inst.groups:
-        if not any(inst.eligibility.can_join_group(t, g) for t in inst.trainees) and inst.kept_group_members[g.id] == ():
+        if (not any(inst.eligibility.can_join_group(t, g) for t in inst.trainees)
+                and inst.kept_group_members[g.id] == ()):
             out.append(f"Groups row {g.source_row} ({g.id}): no trainee who needs a group can attend "
                        f"its slot {g.slot} within their travel limit")
     for t in inst.trainees:

@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .allocation import meeting_sizes, weekly_minutes
-from .domain import Instance, Trainee, length_of
+from .domain import Instance, Length, Trainee, length_of
 from .solution import Solution, Unmet
 
 _NAMES = 4  # how many ids to name in a detail before "and N more"
@@ -176,12 +176,12 @@ def _within(state: _State, t: Trainee, cases: list, room: int) -> _Fits:
     return fits
 
 
-def _case_reason(state: _State, t: Trainee, length: str) -> tuple[str, str]:
+def _case_reason(state: _State, t: Trainee, length: Length) -> tuple[str, str]:
     inst, pr = state.inst, state.inst.profile
     if state.held[t.id] >= pr.max_cases_per_trainee:
         return "capacity", (f"{t.id} already holds {state.held[t.id]} cases, the most at once "
                             f"(max_cases_per_trainee); the {length} case follows when one ends")
-    other = "long" if length == "short" else "short"
+    other: Length = "long" if length == "short" else "short"
     banned = inst.needs.fixed_modality(t, other) if pr.distinct_modalities >= 2 else None
     cases = [c for c in inst.cases if c.length == length and not c.kept and c.modality != banned
              and t.grade >= c.min_grade]

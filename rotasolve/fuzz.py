@@ -14,6 +14,7 @@ from pathlib import Path
 import openpyxl
 from openpyxl.cell.cell import MergedCell
 from openpyxl.styles import PatternFill
+from openpyxl.utils.exceptions import IllegalCharacterError
 
 from .check import check
 from .engine import SolveOptions
@@ -79,7 +80,7 @@ def _control(rng, wb):
     if c is not None:
         try:
             c.value = "T\x01\x1b[31m" + str(c.value)
-        except Exception:  # openpyxl refuses illegal XML characters; that is fine
+        except IllegalCharacterError:  # openpyxl refuses illegal XML characters; that is fine
             c.value = "T\u0085\u2028" + str(c.value)
 
 def _merge(rng, wb):

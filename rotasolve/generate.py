@@ -196,6 +196,7 @@ class _Builder:
         if self.big_trust is None:
             return drawn
         big, others = self.big_trust
+        assert self.k.big_trust_share is not None  # big_trust is set only with a share
         return self.xrng.choice(big if self.xrng.random() < self.k.big_trust_share else others)
 
     def _trainee(self, tag: str, site_ids: list[str]) -> dict:
@@ -298,7 +299,7 @@ class _Builder:
         st = self.settings
         travel = self._travel_table()
         sup_load = {s["id"]: 0 for s in sups}
-        sup_busy = {s["id"]: set() for s in sups}
+        sup_busy: dict[str, set[str]] = {s["id"]: set() for s in sups}
         sup_minutes = {s["id"]: 0 for s in sups}
         group_slot = {g["id"]: g["slot"] for g in self.groups}
         weekly = round(pr.weekly_case_hours * 60)
@@ -379,7 +380,7 @@ class _Builder:
         n_tutors = min(len(trust_names), rng.randint(1, 3))
         shares = [trust_names[i::n_tutors] for i in range(n_tutors)]
         site_trust = {s.id: s.trust for s in self.sites}
-        for i, trusts in enumerate(shares):
+        for trusts in shares:
             mine = [t for t in trainees if site_trust[t["base_site"]] in trusts]
             active = sum(1 for t in mine if t["current_group"] or t["current_cases"])
             likely = active + sum(1 for t in mine if not (t["current_group"] or t["current_cases"])) \

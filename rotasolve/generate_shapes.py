@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import random
 from dataclasses import dataclass, fields, replace
+from typing import Any
 
 from .domain import Site, TravelTime
 
@@ -94,7 +95,7 @@ def random_knobs(seed: int, connected: bool = False) -> Knobs:
     lo_places = r.randint(1, 3)
     slots = [(r.randint(2, 4), r.randint(5, 10)) for _ in range(3)]
     min_size = r.randint(3, 6)
-    drawn = dict(
+    drawn: dict[str, Any] = dict(
         # of the whole demand: every trainee of the tutor's trusts, none cut
         tutor_pa_factor=round(r.uniform(0.4, 1.3), 2), likely_share=1.0, tutor_pa_cut=(0,),
         trainees_per_supervisor=round(r.uniform(3, 12), 1),
@@ -217,6 +218,7 @@ def spanning_tutors(rng: random.Random, trust_names: list[str], trainees: list[d
     makes, so the by-hand baseline never fails on the running items either.
     """
     n = len(trust_names)
+    assert k.tutor_span is not None  # set for a connected region, the only one with spanning tutors
     areas = [tuple(trust_names[(i + d) % n] for d in range(min(n, rng.randint(*k.tutor_span))))
              for i in range(n)]
     first: dict[str, int] = {}

@@ -30,7 +30,7 @@ class Progress:
     done: bool = False  # the stage or part is finished (not just a better solution)
     message: str = ""
 
-    def update(self, **changes) -> "Progress":
+    def update(self, **changes) -> Progress:
         return replace(self, **changes)
 
     @property

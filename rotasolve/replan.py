@@ -84,7 +84,7 @@ def _vanished(inst: Instance, previous: Solution, kept: Solution) -> list[Change
 
 
 def _key(g: GroupPlace | TutorPlace) -> tuple[str, str]:
-    return (g.trainee_id, getattr(g, "group_id", None) or getattr(g, "tutor_id"))
+    return (g.trainee_id, g.group_id if isinstance(g, GroupPlace) else g.tutor_id)
 
 
 def _reasons(inst: Instance, kept: Solution) -> dict[tuple[str, str], str]:

@@ -8,7 +8,10 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SerializationInfo, SerializerFunctionWrapHandler, computed_field, model_serializer, model_validator
+from pydantic import (
+    BaseModel, ConfigDict, Field, SerializationInfo, SerializerFunctionWrapHandler, computed_field, model_serializer,
+    model_validator,
+)
 
 from .domain.tiers import TIER_ORDER, TierKind
 
@@ -89,7 +92,9 @@ class Objective(_Row):
             data = {k: v for k, v in data.items() if k != "gap"}
         return data
 
-    @computed_field  # in the JSON too: how far from the best each tier can be, at most
+    # in the JSON too: how far from the best each tier can be, at most. The ignore is pydantic's
+    # documented form: mypy does not take decorators over @property.
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def gap(self) -> list[float | None]:
         return [None if b is None else round(abs(b - v) / max(1, abs(b)), 4)
@@ -178,7 +183,7 @@ class Solution(_Row):
     changes: list[Change] = Field(default_factory=list)  # a re-plan's changes to the previous allocation
     manifest: RunRecord = Field(default_factory=RunRecord)
 
-    def sorted(self) -> "Solution":
+    def sorted(self) -> Solution:
         """Lists sorted by their first id field, so that one solution has one byte form."""
         return self.model_copy(update={
             "groups": sorted(self.groups, key=lambda r: (r.trainee_id, r.group_id)),
@@ -194,11 +199,11 @@ class Solution(_Row):
         return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
 
     @classmethod
-    def from_json(cls, text: str) -> "Solution":
+    def from_json(cls, text: str) -> Solution:
         return cls.model_validate_json(text)
 
     @classmethod
-    def load(cls, path: str | Path) -> "Solution":
+    def load(cls, path: str | Path) -> Solution:
         return cls.from_json(Path(path).read_text(encoding="utf-8"))
 
     # convenience views

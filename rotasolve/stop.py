@@ -28,8 +28,8 @@ import contextlib
 import itertools
 import os
 import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 
 STOP_EVERY = 0.25  # seconds between calls of the registered stop functions once stopping
 
@@ -155,7 +155,7 @@ class Line:
     """The parent's end of a child's stop line: ``child_args`` go to ``subprocess.Popen``,
     ``started()`` once it is started, ``send()`` passes a stop on, ``close()`` when done."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._read, self._write = os.pipe()
         self.send = once(self._send)
 

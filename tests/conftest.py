@@ -10,10 +10,10 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from rotasolve.domain import (  # noqa: E402
+from rotasolve.domain import (
     Case, Group, Instance, Profile, Settings, Site, Supervisor, Trainee, TravelTime, Tutor,
 )
-from rotasolve.excel.template import write_instance  # noqa: E402
+from rotasolve.excel.template import write_instance
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "inputs" / "north_thames.xlsx"

@@ -127,7 +127,8 @@ def test_the_applied_workbook_keeps_what_the_user_typed(planned):
     for u in inst.tutors:
         assert applied.tutor[u.id] == u.model_copy(update={"core_pas": u.core_pas + raised.get(("tutor_pa", u.id), 0)})
     for g in inst.groups:
-        assert applied.group[g.id] == g.model_copy(update={"max_size": g.max_size + raised.get(("group_place", g.id), 0)})
+        assert applied.group[g.id] == g.model_copy(
+            update={"max_size": g.max_size + raised.get(("group_place", g.id), 0)})
     new = [s for s in applied.supervisors if s.id not in inst.supervisor] + \
           [g for g in applied.groups if g.id not in inst.group]
     assert sorted(x.id for x in new) == sorted(a["ids"][0] for a in report["additions"] if a["kind"].startswith("new_"))
@@ -202,7 +203,8 @@ def brute_force(kind, inst):
         site_slots = tuple(k for k in inst.slot_ids if any(k in s.available_slots for s in inst.supervisors))
         options = []
         for n_cbt, n_ipt in itertools.product(range(3), repeat=2):
-            new = [supervisor(f"N-{m}-{i}", modalities=(m,), max_trainees=2, available_slots=site_slots, source_row=None)
+            new = [supervisor(f"N-{m}-{i}", modalities=(m,), max_trainees=2, available_slots=site_slots,
+                              source_row=None)
                    for m, n in (("CBT", n_cbt), ("IPT", n_ipt)) for i in range(n)]
             options.append((rebuilt(inst, supervisors=inst.supervisors + tuple(new)), n_cbt + n_ipt))
     else:

@@ -56,8 +56,10 @@ def test_who_may_take_which_case(inst):
                               session_slot=common[0] if common else c.available_slots[0], supervision_slot="-",
                               meeting_id="", kept=False)
             sol = Solution(scheme="x", status="FEASIBLE", cases=[place] + running(inst, t.id))
-            found = (messages(check_h2_case_eligibility(inst, sol), c.id) + messages(check_h3_modalities(inst, sol), t.id)
-                     + messages(check_h6_slots(inst, sol), c.id, "session") + messages(check_h8_cases_at_once(inst, sol), t.id))
+            found = (messages(check_h2_case_eligibility(inst, sol), c.id)
+                     + messages(check_h3_modalities(inst, sol), t.id)
+                     + messages(check_h6_slots(inst, sol), c.id, "session")
+                     + messages(check_h8_cases_at_once(inst, sol), t.id))
             assert inst.eligibility.can_take_case(t, c) == (not found), (t.id, c.id, found)
 
 

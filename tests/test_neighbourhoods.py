@@ -72,7 +72,8 @@ def test_improving_by_neighbourhoods_is_never_worse_and_always_checked(region):
     found, tiers, _spent, _clocked = improve(inst, start, lists, SolveOptions(time_limit=20, workers=2),
                                              Budget(6.0, time.monotonic() + 60), most=20)
     assert check(inst, found) == []
-    assert tiers == score(inst, found) and tiers.ordered() > score(inst, start).ordered()  # here it finds better (9, 30 against 9, 25)
+    # here it finds better (9, 30 against 9, 25)
+    assert tiers == score(inst, found) and tiers.ordered() > score(inst, start).ordered()
 
 
 def test_neighbourhoods_cover_every_trainee_and_stay_small(region):

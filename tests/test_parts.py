@@ -94,5 +94,5 @@ def test_side_by_side_from_a_script_without_a_main_guard(tmp_path, side_by_side)
 
 def test_a_part_process_that_fails_is_an_error_not_a_wrong_answer(side_by_side, monkeypatch):
     monkeypatch.setattr(sys, "executable", "/bin/false")
-    with pytest.raises(RuntimeError, match="solving parts [12] of 2 failed in their process"):
+    with pytest.raises(RuntimeError, match=r"solving parts [12] of 2 failed in their process"):
         solve(region(), SolveOptions(time_limit=5, workers=2, seed=2))

@@ -28,8 +28,8 @@ def _mip_alone(inst):
     built = build(inst, eligible(inst))
     stage = tier_stages(built)[0]
     built.model.Maximize(stage.expr)
-    member = MipMember(built.model, nodes=10_000, window=60, levels=(built.tiers.critical.expr, built.tiers.others.expr),
-                       weight=stage.weight)
+    member = MipMember(built.model, nodes=10_000, window=60,
+                       levels=(built.tiers.critical.expr, built.tiers.others.expr), weight=stage.weight)
     member.start()
     result = member.wait(90)
     assert member.done.is_set()

@@ -104,7 +104,8 @@ def test_cli_previous_must_be_a_solution_of_this_workbook(tmp_path):
     write_instance(inst, workbook)
     not_json = tmp_path / "notes.json"
     not_json.write_text("{this is not a solution")
-    result = CliRunner().invoke(cli, ["solve", str(workbook), "--previous", str(not_json), "-o", str(tmp_path / "o.xlsx")])
+    result = CliRunner().invoke(cli, ["solve", str(workbook), "--previous", str(not_json),
+                                      "-o", str(tmp_path / "o.xlsx")])
     assert result.exit_code == 2 and "is not a rotasolve solution JSON" in result.output
     other = tmp_path / "other.json"
     other.write_text(allocate(generate(20, 2, seed=2), SolveOptions(time_limit=5, workers=1)).to_json())

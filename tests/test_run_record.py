@@ -50,7 +50,8 @@ def test_an_old_solution_without_a_record_reads_as_an_empty_one():
 
 def test_a_sweep_record_writes_not_run_only_when_stopped():
     ran = SweepRecord(engine="pool", jobs=2, failed=0)
-    assert "not_run" not in json.loads(SweepReport(scenarios=[], workbooks=[], rows=[], manifest=ran).to_json())["manifest"]
+    written = json.loads(SweepReport(scenarios=[], workbooks=[], rows=[], manifest=ran).to_json())["manifest"]
+    assert "not_run" not in written
     ran.stopped_early, ran.not_run = True, 1
     written = json.loads(SweepReport(scenarios=[], workbooks=[], rows=[], manifest=ran).to_json())["manifest"]
     assert written["stopped_early"] is True and written["not_run"] == 1

@@ -75,7 +75,7 @@ class _Call:
             self.parameters.max_deterministic_time = work_limit
         self._wall, self.deterministic_time = wall, work
 
-    def WallTime(self):  # noqa: N802 - CP-SAT's name
+    def WallTime(self):  # CP-SAT's name
         return self._wall
 
 

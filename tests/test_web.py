@@ -18,11 +18,11 @@ from conftest import EXAMPLE, ROOT, case, kept_conflict_workbook, scheme, superv
 
 pytest.importorskip("flask")
 
-import rotasolve.pipeline as pipeline  # noqa: E402
-from rotasolve.excel.template import write_instance  # noqa: E402
-from rotasolve.solution import Solution  # noqa: E402
-from rotasolve.web import create_app  # noqa: E402
-from rotasolve.web.server import serve  # noqa: E402
+import rotasolve.pipeline as pipeline
+from rotasolve.excel.template import write_instance
+from rotasolve.solution import Solution
+from rotasolve.web import create_app
+from rotasolve.web.server import serve
 
 SOLVED = ROOT / "solutions" / "north_thames.json"
 
@@ -143,7 +143,8 @@ def test_solve_result_trainee_and_downloads(client, solved_instantly):
     assert "Unmet requirements and why" in page and "Supervisors by weekly slot" in page
     assert f'href="{job}/trainees/T-CT1-01"' in page
     trainee_page = client.get(job + "/trainees/T-CT2-01").get_data(as_text=True)
-    assert "What they have" in trainee_page and "What they need" in trainee_page and "Weekly hours used up" in trainee_page
+    assert "What they have" in trainee_page and "What they need" in trainee_page
+    assert "Weekly hours used up" in trainee_page
     assert client.get(job + "/trainees/NOBODY").status_code == 404
     files = {name: client.get(f"{job}/files/{name}") for name in
              ("solution.xlsx", "solution.json", "calendars.zip", "next.xlsx", "report.html")}

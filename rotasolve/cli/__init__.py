@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
     try:
         cli.main(args=argv, prog_name="rotasolve")
-    except Exception as e:  # noqa: BLE001 - the last line of defence
+    except Exception as e:  # the last line of defence
         if os.environ.get("ROTASOLVE_DEBUG"):
             raise
         click.echo(f"Internal error: {type(e).__name__}: {e}. Please report it with the input "

@@ -46,7 +46,7 @@ def compliance(workbook: Path, solution_path: Path | None, out: Path | None, htm
     short = {"COMPLETE": "COMPL", "IN_PROGRESS": "IN_PR", "ALLOCATED": "ALLOC", "NOT_YET_DUE": "NYDUE",
              "WAITING": "WAIT", "AT_RISK": "RISK", "WILL_MISS": "MISS"}
     width = max([len(t) for t in inst.trusts] + [5])
-    click.echo(("trust".ljust(width) + " " + " ".join(short[s].rjust(5) for s in STATUSES)))
+    click.echo("trust".ljust(width) + " " + " ".join(short[s].rjust(5) for s in STATUSES))
     for trust, counts in per_trust(rows).items():
         cells = []
         for s in STATUSES:

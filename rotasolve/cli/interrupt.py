@@ -19,7 +19,8 @@ import os
 import signal
 import sys
 import threading
-from typing import Callable, Iterator, TypeVar
+from collections.abc import Callable, Iterator
+from typing import TypeVar
 
 import click
 

@@ -94,6 +94,7 @@ def capacity(workbook: Path, out: Path | None, json_out: Path | None, html_out: 
             write_text(capacity_html(plan), html_out)
         if apply_out is not None:
             raised, new = plan.edits()
+            assert plan.applied is not None  # _refuse_unplanned let it through: a plan was made
             note = write_applied_workbook(workbook, inst, plan.applied, raised, new, apply_out)
             if note:
                 click.echo(f"note: {note}", err=True)

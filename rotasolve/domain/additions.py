@@ -12,6 +12,7 @@ like any other; only the model (``model/additions.py``) knows what is bought.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -45,10 +46,12 @@ class AdditionCosts(BaseModel):
     new_group_limit: int = Field(1, ge=0, le=10)
 
     def cost(self, kind: str) -> float:
-        return getattr(self, kind)
+        cost: float = getattr(self, kind)
+        return cost
 
     def limit(self, kind: str) -> int:
-        return getattr(self, f"{kind}_limit")
+        limit: int = getattr(self, f"{kind}_limit")
+        return limit
 
 
 @dataclass(frozen=True)
@@ -108,7 +111,7 @@ class Offer:
                          for g in inst.groups))
 
 
-def rebuilt(inst: Instance, **fields) -> Instance:
+def rebuilt(inst: Instance, **fields: Any) -> Instance:
     """A fresh Instance with some collections replaced (derived facts are cached per
     instance, so one is never copied)."""
     return Instance(**({name: getattr(inst, name) for name in Instance.model_fields} | fields))
@@ -126,7 +129,7 @@ def offer_additions(inst: Instance, costs: AdditionCosts) -> tuple[Instance, Off
     new_groups = _new_groups(inst, costs.limit("new_group"))
     for kind, made in (("new_supervisor", new_sups), ("new_group", new_groups)):
         for item, twin in made:
-            places = (item.max_trainees if kind == "new_supervisor" else inst.capacity.group_core_places(item))
+            places = (item.max_trainees if isinstance(item, Supervisor) else inst.capacity.group_core_places(item))
             possible.append(Possible(kind, item.id, 1, costs.cost(kind), places, twin))
     with_candidates = rebuilt(inst, supervisors=inst.supervisors + tuple(s for s, _ in new_sups),
                               groups=inst.groups + tuple(g for g, _ in new_groups))

@@ -13,8 +13,8 @@ large-neighbourhood search (``engine/lns.py``) frees a few trainees at a time.
 from __future__ import annotations
 
 import zlib
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from .entities import Case, Length, Supervisor, Trainee
@@ -39,14 +39,14 @@ class Candidates:
     supervisors: dict[UnitKey, tuple[Supervisor, ...]] = field(default_factory=dict)
     joiners: set[str] | None = None  # trainees who may join a group; None: all who are eligible
 
-    def only(self, trainees: set[str]) -> "Candidates":
+    def only(self, trainees: set[str]) -> Candidates:
         """The same choices for ``trainees``; everyone else keeps only what is running."""
         keys = [k for k in self.cases if k.kept_case or k.trainee_id in trainees]
         return Candidates(cases={k: self.cases[k] for k in keys},
                           supervisors={k: self.supervisors[k] for k in keys}, joiners=set(trainees))
 
     def for_frozen(self, frozen: Instance, trainees: set[str],
-                   incumbent: Iterable[tuple[str, str, str]] = ()) -> "Candidates":
+                   incumbent: Iterable[tuple[str, str, str]] = ()) -> Candidates:
         """These choices seen from ``frozen`` — the same scheme with everyone outside
         ``trainees`` holding their allocation as running items (``engine/neighbourhoods``):
         each running unit as ``frozen`` holds it, and the listed new cases of ``trainees``
@@ -114,6 +114,7 @@ def _add_running_units(inst: Instance, out: Candidates) -> None:
     """Each running case as a unit of its own: that case, with the supervisors it may have."""
     for c in inst.cases:
         if c.kept:
+            assert c.current_trainee is not None  # kept: running with a trainee
             t = inst.trainee[c.current_trainee]
             key = UnitKey(t.id, c.length, c.id)
             out.cases[key] = (c,)
@@ -190,7 +191,8 @@ def qualified(s: Supervisor, c: Case) -> bool:
     return c.modality in s.modalities and (not c.supervisor or c.supervisor == s.id)
 
 
-def _kept_ranks(ranked: dict[UnitKey, list], per_unit: int, cover: int) -> dict[UnitKey, set[str]]:
+def _kept_ranks(ranked: Mapping[UnitKey, Sequence[Case | Supervisor]], per_unit: int,
+                cover: int) -> dict[UnitKey, set[str]]:
     keep = {key: {item.id for item in items[:per_unit]} for key, items in ranked.items()}
     places: dict[str, list[tuple[int, str, UnitKey]]] = {}
     for key, items in ranked.items():

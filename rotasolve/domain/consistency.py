@@ -8,8 +8,8 @@ each ``Problem`` into a message located by sheet, row and column.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Iterable
 
 from .entities import (
     Case, Group, Profile, Site, Slot, Supervisor, Trainee, TravelTime, Tutor,
@@ -53,8 +53,11 @@ ID_NAMES = {"slot": "slot_id", "site": "site_id", "trainee": "trainee_id", "case
 COLLECTIONS = {"slot": "Slots", "site": "Sites", "trainee": "Trainees", "case": "Cases",
                "supervisor": "Supervisors", "group": "Groups", "tutor": "Tutors"}
 
+Ids = dict[str, set[str]]  # kind -> every id of that kind
+Unbuilt = dict[str, list[tuple[str, int | None]]]  # kind -> [(id, row)] of items not built
 
-def problems(items: Items, unbuilt: dict[str, list[tuple[str, int | None]]] | None = None) -> list[Problem]:
+
+def problems(items: Items, unbuilt: Unbuilt | None = None) -> list[Problem]:
     """Every broken cross-field or cross-row rule. ``unbuilt`` names items that exist but
     could not be built (a reader's rows with other errors), as kind -> [(id, row)], so
     that references to them resolve and their ids still count as taken."""
@@ -67,7 +70,7 @@ def problems(items: Items, unbuilt: dict[str, list[tuple[str, int | None]]] | No
     return out
 
 
-def _unique_ids(items: Items, unbuilt) -> Iterable[Problem]:
+def _unique_ids(items: Items, unbuilt: Unbuilt) -> Iterable[Problem]:
     for kind in ID_NAMES:
         entries = [(x.id, x.source_row) for x in getattr(items, COLLECTIONS[kind].lower())]
         entries += unbuilt.get(kind, [])
@@ -81,27 +84,29 @@ def _unique_ids(items: Items, unbuilt) -> Iterable[Problem]:
                 yield Problem(kind, i, row, "id", i, f"duplicate {ID_NAMES[kind]}{also}; ids must be unique")
 
 
-def _profile(items: Items, ids) -> Iterable[Problem]:
+def _profile(items: Items, ids: Ids) -> Iterable[Problem]:
     p = items.profile
     if p.short_case_min_sessions > p.short_case_max_sessions:
         yield Problem("profile", None, None, "short_case_min_sessions", p.short_case_min_sessions,
                       "short_case_min_sessions is more than short_case_max_sessions; make it smaller")
 
 
-def _slots(items: Items, ids) -> Iterable[Problem]:
+def _slots(items: Items, ids: Ids) -> Iterable[Problem]:
     for s in items.slots:
         if s.end <= s.start:
             yield Problem("slot", s.id, s.source_row, "end", s.end, "the end must be after the start")
 
 
-def _unknown(kind: str, item, field: str, value, target: str) -> Problem:
+def _unknown(kind: str, item: TravelTime | Trainee | Case | Supervisor | Group, field: str, value: str,
+             target: str) -> Problem:
     return Problem(kind, item.id if hasattr(item, "id") else None, item.source_row, field, value,
                    f"unknown {target} '{value}'; it must be a {target} id listed in the "
                    f"{COLLECTIONS[target]} sheet")
 
 
-def _references(items: Items, ids) -> Iterable[Problem]:
-    def refs(kind, item, field, target, values):
+def _references(items: Items, ids: Ids) -> Iterable[Problem]:
+    def refs(kind: str, item: TravelTime | Trainee | Case | Supervisor | Group, field: str, target: str,
+             values: Iterable[str | None]) -> Iterator[Problem]:
         for value in values:
             if value is not None and value not in ids[target]:
                 yield _unknown(kind, item, field, value, target)
@@ -135,7 +140,7 @@ def _references(items: Items, ids) -> Iterable[Problem]:
         yield from refs("group", g, "slot", "slot", [g.slot])
 
 
-def _running_cases(items: Items, ids) -> Iterable[Problem]:
+def _running_cases(items: Items, ids: Ids) -> Iterable[Problem]:
     """The two ends of a running case agree: the trainee lists it, the case names them."""
     trainee = {t.id: t for t in items.trainees}
     case = {c.id: c for c in items.cases}
@@ -147,11 +152,11 @@ def _running_cases(items: Items, ids) -> Iterable[Problem]:
                               f"this trainee lists case {cid} as current, but Cases row {c.source_row} "
                               f"gives its current_trainee as '{c.current_trainee or ''}'; make the two agree")
     for c in items.cases:
-        t = trainee.get(c.current_trainee) if c.current_trainee else None
-        if t is not None and c.id not in t.current_cases:
+        named = trainee.get(c.current_trainee) if c.current_trainee else None
+        if named is not None and c.id not in named.current_cases:
             yield Problem("case", c.id, c.source_row, "current_trainee", c.current_trainee,
-                          f"this case names {t.id} as its current trainee, but Trainees row "
-                          f"{t.source_row} does not list it in current_cases; add it there")
+                          f"this case names {named.id} as its current trainee, but Trainees row "
+                          f"{named.source_row} does not list it in current_cases; add it there")
         if c.current_supervisor and not c.current_trainee:
             yield Problem("case", c.id, c.source_row, "current_trainee", None,
                           "a case with a current_supervisor must also give its current_trainee")
@@ -168,7 +173,7 @@ def _running_cases(items: Items, ids) -> Iterable[Problem]:
                           "sessions_done is for a running case; give its current_trainee or clear it")
 
 
-def _groups(items: Items, ids) -> Iterable[Problem]:
+def _groups(items: Items, ids: Ids) -> Iterable[Problem]:
     for g in items.groups:
         if g.min_size > g.max_size:
             yield Problem("group", g.id, g.source_row, "min_size", g.min_size,
@@ -178,12 +183,13 @@ def _groups(items: Items, ids) -> Iterable[Problem]:
                           f"more external members than max_size ({g.max_size})")
 
 
-def _case_sessions(items: Items, ids) -> Iterable[Problem]:
+def _case_sessions(items: Items, ids: Ids) -> Iterable[Problem]:
     """Planned sessions agree with the case's length in this scheme's profile."""
     p = items.profile
     short_ok = p.short_case_min_sessions <= p.short_case_max_sessions  # else reported once, by _profile
     for c in items.cases:
-        if c.length == "short" and short_ok and not p.short_case_min_sessions <= c.sessions <= p.short_case_max_sessions:
+        if (c.length == "short" and short_ok
+                and not p.short_case_min_sessions <= c.sessions <= p.short_case_max_sessions):
             yield Problem("case", c.id, c.source_row, "sessions", c.sessions,
                           f"a short case has {p.short_case_min_sessions}-{p.short_case_max_sessions} "
                           "sessions in this scheme's Requirements; correct the sessions or the length")
@@ -196,7 +202,7 @@ def _case_sessions(items: Items, ids) -> Iterable[Problem]:
                           f"more sessions done than planned ({c.sessions}); correct one of them")
 
 
-def _tutors(items: Items, ids) -> Iterable[Problem]:
+def _tutors(items: Items, ids: Ids) -> Iterable[Problem]:
     trusts = {s.trust for s in items.sites}
     for u in items.tutors:
         for trust in u.trusts:

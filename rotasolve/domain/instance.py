@@ -46,7 +46,7 @@ class Instance(BaseModel):
     tutors: tuple[Tutor, ...] = ()
 
     @model_validator(mode="after")
-    def _consistent(self) -> "Instance":
+    def _consistent(self) -> Instance:
         # The reader reports these located by row; this guards instances built in code.
         # pydantic reports a ValueError raised here as a ValidationError.
         found = problems(self.items())

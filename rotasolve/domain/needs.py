@@ -112,7 +112,7 @@ class Needs:
     def _by_trainee(self) -> dict[str, tuple[Need, ...]]:
         out: dict[str, tuple[Need, ...]] = {}
         for t in self._inst.trainees:
-            items = []
+            items: list[tuple[str, str | None]] = []
             if self.needs_group(t):
                 items.append(("cbdg", None))
             gate = self.case_gate(t)

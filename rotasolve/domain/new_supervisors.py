@@ -18,6 +18,7 @@ then wherever demand is left (or, with none left, where most trainees are based)
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .entities import Supervisor, length_of
@@ -53,7 +54,7 @@ def demand(inst: Instance, facts: BaselineFacts, modality: str) -> dict[str, tup
     return {s.id: (critical[s.id], total[s.id]) for s in inst.sites}
 
 
-def _free_ids(inst: Instance):
+def _free_ids(inst: Instance) -> Iterator[str]:
     taken = {s.id for s in inst.supervisors}
     n = 0
     while True:

@@ -7,12 +7,18 @@ sum of the parts' optima.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from .choices import eligible
+from .entities import Case, Group, Supervisor, Trainee, Tutor
 from .instance import Instance
+
+_Item = Trainee | Case | Supervisor | Group | Tutor
 
 
 class _UnionFind:
-    def __init__(self):
+    def __init__(self) -> None:
         self.parent: dict[str, str] = {}
 
     def find(self, x: str) -> str:
@@ -55,11 +61,13 @@ def split(inst: Instance) -> list[Instance]:
             uf.union(key, f"c:{c.id}")
         for s in choices.supervisors[unit]:
             uf.union(key, f"s:{s.id}")
+    items: Sequence[_Item]
+    it: _Item
     for kind, items in (("s", inst.supervisors), ("g", inst.groups), ("u", inst.tutors)):
         for it in items:
             uf.find(f"{kind}:{it.id}")
 
-    parts: dict[str, dict[str, list]] = {}
+    parts: dict[str, dict[str, list[Any]]] = {}
     for kind, items in (("t", inst.trainees), ("c", inst.cases), ("s", inst.supervisors),
                         ("g", inst.groups), ("u", inst.tutors)):
         for it in items:

@@ -11,7 +11,7 @@ refused for that workbook alone, with the rule it breaks.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
 
@@ -39,7 +39,7 @@ def field_value(model: type[BaseModel], key: str, value: Any) -> Any:
     """``value`` as ``model``'s field ``key`` accepts it, checked by that field's own type
     and bounds; pydantic's ValidationError otherwise."""
     info = model.model_fields[key]
-    kind = Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
+    kind: Any = Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
     return TypeAdapter(kind).validate_python(value)
 
 
@@ -117,7 +117,10 @@ def _text(v: Any) -> str:
     return str(v)
 
 
-def _rebuilt(item: BaseModel, changes: dict[str, Any]) -> BaseModel:
+_Model = TypeVar("_Model", bound=BaseModel)
+
+
+def _rebuilt(item: _Model, changes: dict[str, Any]) -> _Model:
     """A copy of a domain item with ``changes``, validated again by its model (a
     model_copy would skip the bounds)."""
     return type(item).model_validate({**item.model_dump(), **changes})
@@ -144,6 +147,7 @@ def apply(inst: Instance, scenario: Scenario, facts: BaselineFacts | None = None
                            for s in supervisors]
         notes: list[str] = []
         if scenario.new_supervisors:
+            assert facts is not None  # needs_baseline: refused above without them
             added, notes = place_new_supervisors(inst, scenario.new_supervisors, facts)
             supervisors += added
         changes["supervisors"] = tuple(supervisors)

@@ -9,7 +9,8 @@ lexicographic comparison).
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import Generic, Iterable, Iterator, TypeVar
+from typing import Generic, TypeVar
+from collections.abc import Iterable, Iterator
 
 T = TypeVar("T")
 
@@ -61,7 +62,7 @@ class ByTier(Generic[T]):
         return tuple(self.as_list())
 
     @classmethod
-    def of(cls, values: Iterable[T]) -> "ByTier[T]":
+    def of(cls, values: Iterable[T]) -> ByTier[T]:
         """From values in tier order (a JSON list, a reference's)."""
         values = list(values)
         if len(values) != len(TIER_ORDER):
@@ -69,7 +70,7 @@ class ByTier(Generic[T]):
         return cls(**{kind.key: v for kind, v in zip(TIER_ORDER, values)})
 
     @classmethod
-    def filled(cls, value: T) -> "ByTier[T]":
+    def filled(cls, value: T) -> ByTier[T]:
         return cls.of([value] * len(TIER_ORDER))
 
 

@@ -42,12 +42,14 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from typing import Any
 
 from .. import stop
 from ..domain import SENIORITY_WEIGHT, Instance
 from ..domain.choices import Candidates, UnitKey, qualified
 from ..domain.tiers import ByTier
 from ..model.build import build, extract
+from ..model.expr import Values
 from ..model.relaxation import relax
 from ..model.search import Budget, SearchResult, search
 from ..model.variables import Variables
@@ -64,6 +66,7 @@ RELAXATION_SECONDS_PER_VARIABLE = 1.2e-4
 USED = 1e-3
 CRITICAL_SUBSOLVERS = ("default_lp", "core")
 MU = max(SENIORITY_WEIGHT.values())  # a critical placement's worth in tier-1b points, for the bound
+Keep = dict[UnitKey, tuple[set[str], set[str]]]  # per unit: the case ids and supervisor ids kept
 
 
 @dataclass
@@ -87,7 +90,7 @@ def guide(inst: Instance, full: Candidates, by_hand: Solution | None, budget: Bu
           relaxation_limit: float, bound_is_global: bool, previous: Solution | None = None) -> Guidance:
     """Both relaxations, side by side; the choices to search. The linear relaxation is
     solved only when its bound holds for the whole part (``bound_is_global``)."""
-    critical: dict = {}
+    critical: dict[str, Any] = {}
     worker = threading.Thread(target=_critical,
                               args=(inst, full, by_hand, budget, seed, workers, not bound_is_global, critical))
     worker.start()  # CP-SAT and HiGHS both let go of Python's lock while they solve
@@ -97,7 +100,7 @@ def guide(inst: Instance, full: Candidates, by_hand: Solution | None, budget: Bu
     worker.join()
     found: SearchResult = critical["result"]
     start = critical.get("solution")
-    keep: dict = {key: (set(), set()) for key in full.cases}
+    keep: Keep = {key: (set(), set()) for key in full.cases}
     for sol in (by_hand, start, previous):
         _add_allocation(inst, keep, sol)
     bounds = [critical["bound"], linear_bound // MU if linear_bound is not None else None]
@@ -115,13 +118,13 @@ def _linear(inst: Instance, full: Candidates, limit: float) -> tuple[int | None,
     if stop.requested():
         return None, None
     built = build(inst, full, relaxation=True)
-    built.model.Maximize(MU * built.tiers.critical.expr + built.tiers.others.expr)
+    built.model.maximize(MU * built.tiers.critical.expr + built.tiers.others.expr)
     relaxed = relax(built.model, limit, threads=1)
     return relaxed.bound(), relaxed.seconds
 
 
 def _critical(inst: Instance, full: Candidates, by_hand: Solution | None, budget: Budget, seed: int,
-              workers: int, alone: bool, out: dict) -> None:
+              workers: int, alone: bool, out: dict[str, Any]) -> None:
     """The critical relaxation into ``out``: the bound from its linear relaxation, then
     its allocation searched by CP-SAT among the choices that relaxation uses, the greedy
     allocation's and each unit's cheapest (every choice, when the relaxation gave none). ``alone``: no linear
@@ -142,7 +145,7 @@ def _critical(inst: Instance, full: Candidates, by_hand: Solution | None, budget
     # size alone, so the budget stays reproducible.
     variables = len(built.model.Proto().variables)
     out["set_aside"] = set_aside = RELAXATION_SECONDS_PER_VARIABLE * variables if alone else 0.0
-    built.model.Maximize(built.tiers.critical.expr)
+    built.model.maximize(built.tiers.critical.expr)
     linear = relax(built.model, max(1.0, budget.wall_left() / 2), threads=1, solution=True)
     out["bound"] = linear.bound()
     # Cut short by the clock, the relaxation chooses nothing: the search takes every
@@ -156,7 +159,7 @@ def _critical(inst: Instance, full: Candidates, by_hand: Solution | None, budget
         candidates = _restricted(inst, candidates, keep)
     built = build(relaxed, candidates)  # with no other requirement placeable, tier 1 is 1a alone
     if out["bound"] is not None:  # proven, so the search stops once it gets there
-        built.model.Add(built.tiers.critical.expr <= out["bound"])
+        built.model.add(built.tiers.critical.expr <= out["bound"])
     # Two searches in turns: CP-SAT's default, with its linear relaxation, and core-based
     # search, which works up from unsatisfiable subsets of the placements. On connected
     # 1,000 each alone reached the restricted model's optimum with some seeds and not
@@ -164,15 +167,16 @@ def _critical(inst: Instance, full: Candidates, by_hand: Solution | None, budget
     # of 4 and 2 of 4); the two together, in 12 of 12 (seeds 0-5 on both regions).
     out["result"] = result = search(built, budget.less(set_aside), workers=workers, seed=seed, stages=1,
                                     subsolvers=CRITICAL_SUBSOLVERS)
-    if result.assignment is not None:
-        sol = extract(built.vars, lambda var: result.assignment[var.Index()])
+    assignment = result.assignment
+    if assignment is not None:
+        sol = extract(built.vars, lambda var: assignment[var.Index()])
         out["solution"] = sol.model_copy(update={"scheme": inst.settings.name})
 
 
-def _used(v: Variables, values, least: float = USED) -> dict:
+def _used(v: Variables, values: Values, least: float = USED) -> Keep:
     """The cases and supervisors each new unit takes above ``least`` in a relaxation's
     solution."""
-    keep: dict = {key: (set(), set()) for key in v.candidates.cases}
+    keep: Keep = {key: (set(), set()) for key in v.candidates.cases}
     for key, unit in v.units.items():
         keep[key][0].update(cid for cid, var in unit.take.items() if values[var.Index()] > least)
         keep[key][1].update(sid for (sid, _slot), var in unit.meet.items() if values[var.Index()] > least)
@@ -187,7 +191,7 @@ def critical_relaxation(inst: Instance) -> Instance:
     return Instance(**fields)
 
 
-def _add_allocation(inst: Instance, keep: dict, sol: Solution | None) -> None:
+def _add_allocation(inst: Instance, keep: Keep, sol: Solution | None) -> None:
     """An allocation's choices stay possible, so the search can start from it."""
     if sol is None:
         return
@@ -198,7 +202,7 @@ def _add_allocation(inst: Instance, keep: dict, sol: Solution | None) -> None:
             keep[key][1].add(c.supervisor_id)
 
 
-def _restricted(inst: Instance, full: Candidates, keep: dict) -> Candidates:
+def _restricted(inst: Instance, full: Candidates, keep: Keep) -> Candidates:
     mins = inst.minutes
     out = Candidates(joiners=full.joiners)
     for key, cases in full.cases.items():
@@ -207,7 +211,8 @@ def _restricted(inst: Instance, full: Candidates, keep: dict) -> Candidates:
             continue
         t = inst.trainee[key.trainee_id]
         wanted_cases, wanted_sups = keep[key]
-        cheapest = {c.id for c in sorted(cases, key=lambda c: (mins.case_before_supervisor(t, c), c.id))[:CHEAPEST_KEPT]}
+        by_cost = sorted(cases, key=lambda c: (mins.case_before_supervisor(t, c), c.id))
+        cheapest = {c.id for c in by_cost[:CHEAPEST_KEPT]}
         chosen = [c for c in cases if c.id in wanted_cases or c.id in cheapest]
         sups = [s for s in full.supervisors[key] if s.id in wanted_sups]
         for c in chosen:  # every kept case keeps a supervisor who can supervise it, the nearest

@@ -19,10 +19,10 @@ import pickle
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable
 
 from .. import stop
 from ..domain import Instance
@@ -88,7 +88,8 @@ def solve_side_by_side(parts: list[Instance], options: SolveOptions, processes: 
         if child.returncode != 0:
             raise RuntimeError(f"solving parts {', '.join(str(i + 1) for i in lane)} of {len(parts)} "
                                "failed in their process:\n" + err.decode(errors="replace")[-2000:])
-        return pickle.loads(out)
+        results: list[PartResult] = pickle.loads(out)
+        return results
 
     by_part: dict[int, PartResult] = {}
     t0 = time.monotonic()
@@ -101,7 +102,12 @@ def solve_side_by_side(parts: list[Instance], options: SolveOptions, processes: 
                 bounds = [r.bounds.critical if r.bounds is not None else None for r in solved]
                 progress(Progress(what="part", stage=len(by_part), stages=len(parts), tier=CRITICAL.name,
                                   incumbent=sum(r.values.critical for r in solved if r.values is not None),
-                                  bound=None if None in bounds else sum(bounds),
+                                  bound=sum_or_none(bounds),
                                   elapsed=time.monotonic() - t0, done=True))
     # A lane stops at a part with no solution; solve() needs only that it is there.
     return [by_part[i] for i in range(len(parts)) if i in by_part]
+
+
+def sum_or_none(values: list[int | None]) -> int | None:
+    """The sum over parts of a bound (or a cost); None when a part has none."""
+    return None if None in values else sum(v for v in values if v is not None)

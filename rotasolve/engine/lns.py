@@ -13,7 +13,7 @@ their order and their budgets are fixed in advance, so the run is reproducible.
 from __future__ import annotations
 
 import time
-from typing import Callable
+from collections.abc import Callable
 
 from .. import stop
 from ..domain import Instance
@@ -68,13 +68,15 @@ def improve(inst: Instance, start: Solution, candidates: Candidates, options: So
 
 
 def _solve_neighbourhood(inst: Instance, current: Solution, free: set[str], candidates: Candidates,
-                         options: SolveOptions, budget: Budget) -> tuple[Solution | None, ByTier[int] | None, float, bool]:
+                         options: SolveOptions,
+                         budget: Budget) -> tuple[Solution | None, ByTier[int] | None, float, bool]:
     frozen = freeze(inst, current, free)
     incumbent = [(c.trainee_id, c.case_id, c.supervisor_id) for c in current.cases if c.trainee_id in free]
     built = build(frozen, candidates.for_frozen(frozen, free, incumbent))
     found = search(built, budget, workers=options.workers, seed=options.seed,
                    hint=hint_from(built.vars, current))
-    if found.assignment is None:
+    assignment = found.assignment
+    if assignment is None:
         return None, None, found.deterministic_seconds, found.stopped_by_clock
-    solved = thaw(inst, extract(built.vars, lambda var: found.assignment[var.Index()]))
+    solved = thaw(inst, extract(built.vars, lambda var: assignment[var.Index()]))
     return solved, score(inst, solved), found.deterministic_seconds, found.stopped_by_clock

@@ -25,11 +25,11 @@ def freeze(inst: Instance, allocation: Solution, free: set[str]) -> Instance:
     new_cases = {c.case_id: c for c in allocation.cases if not c.kept and c.trainee_id not in free}
     kept_slots = {c.case_id: c for c in allocation.cases if c.kept and c.trainee_id not in free}
     running_of: dict[str, list[str]] = {}
-    for c in new_cases.values():
-        running_of.setdefault(c.trainee_id, []).append(c.case_id)
+    for p in new_cases.values():
+        running_of.setdefault(p.trainee_id, []).append(p.case_id)
     trainees = []
     for t in inst.trainees:
-        changes = {}
+        changes: dict[str, object] = {}
         if t.id in new_groups:
             changes["current_group"] = new_groups[t.id].group_id
         if t.id in running_of:

@@ -13,8 +13,8 @@ the search finds nothing in time.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from .. import stop
 from ..baseline import coverage_bound, greedy
@@ -22,7 +22,7 @@ from ..domain import Instance
 from ..domain.choices import Candidates, eligible, shortlist
 from ..domain.tiers import CRITICAL, OTHERS, PATIENTS, TRAVEL_AND_LOAD, ByTier
 from ..model import additions
-from ..model.build import build, extract, hint_from
+from ..model.build import Built, build, extract, hint_from
 from ..model.changes import change_cost
 from ..model.objective import score
 from ..model.search import Budget, Stage, search, tier_stages
@@ -114,7 +114,8 @@ def plan(inst: Instance, budget_bytes: int, label: str = "") -> Plan:
     most = min(len(inst.trainees), int(min(NEIGHBOURHOOD_VARIABLES, fits * 0.8) / per_trainee))
     if most < FEWEST_FREE:
         return Plan("greedy", None, note=f"{where}even {FEWEST_FREE} trainees' choices would pass the memory "
-                                         f"budget of {memory.gib(budget_bytes)}; the by-hand (greedy) allocation is used")
+                                         f"budget of {memory.gib(budget_bytes)}; the by-hand (greedy) allocation "
+                                         "is used")
     return Plan("neighbourhoods", lists, complete=False, neighbourhood=most, everything=full,
                 note=f"{where}one model would need about {memory.gib(memory.estimate(inst, full))}, over the "
                      f"memory budget of {memory.gib(budget_bytes)}; it is improved {most} trainees at a time, "
@@ -137,6 +138,7 @@ def solve_part(inst: Instance, options: SolveOptions, budget: Budget, budget_byt
     if stop.requested():  # stopped early: the greedy allocation as it is, no model built
         return _greedy_result(inst, by_hand, {"variables": 0, "constraints": 0}, notes, STOPPED)
     if the_plan.strategy == "one model":
+        assert the_plan.candidates is not None  # only a greedy plan has none
         return _one_model(inst, the_plan.candidates, by_hand, options, budget, progress, label, None)
     if the_plan.strategy == "guided":
         result = _guided(inst, the_plan, by_hand, options, budget, progress, label)
@@ -149,25 +151,28 @@ def solve_part(inst: Instance, options: SolveOptions, budget: Budget, budget_byt
                           notes=notes)
     if the_plan.strategy != "neighbourhoods":
         return _greedy_result(inst, start, {"variables": 0, "constraints": 0}, notes)
+    assert the_plan.candidates is not None  # only a greedy plan has none
     found, tiers, spent, clocked = improve(inst, start, the_plan.candidates, options, budget, the_plan.neighbourhood,
                                            progress, label)
     size = {"variables": memory.variables(inst, the_plan.candidates), "constraints": 0}
-    return PartResult("FEASIBLE", tiers, _outer_bounds(coverage_bound(inst, the_plan.everything)), found, size, the_plan.strategy, spent, clocked, notes)
+    bounds = _outer_bounds(coverage_bound(inst, the_plan.everything))
+    return PartResult("FEASIBLE", tiers, bounds, found, size, the_plan.strategy, spent, clocked, notes)
 
 
 def _guided(inst: Instance, the_plan: Plan, by_hand: Solution | None, options: SolveOptions, budget: Budget,
-            progress, label: str) -> PartResult | None:
+            progress: Callable[[Progress], None] | None, label: str) -> PartResult | None:
     where = f"{label}: " if label else ""
+    assert the_plan.candidates is not None  # only a greedy plan has none
     expected = BUILD_SECONDS_PER_VARIABLE * memory.variables(inst, the_plan.candidates)
     previous = still_there(inst, options.previous) if options.previous is not None else None
-    guidance = guide(inst, the_plan.candidates, by_hand, budget.share(CRITICAL_SHARE, 0.0), options.seed, options.workers,
-                     RELAXATION_SHARE * budget.wall_left(), the_plan.complete, previous)
+    guidance = guide(inst, the_plan.candidates, by_hand, budget.share(CRITICAL_SHARE, 0.0), options.seed,
+                     options.workers, RELAXATION_SHARE * budget.wall_left(), the_plan.complete, previous)
     if progress:
         relaxed = ("shortlisted: no bound on tier 1b" if not the_plan.complete
                    else f"linear relaxation in {guidance.relaxation_seconds:.1f}s" if guidance.relaxation_seconds
                    else "no linear relaxation in time: no bound on tier 1b")
-        progress(Progress(what="note", message=f"{where}{relaxed}; critical placements at most "
-                                               f"{guidance.critical_bound if guidance.critical_bound is not None else '?'}"))
+        most = guidance.critical_bound if guidance.critical_bound is not None else "?"
+        progress(Progress(what="note", message=f"{where}{relaxed}; critical placements at most {most}"))
     rest = budget.less(guidance.deterministic_seconds + guidance.set_aside + SEARCH_PER_SECOND_LARGE * expected)
     if options.additions is not None:  # the relaxations know nothing of what may be bought
         outer = Outer(None, None)
@@ -188,7 +193,7 @@ def _guided(inst: Instance, the_plan: Plan, by_hand: Solution | None, options: S
 
 
 def _one_model(inst: Instance, candidates: Candidates, by_hand: Solution | None, options: SolveOptions,
-               budget: Budget, progress, label: str, outer: Outer | None,
+               budget: Budget, progress: Callable[[Progress], None] | None, label: str, outer: Outer | None,
                start: Solution | None = None) -> PartResult:
     """Search one model from ``start`` (default: the greedy allocation, which is also the
     answer when the search finds none). ``outer`` holds what bounds tiers 1a and 1b from
@@ -211,16 +216,18 @@ def _one_model(inst: Instance, candidates: Candidates, by_hand: Solution | None,
     if found.infeasible:
         return PartResult("INFEASIBLE", None, None, None, size, "one model", found.deterministic_seconds,
                           found.stopped_by_clock)
-    if found.assignment is None:
+    assignment = found.assignment
+    if assignment is None:
         result = _greedy_result(inst, by_hand, size, [])
         result.deterministic_seconds, result.stopped_by_clock = found.deterministic_seconds, found.stopped_by_clock
         return result
-    solution = extract(built.vars, lambda var: found.assignment[var.Index()])
+    solution = extract(built.vars, lambda var: assignment[var.Index()])
     # Tiers no stage settled are counted on the allocation itself: an auxiliary variable
     # (a supervisor's load above half) is only held at its least by its own stage.
     counted = score(inst, solution) if options.additions is None else found.values
-    values = ByTier.of(v if found.bounds[kind] is not None else counted[kind] for kind, v in found.values.items())
-    bounds = found.bounds if outer is None else outer.bounds(found.values.critical)
+    values: ByTier[int] = ByTier.of(_known(v) if found.bounds[kind] is not None else _known(counted[kind])
+                                    for kind, v in found.values.items())
+    bounds = found.bounds if outer is None else outer.bounds(_known(found.values.critical))
     return PartResult("OPTIMAL" if found.proven else "FEASIBLE", values, bounds, solution, size,
                       "one model", found.deterministic_seconds, found.stopped_by_clock,
                       changes=forced - found.extra[CHANGES] if CHANGES in found.extra else None,
@@ -231,7 +238,7 @@ CHANGES = "changes to the allocation in use"
 ADDITIONS = "critical placed, then the additions' cost"
 
 
-def _stages(built, options: SolveOptions) -> tuple[list[Stage] | None, int]:
+def _stages(built: Built, options: SolveOptions) -> tuple[list[Stage] | None, int]:
     """The tiers in their order; for a re-plan, fewest changes first (or just after
     critical placements, with critical_first); for a capacity search, the cheapest
     additions just after critical placements. Also the changes no allocation avoids."""
@@ -266,15 +273,16 @@ def _kept_only(inst: Instance, candidates: Candidates, options: SolveOptions, bu
     built = build(inst, candidates.only(set()))
     found = search(built, Budget(None if budget.deterministic is None else min(5.0, budget.deterministic),
                                  budget.deadline), workers=options.workers, seed=options.seed)
-    if found.assignment is None:
+    assignment = found.assignment
+    if assignment is None:
         return None
-    return extract(built.vars, lambda var: found.assignment[var.Index()])
+    return extract(built.vars, lambda var: assignment[var.Index()])
 
 
 STOPPED = "stopped early before this part's search: where it would have started is used"
 
 
-def _greedy_result(inst: Instance, by_hand: Solution | None, size, notes: list[str],
+def _greedy_result(inst: Instance, by_hand: Solution | None, size: dict[str, int], notes: list[str],
                    why: str = "no search result in time; the by-hand (greedy) allocation is used") -> PartResult:
     """The search found nothing in its time (or no model fitted, or it was stopped early):
     the by-hand allocation, which the checker accepts, rather than no answer at all."""
@@ -284,6 +292,13 @@ def _greedy_result(inst: Instance, by_hand: Solution | None, size, notes: list[s
     # Nothing was proven; the max-flow bound still says how many critical placements are possible.
     return PartResult("FEASIBLE", score(inst, by_hand), _outer_bounds(coverage_bound(inst)), by_hand, size,
                       "greedy", notes=notes)
+
+
+def _known(value: int | None) -> int:
+    """A tier's value once the search has an allocation: every tier has one then (a tier
+    no stage reached is scored on the allocation, ``search._score_the_rest``)."""
+    assert value is not None
+    return value
 
 
 def _outer_bounds(critical: int | None) -> ByTier[int | None]:

@@ -11,7 +11,7 @@ passing on to the next.
 from __future__ import annotations
 
 import time
-from typing import Callable
+from collections.abc import Callable
 
 from .. import stop
 from ..domain import Instance
@@ -83,8 +83,7 @@ def _combine(inst: Instance, options: SolveOptions, parts: list[Instance], resul
     if stopped:
         record.stopped_early = True
     if options.previous is not None:
-        costs = [r.changes for r in results]
-        record.change_cost = None if None in costs else sum(c for c in costs if c is not None)
+        record.change_cost = lanes.sum_or_none([r.changes for r in results])
     if options.additions is not None:  # a capacity search: is every part's cost of additions proven least?
         record.cheapest_proven = bool(results) and all(r.cheapest for r in results)
     # Files carry CP-SAT's deterministic seconds, not the clock, so that the same input,
@@ -99,14 +98,18 @@ def _combine(inst: Instance, options: SolveOptions, parts: list[Instance], resul
         return Solution(scheme=name, status="UNKNOWN", solve_seconds=seconds, manifest=record)
     values = [r.values for r in results if r.values is not None]
     bounds = [r.bounds for r in results if r.bounds is not None]
-    total_bounds = ByTier.of(None if len(bounds) < len(results) or any(b[kind] is None for b in bounds)
-                             else sum(b[kind] for b in bounds) for kind in TIER_ORDER)
+    total_bounds = ByTier.of(lanes.sum_or_none([b[kind] for b in bounds]) if len(bounds) == len(results) else None
+                             for kind in TIER_ORDER)
+    found: list[Solution] = []
+    for r in results:
+        assert r.solution is not None  # no part is INFEASIBLE or UNKNOWN here
+        found.append(r.solution)
     return Solution(
         scheme=name, status="OPTIMAL" if all(r.status == "OPTIMAL" for r in results) and not stopped else "FEASIBLE",
         objective=Objective(tiers=[sum(v[kind] for v in values) for kind in TIER_ORDER], bound=total_bounds.as_list(),
                             names=TIER_NAMES),
-        groups=[g for r in results for g in r.solution.groups],
-        cases=[c for r in results for c in r.solution.cases],
-        tutors=[u for r in results for u in r.solution.tutors],
+        groups=[g for s in found for g in s.groups],
+        cases=[c for s in found for c in s.cases],
+        tutors=[u for s in found for u in s.tutors],
         solve_seconds=seconds, manifest=record,
     )

@@ -11,9 +11,10 @@ file must read without being opened and saved in Excel first).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
-from ..domain import Instance
+from ..domain import Group, Instance, Supervisor, Tutor
 from . import schema as S
 from .cells import to_cell
 from .edit import columns, last_row, open_copy, row_of, sheet_named, style_like
@@ -30,8 +31,10 @@ def write_applied_workbook(source: Path, inst: Instance, applied: Instance, rais
     (resource, id) pairs and ``new`` (resource, id) rows added, written to ``out``. A
     ``source`` other than an .xlsx becomes a fresh .xlsx: the note returned says so."""
     wb, note = open_copy(source)
-    lookup = {"supervisor": (inst.supervisor, applied.supervisor), "tutor": (inst.tutor, applied.tutor),
-              "group": (inst.group, applied.group)}
+    Items = Mapping[str, Supervisor | Tutor | Group]
+    lookup: dict[str, tuple[Items, Items]] = {
+        "supervisor": (inst.supervisor, applied.supervisor), "tutor": (inst.tutor, applied.tutor),
+        "group": (inst.group, applied.group)}
     for resource, item_id in raised:
         spec, field = _RAISED[resource]
         ws = sheet_named(wb, spec.name)

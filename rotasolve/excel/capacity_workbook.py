@@ -23,9 +23,12 @@ def status_text(plan: CapacityPlan) -> str:
 
 
 def write_capacity(plan: CapacityPlan, out: Path) -> None:
-    wb = solution_workbook(plan.applied, plan.solution) if plan.solution is not None else Workbook()
     if plan.solution is None:
-        wb.remove(wb.active)
+        wb = Workbook()
+        wb.remove(wb.worksheets[0])  # a new workbook's one default sheet
+    else:
+        assert plan.applied is not None  # made with the solution
+        wb = solution_workbook(plan.applied, plan.solution)
     capacity_sheet(wb.create_sheet("Capacity", 0), plan)
     wb.active = 0
     save_output(wb, out)

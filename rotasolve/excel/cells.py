@@ -5,8 +5,9 @@ converted raises ``BadCell`` with the message the user sees."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime, time
-from typing import Any, Callable
+from typing import Any
 
 from ..domain import DAYS
 from . import schema as S

@@ -38,7 +38,7 @@ def open_copy(source: Path) -> tuple[openpyxl.Workbook, str | None]:
     if sheets is None:  # it was read a moment ago
         raise WorkbookChanged(f"{source.name} can no longer be read: {why}")
     wb = openpyxl.Workbook()
-    wb.remove(wb.active)
+    wb.remove(wb.worksheets[0])  # a new workbook's one default sheet
     for sheet in sheets.values():
         ws = wb.create_sheet(sheet.title)
         for r, row in enumerate(sheet.values, start=1):
@@ -86,6 +86,7 @@ def row_of(ws: Worksheet, spec: S.SheetSpec, cols: dict[str, int], rows_of: dict
            item_id: str) -> int:
     """The Excel row of an item, confirmed by its id cell: a mismatch means the file is
     not the one that was read, and editing on would change the wrong rows."""
+    assert spec.id_column is not None  # only the sheets of items with ids are edited
     row = rows_of.get(item_id)
     id_cell = ws.cell(row=row, column=cols[spec.id_column]).value if row else None
     if row is None or id_cell is None or as_text(id_cell) != item_id:

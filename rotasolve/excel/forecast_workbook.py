@@ -21,7 +21,7 @@ _ROTATION_HEADERS = ["rotation", "plan_start", "status", "trainees", "new CT1s",
 
 def write_forecast(fc: Forecast, out: Path) -> None:
     wb = Workbook()
-    wb.remove(wb.active)
+    wb.remove(wb.worksheets[0])  # a new workbook's one default sheet
     forecast_sheet(wb.create_sheet("Forecast"), fc)
     _unmet_sheet(wb.create_sheet("Unmet by reason"), fc)
     _supply_sheet(wb.create_sheet("Supervision by modality"), fc)

@@ -53,7 +53,7 @@ def wrapped(ws: Worksheet, row: int, col: int, value, last_col: int | None = Non
 def fit_rows(ws: Worksheet, first_row: int) -> None:
     """Rows from ``first_row`` tall enough for every wrapped cell in them."""
     merged = {r.start_cell.coordinate for r in ws.merged_cells.ranges}  # sized where they are written
-    for row in ws.iter_rows(min_row=first_row):
+    for number, row in enumerate(ws.iter_rows(min_row=first_row), start=first_row):
         lines = 1
         for cell in row:
             if cell.coordinate in merged:
@@ -62,7 +62,7 @@ def fit_rows(ws: Worksheet, first_row: int) -> None:
                 width = ws.column_dimensions[cell.column_letter].width or 8.43
                 lines = max(lines, lines_needed(str(cell.value), width))
         if lines > 1:
-            dim = ws.row_dimensions[row[0].row]
+            dim = ws.row_dimensions[number]
             dim.height = max(dim.height or 0, lines * LINE_HEIGHT + 2)
 
 

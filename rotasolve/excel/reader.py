@@ -10,7 +10,7 @@ items from the rows and locates the domain's own consistency problems by row. Wa
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ from ..errors import CellError, WorkbookError
 from . import schema as S
 from .cells import nhs_number_like, shorten, split_list
 from .sheets import Report, Row, open_or_refuse, read_key_values, read_slots, read_table
+from .xlsx_file import SheetCells
 
 # Each table sheet, the domain item its rows become, and that item's kind in Problems.
 _TABLES: dict[str, tuple[type[BaseModel], str]] = {
@@ -42,7 +43,7 @@ _SPEC = {spec.name: spec for spec in S.SHEETS}
 class ReadResult:
     instance: Instance
     warnings: list[CellError]
-    costs: AdditionCosts = AdditionCosts()  # the optional Costs sheet (`rotasolve capacity`)
+    costs: AdditionCosts = field(default_factory=AdditionCosts)  # the optional Costs sheet (`rotasolve capacity`)
 
 
 def read_workbook(path: str | Path) -> ReadResult:
@@ -50,7 +51,7 @@ def read_workbook(path: str | Path) -> ReadResult:
     path = Path(path)
     report = Report()
     sheets = open_or_refuse(path, report)
-    got = {}
+    got: dict[str, SheetCells | None] = {}
     for spec in S.SHEETS:
         sheet = sheets.get(S.normalise(spec.name))
         if sheet is None and spec.required:
@@ -68,7 +69,7 @@ def read_workbook(path: str | Path) -> ReadResult:
     costs, _ = read_key_values(S.COSTS, got["Costs"], report)  # each bad cost has its own row-level error
     slots = read_slots(got["Slots"], report)
     report.slot_ids = {S.normalise(s.id).replace(" ", "-"): s.id for s in slots}
-    tables = {name: (read_table(_SPEC[name], got[name], report) if got[name] is not None else [])
+    tables = {name: (read_table(_SPEC[name], cells, report) if (cells := got[name]) is not None else [])
               for name in _TABLES}
     titles = {name: (sh.title if sh is not None else name) for name, sh in got.items()}
     instance = _Builder(report, titles, requirement_rows).build(scheme, requirements, slots, tables)

@@ -7,9 +7,10 @@ import os
 import re
 import tempfile
 import zipfile
+from collections.abc import Iterable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -96,7 +97,7 @@ def write_table(ws: Worksheet, headers: list[str], rows: Iterable[Iterable[Any]]
     for j in wraps:
         ws.cell(row=start_row, column=j).alignment = Alignment(wrap_text=True, vertical="center")
     if freeze and start_row == 1:
-        ws.freeze_panes = ws.cell(row=2, column=1)
+        ws.freeze_panes = ws.cell(row=2, column=1).coordinate
     if filters and r > start_row:
         ws.auto_filter.ref = f"A{start_row}:{get_column_letter(len(headers))}{r}"
     return r

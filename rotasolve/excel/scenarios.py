@@ -185,12 +185,12 @@ def _scenario(row: Row, title: str, report: Report) -> Scenario | None:
 def write_scenarios_template(out: Path) -> None:
     """A Scenarios sheet with example rows, and an About sheet explaining every column."""
     wb = Workbook()
-    wb.remove(wb.active)
+    wb.remove(wb.worksheets[0])  # a new workbook's one default sheet
     _about(wb.create_sheet("About"))
     ws = wb.create_sheet(SHEET)
     header = ["scenario", "cbdg_sessions", "weekly_case_hours", "supervisor_places", "tutor_pas",
               "new_supervisors"]
-    rows = [["25 group sessions", 25, None, None, None, None],
+    rows: list[list[object]] = [["25 group sessions", 25, None, None, None, None],
             ["one more place per supervisor", None, None, 1, None, None],
             ["one more PA per tutor", None, None, None, 1, None],
             ["two more CBT supervisors", None, None, None, None, "CBT:2"],

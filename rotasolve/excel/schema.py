@@ -105,13 +105,15 @@ SLOTS = sheet("Slots", Slot, required=False, id_column="slot_id",
     C("end", "time", required=True, help="End time, HH:MM, after the start.", example="12:30"),
 ))
 
-SITES = sheet("Sites", Site, id_column="site_id", help="Every place where trainees work, patients are seen or supervision happens.", columns=(
+SITES = sheet("Sites", Site, id_column="site_id",
+              help="Every place where trainees work, patients are seen or supervision happens.", columns=(
     C("site_id", "id", required=True, help="Short code of the site.", example="NLFT-CHASE"),
     C("trust", "text", required=True, help="The NHS trust that runs the site.", example="North London FT"),
     C("name", "text", help="Full name of the site.", example="Chase Farm Hospital"),
 ))
 
-TRAVEL = sheet("Travel", TravelTime, required=False, help="Door-to-door minutes between two sites (either direction).", columns=(
+TRAVEL = sheet("Travel", TravelTime, required=False,
+               help="Door-to-door minutes between two sites (either direction).", columns=(
     C("from_site", "id", required=True, help="A site_id.", example="NLFT-CHASE"),
     C("to_site", "id", required=True, help="Another site_id.", example="NLFT-CHASE"),
     C("minutes", "int", required=True, help="One-way travel time in minutes.", example=0),
@@ -122,7 +124,8 @@ TRAINEES = sheet("Trainees", Trainee, id_column="trainee_id", help="Core trainee
     C("name", "text", help="Shown in the outputs.", example="Dr A Example"),
     C("grade", "grade", required=True, help="Core training year: CT1, CT2 or CT3.", example="CT2"),
     C("base_site", "id", required=True, help="site_id where the trainee works this rotation.", example="NLFT-CHASE"),
-    C("available_slots", "slots", required=True, help="Slots free of clinical duties, on-call and teaching, e.g. MON-PM, THU-AM.",
+    C("available_slots", "slots", required=True,
+      help="Slots free of clinical duties, on-call and teaching, e.g. MON-PM, THU-AM.",
       example="MON-PM, TUE-AM, WED-PM, THU-AM, THU-PM"),
     C("ltft", "number", help="Less-than-full-time fraction, 0.4 to 1.0; blank = full time."),
     C("core_end", "date", help="Expected end of core training (end of CT3). Blank: worked out from grade and ltft."),
@@ -137,10 +140,12 @@ TRAINEES = sheet("Trainees", Trainee, id_column="trainee_id", help="Core trainee
 ))
 
 CASES = sheet("Cases", Case, id_column="case_id",
-                  help="Patients assessed as suitable for a core trainee. Pseudonymous ids only: no names, dates of birth, addresses or NHS numbers.", columns=(
+                  help="Patients assessed as suitable for a core trainee. Pseudonymous ids only: no names, "
+                       "dates of birth, addresses or NHS numbers.", columns=(
     C("case_id", "id", required=True, help="Pseudonymous reference, never a name or NHS number.", example="C001"),
     C("site", "id", required=True, help="site_id where sessions take place.", example="NLFT-CHASE"),
-    C("modality", "modality", required=True, help="CBT, PSYCHODYNAMIC, CAT, IPT, DBT, MBT, SYSTEMIC, GROUP, DIT or PIT.", example="CBT"),
+    C("modality", "modality", required=True,
+      help="CBT, PSYCHODYNAMIC, CAT, IPT, DBT, MBT, SYSTEMIC, GROUP, DIT or PIT.", example="CBT"),
     C("length", "length", required=True, help="short (12-20 sessions) or long (at least 20).", example="short"),
     C("sessions", "int", help="Planned weekly sessions; blank = 16 for short, 40 for long."),
     C("min_grade", "grade", help="Least experienced grade that may take the case."),
@@ -152,7 +157,8 @@ CASES = sheet("Cases", Case, id_column="case_id",
     C("current_supervisor", "id", help="supervisor_id already supervising it (kept)."),
     C("sessions_done", "int", help="Sessions already held, for a running case."),
     C("session_slot", "slot", help="A running case's weekly session slot, kept as it is; blank: the solver chooses."),
-    C("supervision_slot", "slot", help="A running case's weekly supervision slot, kept as it is; blank: the solver chooses."),
+    C("supervision_slot", "slot",
+      help="A running case's weekly supervision slot, kept as it is; blank: the solver chooses."),
 ))
 
 SUPERVISORS = sheet("Supervisors", Supervisor, id_column="supervisor_id", help="Psychotherapy supervisors.", columns=(
@@ -163,7 +169,8 @@ SUPERVISORS = sheet("Supervisors", Supervisor, id_column="supervisor_id", help="
     C("available_slots", "slots", required=True, help="Slots free for supervision.", example="MON-PM, THU-PM"),
     C("max_trainees", "int", required=True, help="Cases they may supervise at once (running cases count).", example=3),
     C("group_size", "int", help="Cases of one modality that may share one weekly meeting; 1 = individual only."),
-    C("supervision_pas", "number", help="PAs in their job plan for this supervision; blank = no limit beyond max_trainees."),
+    C("supervision_pas", "number",
+      help="PAs in their job plan for this supervision; blank = no limit beyond max_trainees."),
     C("remote", "bool", help="yes: supervises by video, so no travel applies."),
 ))
 

@@ -3,9 +3,10 @@ leniently, every bad cell collected as a located problem, blank rows skipped."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from ..domain import Slot, default_slots
 from ..errors import CellError, WorkbookError
@@ -149,7 +150,8 @@ def read_table(spec: S.SheetSpec, sheet: SheetCells, report: Report,
     return rows
 
 
-def read_key_values(spec: S.SheetSpec, sheet: SheetCells | None, report: Report) -> tuple[dict[str, Any], dict[str, int]]:
+def read_key_values(spec: S.SheetSpec, sheet: SheetCells | None,
+                    report: Report) -> tuple[dict[str, Any], dict[str, int]]:
     """A key/value sheet: the values by key (defaults where absent) and each key's row."""
     out: dict[str, Any] = {c.name: c.default for c in spec.columns}
     rows_of: dict[str, int] = {}
@@ -169,7 +171,8 @@ def read_key_values(spec: S.SheetSpec, sheet: SheetCells | None, report: Report)
         key = raw[ki] if ki < len(raw) else None
         if key is None or as_text(key) == "":
             if any(v is not None and as_text(v) != "" for v in raw):
-                report.error(sheet.title, r + 1, "key", None, "a value with no key; type the setting's name in the key column")
+                report.error(sheet.title, r + 1, "key", None,
+                             "a value with no key; type the setting's name in the key column")
             continue
         col = known.get(S.normalise(key))
         if col is None:
@@ -192,7 +195,8 @@ def read_key_values(spec: S.SheetSpec, sheet: SheetCells | None, report: Report)
             out[col.name] = None
     for c in spec.columns:
         if c.required and c.name not in rows_of:
-            report.error(sheet.title, None, "key", None, f"the setting '{c.name}' is missing; add a row with key {c.name}")
+            report.error(sheet.title, None, "key", None,
+                         f"the setting '{c.name}' is missing; add a row with key {c.name}")
     return out, rows_of
 
 
@@ -215,7 +219,8 @@ def read_slots(sheet: SheetCells | None, report: Report) -> list[Slot]:
         seen[key] = row.number  # an end before the start is the domain's to report
         slots.append(Slot(id=v["slot_id"], day=v["day"], start=v["start"], end=v["end"], source_row=row.number))
     if not slots and not any(e.sheet == sheet.title for e in report.problems):
-        report.error(sheet.title, None, None, None, "no slots are defined; add rows or delete the sheet to use MON-AM ... FRI-PM")
+        report.error(sheet.title, None, None, None,
+                     "no slots are defined; add rows or delete the sheet to use MON-AM ... FRI-PM")
     return slots
 
 

@@ -56,7 +56,7 @@ def _facts(ws, inst: Instance, sol: Solution, r: int) -> int:
 
 def _placed(ws, inst: Instance, sol: Solution, r: int) -> int:
     put(ws, r, 1, "Requirements placed and unmet, by grade").font = SECTION
-    placed = Counter()
+    placed: Counter[tuple[str, int]] = Counter()
     for g in sol.groups:
         if not g.kept:
             placed[("cbdg", inst.trainee[g.trainee_id].grade)] += 1

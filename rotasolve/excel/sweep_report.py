@@ -31,7 +31,7 @@ _TABLE_ROW = 4  # the Summary's totals table starts here
 
 def write_sweep(report: SweepReport, out: Path) -> None:
     wb = Workbook()
-    wb.remove(wb.active)
+    wb.remove(wb.worksheets[0])  # a new workbook's one default sheet
     _summary(wb.create_sheet("Summary"), report)
     _results(wb.create_sheet("Results"), report)
     _scenarios(wb.create_sheet("Scenarios"), report)

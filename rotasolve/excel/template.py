@@ -69,7 +69,8 @@ def _about(wb):
     rows = []
     for spec in S.SHEETS:
         for col in spec.columns:
-            need = "required" if col.required else ("optional" if col.default is None else f"default {_fmt(col.default)}")
+            need = ("required" if col.required
+                    else "optional" if col.default is None else f"default {_fmt(col.default)}")
             rows.append([spec.name + ("" if spec.required else " (optional sheet)"),
                          col.name, need, col.help])
     write_table(ws, ["sheet", "column or key", "required?", "meaning"], rows, start_row=4,
@@ -105,7 +106,7 @@ def _kv_rows(spec: S.SheetSpec, values: dict[str, Any]) -> list[list[Any]]:
 def write_template(out: Path) -> None:
     """The blank template: every sheet and header, drop-downs, About, example rows."""
     wb = Workbook()
-    wb.remove(wb.active)
+    wb.remove(wb.worksheets[0])  # a new workbook's one default sheet
     _about(wb)
     slot_ids = [s.id for s in default_slots()]
     refs = _lists_sheet(wb, slot_ids)
@@ -142,7 +143,7 @@ def instance_rows(inst: Instance) -> dict[str, list[list[Any]]]:
 def write_instance(inst: Instance, out: Path) -> None:
     """Write a scheme as an input workbook (generated schemes, the example)."""
     wb = Workbook()
-    wb.remove(wb.active)
+    wb.remove(wb.worksheets[0])  # a new workbook's one default sheet
     _about(wb)
     refs = _lists_sheet(wb, list(inst.slot_ids))
     settings = inst.settings.model_dump()

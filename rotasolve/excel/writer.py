@@ -43,7 +43,7 @@ def write_solution(inst: Instance, sol: Solution, out: Path) -> None:
 def solution_workbook(inst: Instance, sol: Solution) -> Workbook:
     """The timetable workbook's sheets, not yet saved (other reports add theirs first)."""
     wb = Workbook()
-    wb.remove(wb.active)
+    wb.remove(wb.worksheets[0])  # a new workbook's one default sheet
     rows = sol.compliance or statuses(inst, sol)
     summary_sheet(wb.create_sheet("Summary"), inst, sol, rows)
     _trainees(wb.create_sheet("Trainees"), inst, sol)
@@ -67,7 +67,7 @@ def save_output(wb: Workbook, out: Path) -> None:
 
 def write_compliance_workbook(inst: Instance, sol: Solution | None, out: Path) -> None:
     wb = Workbook()
-    wb.remove(wb.active)
+    wb.remove(wb.worksheets[0])  # a new workbook's one default sheet
     rows = (sol.compliance if sol and sol.compliance else statuses(inst, sol))
     write_compliance_sheets(wb, inst, sol, rows)
     save_output(wb, out)
@@ -96,8 +96,8 @@ def _trainees(ws, inst: Instance, sol: Solution):
 
 def _timetable(ws, inst: Instance, sol: Solution):
     slots = list(inst.slot_ids)
-    grid = defaultdict(dict)
-    kinds = defaultdict(dict)
+    grid: defaultdict[str, dict[str, str]] = defaultdict(dict)
+    kinds: defaultdict[str, dict[str, str]] = defaultdict(dict)
     for g in sol.groups:
         slot = inst.group[g.group_id].slot
         grid[g.trainee_id][slot] = f"Group {g.group_id}"
@@ -138,8 +138,8 @@ def _timetable(ws, inst: Instance, sol: Solution):
                 for g in inst.groups]
     start = r + 1
     write_table(ws, ["group_id", *slots], grp_rows, start_row=start, filters=False, freeze=False)
-    for i, g in enumerate(inst.groups, start=start + 1):
-        ws.cell(row=i, column=2 + slots.index(g.slot)).fill = FILL["group"]
+    for i, group in enumerate(inst.groups, start=start + 1):
+        ws.cell(row=i, column=2 + slots.index(group.slot)).fill = FILL["group"]
     fit_widths(ws, range(1, len(slots) + 2), first_row=2)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
@@ -172,7 +172,7 @@ def _calendar(inst: Instance, title: str, activities: list[Activity]) -> bytes:
     cal.add("x-wr-calname", title)
     cal.add("x-wr-timezone", LONDON)
     scheme = hashlib.sha256(st.name.encode()).hexdigest()[:8]
-    stamp = datetime.combine(st.plan_start, time(0, 0), tzinfo=timezone.utc)
+    stamp = datetime.combine(st.plan_start, time(0, 0), tzinfo=UTC)
     for a in sorted(activities, key=lambda a: a.key):
         day = first_day(st.plan_start, a.slot.day)
         start = datetime.combine(day, time.fromisoformat(a.slot.start), tzinfo=tz)

@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
+from typing import cast
 
 from .. import dates
 from ..domain import LENGTHS, Case, Instance, Trainee, requirement_of
@@ -269,9 +270,9 @@ def _end_small_groups(inst: Instance, trainees: dict[str, Changes]) -> tuple[Gro
     members: dict[str, list[str]] = {}
     for t in inst.trainees:
         if t.id in trainees:
-            g = trainees[t.id].get("current_group", t.current_group)
-            if g is not None:
-                members.setdefault(g, []).append(t.id)
+            group_id = cast("str | None", trainees[t.id].get("current_group", t.current_group))
+            if group_id is not None:
+                members.setdefault(group_id, []).append(t.id)
     out = []
     for g in inst.groups:
         ids = members.get(g.id, [])

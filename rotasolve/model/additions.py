@@ -11,6 +11,10 @@ when bought and all of its capacity taken away when not.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from ortools.sat.python import cp_model
+
 from ..domain.additions import Offer
 from .expr import total
 from .variables import Extra, Variables
@@ -21,16 +25,17 @@ PENCE = 100  # costs are in whole pence in the model: CP-SAT's objectives are in
 def build(v: Variables, offer: Offer) -> None:
     """The purchase variables of the additions that concern this scheme (or part)."""
     inst, m = v.inst, v.model
-    present = {"supervisor": inst.supervisor, "tutor": inst.tutor, "group": inst.group}
-    bought = {}
+    present: dict[str, Mapping[str, object]] = {"supervisor": inst.supervisor, "tutor": inst.tutor,
+                                                 "group": inst.group}
+    bought: dict[str, cp_model.IntVar] = {}
     for p in offer.possible:
         if p.target not in present[p.resource]:
             continue  # another part's resource
         if p.candidate:
-            units = m.NewBoolVar(f"buy[{p.target}]")
+            units = m.new_bool_var(f"buy[{p.target}]")
             v.extra[(p.resource, p.target)] = Extra(p.per_unit * units - p.per_unit, 0)
         else:
-            units = m.NewIntVar(0, p.most, f"buy[{p.kind},{p.target}]")
+            units = m.new_int_var(0, p.most, f"buy[{p.kind},{p.target}]")
             v.extra[(p.resource, p.target)] = Extra(p.per_unit * units, p.per_unit * p.most)
         v.bought.append((p, units))
         bought[p.target] = units
@@ -38,10 +43,10 @@ def build(v: Variables, offer: Offer) -> None:
         if p.twin_of in bought:
             # Interchangeable candidates are bought in order: the search never weighs
             # "the second CBT supervisor at a site" against "the first".
-            m.Add(units <= bought[p.twin_of])
+            m.add(units <= bought[p.twin_of])
 
 
-def cost(v: Variables):
+def cost(v: Variables) -> tuple[cp_model.LinearExpr, int]:
     """What the additions bought cost, in pence, weighted so that among equal costs fewer
     units win (with a free kind, nothing is bought that is not needed); and the most it
     can be, so that a search can weigh one placement above every cost."""

@@ -3,7 +3,9 @@ rule module in turn, the objective tiers; and reading an allocation back out of 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from ortools.sat.python import cp_model
 
@@ -48,11 +50,14 @@ def build(inst: Instance, candidates: Candidates | None = None, kept_as_assumpti
     return Built(model=model, vars=v, tiers=tiers_from(terms), terms=terms)
 
 
-def extract(v: Variables, value) -> Solution:
+_Key = TypeVar("_Key")
+
+
+def extract(v: Variables, value: Callable[[cp_model.IntVar], int]) -> Solution:
     """The allocation in a solved model; ``value(var)`` reads one variable's value."""
     inst = v.inst
 
-    def chosen(choices: dict):
+    def chosen(choices: Mapping[_Key, cp_model.IntVar]) -> _Key:
         return next(key for key, var in choices.items() if value(var))
 
     groups = [GroupPlace(trainee_id=t, group_id=inst.trainee[t].current_group, kept=True)

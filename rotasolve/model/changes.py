@@ -9,9 +9,12 @@ Running therapy is not moved lightly: ten slot moves weigh one lost case.
 
 from __future__ import annotations
 
+from ortools.sat.python import cp_model
+
 from ..domain import Instance
-from ..solution import Solution
+from ..solution import CasePlace, Solution
 from .expr import total
+from .variables import Unit, Variables
 
 MOVED_CASE = 10
 MOVED_GROUP = 10
@@ -19,12 +22,13 @@ MOVED_SLOT = 1
 MOVED_TUTOR = 1
 
 
-def change_cost(v, previous: Solution):
+def change_cost(v: Variables, previous: Solution) -> tuple[cp_model.LinearExpr, int]:
     """(an expression of the changes' cost the model can avoid, the cost it cannot: items
     the edited workbook no longer allows at all)."""
     inst: Instance = v.inst
     m = v.model
-    terms, forced = [], 0
+    terms: list[cp_model.LinearExpr] = []
+    forced = 0
     for g in previous.groups:
         if g.kept or g.trainee_id not in inst.trainee:
             continue
@@ -40,17 +44,17 @@ def change_cost(v, previous: Solution):
         if unit is None or p.supervisor_id not in unit.meetings_of():
             forced += MOVED_CASE + 2 * MOVED_SLOT
             continue
-        same = m.NewBoolVar(f"same[{p.case_id}]")  # the same trainee and supervisor
-        m.Add(same <= unit.case_is(p.case_id))
-        m.Add(same <= unit.supervised_by(p.supervisor_id))
+        same = m.new_bool_var(f"same[{p.case_id}]")  # the same trainee and supervisor
+        m.add(same <= unit.case_is(p.case_id))
+        m.add(same <= unit.supervised_by(p.supervisor_id))
         terms.append(MOVED_CASE * (1 - same))
         for choice in (unit.session.get(p.session_slot), unit.meet.get((p.supervisor_id, p.supervision_slot))):
-            stays = m.NewBoolVar("")
-            m.Add(stays <= same)
+            stays = m.new_bool_var("")
+            m.add(stays <= same)
             if choice is None:
-                m.Add(stays == 0)
+                m.add(stays == 0)
             else:
-                m.Add(stays <= choice)
+                m.add(stays <= choice)
             terms.append(MOVED_SLOT * (same - stays))
     for x in previous.tutors:
         var = v.tutor.get((x.trainee_id, x.tutor_id))
@@ -61,7 +65,7 @@ def change_cost(v, previous: Solution):
     return total(terms), forced
 
 
-def _unit_of(v, p):
+def _unit_of(v: Variables, p: CasePlace) -> Unit | None:
     """The unit that can hold a previous case for the same trainee, if any."""
     for u in v.units_of_trainee.get(p.trainee_id, []):
         if p.case_id in u.cases:

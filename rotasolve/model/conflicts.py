@@ -11,11 +11,12 @@ one item at a time before it is reported.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 
 from ortools.sat.python import cp_model
 
 from .. import stop
-from ..domain import Instance
+from ..domain import Case, Instance
 from .build import build
 from .rules.h10_kept import kept_literals
 
@@ -30,8 +31,8 @@ def direct_conflicts(inst: Instance) -> list[str]:
     return out
 
 
-def _kept_supervisors(inst: Instance):
-    by_sup = defaultdict(list)
+def _kept_supervisors(inst: Instance) -> Iterator[str]:
+    by_sup: defaultdict[str, list[Case]] = defaultdict(list)
     for c in inst.cases:
         if c.kept and c.current_supervisor:
             by_sup[c.current_supervisor].append(c)
@@ -55,7 +56,7 @@ def _kept_supervisors(inst: Instance):
                    f"{c.modality} with capacity")
 
 
-def _kept_slots(inst: Instance):
+def _kept_slots(inst: Instance) -> Iterator[str]:
     """A running case's kept slot that is no longer free, or two kept items at once (H6, H10)."""
     for t in inst.trainees:
         where: dict[str, list[str]] = defaultdict(list)
@@ -68,7 +69,8 @@ def _kept_slots(inst: Instance):
                     continue
                 where[slot].append(f"{c.id} {field}")
                 if slot not in t.available_slots:
-                    yield f"{row}: kept {field} {slot} is not among {t.id}'s available slots (Trainees row {t.source_row})"
+                    yield (f"{row}: kept {field} {slot} is not among {t.id}'s available slots "
+                           f"(Trainees row {t.source_row})")
             if c.session_slot and c.session_slot not in c.available_slots:
                 yield f"{row}: kept session slot {c.session_slot} is not among the patient's available slots"
             s = inst.supervisor.get(c.current_supervisor or "")
@@ -80,7 +82,7 @@ def _kept_slots(inst: Instance):
                 yield f"Trainees row {t.source_row} ({t.id}): kept items clash at {slot}: {', '.join(items)}"
 
 
-def _kept_groups(inst: Instance):
+def _kept_groups(inst: Instance) -> Iterator[str]:
     for g in inst.groups:
         members = inst.kept_group_members[g.id]
         size = len(members) + g.external_members
@@ -90,7 +92,7 @@ def _kept_groups(inst: Instance):
                    f"trainees (Trainees rows {rows}) and {g.external_members} external members attend")
 
 
-def _kept_trainees(inst: Instance):
+def _kept_trainees(inst: Instance) -> Iterator[str]:
     for t in inst.trainees:
         kept = inst.kept_cases_of[t.id]
         if len(kept) > inst.profile.max_cases_per_trainee:
@@ -109,16 +111,16 @@ class _KeptModel:
     """The full model with every running item as an assumption literal, built once and
     re-solved with different assumption sets while the conflict is shrunk."""
 
-    def __init__(self, inst: Instance, seed: int, time_limit: float):
+    def __init__(self, inst: Instance, seed: int, time_limit: float) -> None:
         self.built = build(inst, kept_as_assumptions=True)
         self.literals = kept_literals(self.built.vars)
         self.seed, self.time_limit = seed, time_limit
 
     def solve(self, keep: list[str]) -> tuple[int, list[str]]:
         model = self.built.model
-        model.ClearAssumptions()
+        model.clear_assumptions()
         chosen = {name: self.literals[name] for name in keep}
-        model.AddAssumptions(list(chosen.values()))
+        model.add_assumptions(list(chosen.values()))
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1  # core extraction needs the single-thread search
         solver.parameters.random_seed = self.seed

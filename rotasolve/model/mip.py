@@ -24,6 +24,7 @@ from __future__ import annotations
 import math
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import highspy
@@ -52,7 +53,7 @@ class MipResult:
     seconds: float = 0.0
 
 
-def exact_program(proto) -> LinearProgram | None:
+def exact_program(proto: cp_model.CpModelProto) -> LinearProgram | None:
     """The model as a program whose integer points are exactly the model's solutions;
     None where it cannot be stated so."""
     if any(len(var.domain) > 2 for var in proto.variables):
@@ -73,7 +74,8 @@ class MipMember:
     """HiGHS solving a built model's current objective (a maximum) on its own thread."""
 
     def __init__(self, model: cp_model.CpModel, nodes: int, window: float,
-                 on_proven=None, levels: tuple = (), weight: int = 1):
+                 on_proven: Callable[[int], None] | None = None, levels: tuple[cp_model.LinearExpr, ...] = (),
+                 weight: int = 1) -> None:
         self._proto = model.Proto()
         # Maximise the model's objective; or, with ``levels`` (tier 1a, tier 1b) and
         # ``weight`` (more than tier 1b can be), weight x 1a + 1b as two solves, 1a then
@@ -159,6 +161,7 @@ class MipMember:
                 if first.bound is not None:
                     first.bound = self._weight * first.bound + self._weight - 1
                 if first.value is not None:
+                    assert first.solution is not None  # a value comes with its allocation
                     first.value = self._weight * first.value + flat_value(second_flat, first.solution)
                 first.proven = False
             return first
@@ -169,6 +172,7 @@ class MipMember:
         if second is None:
             return None
         if second.value is None:  # no better allocation than the first level's
+            assert first.solution is not None  # a value comes with its allocation
             second.solution, second.value = first.solution, flat_value(second_flat, first.solution)
         second.value += self._weight * first.value
         second.bound = None if second.bound is None else self._weight * first.value + max(second.bound, 0)
@@ -189,7 +193,8 @@ class MipMember:
         h.changeColsCost(n, np.arange(n, dtype=np.int32), -gains)  # HiGHS minimises
         h.solve()
         status = h.getModelStatus()
-        if status in (highspy.HighsModelStatus.kInterrupt, highspy.HighsModelStatus.kHighsInterrupt):
+        if status in (highspy.HighsModelStatus.kInterrupt,
+                      highspy.HighsModelStatus.kHighsInterrupt):  # type: ignore[attr-defined]  # not in highspy's stub
             return None  # cancelled: nothing said
         result = MipResult(stopped_by_clock=status == highspy.HighsModelStatus.kTimeLimit)
         if status == highspy.HighsModelStatus.kInfeasible:
@@ -210,7 +215,7 @@ class MipMember:
         return result
 
 
-def _costs(flat, n: int) -> np.ndarray:
+def _costs(flat: cp_model_helper.FlatIntExpr, n: int) -> np.ndarray:
     gains = np.zeros(n)
     for var, coefficient in zip(flat.vars, flat.coeffs):
         gains[var.index] += coefficient

@@ -24,13 +24,14 @@ from __future__ import annotations
 import math
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 from ortools.sat.python import cp_model
 
 from .. import stop
-from .mip import MipMember
+from .mip import MipMember, MipResult
 
 
 HEARTBEAT_SECONDS = 0.5
@@ -49,7 +50,7 @@ class CallResult:
     by: str = "CP-SAT"  # whose allocation: CP-SAT or HiGHS
 
 
-def stopped_by_clock(solver: cp_model.CpSolver, status) -> bool:
+def stopped_by_clock(solver: cp_model.CpSolver, status: cp_model.CpSolverStatus) -> bool:
     """Whether the clock, not the search's own work, ended a call. A call ends proven, or
     when its deterministic budget is spent, or at the wall-clock limit; so one that is
     neither proven nor out of budget was stopped by the clock. (Its wall time alone did not
@@ -67,7 +68,7 @@ class _Tracker(cp_model.CpSolverSolutionCallback):
     """Each improving allocation's value and the deterministic seconds it came at;
     progress; and the stop once a proven optimum from HiGHS is reached."""
 
-    def __init__(self, solver: cp_model.CpSolver, report=None):
+    def __init__(self, solver: cp_model.CpSolver, report: Callable[[int, int], None] | None = None) -> None:
         super().__init__()
         self._solver, self._report = solver, report
         self._lock = threading.Lock()
@@ -109,7 +110,8 @@ class _Tracker(cp_model.CpSolverSolutionCallback):
 
 
 def call(solver: cp_model.CpSolver, model: cp_model.CpModel, *, mip_nodes: int = 0, mip_window: float = 0.0,
-         mip_levels: tuple = (), mip_weight: int = 1, report=None) -> CallResult:
+         mip_levels: tuple[cp_model.LinearExpr, ...] = (), mip_weight: int = 1,
+         report: Callable[[int, int], None] | None = None) -> CallResult:
     """Maximise the model's objective with ``solver``; with ``mip_nodes``, HiGHS's MIP
     beside it (node limit per solve, and ``mip_window`` wall seconds at most), solving the
     objective as ``mip_weight`` x the first of ``mip_levels`` + the second, one after the
@@ -141,6 +143,7 @@ def call(solver: cp_model.CpSolver, model: cp_model.CpModel, *, mip_nodes: int =
         result = _alone(solver, status, tracker)
     elif status == cp_model.OPTIMAL or tracker.certified:
         member.end()
+        assert tracker.best is not None  # certified, or optimal with an allocation seen
         result = CallResult(True, value=tracker.best, bound=tracker.best, proven=True,
                             assignment=_final_allocation(solver), deterministic_seconds=tracker.best_at)
     else:
@@ -155,7 +158,7 @@ def call(solver: cp_model.CpSolver, model: cp_model.CpModel, *, mip_nodes: int =
     return result
 
 
-def _alone(solver: cp_model.CpSolver, status, tracker: _Tracker) -> CallResult:
+def _alone(solver: cp_model.CpSolver, status: cp_model.CpSolverStatus, tracker: _Tracker) -> CallResult:
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return CallResult(False, deterministic_seconds=solver.deterministic_time)
     return CallResult(True, value=round(solver.ObjectiveValue()), bound=math.floor(solver.BestObjectiveBound() + 1e-6),
@@ -172,7 +175,8 @@ def _final_allocation(solver: cp_model.CpSolver) -> np.ndarray:
     return np.array(solver.response_proto.solution, dtype=np.int64)
 
 
-def _combined(solver: cp_model.CpSolver, status, tracker: _Tracker, mip) -> CallResult:
+def _combined(solver: cp_model.CpSolver, status: cp_model.CpSolverStatus, tracker: _Tracker,
+              mip: MipResult) -> CallResult:
     """CP-SAT spent its budget unproven; HiGHS finished (a proof or its node limit)."""
     ours = _alone(solver, status, tracker)
     if mip.proven and mip.value is not None:

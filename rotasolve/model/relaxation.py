@@ -14,15 +14,17 @@ import os
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import highspy
 import numpy as np
-from ortools.sat.python import cp_model
+from ortools.sat.python import cp_model, cp_model_helper
 
 from .. import stop
 
 _INFINITY = highspy.kHighsInf
+_Row = tuple[float, float, dict[int, float]]  # lower, upper, {variable: coefficient}
 # HiGHS keeps one thread scheduler per process, which relax() resets; two relaxations
 # solved at once from two threads (the guided search's two) take turns instead.
 ONE_HIGHS_AT_A_TIME = threading.Lock()
@@ -121,7 +123,7 @@ class LinearProgram:
         return float(by_rows.sum() + by_columns.sum())
 
 
-def linear_program(proto) -> LinearProgram:
+def linear_program(proto: cp_model.CpModelProto) -> LinearProgram:
     """The relaxation of a CP-SAT model: its linear constraints, clauses and implications
     as rows; a row of one variable as that column's bounds."""
     domains = [list(v.domain) for v in proto.variables]
@@ -131,7 +133,11 @@ def linear_program(proto) -> LinearProgram:
     costs = np.zeros(n)
     for var, coefficient in zip(proto.objective.vars, proto.objective.coeffs):
         costs[var] += coefficient
-    lower, upper, starts, columns, entries = [], [], [0], [], []
+    lower: list[float] = []
+    upper: list[float] = []
+    starts: list[int] = [0]
+    columns: list[int] = []
+    entries: list[float] = []
     for constraint in proto.constraints:
         for low, high, row in _rows(constraint):
             if len(row) == 1 and not constraint.enforcement_literal:
@@ -171,7 +177,7 @@ def quiet_highs() -> highspy.Highs:
     return h
 
 
-def _rows(c):
+def _rows(c: cp_model_helper.ConstraintProto) -> Iterator[_Row]:
     """The rows (lower, upper, {variable: coefficient}) of one CP-SAT constraint."""
     if c.has_linear():
         # A linear constraint with an enforcement literal is only ever a running group's
@@ -196,7 +202,7 @@ def _rows(c):
         raise ValueError("a constraint the relaxation does not know")
 
 
-def _clause(literals: list[int]):
+def _clause(literals: list[int]) -> _Row:
     """sum of literals >= 1, a negated literal ~x being 1 - x."""
     row: dict[int, float] = {}
     constant = 0.0

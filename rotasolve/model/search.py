@@ -18,8 +18,8 @@ is not reproducible.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from ortools.sat.python import cp_model
 
@@ -28,6 +28,7 @@ from ..progress import Progress
 from ..domain.tiers import CRITICAL, OTHERS, PATIENTS, TRAVEL_AND_LOAD, ByTier, TierKind
 from .build import Built
 from .expr import value_in
+from .objective import Tier
 from .portfolio import call
 
 STAGE_SHARES = (0.6, 0.25, 0.15)  # of a part's budget: tier 1, tier 2, tier 3
@@ -47,12 +48,12 @@ class Budget:
     deterministic: float | None
     deadline: float
 
-    def share(self, fraction: float, spent_deterministic: float) -> "Budget":
+    def share(self, fraction: float, spent_deterministic: float) -> Budget:
         if self.deterministic is None:
             return self
         return Budget(max(0.05, (self.deterministic - spent_deterministic) * fraction), self.deadline)
 
-    def less(self, deterministic: float) -> "Budget":
+    def less(self, deterministic: float) -> Budget:
         """This budget with ``deterministic`` seconds set aside for other work."""
         if self.deterministic is None:
             return self
@@ -102,7 +103,7 @@ def _solver(workers: int, seed: int, budget: Budget, n_variables: int,
     return solver
 
 
-def _event(event: Progress, value: int, bound: int, stage: "Stage", elapsed: float, done: bool = False) -> Progress:
+def _event(event: Progress, value: int, bound: int, stage: Stage, elapsed: float, done: bool = False) -> Progress:
     weight = stage.weight
     if weight <= 1:
         return event.update(incumbent=value, bound=bound, elapsed=elapsed, done=done)
@@ -127,7 +128,7 @@ class Stage:
     """
 
     name: str
-    expr: object
+    expr: cp_model.LinearExpr
     tiers: tuple[TierKind, ...] = ()
     weight: int = 1
     share: float = 0.2  # of the search budget left when the stage starts, in proportion
@@ -166,11 +167,11 @@ def search(built: Built, budget: Budget, *, workers: int = 2, seed: int = 0,
         if solver is None or stop.requested():  # out of time, or stopped early: keep what was found
             result.stopped_by_clock = True
             break
-        model.ClearObjective()
-        model.Maximize(stage.expr)
-        model.ClearHints()
+        model.clear_objective()
+        model.maximize(stage.expr)
+        model.clear_hints()
         for index, value in (hint or {}).items():
-            model.AddHint(model.GetIntVarFromProtoIndex(index), value)
+            model.add_hint(model.get_int_var_from_proto_index(index), value)
         event = Progress(what="tier", label=label, stage=i + 1, stages=len(stages), tier=stage.name)
         report = _reporter(progress, event, t0, stage)
         nodes = _mip_nodes(stage, stage_budget, mip_nodes_per_second)
@@ -192,6 +193,7 @@ def search(built: Built, budget: Budget, *, workers: int = 2, seed: int = 0,
             break
         result.proven = result.proven and got.proven
         _settle(model, tiers, stage, got.value, got.bound, result)
+        assert got.assignment is not None  # found: it comes with its allocation
         hint = dict(enumerate(got.assignment.tolist()))
         result.assignment = hint
         if progress:
@@ -202,7 +204,8 @@ def search(built: Built, budget: Budget, *, workers: int = 2, seed: int = 0,
     return result
 
 
-def _reporter(progress, event: Progress, t0: float, stage: Stage):
+def _reporter(progress: Callable[[Progress], None] | None, event: Progress, t0: float,
+              stage: Stage) -> Callable[[int, int], None] | None:
     """Each better allocation as a progress event (None: nobody listens)."""
     if progress is None:
         return None
@@ -217,7 +220,8 @@ def _mip_nodes(stage: Stage, budget: Budget, per_second: float) -> int:
     return max(1, round(per_second * budget.deterministic))
 
 
-def _settle(model, tiers: ByTier, stage: Stage, value: int, bound: int, result: SearchResult) -> None:
+def _settle(model: cp_model.CpModel, tiers: ByTier[Tier], stage: Stage, value: int, bound: int,
+            result: SearchResult) -> None:
     """Record a stage's value and bound, and hold it there for the stages that follow."""
     if len(stage.tiers) == 2:
         first, second = stage.tiers
@@ -225,8 +229,8 @@ def _settle(model, tiers: ByTier, stage: Stage, value: int, bound: int, result: 
         result.values[first], result.values[second] = v1a, v1b
         result.bounds[first] = min(tiers[first].most, bound // stage.weight)
         result.bounds[second] = min(tiers[second].most, bound - stage.weight * v1a)
-        model.Add(tiers[first].expr >= v1a)
-        model.Add(tiers[second].expr >= v1b)
+        model.add(tiers[first].expr >= v1a)
+        model.add(tiers[second].expr >= v1b)
         return
     if stage.tiers and stage.weight > 1:  # weight x tier - penalty
         (kind,), weight = stage.tiers, stage.weight
@@ -240,12 +244,13 @@ def _settle(model, tiers: ByTier, stage: Stage, value: int, bound: int, result: 
         result.values[kind], result.bounds[kind] = value, bound
     else:
         result.extra[stage.name], result.extra_bounds[stage.name] = value, bound
-    model.Add(stage.expr >= value)
+    model.add(stage.expr >= value)
 
 
 def _score_the_rest(built: Built, result: SearchResult) -> None:
     """Tiers no stage reached (out of time, or not asked for) are scored on the last
     allocation, with their bounds unknown."""
+    assert result.assignment is not None  # scored only once an allocation was found
     for kind, tier in built.tiers.items():
         if result.values[kind] is None:
             result.values[kind] = value_in(tier.expr, result.assignment)

@@ -23,13 +23,20 @@ from __future__ import annotations
 
 from itertools import combinations
 
+from ortools.sat.python import cp_model
+
+from ..domain.choices import UnitKey
 from .expr import total
+from .variables import Unit, Variables
+
+# Per unit: the least weekly minutes of each case it may hold, and of each supervisor.
+Costs = dict[UnitKey, tuple[dict[str, int], dict[str, int]]]
 
 # A trainee has a group place and at most a few case units: subsets are few.
 _MAX_ITEMS = 6
 
 
-def build(v, shared_meetings: bool = False) -> None:
+def build(v: Variables, shared_meetings: bool = False) -> None:
     costs = {key: _costs(v, u) for key, u in v.units.items()}  # per case, per supervisor
     for tid, units in v.units_of_trainee.items():
         _trainee(v, tid, units, costs)
@@ -37,7 +44,7 @@ def build(v, shared_meetings: bool = False) -> None:
         _shared_meetings(v, costs)
 
 
-def _shared_meetings(v, costs: dict) -> None:
+def _shared_meetings(v: Variables, costs: Costs) -> None:
     """For each meeting that may be shared (supervisor, slot): with ``count`` the cases
     meeting there and ``inside`` those in it as a shared meeting, every allocation has
     one of closed (0 = count = inside = opened = shared), one case alone (count = opened
@@ -50,29 +57,30 @@ def _shared_meetings(v, costs: dict) -> None:
         size = inst.supervisor[key[0]].group_size
         opened, shared = v.opened[key], v.shared[key]
         count = total(u.meet[key] for u in units)
-        m.Add(shared <= opened)
-        m.Add(count <= opened + (size - 1) * shared)
-        m.Add(count - total(u.in_shared[key] for u in units) == opened - shared)
+        m.add(shared <= opened)
+        m.add(count <= opened + (size - 1) * shared)
+        m.add(count - total(u.in_shared[key] for u in units) == opened - shared)
         # A unit whose cheapest arrangement with this supervisor leaves its trainee no
         # room for a shared meeting's extra minutes is never in one (H7); where it meets,
         # it meets alone, so count = 1 — or none of them meets and count <= size.
-        alone = []
+        alone: list[Unit] = []
         for u in units:
             _by_case, by_supervisor = costs[u.key]
             if by_supervisor[key[0]] + mins.shared_extra > mins.weekly:
                 alone.append(u)
-                m.Add(u.in_shared[key] == 0)
+                m.add(u.in_shared[key] == 0)
         if alone:
-            m.Add(count + (size - 1) * total(u.meet[key] for u in alone) <= size * opened)
+            m.add(count + (size - 1) * total(u.meet[key] for u in alone) <= size * opened)
 
 
-def _trainee(v, tid: str, units, costs: dict) -> None:
+def _trainee(v: Variables, tid: str, units: list[Unit], costs: Costs) -> None:
     inst, m = v.inst, v.model
     t = inst.trainee[tid]
     mins = inst.minutes
     cost = {u.key: min(costs[u.key][0].values()) for u in units}  # a unit's least minutes
     group = total(v.holds_group(tid)) if v.holds_group(tid) else None
-    items = [(u.held, 2, cost[u.key]) for u in units]  # literal, slots, minutes
+    # literal, slots, minutes
+    items: list[tuple[cp_model.LinearExpr, int, int]] = [(u.held, 2, cost[u.key]) for u in units]
     if group is not None:
         items.append((group, 1, 0))
     free = len(t.available_slots)
@@ -83,7 +91,7 @@ def _trainee(v, tid: str, units, costs: dict) -> None:
                 slots = sum(x[1] for x in subset)
                 minutes = sum(x[2] for x in subset)
                 if slots > free or minutes > room:
-                    m.Add(total(x[0] for x in subset) <= size - 1)
+                    m.add(total(x[0] for x in subset) <= size - 1)
     # Two cases held together must both be arranged cheaply enough to share the week:
     # ``both`` is 1 when they are, and bounded by the share of each unit's choices (case,
     # supervisor) that leave room for the other. Without it the relaxation gives a
@@ -91,17 +99,17 @@ def _trainee(v, tid: str, units, costs: dict) -> None:
     for u, w in combinations(units, 2):
         if cost[u.key] + cost[w.key] > room:
             continue  # the pair is already excluded above
-        both = m.NewBoolVar(f"both[{u.key},{w.key}]")
-        m.Add(u.held + w.held <= 1 + both)
+        both = m.new_bool_var(f"both[{u.key},{w.key}]")
+        m.add(u.held + w.held <= 1 + both)
         for one, other in ((u, w), (w, u)):
             by_case, by_sup = costs[one.key]
             cases = [one.case_is(cid) for cid in one.cases if by_case[cid] + cost[other.key] <= room]
             sups = [one.supervised_by(sid) for sid in one.supervisors() if by_sup[sid] + cost[other.key] <= room]
-            m.Add(both <= total(cases))
-            m.Add(both <= total(sups))
+            m.add(both <= total(cases))
+            m.add(both <= total(sups))
 
 
-def _costs(v, u) -> tuple[dict[str, int], dict[str, int]]:
+def _costs(v: Variables, u: Unit) -> tuple[dict[str, int], dict[str, int]]:
     """The least weekly minutes of each of a unit's cases (over the supervisors it may
     have) and of each supervisor (over the cases): ``Minutes.case_week``, individually."""
     inst = v.inst
@@ -114,7 +122,8 @@ def _costs(v, u) -> tuple[dict[str, int], dict[str, int]]:
     for s in sups:
         for m in s.modalities:
             nearest[m] = min(nearest.get(m, never), travel[s.id])
-    by_case, by_sup = {}, {s.id: never for s in sups}
+    by_case: dict[str, int] = {}
+    by_sup = {s.id: never for s in sups}
     cheapest_case: dict[str, int] = {}  # modality -> least cost before the supervisor
     for cid, c in u.cases.items():
         before = mins.case_before_supervisor(t, c)

@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from ..domain import Case, Instance, Trainee
+from ..domain import Case, Instance, Length, Trainee
+from ..domain.additions import Possible
 from ..domain.choices import Candidates, UnitKey, eligible
 from .expr import total
 
@@ -46,18 +47,18 @@ class Unit:
     def length(self) -> str:
         return self.key.length
 
-    def case_is(self, case_id: str):
+    def case_is(self, case_id: str) -> cp_model.IntVar:
         """1 when this unit's case is ``case_id``."""
         return self.held if self.kept is not None else self.take[case_id]
 
     def modalities(self) -> list[str]:
         return sorted({c.modality for c in self.cases.values()})
 
-    def modality_is(self, modality: str):
+    def modality_is(self, modality: str) -> cp_model.LinearExpr:
         """1 when this unit holds a case of ``modality`` (a linear expression)."""
         return total(self.case_is(cid) for cid, c in self.cases.items() if c.modality == modality)
 
-    def supervised_by(self, supervisor_id: str):
+    def supervised_by(self, supervisor_id: str) -> cp_model.LinearExpr:
         """1 when ``supervisor_id`` supervises this unit's case (a linear expression)."""
         return total(self.meetings_of()[supervisor_id])
 
@@ -79,7 +80,7 @@ class Extra:
     the resource's own measure: ``expr`` is added to what ``inst.capacity`` says (it is
     negative for a candidate not bought, which then holds nothing) and is at most ``most``."""
 
-    expr: object
+    expr: cp_model.LinearExpr
     most: int
 
 
@@ -104,9 +105,9 @@ class Variables:
     # Only in a capacity search: extra capacity per (supervisor|tutor|group, id), and the
     # units bought of each addition on offer, as (Possible, variable) pairs.
     extra: dict[tuple[str, str], Extra] = field(default_factory=dict)
-    bought: list[tuple[object, cp_model.IntVar]] = field(default_factory=list)
+    bought: list[tuple[Possible, cp_model.IntVar]] = field(default_factory=list)
 
-    def new_unit(self, trainee_id: str, length: str) -> Unit | None:
+    def new_unit(self, trainee_id: str, length: Length) -> Unit | None:
         return self.units.get(UnitKey(trainee_id, length))
 
     def groups_of(self, trainee_id: str) -> list[cp_model.IntVar]:
@@ -120,14 +121,14 @@ class Variables:
                 out.setdefault(key, []).append(u)
         return out
 
-    def holds_group(self, trainee_id: str) -> list:
+    def holds_group(self, trainee_id: str) -> list[cp_model.IntVar]:
         """Literals that are 1 when the trainee has a group place (new or kept)."""
         out = list(self.groups_of(trainee_id))
         if trainee_id in self.kept_member:
             out.append(self.kept_member[trainee_id])
         return out
 
-    def holds(self, trainee_id: str) -> list:
+    def holds(self, trainee_id: str) -> list[cp_model.IntVar]:
         """Literals that are 1 when the trainee holds a group place or a case."""
         out = list(self.groups_of(trainee_id)) + [u.held for u in self.units_of_trainee.get(trainee_id, [])]
         if trainee_id in self.kept_member:
@@ -140,7 +141,7 @@ def build_variables(inst: Instance, model: cp_model.CpModel, candidates: Candida
     """Every decision variable, no constraint."""
     candidates = candidates if candidates is not None else eligible(inst)
     v = Variables(inst=inst, model=model, candidates=candidates, kept_as_assumptions=kept_as_assumptions)
-    nb = model.NewBoolVar
+    nb = model.new_bool_var
     for t in inst.trainees:
         if t.current_group:
             v.kept_member[t.id] = nb(f"kept_member[{t.id}]")
@@ -157,9 +158,9 @@ def build_variables(inst: Instance, model: cp_model.CpModel, candidates: Candida
                 v.opened[(sid, k)] = nb(f"open[{sid},{k}]")
                 if inst.supervisor[sid].group_size > 1:
                     v.shared[(sid, k)] = nb(f"shared[{sid},{k}]")
-        for key in u.meet:
-            if key in v.shared:
-                u.in_shared[key] = nb(f"in_shared[{u.key},{key[0]},{key[1]}]")
+        for meeting in u.meet:
+            if meeting in v.shared:
+                u.in_shared[meeting] = nb(f"in_shared[{u.key},{meeting[0]},{meeting[1]}]")
     for t in inst.trainees:
         for tutor in inst.eligibility.tutors_for(t.id):
             v.tutor[(t.id, tutor.id)] = nb(f"tutor[{t.id},{tutor.id}]")
@@ -167,7 +168,7 @@ def build_variables(inst: Instance, model: cp_model.CpModel, candidates: Candida
 
 
 def _add_unit(v: Variables, key: UnitKey) -> None:
-    inst, nb = v.inst, v.model.NewBoolVar
+    inst, nb = v.inst, v.model.new_bool_var
     t = inst.trainee[key.trainee_id]
     cases = {c.id: c for c in v.candidates.cases[key]}
     kept = cases[key.kept_case] if key.kept_case else None

@@ -96,7 +96,8 @@ def with_arrivals(today: Instance, now: Instance, rotation: int, a: Assumptions)
 
 
 def _fresh_ids(prefix: str, taken: set[str], n: int) -> list[str]:
-    out, i = [], 0
+    out: list[str] = []
+    i = 0
     while len(out) < n:
         i += 1
         if f"{prefix}{i:02d}" not in taken:

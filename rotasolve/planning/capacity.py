@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable
 
 
 from ..domain import Instance, requirement_of
@@ -59,7 +59,8 @@ def plan_capacity(inst: Instance, costs: AdditionCosts, options: SolveOptions, *
     after = finish(applied, renamed(found, ids), replace(searched, additions=None))
     return base.model_copy(update={
         "status": found.status, "total_cost": round(sum(b.cost for b in bought), 2),
-        "proven": found.manifest.cheapest_proven and found.objective.bound_of(CRITICAL) == found.objective.value_of(CRITICAL),
+        "proven": (found.manifest.cheapest_proven
+                   and found.objective.bound_of(CRITICAL) == found.objective.value_of(CRITICAL)),
         "additions": _additions(candidates, applied, bought, ids, found, before),
         "before": counts(inst, before), "after": counts(applied, after),
         "unrescued": _unrescued(offer, candidates, found, ids), "objective": after.objective,
@@ -89,14 +90,20 @@ def counts(inst: Instance, sol: Solution) -> Counts:
                   WILL_MISS=status["WILL_MISS"], AT_RISK=status["AT_RISK"])
 
 
+def _name(everything: Instance, candidate: str) -> str:
+    """A candidate supervisor's or group's name (each is made with one: "... (proposed)")."""
+    item = everything.supervisor.get(candidate) or everything.group.get(candidate)
+    assert item is not None and item.name is not None
+    return item.name
+
+
 def _unrescued(offer: Offer, candidates: Instance, found: Solution, ids: dict[str, str]) -> list[Unrescued]:
     """Critical requirements still unplaced, explained against the scheme with every
     addition bought: what stands in the way is then something no addition changes. A
     candidate the explanation names is called by its new id if bought, else by its name."""
     everything = offer.everything(candidates)
     critical = critical_needs(candidates)
-    names = {c: ids.get(c, (everything.supervisor.get(c) or everything.group.get(c)).name)
-             for c in offer.candidates("supervisor") | offer.candidates("group")}
+    names = {c: ids.get(c, _name(everything, c)) for c in offer.candidates("supervisor") | offer.candidates("group")}
     out = []
     for u in explain(everything, found):
         if (u.trainee_id, u.requirement) in critical:

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Callable
 
 
 from .. import stop
@@ -34,7 +34,9 @@ def forecast(inst: Instance, a: Assumptions, options: SolveOptions,
     note = progress or (lambda _p: None)
     each = replace(options, time_limit=options.time_limit / a.rotations)
     started = time.monotonic()
-    instances, solutions, rotations = [], [], []
+    instances: list[Instance] = []
+    solutions: list[Solution] = []
+    rotations: list[Rotation] = []
     now, left, stopped = inst, 0, None
     for r in range(1, a.rotations + 1):
         if r > 1:
@@ -116,6 +118,7 @@ def _trainees(instances: list[Instance], solutions: list[Solution]) -> list[Trai
             if c.status == "ALLOCATED" or (c.projected_finish is not None and row.get("projected_finish") is None):
                 row["placed_in"] = r if c.status == "ALLOCATED" else row.get("placed_in")
                 row["projected_finish"] = c.projected_finish
+                assert c.projected_finish is not None  # an allocated case or group has its finish
                 row["on_time"] = c.projected_finish <= c.due
             if c.status == "WILL_MISS" and row.get("first_will_miss") is None:
                 row["first_will_miss"] = r

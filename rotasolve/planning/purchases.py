@@ -67,7 +67,7 @@ def new_ids(inst: Instance, bought: list[Purchase]) -> dict[str, str]:
     offer's order, passing over any id the workbook already uses."""
     taken = {s.id for s in inst.supervisors} | {g.id for g in inst.groups}
     out: dict[str, str] = {}
-    n = Counter()
+    n: Counter[str] = Counter()
     for b in bought:
         if not b.possible.candidate:
             continue

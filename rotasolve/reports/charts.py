@@ -27,7 +27,7 @@ def status_bars(counts: dict[str, Counter]) -> Markup:
         y = i * (BAR_HEIGHT + GAP)
         label = name if len(name) <= 38 else name[:36] + "…"
         parts.append(f'<text x="{LABEL_WIDTH - 8}" y="{y + 15}" text-anchor="end">{escape(label)}</text>')
-        x = LABEL_WIDTH
+        x: float = LABEL_WIDTH
         for s in STATUSES:
             if not c[s]:
                 continue

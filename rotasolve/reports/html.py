@@ -61,6 +61,7 @@ def capacity_context(plan: CapacityPlan) -> dict:
     if not plan.additions:
         head = "Nothing to recruit: no addition places another critical requirement."
     else:
+        assert plan.before is not None and plan.after is not None  # a plan with additions counts both
         head = (f"{len(plan.additions)} addition(s), total cost {plan.total_cost:g}, place "
                 f"{plan.after.critical_placed - plan.before.critical_placed} more critical requirement(s) and "
                 f"{plan.after.placed - plan.before.placed} more requirement(s) in all.")

@@ -55,11 +55,11 @@ class Job:
     time_limit: float  # as the user gave it (options hold the search work and the clock it sets)
     facts: BaselineFacts | None = None  # the baseline's, for a scenario that adds supervisors
 
-    def without_data(self) -> "Job":
+    def without_data(self) -> Job:
         """The job without the workbook's bytes, for engines that ship them once."""
         return replace(self, workbook=replace(self.workbook, data=b""))
 
-    def with_data(self, data: bytes) -> "Job":
+    def with_data(self, data: bytes) -> Job:
         return replace(self, workbook=replace(self.workbook, data=data))
 
 

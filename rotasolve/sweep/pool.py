@@ -26,10 +26,10 @@ import sys
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from pathlib import Path
 from queue import Empty, SimpleQueue
-from typing import Callable
 
 from .. import stop
 from .jobs import Job, JobResult, failed, not_run
@@ -56,6 +56,8 @@ class _Worker:
         self.line = stop.Line()
         self.proc = subprocess.Popen([sys.executable, "-m", "rotasolve.sweep.worker"], **self.line.child_args(env),
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        assert self.proc.stdin is not None and self.proc.stdout is not None and self.proc.stderr is not None
+        self._to_child, self._from_child, self._child_stderr = self.proc.stdin, self.proc.stdout, self.proc.stderr
         self.line.started()
         self._token = stop.register(self.line.send, kill=self.kill)
         self.stderr: deque[str] = deque(maxlen=_STDERR_LINES)
@@ -63,7 +65,7 @@ class _Worker:
 
     def _drain(self) -> None:
         # Read stderr as it comes, so a chatty child never blocks on a full pipe.
-        for line in self.proc.stderr:
+        for line in self._child_stderr:
             self.stderr.append(line.decode(errors="replace").rstrip())
 
     def run(self, job: Job, hard_limit: float) -> JobResult:
@@ -77,9 +79,9 @@ class _Worker:
         timer.daemon = True
         timer.start()
         try:
-            pickle.dump(job, self.proc.stdin, protocol=pickle.HIGHEST_PROTOCOL)
-            self.proc.stdin.flush()
-            return pickle.load(self.proc.stdout)
+            pickle.dump(job, self._to_child, protocol=pickle.HIGHEST_PROTOCOL)
+            self._to_child.flush()
+            return pickle.load(self._from_child)
         except (EOFError, OSError, pickle.UnpicklingError) as err:
             self.kill()
             if stopped.is_set():
@@ -109,7 +111,7 @@ class _Worker:
     def close(self, grace: float = 5.0) -> None:
         """End of input: the worker finishes and exits; stopped if it does not."""
         try:
-            self.proc.stdin.close()
+            self._to_child.close()
             self.proc.wait(timeout=grace)
         except (OSError, subprocess.TimeoutExpired):
             self.kill()
@@ -180,7 +182,7 @@ class LocalPool:
             worker.close(grace=2.0)
         self._threads.shutdown(wait=True)
 
-    def __enter__(self) -> "LocalPool":
+    def __enter__(self) -> LocalPool:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -119,7 +119,7 @@ class RayEngine:
         if self._owner:
             self._ray.shutdown()
 
-    def __enter__(self) -> "RayEngine":
+    def __enter__(self) -> RayEngine:
         return self
 
     def __exit__(self, *exc) -> None:

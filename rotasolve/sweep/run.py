@@ -10,8 +10,9 @@ any engine and any number of workers.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Callable, Protocol
+from typing import Protocol
 
 from ortools import __version__ as ortools_version
 

@@ -230,6 +230,7 @@ def _job_routes(app: Flask, store: Store) -> None:
             return page("web_progress.html", title=f"Running: {job.kind}", job=job, snap=job.snapshot())
         if job.state == "failed":
             f = job.failure
+            assert f is not None  # a failed job says how
             status = {"conflict": 409, "no_solution": 422}.get(f.kind, 500)
             return page("web_failed.html", status, title={"conflict": "The running items conflict",
                                                           "no_solution": "No solution in time"}.get(f.kind, "Error"),

@@ -8,9 +8,10 @@ import secrets
 import threading
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from ..excel.reader import ReadResult
 from ..progress import Progress, describe

@@ -22,6 +22,7 @@ from ..pipeline import allocate
 from ..planning.arrivals import assumptions
 from ..planning.capacity import plan_capacity
 from ..planning.forecast import forecast
+from ..planning_results import CapacityPlan
 from ..reports import capacity_html, forecast_html, solution_html
 from ..solution import Solution
 from .jobs import Failed, Job
@@ -111,9 +112,15 @@ def _write(job: Job, name: str, out: Path) -> None:
         "capacity.xlsx": lambda: write_capacity(r, out),
         "capacity.json": lambda: write_text(r.to_json(), out),
         "capacity.html": lambda: write_text(capacity_html(r), out),
-        "recruited.xlsx": lambda: write_applied_workbook(job.upload.path, inst, r.applied, *r.edits(), out),
+        "recruited.xlsx": lambda: _write_recruited(job, inst, r, out),
         "forecast.xlsx": lambda: write_forecast(r, out),
         "forecast.json": lambda: write_text(r.to_json(), out),
         "forecast.html": lambda: write_text(forecast_html(r), out),
     }
     writers[name]()
+
+
+def _write_recruited(job: Job, inst: Instance, plan: CapacityPlan, out: Path) -> None:
+    raised, new = plan.edits()
+    assert plan.applied is not None  # the job succeeded: the plan has its additions made
+    write_applied_workbook(job.upload.path, inst, plan.applied, raised, new, out)

@@ -8,8 +8,8 @@ import secrets
 import tempfile
 import threading
 import webbrowser
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from werkzeug.serving import make_server
 
@@ -44,7 +44,11 @@ def serve(host: str = "127.0.0.1", port: int = 8765, open_browser: bool = True,
         if ready is not None:
             ready.set()
         if stop is not None:
-            threading.Thread(target=lambda: (stop.wait(), server.shutdown()), daemon=True).start()
+            def shut_down_when_stopped() -> None:
+                stop.wait()
+                server.shutdown()
+
+            threading.Thread(target=shut_down_when_stopped, daemon=True).start()
         try:
             server.serve_forever()
         except KeyboardInterrupt:

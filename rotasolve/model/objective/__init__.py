@@ -15,11 +15,11 @@ To add a soft goal: a module here with ``TIER``, ``build`` and ``count``, listed
 from __future__ import annotations
 
 from types import ModuleType
-from typing import Any
 
 from ...domain import Instance
 from ...solution import Solution
 from ..expr import total
+from ..variables import Variables
 from . import critical, preferences, seniority, supervisor_balance, travel, waiting
 from ...domain.tiers import TIER_NAMES, TIER_ORDER, ByTier, TierKind
 from .tiers import Term, Tier, placement
@@ -29,7 +29,7 @@ from .tiers import Term, Tier, placement
 TERMS: tuple[ModuleType, ...] = (critical, seniority, waiting, preferences, travel, supervisor_balance)
 
 
-def build_terms(v: Any) -> dict[str, Term]:
+def build_terms(v: Variables) -> dict[str, Term]:
     """Every soft goal's model expression, by module name (``critical``, ``travel``...)."""
     return {_name(module): module.build(v) for module in TERMS}
 
@@ -46,7 +46,7 @@ def tiers_from(terms: dict[str, Term]) -> ByTier[Tier]:
     return ByTier(**out)
 
 
-def tiers(v: Any) -> ByTier[Tier]:
+def tiers(v: Variables) -> ByTier[Tier]:
     """The tiers as model expressions."""
     return tiers_from(build_terms(v))
 

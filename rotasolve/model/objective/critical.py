@@ -4,17 +4,16 @@ that is not placed now will be missed."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from ...domain import Instance
 from ...solution import Solution
 from ..expr import total
+from ..variables import Variables
 from .tiers import CRITICAL, Term, placeable, placed_requirements
 
 TIER = CRITICAL
 
 
-def build(v: Any) -> Term:
+def build(v: Variables) -> Term:
     placed = [p for need, p in placeable(v) if need.critical]
     return Term(total(placed), len(placed))
 

@@ -4,10 +4,9 @@ patient's wait, so a preference breaks ties between patients who have waited ali
 
 from __future__ import annotations
 
-from typing import Any
-
 from ...domain import Case, Instance, Trainee
 from ...solution import Solution
+from ..variables import Variables
 from .tiers import PATIENTS, Term, new_cases, points_term
 
 TIER = PATIENTS
@@ -21,7 +20,7 @@ def points(inst: Instance, trainee: Trainee, case: Case) -> int:
     return PREFERENCE_POINTS[rank] if rank < len(PREFERENCE_POINTS) else 1
 
 
-def build(v: Any) -> Term:
+def build(v: Variables) -> Term:
     return points_term(v, points)
 
 

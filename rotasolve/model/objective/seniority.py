@@ -3,17 +3,16 @@ of two trainees the one nearer ARCP is placed first (domain.md)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from ...domain import SENIORITY_WEIGHT, Instance
 from ...solution import Solution
 from ..expr import total
+from ..variables import Variables
 from .tiers import OTHERS, Term, placeable, placed_requirements
 
 TIER = OTHERS
 
 
-def build(v: Any) -> Term:
+def build(v: Variables) -> Term:
     terms, most = [], 0
     for need, placed in placeable(v):
         if not need.critical:

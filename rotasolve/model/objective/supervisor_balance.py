@@ -5,11 +5,12 @@ of a region."""
 
 from __future__ import annotations
 
-from typing import Any
+from ortools.sat.python import cp_model
 
 from ...domain import Instance
 from ...solution import Solution
 from ..expr import total
+from ..variables import Variables
 from .tiers import TRAVEL_AND_LOAD, Term
 
 TIER = TRAVEL_AND_LOAD
@@ -20,9 +21,9 @@ def _half(inst: Instance, sid: str) -> int:
     return -(-inst.capacity.supervisor_cases(inst.supervisor[sid]) // 2)
 
 
-def build(v: Any) -> Term:
+def build(v: Variables) -> Term:
     inst, m = v.inst, v.model
-    loads: dict[str, list[Any]] = {}
+    loads: dict[str, list[cp_model.IntVar]] = {}
     for u in v.units.values():
         for (sid, _k), var in u.meet.items():
             loads.setdefault(sid, []).append(var)
@@ -30,8 +31,8 @@ def build(v: Any) -> Term:
     for sid, vars_ in sorted(loads.items()):
         half = _half(inst, sid)
         if len(vars_) > half:
-            over = m.NewIntVar(0, len(vars_) - half, f"above_half[{sid}]")
-            m.Add(over >= total(vars_) - half)
+            over = m.new_int_var(0, len(vars_) - half, f"above_half[{sid}]")
+            m.add(over >= total(vars_) - half)
             above_half.append(over)
     return Term(LOAD_WEIGHT * total(above_half))
 

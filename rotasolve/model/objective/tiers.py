@@ -6,15 +6,19 @@ tier (travel, load) are minimised, as their negated sum.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+
+from ortools.sat.python import cp_model
 
 from ...domain import Case, Instance, Need, Trainee, length_of, requirement_of
+from ...domain.choices import UnitKey
 from ...domain.tiers import CRITICAL, OTHERS, PATIENTS, TIER_ORDER, TRAVEL_AND_LOAD, ByTier, TierKind
 from ...solution import Solution
 from ..expr import total
+from ..variables import Unit, Variables
 
-LinearExpr = Any  # a CP-SAT linear expression (ortools' types are not precise enough to say more)
+LinearExpr = cp_model.LinearExpr  # a CP-SAT linear expression (a literal is one too)
 
 
 @dataclass(frozen=True)
@@ -47,7 +51,7 @@ def new_cases(inst: Instance, sol: Solution) -> Iterator[tuple[Trainee, Case]]:
             yield inst.trainee[c.trainee_id], inst.case[c.case_id]
 
 
-def placement(v: Any, trainee_id: str, requirement: str) -> LinearExpr | None:
+def placement(v: Variables, trainee_id: str, requirement: str) -> LinearExpr | None:
     """The expression that is 1 when this requirement is placed this period, else None."""
     if requirement == "cbdg":
         vars_ = v.groups_of(trainee_id)
@@ -56,7 +60,7 @@ def placement(v: Any, trainee_id: str, requirement: str) -> LinearExpr | None:
     return unit.held if unit is not None else None
 
 
-def placeable(v: Any) -> Iterator[tuple[Need, LinearExpr]]:
+def placeable(v: Variables) -> Iterator[tuple[Need, LinearExpr]]:
     """Each requirement the model may place this period, with its placement expression."""
     for need in v.inst.needs.all():
         if need.gated:
@@ -66,7 +70,7 @@ def placeable(v: Any) -> Iterator[tuple[Need, LinearExpr]]:
             yield need, placed
 
 
-def case_choices(v: Any) -> Iterator[tuple[Any, Trainee, Case, Any]]:
+def case_choices(v: Variables) -> Iterator[tuple[Unit, Trainee, Case, cp_model.IntVar]]:
     """Each (unit, trainee, case, literal) a new case could be taken by this period."""
     for u in v.units.values():
         if u.kept is None:
@@ -74,10 +78,11 @@ def case_choices(v: Any) -> Iterator[tuple[Any, Trainee, Case, Any]]:
                 yield u, u.trainee, u.cases[cid], var
 
 
-def points_term(v: Any, points: Any) -> Term:
+def points_term(v: Variables, points: Callable[[Instance, Trainee, Case], int]) -> Term:
     """A gain earned per case taken: ``points(inst, trainee, case)`` times the choice; the
     most is each unit's best case."""
-    terms, best = [], {}
+    terms: list[LinearExpr] = []
+    best: dict[UnitKey, int] = {}
     for u, trainee, case, var in case_choices(v):
         p = points(v.inst, trainee, case)
         if p:

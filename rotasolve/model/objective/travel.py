@@ -4,17 +4,16 @@ a kept case still travels to its supervisor every week)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from ...domain import Instance
 from ...solution import Solution
 from ..expr import total
+from ..variables import Variables
 from .tiers import TRAVEL_AND_LOAD, Term
 
 TIER = TRAVEL_AND_LOAD
 
 
-def build(v: Any) -> Term:
+def build(v: Variables) -> Term:
     inst = v.inst
     travel = []
     for (tid, gid), var in v.group.items():

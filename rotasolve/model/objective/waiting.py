@@ -3,10 +3,9 @@ waited since referral, capped: beyond two years a longer wait adds no priority."
 
 from __future__ import annotations
 
-from typing import Any
-
 from ...domain import Case, Instance, Trainee
 from ...solution import Solution
+from ..variables import Variables
 from .tiers import PATIENTS, Term, new_cases, points_term
 
 TIER = PATIENTS
@@ -18,7 +17,7 @@ def points(inst: Instance, trainee: Trainee, case: Case) -> int:
     return min(inst.needs.wait_days(case) // 7, WAIT_WEEKS_CAP)
 
 
-def build(v: Any) -> Term:
+def build(v: Variables) -> Term:
     return points_term(v, points)
 
 

@@ -1,10 +1,13 @@
+from ortools.sat.python import cp_model
+
 from ...rules import RULES
+from ..variables import Variables
 
 RULE_ID = "H10"
 LABEL = RULES[RULE_ID]
 
 
-def kept_literals(v) -> dict[str, object]:
+def kept_literals(v: Variables) -> dict[str, cp_model.IntVar]:
     """Every running item as a literal, keyed by a description of its row."""
     inst = v.inst
     out = {}
@@ -17,10 +20,10 @@ def kept_literals(v) -> dict[str, object]:
     return out
 
 
-def build(v) -> None:
+def build(v: Variables) -> None:
     # Running items stay as given. They are literals so that, when they clash, the
     # explanation can solve the same model with them as assumptions (see model.conflicts).
     if v.kept_as_assumptions:
         return
     for lit in kept_literals(v).values():
-        v.model.Add(lit == 1)
+        v.model.add(lit == 1)

@@ -1,20 +1,23 @@
+from ortools.sat.python import cp_model
+
 from ...rules import RULES
 from ..expr import total
+from ..variables import Variables
 
 RULE_ID = "H1"
 LABEL = RULES[RULE_ID]
 
 
-def build(v) -> None:
+def build(v: Variables) -> None:
     # Who may join which group (need, slot, travel) is decided by which variables exist
     # (Eligibility.can_join_group); here: one group each, and group sizes.
     inst, m = v.inst, v.model
-    by_group: dict[str, list] = {}
-    for (_t, g), var in v.group.items():
-        by_group.setdefault(g, []).append(var)
+    by_group: dict[str, list[cp_model.IntVar]] = {}
+    for (_t, gid), var in v.group.items():
+        by_group.setdefault(gid, []).append(var)
     for vars_ in v.groups_by_trainee.values():
         if len(vars_) > 1:
-            m.Add(total(vars_) <= 1)
+            m.add(total(vars_) <= 1)
     for g in inst.groups:
         new = total(by_group.get(g.id, []))
         kept_members = inst.kept_group_members[g.id]
@@ -26,13 +29,13 @@ def build(v) -> None:
             # members may bring it up to min_size. Each kept member is a literal so that
             # a conflict can be traced to rows.
             for t in kept_members:
-                m.Add(new + kept + g.external_members >= g.min_size).OnlyEnforceIf(v.kept_member[t])
-            m.Add(new + kept + g.external_members <= g.max_size + added)
+                m.add(new + kept + g.external_members >= g.min_size).OnlyEnforceIf(v.kept_member[t])
+            m.add(new + kept + g.external_members <= g.max_size + added)
         elif g.id in by_group:
-            runs = m.NewBoolVar(f"runs[{g.id}]")
+            runs = m.new_bool_var(f"runs[{g.id}]")
             places = inst.capacity.group_core_places(g)
-            m.Add(new >= inst.capacity.group_core_minimum(g) * runs)
+            m.add(new >= inst.capacity.group_core_minimum(g) * runs)
             # A group that does not run holds nobody, whatever was bought for it.
-            m.Add(new <= (places + (extra.most if extra is not None else 0)) * runs)
+            m.add(new <= (places + (extra.most if extra is not None else 0)) * runs)
             if extra is not None:
-                m.Add(new <= places + extra.expr)
+                m.add(new <= places + extra.expr)

@@ -1,10 +1,11 @@
 from ...rules import RULES
+from ..variables import Variables
 
 RULE_ID = "H3"
 LABEL = RULES[RULE_ID]
 
 
-def build(v) -> None:
+def build(v: Variables) -> None:
     # Against done and running cases the modality is fixed, so an incompatible case is
     # never a candidate (Eligibility.can_take_case). Two new cases must differ.
     m = v.model
@@ -15,4 +16,4 @@ def build(v) -> None:
         if short is None or long_ is None:
             continue
         for modality in sorted(set(short.modalities()) & set(long_.modalities())):
-            m.Add(short.modality_is(modality) + long_.modality_is(modality) <= 1)
+            m.add(short.modality_is(modality) + long_.modality_is(modality) <= 1)

@@ -1,11 +1,12 @@
 from ...rules import RULES
 from ..expr import total
+from ..variables import Variables
 
 RULE_ID = "H7"
 LABEL = RULES[RULE_ID]
 
 
-def build(v) -> None:
+def build(v: Variables) -> None:
     # Minutes.case_week, spread over a unit's choices: what the case costs before its
     # supervisor (session, an individual meeting, travel to the case) on the case chosen,
     # the travel to whichever supervisor meets it, the extra of a shared meeting.
@@ -23,4 +24,4 @@ def build(v) -> None:
                     terms.append(there * var)
             if mins.shared_extra:
                 terms += [mins.shared_extra * var for var in u.in_shared.values()]
-        m.Add(total(terms) <= mins.weekly)
+        m.add(total(terms) <= mins.weekly)
