@@ -74,7 +74,11 @@ def without(applied, addition: dict):
 SCHEMES = {"example": None, "tight-tutors": (30, 2, 1), "scarce-supervisors": (30, 2, 1)}
 
 
-@pytest.fixture(scope="module", params=list(SCHEMES))
+# The bundled example (the capacity search runs 15 s or more and finds nothing to buy) is in
+# the slow tier: the same CLI run, --apply and assertions are in the default run on the two
+# small generated schemes, and "nothing to buy" in test_nothing_is_bought_that_nothing_needs.
+@pytest.fixture(scope="module", params=[pytest.param("example", marks=pytest.mark.slow),
+                                        "tight-tutors", "scarce-supervisors"])
 def planned(request, tmp_path_factory):
     """A scheme, its capacity report (the JSON of `rotasolve capacity`), and the --apply
     workbook read back."""

@@ -4,6 +4,7 @@ solution refused with exit 2 and a clear message, never a traceback."""
 from __future__ import annotations
 
 import json
+import shutil
 import zipfile
 from datetime import date
 
@@ -25,10 +26,11 @@ def run(*args):
     return result
 
 
-@pytest.fixture
-def solved(tmp_path):
+@pytest.fixture(scope="module")
+def solved_once(tmp_path_factory):
     """A small scheme, solved: T1 needs a group and a short case; T2 finishes core
     training early next period, holding a running long case."""
+    tmp_path = tmp_path_factory.mktemp("period1")
     inst = scheme(
         trainees=[trainee("T1", grade=2, cbdg_sessions_attended=0, name="=HYPERLINK(\"x\")"),
                   trainee("T2", grade=3, core_end=date(2027, 9, 1), short_case_done="IPT", current_cases=("C2",))],
@@ -46,6 +48,17 @@ def solved(tmp_path):
     js = tmp_path / "period1.json"
     assert run("solve", path, "--json", js, "-q", "--time-limit", 10).exit_code == 0
     return path, js
+
+
+@pytest.fixture
+def solved(solved_once, tmp_path):
+    """The workbook and its solution (solved once for the module), copied for one test to
+    change as it likes: same names, same bytes, so the solution's record still matches."""
+    copies = []
+    for original in solved_once:
+        copies.append(tmp_path / original.name)
+        shutil.copyfile(original, copies[-1])
+    return tuple(copies)
 
 
 def test_next_writes_a_workbook_that_reads_and_reports(solved, tmp_path):

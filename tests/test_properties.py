@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from conftest import solve
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -36,10 +37,12 @@ def vary(inst: Instance, profile: dict, settings_: dict) -> Instance:
     return Instance(**fields)
 
 
-@settings(max_examples=200, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
-@given(n=st.integers(4, 30), trusts=st.integers(1, 4), seed=st.integers(0, 100_000),
-       profile=PROFILES, extra=SETTINGS)
-def test_every_solution_passes_the_checker(n, trusts, seed, profile, extra):
+SCHEMES = dict(n=st.integers(4, 30), trusts=st.integers(1, 4), seed=st.integers(0, 100_000),
+               profile=PROFILES, extra=SETTINGS)
+QUIET = dict(deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+
+
+def passes_the_checker(n, trusts, seed, profile, extra):
     inst = vary(generate(n, trusts, seed), profile, extra)
     sol = solve(inst, time_limit=1.0)
     if sol.status == "INFEASIBLE":
@@ -55,12 +58,36 @@ def test_every_solution_passes_the_checker(n, trusts, seed, profile, extra):
     assert len(sol.compliance) == 3 * len(inst.trainees)
 
 
-@settings(max_examples=25, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
-@given(seed=st.integers(0, 100_000))
-def test_generated_default_schemes_are_never_infeasible(seed):
+@settings(max_examples=50, **QUIET)
+@given(**SCHEMES)
+def test_every_solution_passes_the_checker(n, trusts, seed, profile, extra):
+    passes_the_checker(n, trusts, seed, profile, extra)
+
+
+@pytest.mark.slow  # 200 schemes, about 20 s; the default run checks 50 (the test above)
+@settings(max_examples=200, **QUIET)
+@given(**SCHEMES)
+def test_every_solution_passes_the_checker_on_200_schemes(n, trusts, seed, profile, extra):
+    passes_the_checker(n, trusts, seed, profile, extra)
+
+
+def never_infeasible(seed):
     inst = generate(40, 3, seed)
     sol = solve(inst, time_limit=1.5)
     assert sol.status in ("OPTIMAL", "FEASIBLE") and check(inst, sol) == []
+
+
+@settings(max_examples=8, **QUIET)
+@given(seed=st.integers(0, 100_000))
+def test_generated_default_schemes_are_never_infeasible(seed):
+    never_infeasible(seed)
+
+
+@pytest.mark.slow  # 25 schemes of 40 trainees, about 11 s; the default run solves 8 (the test above)
+@settings(max_examples=25, **QUIET)
+@given(seed=st.integers(0, 100_000))
+def test_generated_default_schemes_are_never_infeasible_on_25_seeds(seed):
+    never_infeasible(seed)
 
 
 def test_same_seed_same_json_bytes():

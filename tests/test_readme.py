@@ -29,33 +29,43 @@ def walkthrough(name: str = "walkthrough") -> tuple[list[list[str]], list[str]]:
             [line for line in lines if line.startswith("#")])
 
 
-def test_the_walkthrough_runs_as_written(tmp_path, monkeypatch):
-    (tmp_path / "inputs").mkdir()
-    shutil.copy(EXAMPLE, tmp_path / "inputs" / EXAMPLE.name)
-    monkeypatch.chdir(tmp_path)
+@pytest.fixture(scope="module")
+def walked(tmp_path_factory):
+    """The walkthrough's commands, run once as written in a scratch folder holding the
+    bundled example: the folder, the commands and what each returned. The re-plan below
+    starts from its February solve, as the README's does."""
+    folder = tmp_path_factory.mktemp("readme")
+    (folder / "inputs").mkdir()
+    shutil.copy(EXAMPLE, folder / "inputs" / EXAMPLE.name)
     commands, _notes = walkthrough()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(folder)
+        results = [CliRunner().invoke(cli, command[1:]) for command in commands]
+    return folder, commands, results
+
+
+def test_the_walkthrough_runs_as_written(walked):
+    folder, commands, results = walked
     assert [c[1] for c in commands] == ["solve", "next", "validate", "solve", "calendars", "next"]
-    for command in commands:
-        result = CliRunner().invoke(cli, command[1:])
+    for command, result in zip(commands, results):
         assert result.exit_code == 0, (command, result.output)
         assert "Traceback" not in result.output
-    aug = read_workbook(tmp_path / "out" / "aug.xlsx").instance
+    aug = read_workbook(folder / "out" / "aug.xlsx").instance
     assert str(aug.settings.plan_start) == "2027-08-04"
-    assert read_workbook(tmp_path / "out" / "feb-2028.xlsx").instance.settings.plan_start.isoformat() == "2028-02-02"
-    for folder in ("feb-calendars", "aug-calendars"):
-        files = sorted((tmp_path / "out" / folder).rglob("*.ics"))
+    assert read_workbook(folder / "out" / "feb-2028.xlsx").instance.settings.plan_start.isoformat() == "2028-02-02"
+    for name in ("feb-calendars", "aug-calendars"):
+        files = sorted((folder / "out" / name).rglob("*.ics"))
         assert {f.parent.name for f in files} == {"trainees", "supervisors", "groups"}
         assert all(Calendar.from_ical(f.read_bytes()).walk("VEVENT") for f in files)
 
 
-def test_the_replan_runs_as_written(tmp_path, monkeypatch):
+def test_the_replan_runs_as_written(walked, monkeypatch):
     """The tutor's edit (a case's row deleted in Excel) made with openpyxl, then the
-    README's re-plan command: only that case changes."""
-    (tmp_path / "inputs").mkdir()
-    shutil.copy(EXAMPLE, tmp_path / "inputs" / EXAMPLE.name)
-    monkeypatch.chdir(tmp_path)
-    first, _ = walkthrough()
-    assert CliRunner().invoke(cli, first[0][1:]).exit_code == 0  # February's solve
+    README's re-plan command: only that case changes. It starts from the walkthrough's
+    February solve (its first command), which is what the README's re-plan edits."""
+    folder, commands, results = walked
+    assert commands[0][1] == "solve" and results[0].exit_code == 0, results[0].output  # February's solve
+    monkeypatch.chdir(folder)
     commands, notes = walkthrough("replan")
     edit = re.search(r"delete the Cases row of (\S+) .*save as (\S+)", notes[0])
     case_id, edited = edit.group(1), edit.group(2)
