@@ -7,7 +7,6 @@ object that both the JSON and the workbook are written from.
 from __future__ import annotations
 
 import hashlib
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from ortools import __version__ as ortools_version
 
 from .version import __version__
 from .check import check
+from .clock import Deadline
 from .compliance import statuses
 from .explain import explain
 from .replan import changes
@@ -47,21 +47,22 @@ LARGE_FROM = 2_000  # trainees
 
 
 def allocate(inst: Instance, options: SolveOptions = SolveOptions(), *,
-             source: str | Path | None = None, started: float | None = None,
+             source: str | Path | None = None, deadline: Deadline | None = None,
              progress: Callable[[Progress], None] | None = None) -> Solution:
-    """Solve, check, explain, project compliance. ``started`` (time.time()) is when the
-    caller's clock began: the limit covers reading the workbook and writing the outputs
-    too, so the search stops early enough for both."""
-    started = started if started is not None else time.time()
-    sol = solve_model(inst, options, progress, deadline=search_deadline(inst, options, started))
+    """Solve, check, explain, project compliance, by ``deadline`` (default: the options'
+    time limit from now). The caller makes it when its run begins: the limit covers
+    reading the workbook and writing the outputs too, so the search stops early enough
+    for both."""
+    deadline = deadline if deadline is not None else Deadline.start(options.time_limit)
+    sol = solve_model(inst, options, progress, deadline=search_deadline(inst, deadline))
     return finish(inst, sol, options, source=source)
 
 
-def search_deadline(inst: Instance, options: SolveOptions, started: float) -> float:
-    """When the search must stop (time.time()) for the rest of the run to end in time."""
+def search_deadline(inst: Instance, deadline: Deadline) -> Deadline:
+    """When the search must stop for the rest of the run to end by ``deadline``."""
     n = len(inst.trainees)
     reserve = AFTER_SEARCH[0] + AFTER_SEARCH[1] * (n + max(0, n - LARGE_FROM))
-    return started + max(0.5 * options.time_limit, options.time_limit - reserve)
+    return deadline.first(max(0.5 * deadline.seconds, deadline.seconds - reserve))
 
 
 def finish(inst: Instance, sol: Solution, options: SolveOptions, *, source: str | Path | None = None) -> Solution:

@@ -3,11 +3,11 @@ planning ahead (planning.md)."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import click
 
+from ..clock import Deadline
 from .. import stop
 from ..engine import SolveOptions
 from ..excel.apply_workbook import write_applied_workbook
@@ -74,7 +74,7 @@ def capacity(workbook: Path, out: Path | None, json_out: Path | None, html_out: 
     time, 6 stopped early by Ctrl-C or SIGTERM (what was found by then is written; a second
     Ctrl-C aborts without writing), 1 internal error.
     """
-    started = time.time()
+    deadline = Deadline.start(time_limit)  # the run's one deadline
     out = out or workbook.with_name(workbook.stem + "-capacity.xlsx")
     _outputs(workbook, [out, json_out, html_out, apply_out], force)
     read_result = read(workbook)
@@ -84,7 +84,7 @@ def capacity(workbook: Path, out: Path | None, json_out: Path | None, html_out: 
                f"(limit {time_limit:g}s, seed {seed})", err=True)
     with interruptible():
         plan = run(lambda: plan_capacity(inst, read_result.costs, SolveOptions(time_limit=time_limit, seed=seed),
-                                         source=workbook, started=started, progress=printer))
+                                         source=workbook, deadline=deadline, progress=printer))
         printer.finish()
         _refuse_unplanned(plan, time_limit)
         write_capacity(plan, out)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import click
 
+from ..clock import Deadline
 from .. import stop
 from ..engine import SolveOptions
 from ..excel.safe import write_text
@@ -72,7 +72,7 @@ def solve(workbook: Path, out: Path | None, json_out: Path | None, time_limit: f
     solution within the time limit, 6 stopped early (the best so far was written), 1
     internal error.
     """
-    started = time.time()
+    deadline = Deadline.start(time_limit)  # the run's one deadline: reading and writing count too
     memory = parse_memory(memory_text)
     out = out or workbook.with_name(workbook.stem + "-solution.xlsx")
     targets = [t for t in (out, json_out, html_out) if t is not None]
@@ -97,7 +97,7 @@ def solve(workbook: Path, out: Path | None, json_out: Path | None, time_limit: f
                            memory=memory, previous=previous, critical_first=critical_first, tier_one=tier_one,
                            start_hint=start_hint, mip=mip)
     with interruptible():
-        sol = run(lambda: allocate(inst, options, source=workbook, started=started, progress=printer))
+        sol = run(lambda: allocate(inst, options, source=workbook, deadline=deadline, progress=printer))
         printer.finish()
         _refuse_unsolved(sol, time_limit)
         write_solution(inst, sol, out)
@@ -107,7 +107,7 @@ def solve(workbook: Path, out: Path | None, json_out: Path | None, time_limit: f
             write_text(solution_html(inst, sol), html_out)
         written = write_calendars(inst, sol, calendar_dir) if calendar_dir is not None else 0
     if not quiet:
-        _report(sol, time.time() - started, reproducible)
+        _report(sol, deadline.elapsed(), reproducible)
         click.echo("wrote " + ", ".join(str(p) for p in (out, json_out, html_out) if p is not None))
         if calendar_dir is not None:
             click.echo(f"wrote {written} calendars under {calendar_dir}")

@@ -25,6 +25,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from .. import stop
+from ..clock import Deadline
 from ..domain import Instance
 from ..domain.tiers import CRITICAL
 from ..progress import Progress
@@ -58,7 +59,7 @@ def lane_share(weights: list[int], dealt: list[list[int]], lane: list[int]) -> f
     return min(1.0, len(dealt) * sum(weights[i] for i in lane) / sum(weights))
 
 
-def solve_side_by_side(parts: list[Instance], options: SolveOptions, processes: int, deadline: float,
+def solve_side_by_side(parts: list[Instance], options: SolveOptions, processes: int, deadline: Deadline,
                        budget_bytes: int, progress: Callable[[Progress], None] | None = None) -> list[PartResult]:
     weights = [len(p.trainees) for p in parts]
     dealt = lanes(weights, processes)

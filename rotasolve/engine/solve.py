@@ -10,10 +10,10 @@ passing on to the next.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 from .. import stop
+from ..clock import Deadline
 from ..domain import Instance
 from ..domain.parts import split
 from ..model.conflicts import explain_conflicts
@@ -30,11 +30,11 @@ STOPPED_NOTE = "stopped early by the user: the best allocation found by then, ch
 
 
 def solve(inst: Instance, options: SolveOptions = SolveOptions(),
-          progress: Callable[[Progress], None] | None = None, deadline: float | None = None) -> Solution:
-    """Solve a scheme (or a region of several) by ``deadline`` (time.time(); default: the
-    options' time limit from now). Kept-item conflicts come back as status INFEASIBLE with
+          progress: Callable[[Progress], None] | None = None, deadline: Deadline | None = None) -> Solution:
+    """Solve a scheme (or a region of several) by ``deadline`` (default: the options'
+    time limit from now). Kept-item conflicts come back as status INFEASIBLE with
     ``conflicts`` filled in; nothing found in time as UNKNOWN."""
-    deadline = deadline if deadline is not None else time.time() + options.time_limit
+    deadline = deadline if deadline is not None else Deadline.start(options.time_limit)
     parts = split(inst)
     budget_bytes = options.memory if options.memory is not None else memory.default_budget()
     processes = min(options.workers, len(parts))
@@ -46,7 +46,7 @@ def solve(inst: Instance, options: SolveOptions = SolveOptions(),
     return _combine(inst, options, parts, results, deadline)
 
 
-def solve_in_turn(parts: list[Instance], options: SolveOptions, search_budget: float | None, deadline: float,
+def solve_in_turn(parts: list[Instance], options: SolveOptions, search_budget: float | None, deadline: Deadline,
                   budget_bytes: int, progress: Callable[[Progress], None] | None = None,
                   labels: list[str] | None = None) -> list[PartResult]:
     """One after another, each with a share of the budget by its trainees; search time a
@@ -58,7 +58,7 @@ def solve_in_turn(parts: list[Instance], options: SolveOptions, search_budget: f
         share = weights[i] / max(1, sum(weights[i:]))
         det = None if search_budget is None else max(0.05, (search_budget - spent) * share)
         label = (labels[i] if labels else f"part {i + 1}/{len(parts)}") if len(parts) > 1 else ""
-        budget = Budget(det, time.monotonic() + (deadline - time.time()))
+        budget = Budget(det, deadline.at)
         res = solve_part(part, options, budget, int(budget_bytes * weights[i] / max(weights)), progress, label)
         spent += res.deterministic_seconds
         results.append(res)
@@ -72,7 +72,7 @@ def solve_in_turn(parts: list[Instance], options: SolveOptions, search_budget: f
 
 
 def _combine(inst: Instance, options: SolveOptions, parts: list[Instance], results: list[PartResult],
-             deadline: float) -> Solution:
+             deadline: Deadline) -> Solution:
     size = ModelSize(variables=sum(r.size["variables"] for r in results),
                      constraints=sum(r.size["constraints"] for r in results), parts=len(parts))
     clocked = any(r.stopped_by_clock for r in results)
@@ -91,7 +91,7 @@ def _combine(inst: Instance, options: SolveOptions, parts: list[Instance], resul
     seconds = round(sum(r.deterministic_seconds for r in results), 3)
     name = inst.settings.name
     if any(r.status == "INFEASIBLE" for r in results):
-        wall = max(5.0, deadline - time.time())
+        wall = max(5.0, deadline.left())
         return Solution(scheme=name, status="INFEASIBLE", solve_seconds=seconds,
                         conflicts=explain_conflicts(inst, seed=options.seed, time_limit=wall), manifest=record)
     if not results or any(r.status == "UNKNOWN" for r in results) or len(results) < len(parts):

@@ -11,13 +11,13 @@ checked, explained and projected like any other.
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 
+from ..clock import Deadline
 from ..domain import Instance, requirement_of
 from ..domain.tiers import CRITICAL
 from ..domain.additions import AdditionCosts, Offer, offer_additions
@@ -34,15 +34,15 @@ BEFORE_SHARE = 0.3  # of the time limit, for solving the scheme as it is
 
 
 def plan_capacity(inst: Instance, costs: AdditionCosts, options: SolveOptions, *,
-                  source: str | Path | None = None, started: float | None = None,
+                  source: str | Path | None = None, deadline: Deadline | None = None,
                   progress: Callable[[Progress], None] | None = None) -> CapacityPlan:
     """The cheapest additions that place every critical requirement that can be placed
     at all, what else they give, and the scheme as it is for comparison."""
-    started = started if started is not None else time.time()
+    deadline = deadline if deadline is not None else Deadline.start(options.time_limit)
     note = progress or (lambda _p: None)
     note(Progress(what="note", message="the scheme as it is"))
-    before = allocate(inst, replace(options, time_limit=BEFORE_SHARE * options.time_limit), started=started,
-                      progress=progress, source=source)
+    before = allocate(inst, replace(options, time_limit=BEFORE_SHARE * options.time_limit),
+                      deadline=deadline.first(BEFORE_SHARE * deadline.seconds), progress=progress, source=source)
     base = CapacityPlan(scheme=inst.settings.name, status=before.status, costs=costs, before_solution=before)
     if before.status not in ("OPTIMAL", "FEASIBLE"):
         return base
@@ -50,7 +50,7 @@ def plan_capacity(inst: Instance, costs: AdditionCosts, options: SolveOptions, *
     note(Progress(what="note", message=f"with additions: {len(offer.possible)} on offer "
                                        f"({_offered(offer)})"))
     searched = replace(options, time_limit=(1 - BEFORE_SHARE) * options.time_limit, additions=offer)
-    found = solve_model(candidates, searched, progress, deadline=search_deadline(inst, options, started))
+    found = solve_model(candidates, searched, progress, deadline=search_deadline(inst, deadline))
     if found.status not in ("OPTIMAL", "FEASIBLE"):
         return base.model_copy(update={"status": found.status})
     bought = purchases(candidates, offer, found)

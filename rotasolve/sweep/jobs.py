@@ -12,12 +12,12 @@ from __future__ import annotations
 import hashlib
 import json
 import tempfile
-import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ortools import __version__ as ortools_version
 
+from ..clock import Deadline
 from ..version import __version__
 from ..domain import Instance
 from ..domain.new_supervisors import BaselineFacts
@@ -98,18 +98,18 @@ def read_bytes(workbook: WorkbookData) -> Instance:
 
 def run_job(job: Job) -> JobResult:
     """Read, apply the scenario, solve; a row in every case, never an exception."""
-    started = time.time()
+    deadline = Deadline.start(job.options.time_limit)
     try:
-        return _run(job, started)
+        return _run(job, deadline)
     except WorkbookError as err:
         shown = "; ".join(map(str, err.problems[:_PROBLEMS_SHOWN]))
         more = len(err.problems) - _PROBLEMS_SHOWN
         tail = f" (and {more} more; `rotasolve validate` lists them all)" if more > 0 else ""
-        return failed(job, f"{len(err.problems)} problem(s) in the workbook: {shown}{tail}", time.time() - started)
+        return failed(job, f"{len(err.problems)} problem(s) in the workbook: {shown}{tail}", deadline.elapsed())
     except ScenarioMismatch as err:
-        return failed(job, f"the scenario does not fit this workbook: {err}", time.time() - started)
+        return failed(job, f"the scenario does not fit this workbook: {err}", deadline.elapsed())
     except Exception as err:  # noqa: BLE001 - one job's defect must not stop the others
-        return failed(job, f"internal error: {type(err).__name__}: {err}", time.time() - started)
+        return failed(job, f"internal error: {type(err).__name__}: {err}", deadline.elapsed())
 
 
 def run_job_with_data(job: Job, data: bytes) -> JobResult:
@@ -117,13 +117,13 @@ def run_job_with_data(job: Job, data: bytes) -> JobResult:
     return run_job(job.with_data(data))
 
 
-def _run(job: Job, started: float) -> JobResult:
+def _run(job: Job, deadline: Deadline) -> JobResult:
     base = read_bytes(job.workbook)
     inst, notes = apply(base, job.scenario, job.facts)
-    sol = allocate(inst, job.options, started=started)
+    sol = allocate(inst, job.options, deadline=deadline)
     row = _row(job, inst, sol, notes)
     facts = _facts(sol) if job.scenario.is_baseline and row.solved else None
-    return JobResult(job.scenario_index, job.workbook_index, row, facts, time.time() - started)
+    return JobResult(job.scenario_index, job.workbook_index, row, facts, deadline.elapsed())
 
 
 def _row(job: Job, inst: Instance, sol: Solution, notes: list[str]) -> SweepRow:

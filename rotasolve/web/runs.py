@@ -5,10 +5,10 @@ the forecast (`rotasolve forecast`); and the files a user downloads afterwards."
 from __future__ import annotations
 
 import io
-import time
 import zipfile
 from pathlib import Path
 
+from ..clock import Deadline
 from ..domain import Instance
 from ..engine import SolveOptions
 from ..excel.apply_workbook import write_applied_workbook
@@ -42,9 +42,8 @@ def solve_work(options: SolveOptions):
     """A solve of the job's workbook, as `rotasolve solve` does it (same options, same
     source file name, so the same workbook bytes)."""
     def work(job: Job) -> Solution:
-        started = time.time()
-        sol = allocate(job.upload.read.instance, options, source=job.upload.path, started=started,
-                       progress=job.progress)
+        sol = allocate(job.upload.read.instance, options, source=job.upload.path,
+                       deadline=Deadline.start(options.time_limit), progress=job.progress)
         _refuse(sol.status, sol.conflicts, options.time_limit)
         return sol
     return work
@@ -53,7 +52,8 @@ def solve_work(options: SolveOptions):
 def capacity_work(options: SolveOptions):
     def work(job: Job):
         read = job.upload.read
-        plan = plan_capacity(read.instance, read.costs, options, source=job.upload.path, started=time.time(),
+        plan = plan_capacity(read.instance, read.costs, options, source=job.upload.path,
+                             deadline=Deadline.start(options.time_limit),
                              progress=job.progress)
         _refuse(plan.status, plan.before_solution.conflicts, options.time_limit)
         return plan
