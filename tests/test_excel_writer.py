@@ -21,7 +21,7 @@ from rotasolve.excel.safe import check_output_path
 from rotasolve.excel.template import write_instance
 from rotasolve.excel.writer import write_compliance_workbook, write_solution
 from rotasolve.explain import explain
-from rotasolve.solution import CasePlace, Change, GroupPlace, Solution, TutorPlace
+from rotasolve.solution import CasePlace, Change, GroupPlace, RunRecord, Solution, TutorPlace
 from rotasolve.wording import reason_words
 
 FORMULA_NAME = '=HYPERLINK("http://example.com","click")'
@@ -168,13 +168,13 @@ def test_a_replan_has_its_changes_sheet(example, tmp_path):
     inst, sol = example
     change = Change(kind="case", trainee_id="T4", item_id="C3", before="S1", after="", why="no longer in the workbook")
     out = tmp_path / "replan.xlsx"
-    write_solution(inst, sol.model_copy(update={"manifest": {"change_cost": 10}, "changes": [change]}), out)
+    write_solution(inst, sol.model_copy(update={"manifest": RunRecord(change_cost=10), "changes": [change]}), out)
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames[-1] == "Changes"
     assert table(wb["Changes"]) == [{"trainee_id": "T4", "what": "case", "item": "C3", "before": "S1", "after": None,
                                      "why": "no longer in the workbook"}]
     none = tmp_path / "kept.xlsx"
-    write_solution(inst, sol.model_copy(update={"manifest": {"change_cost": 0}}), none)
+    write_solution(inst, sol.model_copy(update={"manifest": RunRecord(change_cost=0)}), none)
     assert openpyxl.load_workbook(none)["Changes"]["A1"].value.startswith("No changes")
     plain = tmp_path / "plain.xlsx"
     write_solution(inst, sol, plain)
