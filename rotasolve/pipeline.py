@@ -23,6 +23,7 @@ from .engine import SolveOptions
 from .engine import solve as solve_model
 from .progress import Progress
 from .solution import Solution
+from .tuning import AFTER_SEARCH, LARGE_FROM
 
 
 class InvalidSolution(RuntimeError):
@@ -36,14 +37,6 @@ def file_sha256(path: str | Path) -> str:
             h.update(block)
     return h.hexdigest()
 
-
-# Seconds kept back from the time limit for what follows the search: the checker, the
-# explanations and compliance, and writing the files (measured at about 2.5 s for 1,000
-# trainees; benchmarks/README.md). It grows faster than the region past a few thousand
-# trainees (explanations compare a trainee with others): at 5,000, 21 s kept back still
-# ended the run 6 s past its limit, so past LARGE_FROM each trainee counts twice.
-AFTER_SEARCH = (1.0, 0.004)  # seconds, and seconds per trainee
-LARGE_FROM = 2_000  # trainees
 
 
 def allocate(inst: Instance, options: SolveOptions = SolveOptions(), *,

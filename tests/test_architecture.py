@@ -28,7 +28,7 @@ BENCHMARKS = ROOT / "benchmarks"
 # names modules that exist (test_every_layer_names_modules_that_exist).
 LAYERS = [
     ("foundation", ["rotasolve.errors", "rotasolve.dates", "rotasolve.rules", "rotasolve.progress",
-                    "rotasolve.version", "rotasolve.stop", "rotasolve.clock"]),
+                    "rotasolve.version", "rotasolve.stop", "rotasolve.clock", "rotasolve.tuning"]),
     ("domain", ["rotasolve.domain", "rotasolve.solution", "rotasolve.sweep_results",
                 "rotasolve.planning_results"]),
     ("facts about an allocation", ["rotasolve.check", "rotasolve.allocation"]),
@@ -51,7 +51,7 @@ BENCHMARK_LAYERS = [
 ]
 # The CP-SAT model is built from the domain alone (and writes solution rows).
 MODEL_MAY_USE = ("rotasolve.model", "rotasolve.domain", "rotasolve.solution", "rotasolve.errors",
-                 "rotasolve.dates", "rotasolve.rules", "rotasolve.progress", "rotasolve.stop")
+                 "rotasolve.dates", "rotasolve.rules", "rotasolve.progress", "rotasolve.stop", "rotasolve.tuning")
 OPTIONAL = {"ray", "flask", "werkzeug"}  # optional dependencies are imported where they are used
 # The web app needs the [web] extra: `rotasolve serve` imports it when it runs, so that the
 # other commands work without Flask.

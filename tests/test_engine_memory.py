@@ -9,7 +9,8 @@ import pytest
 
 from rotasolve.domain.choices import eligible
 from rotasolve.engine import memory
-from rotasolve.engine.part import ONE_MODEL_UP_TO, plan
+from rotasolve.engine.part import plan
+from rotasolve.tuning import BASE_BYTES, BYTES_PER_VARIABLE, ONE_MODEL_UP_TO
 from rotasolve.generate import generate
 from rotasolve.model.build import build
 
@@ -29,8 +30,8 @@ def test_the_variables_are_counted_before_the_model_is_built(n, trusts, seed, co
 def test_the_estimate_is_a_fixed_base_and_a_cost_per_variable():
     inst = generate(40, 3, 1)
     candidates = eligible(inst)
-    assert memory.estimate(inst, candidates) == (memory.BASE_BYTES
-                                                 + memory.BYTES_PER_VARIABLE * memory.variables(inst, candidates))
+    assert memory.estimate(inst, candidates) == (BASE_BYTES
+                                                 + BYTES_PER_VARIABLE * memory.variables(inst, candidates))
     assert memory.default_budget() == memory.machine_memory() // 4 > 0
     assert memory.gib(3 * 1024 ** 3 // 2) == "1.5 GiB"
 
@@ -43,5 +44,5 @@ def test_a_part_over_the_budget_is_not_built_as_one_model():
     tight = plan(inst, need - 1)
     assert tight.strategy != "one model"
     assert tight.note  # and the tutor is told why
-    tiny = plan(inst, memory.BASE_BYTES + 10 * memory.BYTES_PER_VARIABLE)
+    tiny = plan(inst, BASE_BYTES + 10 * BYTES_PER_VARIABLE)
     assert tiny.strategy == "greedy" and "memory budget of" in tiny.note

@@ -11,7 +11,7 @@ from conftest import case, python_with_hash_seed, scheme, supervisor, trainee, t
 from rotasolve.check import check
 from rotasolve.domain.parts import split
 from rotasolve.engine import SolveOptions, solve
-from rotasolve.engine import lanes as lanes_module
+from rotasolve import tuning
 from rotasolve.engine.lanes import lane_share, lanes
 
 
@@ -56,7 +56,7 @@ def test_lanes_deal_the_largest_part_first_to_the_lightest_lane():
 
 @pytest.fixture
 def side_by_side(monkeypatch):
-    monkeypatch.setattr(lanes_module, "SIDE_BY_SIDE_FROM", 0)
+    monkeypatch.setattr(tuning, "SIDE_BY_SIDE_FROM", 0)
 
 
 def test_side_by_side_gives_what_in_turn_gives(side_by_side):
@@ -81,8 +81,9 @@ def test_side_by_side_from_a_script_without_a_main_guard(tmp_path, side_by_side)
     script.write_text(
         "from pathlib import Path\n"
         "from rotasolve.domain import Instance\n"
-        "from rotasolve.engine import SolveOptions, lanes, solve\n"
-        "lanes.SIDE_BY_SIDE_FROM = 0\n"
+        "from rotasolve import tuning\n"
+        "from rotasolve.engine import SolveOptions, solve\n"
+        "tuning.SIDE_BY_SIDE_FROM = 0\n"
         f"inst = Instance.model_validate_json(Path({str(tmp_path / 'region.json')!r}).read_text())\n"
         "print(solve(inst, SolveOptions(time_limit=5, workers=2, seed=2)).to_json())\n")
     outs = [python_with_hash_seed([str(script)], h) for h in (1, 2)]

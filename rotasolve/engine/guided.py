@@ -55,16 +55,8 @@ from ..model.search import Budget, SearchResult, search
 from ..model.variables import Variables
 from ..solution import Solution
 from . import memory
+from ..tuning import CHEAPEST_KEPT, CRITICAL_SUBSOLVERS, RELAXATION_SECONDS_PER_VARIABLE, USED
 
-CHEAPEST_KEPT = 2  # each unit's cheapest cases, so no unit is left with too little
-# HiGHS's interior-point method took about 16 s (one or two threads alike) for the
-# 150,000 variables of a connected 1,000-trainee region; a relaxation not expected to
-# finish in the time it is given is not built at all.
-RELAXATION_SECONDS_PER_VARIABLE = 1.2e-4
-# A choice the critical relaxation's linear relaxation uses at least this much is kept
-# for its search (HiGHS's interior point leaves choices it does not use near 1e-8).
-USED = 1e-3
-CRITICAL_SUBSOLVERS = ("default_lp", "core")
 MU = max(SENIORITY_WEIGHT.values())  # a critical placement's worth in tier-1b points, for the bound
 Keep = dict[UnitKey, tuple[set[str], set[str]]]  # per unit: the case ids and supervisor ids kept
 

@@ -32,10 +32,6 @@ from ..progress import Progress
 from .options import SolveOptions
 from .part import PartResult
 
-# A region of several schemes is solved part by part in separate processes; one scheme
-# (or a small region) is not, as starting a process costs about a second.
-SIDE_BY_SIDE_FROM = 200  # trainees
-
 
 def lanes(weights: list[int], processes: int) -> list[list[int]]:
     """Parts dealt to processes before any is solved: largest first, each to the lane with

@@ -26,9 +26,7 @@ from ..progress import Progress
 from ..solution import Solution
 from .neighbourhoods import by_modality, by_place, freeze, thaw
 from .options import SolveOptions
-
-ROUNDS = 3  # passes over the neighbourhoods the budget is planned for
-SMALLEST_SHARE = 0.5  # deterministic seconds below which a neighbourhood is not worth solving
+from ..tuning import ROUNDS, SMALLEST_SHARE
 
 
 def improve(inst: Instance, start: Solution, candidates: Candidates, options: SolveOptions, budget: Budget,

@@ -13,16 +13,7 @@ import os
 
 from ..domain import Instance
 from ..domain.choices import Candidates
-
-# Peak resident memory per model variable with 2 interleaved CP-SAT workers, measured
-# over the search stages (benchmarks/README.md, "Memory"): 9-14 KiB on connected regions of
-# 120-1,000 trainees when it was chosen. Small models cost more per variable (fixed costs;
-# up to 49 KiB) but their totals stay under half a GiB, far inside any budget; the guard
-# matters for the large ones.
-BYTES_PER_VARIABLE = 14 * 1024
-BASE_BYTES = 200 * 1024 * 1024  # Python, OR-Tools and the instance itself
-# A model built in Python and its linear relaxation in HiGHS, not searched by CP-SAT.
-RELAXED_BYTES_PER_VARIABLE = 4 * 1024
+from ..tuning import BASE_BYTES, BYTES_PER_VARIABLE
 
 
 def machine_memory() -> int:

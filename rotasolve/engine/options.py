@@ -6,23 +6,7 @@ from dataclasses import dataclass
 
 from ..domain.additions import Offer
 from ..solution import Solution
-
-# Search work allowed per wall-clock second of the limit, in reproducible mode. CP-SAT's
-# deterministic seconds run at about one per wall second on an idle 2-core machine and
-# slower on a busy one; building the models, the greedy start, the relaxations and the
-# outputs need wall time too, more of it the larger the region. Three quarters of the
-# limit for a scheme, half for a region of SEARCH_HALF_FROM trainees or more, leaves room
-# for all of that, so that a reproducible run is rarely cut short by the clock
-# (benchmarks/README.md has the measurements). It depends on the workbook alone, so a
-# run stays reproducible.
-SEARCH_PER_SECOND = 0.75
-SEARCH_PER_SECOND_LARGE = 0.5
-SEARCH_HALF_FROM = 300  # trainees
-# Branch-and-bound nodes HiGHS's MIP member may take per deterministic second of tier 1's
-# budget (model/portfolio.py): its reproducible budget, as deterministic seconds are
-# CP-SAT's. Measured on 120-trainee schemes where CP-SAT alone left tier 1 unproven: HiGHS
-# proved them at its root node or within about 350 nodes, at 7-30 nodes a second.
-MIP_NODES_PER_SECOND = 20.0
+from ..tuning import SEARCH_HALF_FROM, SEARCH_PER_SECOND, SEARCH_PER_SECOND_LARGE
 
 
 @dataclass(frozen=True)

@@ -29,41 +29,24 @@ from ..model.search import Budget, Stage, search, tier_stages
 from ..progress import Progress
 from ..replan import still_there
 from ..solution import Solution
+from ..tuning import (
+    BASE_BYTES,
+    BUILD_SECONDS_PER_VARIABLE,
+    BYTES_PER_VARIABLE,
+    CRITICAL_SHARE,
+    FEWEST_FREE,
+    MIP_NODES_PER_SECOND,
+    NEIGHBOURHOOD_VARIABLES,
+    ONE_MODEL_UP_TO,
+    RELAXATION_SHARE,
+    RELAXED_BYTES_PER_VARIABLE,
+    RELAXED_UP_TO,
+    SEARCH_PER_SECOND_LARGE,
+)
 from . import memory
 from .guided import guide
 from .lns import improve
-from .options import MIP_NODES_PER_SECOND, SEARCH_PER_SECOND_LARGE, SolveOptions
-
-# Above this many variables one CP-SAT model with every choice improves too slowly on a
-# 2-core machine (measured: a connected 500-trainee region of 59,000 variables did not
-# improve on the greedy start in 30 deterministic seconds; regions of 120-250 trainees
-# with 5,000-14,000 were solved or nearly so).
-ONE_MODEL_UP_TO = 20_000
-# The relaxation's model takes about this many variables in 15 s of HiGHS on this machine
-# (a connected region of 1,000 trainees); beyond it the choices are shortlisted first.
-RELAXED_UP_TO = 250_000
-NEIGHBOURHOOD_VARIABLES = 12_000  # what one neighbourhood's free trainees may add
-FEWEST_FREE = 20  # trainees: a smaller neighbourhood rarely improves anything
-# Of the wall time left, at most, for the linear relaxation. It runs beside the critical
-# relaxation, which takes CRITICAL_SHARE of the search budget (about as many wall
-# seconds), so up to about that long it delays nothing; and it is the only proven bound
-# on tier 1b. (At 0.35 a connected 1,000-trainee region's relaxation, 16-18 s, was not
-# even tried, and that region got no bound on tier 1b.)
-RELAXATION_SHARE = 0.45
-# Of a guided part's search budget, for the critical relaxation. Its allocation is where
-# the search starts and its choices are kept: at 0.4 it had found 159 critical placements
-# of a possible 160 on a connected 1,000-trainee region and the search stayed at 159; at
-# 0.5 it finds 160 and the search reaches the reference's (160, 252) (measured when it
-# searched every choice; restricted, it reaches 160 at 0.5 too. With 0.6, tried while its
-# search was core-based alone, the final search had too little left for tier 1b on seed 2:
-# 255 against a bound of 281).
-CRITICAL_SHARE = 0.5
-# Wall seconds per variable of building the models in Python, which nothing runs beside
-# (measured: about 6 s for the 150,000 variables of a connected 1,000-trainee region).
-# A reproducible search sets that time aside from its deterministic budget, so that the
-# clock, not planned work, rarely ends it. The linear relaxation runs beside the critical
-# one, so its time is not set aside again.
-BUILD_SECONDS_PER_VARIABLE = 4e-5
+from .options import SolveOptions
 
 
 @dataclass
@@ -97,8 +80,8 @@ def plan(inst: Instance, budget_bytes: int, label: str = "") -> Plan:
     where = f"{label}: " if label else ""
     if variables <= ONE_MODEL_UP_TO and memory.estimate(inst, full) <= budget_bytes:
         return Plan("one model", full)
-    fits = int((budget_bytes - memory.BASE_BYTES) / memory.BYTES_PER_VARIABLE)  # a searched model's variables
-    relaxed_fits = int((budget_bytes - memory.BASE_BYTES) / memory.RELAXED_BYTES_PER_VARIABLE)
+    fits = int((budget_bytes - BASE_BYTES) / BYTES_PER_VARIABLE)  # a searched model's variables
+    relaxed_fits = int((budget_bytes - BASE_BYTES) / RELAXED_BYTES_PER_VARIABLE)
     if variables <= min(RELAXED_UP_TO, relaxed_fits) and fits >= ONE_MODEL_UP_TO // 2:
         return Plan("guided", full, note=f"{where}{variables:,} variables: searched from where its critical "
                                           "requirements alone can go (relaxations bound the answer)")

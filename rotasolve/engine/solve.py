@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .. import stop
+from .. import stop, tuning
 from ..clock import Deadline
 from ..domain import Instance
 from ..domain.parts import split
@@ -38,7 +38,7 @@ def solve(inst: Instance, options: SolveOptions = SolveOptions(),
     parts = split(inst)
     budget_bytes = options.memory if options.memory is not None else memory.default_budget()
     processes = min(options.workers, len(parts))
-    if processes >= 2 and len(inst.trainees) >= lanes.SIDE_BY_SIDE_FROM:
+    if processes >= 2 and len(inst.trainees) >= tuning.SIDE_BY_SIDE_FROM:
         results = lanes.solve_side_by_side(parts, options, processes, deadline, budget_bytes, progress)
     else:
         results = solve_in_turn(parts, options, options.search_budget(len(inst.trainees)), deadline, budget_bytes,

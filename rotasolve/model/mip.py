@@ -34,11 +34,8 @@ from ortools.sat.python import cp_model, cp_model_helper
 from .. import stop
 from .expr import flat_value
 from .relaxation import ONE_HIGHS_AT_A_TIME, LinearProgram, linear_program, quiet_highs
+from ..tuning import END_WAIT
 
-
-# Seconds to wait for a cancelled HiGHS run to return; it takes a tenth of a second but up
-# to about six while it starts a solve (measured).
-END_WAIT = 15.0
 
 
 @dataclass

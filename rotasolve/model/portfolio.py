@@ -32,9 +32,8 @@ from ortools.sat.python import cp_model
 
 from .. import stop
 from .mip import MipMember, MipResult
+from ..tuning import HEARTBEAT_SECONDS
 
-
-HEARTBEAT_SECONDS = 0.5
 
 
 @dataclass

@@ -30,14 +30,7 @@ from .build import Built
 from .expr import value_in
 from .objective import Tier
 from .portfolio import call
-
-STAGE_SHARES = (0.6, 0.25, 0.15)  # of a part's budget: tier 1, tier 2, tier 3
-LIGHT_PRESOLVE_ABOVE = 60_000  # variables; see _solver()
-# Of the wall time left when tier 1 starts, what HiGHS's MIP may take at most: more than the
-# stage's share of the budget, since tier 1 comes first (the tiers after it were proven
-# within a second or two on every 120-trainee scheme measured). HiGHS proved a 120-trainee
-# scheme's tier 1 at its root node in 25 s of one thread on a busy machine.
-MIP_WINDOW_SHARE = 0.8
+from ..tuning import LIGHT_PRESOLVE_ABOVE, MIP_WINDOW_SHARE, STAGE_SHARES
 
 
 @dataclass(frozen=True)

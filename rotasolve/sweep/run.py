@@ -21,7 +21,7 @@ from ..version import __version__
 from ..domain.scenario import BASELINE, Scenario, baseline
 from ..engine import SolveOptions
 from ..engine.memory import default_budget
-from ..engine.options import SEARCH_PER_SECOND
+from ..tuning import SEARCH_PER_SECOND
 from .jobs import Job, JobResult, WorkbookData, failed, not_run
 from ..sweep_results import SweepRecord, SweepReport, WorkbookInfo, totals
 

@@ -1,0 +1,137 @@
+"""The engine's tuned constants, in one place, each with what measured it.
+
+Every number here was chosen by a measurement (benchmarks/README.md has the runs); change
+one only with a run of `python benchmarks/family.py` (and `benchmarks/run.py` for the
+large regions) before and after. The modules that use them import them from here."""
+
+from __future__ import annotations
+
+
+# ---- The search of one model (model/search.py) -------------------------------------------
+
+# Of a part's deterministic budget: tier 1 (1a and 1b), tier 2, tier 3. Tier 1 decides who
+# is placed and is the hard one; tiers 2 and 3 were proven within a second or two on
+# every 120-trainee scheme of the seven shapes measured with these shares.
+STAGE_SHARES = (0.6, 0.25, 0.15)
+# Above this many variables CP-SAT's probing and symmetry detection are switched off: on
+# large models they cost seconds before any solution; on small ones they pay for themselves.
+LIGHT_PRESOLVE_ABOVE = 60_000
+# Of the wall time left when tier 1 starts, what HiGHS's MIP may take at most: more than the
+# stage's share of the budget, since tier 1 comes first (the tiers after it were proven
+# within a second or two on every 120-trainee scheme measured). HiGHS proved a 120-trainee
+# scheme's tier 1 at its root node in 25 s of one thread on a busy machine.
+MIP_WINDOW_SHARE = 0.8
+
+# ---- CP-SAT and HiGHS side by side (model/portfolio.py, model/mip.py) --------------------
+
+# A CP-SAT call repeats its latest progress this often, so that a page showing progress
+# hears from the search at least once a second (a stage can go seconds without a better
+# allocation; the web app's progress test asks for one a second).
+HEARTBEAT_SECONDS = 0.5
+# Seconds to wait for a cancelled HiGHS run to return; it takes a tenth of a second but up
+# to about six while it starts a solve (measured).
+END_WAIT = 15.0
+
+# ---- Budgets (engine/options.py) ---------------------------------------------------------
+
+# Search work allowed per wall-clock second of the limit, in reproducible mode. CP-SAT's
+# deterministic seconds run at about one per wall second on an idle 2-core machine and
+# slower on a busy one; building the models, the greedy start, the relaxations and the
+# outputs need wall time too, more of it the larger the region. Three quarters of the
+# limit for a scheme, half for a region of SEARCH_HALF_FROM trainees or more, leaves room
+# for all of that, so that a reproducible run is rarely cut short by the clock
+# (benchmarks/README.md has the measurements). It depends on the workbook alone, so a
+# run stays reproducible.
+SEARCH_PER_SECOND = 0.75
+SEARCH_PER_SECOND_LARGE = 0.5
+SEARCH_HALF_FROM = 300  # trainees
+# Branch-and-bound nodes HiGHS's MIP member may take per deterministic second of tier 1's
+# budget (model/portfolio.py): its reproducible budget, as deterministic seconds are
+# CP-SAT's. Measured on 120-trainee schemes where CP-SAT alone left tier 1 unproven: HiGHS
+# proved them at its root node or within about 350 nodes, at 7-30 nodes a second.
+MIP_NODES_PER_SECOND = 20.0
+
+# ---- Strategies for a part (engine/part.py) ----------------------------------------------
+
+# Above this many variables one CP-SAT model with every choice improves too slowly on a
+# 2-core machine (measured: a connected 500-trainee region of 59,000 variables did not
+# improve on the greedy start in 30 deterministic seconds; regions of 120-250 trainees
+# with 5,000-14,000 were solved or nearly so).
+ONE_MODEL_UP_TO = 20_000
+# The relaxation's model takes about this many variables in 15 s of HiGHS on this machine
+# (a connected region of 1,000 trainees); beyond it the choices are shortlisted first.
+RELAXED_UP_TO = 250_000
+NEIGHBOURHOOD_VARIABLES = 12_000  # what one neighbourhood's free trainees may add
+FEWEST_FREE = 20  # trainees: a smaller neighbourhood rarely improves anything
+# Of the wall time left, at most, for the linear relaxation. It runs beside the critical
+# relaxation, which takes CRITICAL_SHARE of the search budget (about as many wall
+# seconds), so up to about that long it delays nothing; and it is the only proven bound
+# on tier 1b. (At 0.35 a connected 1,000-trainee region's relaxation, 16-18 s, was not
+# even tried, and that region got no bound on tier 1b.)
+RELAXATION_SHARE = 0.45
+# Of a guided part's search budget, for the critical relaxation. Its allocation is where
+# the search starts and its choices are kept: at 0.4 it had found 159 critical placements
+# of a possible 160 on a connected 1,000-trainee region and the search stayed at 159; at
+# 0.5 it finds 160 and the search reaches the reference's (160, 252) (measured when it
+# searched every choice; restricted, it reaches 160 at 0.5 too. With 0.6, tried while its
+# search was core-based alone, the final search had too little left for tier 1b on seed 2:
+# 255 against a bound of 281).
+CRITICAL_SHARE = 0.5
+# Wall seconds per variable of building the models in Python, which nothing runs beside
+# (measured: about 6 s for the 150,000 variables of a connected 1,000-trainee region).
+# A reproducible search sets that time aside from its deterministic budget, so that the
+# clock, not planned work, rarely ends it. The linear relaxation runs beside the critical
+# one, so its time is not set aside again.
+BUILD_SECONDS_PER_VARIABLE = 4e-5
+
+# ---- The guided search of a large part (engine/guided.py) --------------------------------
+
+CHEAPEST_KEPT = 2  # each unit's cheapest cases, so no unit is left with too little
+# HiGHS's interior-point method took about 16 s (one or two threads alike) for the
+# 150,000 variables of a connected 1,000-trainee region; a relaxation not expected to
+# finish in the time it is given is not built at all.
+RELAXATION_SECONDS_PER_VARIABLE = 1.2e-4
+# A choice the critical relaxation's linear relaxation uses at least this much is kept
+# for its search (HiGHS's interior point leaves choices it does not use near 1e-8).
+USED = 1e-3
+# The critical relaxation's CP-SAT searches, in turns: on connected 1,000 each alone reached
+# the restricted model's optimum with some seeds and not others; the two together in 12 of
+# 12 runs (seeds 0-5 on two regions; engine/guided.py says more).
+CRITICAL_SUBSOLVERS = ("default_lp", "core")
+
+# ---- Neighbourhoods (engine/lns.py) ------------------------------------------------------
+
+# Passes over the neighbourhoods the budget is planned for, and the deterministic seconds
+# below which one is not worth solving: on regions over the memory budget a third pass
+# rarely improved anything, and a neighbourhood given under half a second rarely found a
+# better allocation than its start (benchmarks/README.md, "Memory").
+ROUNDS = 3
+SMALLEST_SHARE = 0.5
+
+# ---- Parts side by side (engine/lanes.py) ------------------------------------------------
+
+# A region of several schemes is solved part by part in separate processes; one scheme
+# (or a small region) is not, as starting a process costs about a second.
+SIDE_BY_SIDE_FROM = 200  # trainees
+
+# ---- Memory (engine/memory.py) -----------------------------------------------------------
+
+# Peak resident memory per model variable with 2 interleaved CP-SAT workers, measured
+# over the search stages (benchmarks/README.md, "Memory"): 9-14 KiB on connected regions of
+# 120-1,000 trainees when it was chosen. Small models cost more per variable (fixed costs;
+# up to 49 KiB) but their totals stay under half a GiB, far inside any budget; the guard
+# matters for the large ones.
+BYTES_PER_VARIABLE = 14 * 1024
+BASE_BYTES = 200 * 1024 * 1024  # Python, OR-Tools and the instance itself
+# A model built in Python and its linear relaxation in HiGHS, not searched by CP-SAT.
+RELAXED_BYTES_PER_VARIABLE = 4 * 1024
+
+# ---- The time after the search (pipeline.py) ---------------------------------------------
+
+# Seconds kept back from the time limit for what follows the search: the checker, the
+# explanations and compliance, and writing the files (measured at about 2.5 s for 1,000
+# trainees; benchmarks/README.md). It grows faster than the region past a few thousand
+# trainees (explanations compare a trainee with others): at 5,000, 21 s kept back still
+# ended the run 6 s past its limit, so past LARGE_FROM each trainee counts twice.
+AFTER_SEARCH = (1.0, 0.004)  # seconds, and seconds per trainee
+LARGE_FROM = 2_000  # trainees
