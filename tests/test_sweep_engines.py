@@ -134,7 +134,7 @@ def test_the_pool_from_a_script_without_a_main_guard(tmp_path, sweep_workbooks, 
 
 
 def test_no_solution_in_time_is_its_row(monkeypatch, sweep_workbooks):
-    monkeypatch.setattr(jobs, "allocate", lambda inst, options, started: Solution(scheme="x", status="UNKNOWN"))
+    monkeypatch.setattr(jobs, "allocate", lambda inst, options, deadline: Solution(scheme="x", status="UNKNOWN"))
     job = jobs.Job(0, 0, Scenario(name="baseline"), data(sweep_workbooks)[0], solve_options(LIMIT, 0), LIMIT)
     result = run_job(job)
     assert result.row.status == "UNKNOWN" and result.facts is None
