@@ -211,10 +211,31 @@ def _one_model(inst: Instance, candidates: Candidates, by_hand: Solution | None,
     values: ByTier[int] = ByTier.of(_known(v) if found.bounds[kind] is not None else _known(counted[kind])
                                     for kind, v in found.values.items())
     bounds = found.bounds if outer is None else outer.bounds(_known(found.values.critical))
+    if start is not None and options.additions is None and options.previous is None and not found.proven:
+        kept = _never_below(inst, start, values, bounds, size, found.deterministic_seconds, found.stopped_by_clock)
+        if kept is not None:
+            return kept
     return PartResult("OPTIMAL" if found.proven else "FEASIBLE", values, bounds, solution, size,
                       "one model", found.deterministic_seconds, found.stopped_by_clock,
                       changes=forced - found.extra[CHANGES] if CHANGES in found.extra else None,
                       cheapest=ADDITIONS in found.extra and found.extra[ADDITIONS] == found.extra_bounds.get(ADDITIONS))
+
+
+def _never_below(inst: Instance, start: Solution, values: ByTier[int], bounds: ByTier[int | None],
+                 size: dict[str, int], spent: float, clocked: bool) -> PartResult | None:
+    """The search's start (the greedy allocation, or the critical relaxation's completed)
+    when the search ended below it, else None. A search hinted with a start it cannot use
+    whole (on a 940-trainee region cut by the clock: 81 critical placements where its
+    greedy start had 152) must not make the answer worse than doing it by hand."""
+    theirs = score(inst, start)
+    if theirs.ordered() <= values.ordered():
+        return None
+    # The bounds of the tiers below 1a were proven given the search's own higher tiers.
+    kept: ByTier[int | None] = _outer_bounds(bounds.critical)
+    if theirs.critical == values.critical:
+        kept.others = bounds.others
+    return PartResult("FEASIBLE", theirs, kept, start, size, "one model", spent, clocked,
+                      notes=["the search ended below where it started; its start (checked like any other) is used"])
 
 
 CHANGES = "changes to the allocation in use"
