@@ -44,6 +44,12 @@ def walked(tmp_path_factory):
     return folder, commands, results
 
 
+# Slow tier, with the planning below: two solves of the example and four more commands
+# (10-12 s a test before they shared the walkthrough). The fast coverage of each command,
+# in the default run: solve (test_cli::test_solve_example_writes_checked_outputs, the
+# same command on the same workbook), next (test_next_cli.py), validate (test_cli.py,
+# test_diagnostics.py), calendars and solve --calendars (test_calendars.py).
+@pytest.mark.slow
 def test_the_walkthrough_runs_as_written(walked):
     folder, commands, results = walked
     assert [c[1] for c in commands] == ["solve", "next", "validate", "solve", "calendars", "next"]
@@ -59,6 +65,9 @@ def test_the_walkthrough_runs_as_written(walked):
         assert all(Calendar.from_ical(f.read_bytes()).walk("VEVENT") for f in files)
 
 
+# Slow tier: fast coverage of `solve --previous` after a deleted case row is
+# test_replan::test_cli_replan_after_a_case_row_is_deleted (and test_replan.py's re-plans).
+@pytest.mark.slow
 def test_the_replan_runs_as_written(walked, monkeypatch):
     """The tutor's edit (a case's row deleted in Excel) made with openpyxl, then the
     README's re-plan command: only that case changes. It starts from the walkthrough's

@@ -39,7 +39,8 @@ def _ref_tiers(inst: Instance):
     return (info["tier1a"], info["tier1b"]), info
 
 
-@pytest.mark.parametrize("block", range(6))
+# Blocks 0-2 in the default run, 3-5 in the slow tier (pytest -m slow).
+@pytest.mark.parametrize("block", [*range(3), *(pytest.param(b, marks=pytest.mark.slow) for b in range(3, 6))])
 def test_tiny_random_schemes_match_brute_force(block):
     """300 tiny schemes (50 a block): the same tiers, or both infeasible."""
     for seed in range(50 * block, 50 * (block + 1)):

@@ -15,6 +15,7 @@ from rotasolve.excel.template import write_instance
 from rotasolve.excel.writer import write_solution
 from rotasolve.generate import generate
 from rotasolve.pipeline import allocate
+from rotasolve.solution import Solution
 
 OPTIONS = dict(time_limit=20, workers=2)
 
@@ -113,3 +114,35 @@ def test_cli_previous_must_be_a_solution_of_this_workbook(tmp_path):
     assert result.exit_code == 2 and "is a solution for" in result.output
     result = CliRunner().invoke(cli, ["solve", str(workbook), "--critical-first", "-o", str(tmp_path / "o.xlsx")])
     assert result.exit_code == 2 and "--critical-first goes with --previous" in result.output
+
+
+def test_cli_replan_after_a_case_row_is_deleted(tmp_path):
+    """The README's re-plan on a small scheme, through the command line as a tutor runs it
+    (the README's own commands on the bundled example are in the slow tier,
+    tests/test_readme.py): the case's row deleted in the workbook, then `solve --previous`;
+    only that case changes, and the Changes sheet says why."""
+    from conftest import case, scheme, supervisor, trainee
+
+    inst = scheme(trainees=[trainee("T1")],
+                  cases=[case("C1"), case("C2", length="long", sessions=30, modality="IPT")],
+                  supervisors=[supervisor(modalities=("CBT", "IPT"))])
+    workbook, first = tmp_path / "feb.xlsx", tmp_path / "feb.json"
+    write_instance(inst, workbook)
+    result = CliRunner().invoke(cli, ["solve", str(workbook), "--json", str(first), "-o", str(tmp_path / "feb-s.xlsx"),
+                                      "--time-limit", "5", "-q"])
+    assert result.exit_code == 0, result.output
+    assert sorted(c.case_id for c in Solution.load(first).cases) == ["C1", "C2"]
+    wb = openpyxl.load_workbook(workbook)
+    ws = wb["Cases"]
+    ws.delete_rows(next(r[0].row for r in ws.iter_rows(min_row=2) if r[0].value == "C1"))
+    edited_path = tmp_path / "feb-edited.xlsx"
+    wb.save(edited_path)
+    replan = tmp_path / "feb-replan.json"
+    result = CliRunner().invoke(cli, ["solve", str(edited_path), "--previous", str(first), "-o",
+                                      str(tmp_path / "feb-replan.xlsx"), "--json", str(replan), "--time-limit", "5"])
+    assert result.exit_code == 0, result.output
+    after = Solution.load(replan)
+    assert [(c.kind, c.item_id, c.why) for c in after.changes] == [("case", "C1", "no longer in the workbook")]
+    assert [(c.case_id, c.trainee_id) for c in after.cases] == [("C2", "T1")]  # the rest as it was
+    sheet = openpyxl.load_workbook(tmp_path / "feb-replan.xlsx")["Changes"]
+    assert [cell.value for cell in sheet[2]][1:3] == ["case", "C1"]
