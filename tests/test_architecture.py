@@ -28,7 +28,8 @@ BENCHMARKS = ROOT / "benchmarks"
 # names modules that exist (test_every_layer_names_modules_that_exist).
 LAYERS = [
     ("foundation", ["rotasolve.errors", "rotasolve.dates", "rotasolve.rules", "rotasolve.progress",
-                    "rotasolve.version", "rotasolve.stop", "rotasolve.clock", "rotasolve.tuning"]),
+                    "rotasolve.version", "rotasolve.stop", "rotasolve.clock", "rotasolve.tuning",
+                    "rotasolve.files"]),
     ("domain", ["rotasolve.domain", "rotasolve.solution", "rotasolve.sweep_results",
                 "rotasolve.planning_results"]),
     ("facts about an allocation", ["rotasolve.check", "rotasolve.allocation"]),

@@ -17,7 +17,7 @@ from conftest import case, group, scheme, supervisor, trainee
 from rotasolve.check import check
 from rotasolve.cli import cli
 from rotasolve.errors import OutputPathError
-from rotasolve.excel.safe import check_output_path
+from rotasolve.files import check_output_path
 from rotasolve.excel.template import write_instance
 from rotasolve.excel.writer import write_compliance_workbook, write_solution
 from rotasolve.explain import explain

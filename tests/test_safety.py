@@ -11,7 +11,7 @@ from conftest import case, scheme, solve, supervisor, trainee
 
 from rotasolve.errors import WorkbookError
 from rotasolve.excel.reader import read_workbook
-from rotasolve.excel.safe import atomic_save
+from rotasolve.files import atomic_save
 from rotasolve.excel.template import write_instance
 from rotasolve.excel.writer import write_solution
 

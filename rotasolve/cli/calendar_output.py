@@ -17,7 +17,7 @@ from typing import NoReturn
 import click
 
 from ..domain import Instance
-from ..excel.safe import atomic_save
+from ..files import write_bytes
 from ..lifecycle.calendars import KINDS, calendar_files
 from ..solution import Solution
 from .common import EXIT_USAGE, Failure
@@ -49,7 +49,7 @@ def write_calendars(inst: Instance, sol: Solution, directory: Path) -> int:
     """Write every calendar (each file atomically), remove stale ones; the number written."""
     files = calendar_files(inst, sol)
     for rel, data in files.items():
-        atomic_save(lambda tmp, data=data: tmp.write_bytes(data), directory / rel)
+        write_bytes(data, directory / rel)
     wanted = {(directory / rel).resolve() for rel in files}
     for old in existing_calendars(directory):
         if old.resolve() not in wanted:

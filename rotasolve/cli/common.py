@@ -9,7 +9,7 @@ import click
 
 from ..errors import OutputPathError, WorkbookError
 from ..excel.reader import ReadResult, read_workbook
-from ..excel.safe import check_output_path
+from ..files import check_output_path
 from ..solution import Solution
 
 EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_INPUT, EXIT_INFEASIBLE, EXIT_NO_SOLUTION = 0, 1, 2, 3, 4, 5

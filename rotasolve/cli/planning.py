@@ -13,7 +13,7 @@ from ..engine import SolveOptions
 from ..excel.apply_workbook import write_applied_workbook
 from ..excel.capacity_workbook import status_text, write_capacity
 from ..excel.forecast_workbook import write_forecast
-from ..excel.safe import write_text
+from ..files import write_text
 from ..excel.template import write_instance
 from ..planning.arrivals import assumptions
 from ..planning.capacity import plan_capacity

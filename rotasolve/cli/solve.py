@@ -9,7 +9,7 @@ import click
 from ..clock import Deadline
 from .. import stop
 from ..engine import SolveOptions
-from ..excel.safe import write_text
+from ..files import write_text
 from ..excel.writer import write_solution
 from ..pipeline import allocate
 from ..progress import ProgressPrinter

@@ -11,7 +11,7 @@ import click
 from tqdm import tqdm
 
 from ..errors import WorkbookError
-from ..excel.safe import write_text
+from ..files import write_text
 from ..excel.scenarios import read_scenarios
 from ..excel.sweep_report import write_sweep
 from ..sweep import (

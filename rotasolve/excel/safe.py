@@ -1,11 +1,10 @@
-"""Writing workbooks safely: user text is never a formula, files appear whole or not at all."""
+"""Writing workbooks safely: user text is never a formula, and a workbook appears whole or
+not at all (through ``files.atomic_save``), with the same bytes for the same content."""
 
 from __future__ import annotations
 
 import math
-import os
 import re
-import tempfile
 import zipfile
 from collections.abc import Iterable
 from datetime import date, datetime
@@ -16,8 +15,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .. import stop
-from ..errors import OutputPathError
+from ..files import atomic_save
 
 HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -113,41 +111,6 @@ def _shown(v: Any) -> str:
     return str(v)
 
 
-def check_output_path(out: Path, inputs: Iterable[Path], force: bool) -> None:
-    """Refuse to replace an input, and an existing file unless forced."""
-    out_real = Path(os.path.realpath(out))
-    for p in inputs:
-        if p is not None and Path(os.path.realpath(p)) == out_real:
-            raise OutputPathError(f"the output {out} is one of the inputs; choose another name")
-    if out.exists() and not force:
-        raise OutputPathError(f"{out} already exists; choose another name or add --force to replace it")
-    if out.exists() and out.is_dir():
-        raise OutputPathError(f"{out} is a folder; give a file name")
-
-
-def atomic_save(save, out: Path) -> None:
-    """Write through ``save(tmp_path)`` to a temporary file beside ``out``, then rename.
-
-    A crash, Ctrl-C or time-out leaves the old file (or none), never half a file; a second
-    Ctrl-C, which ends the process at once, deletes the temporary file first
-    (``stop.abort``).
-    """
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    os.close(fd)
-    try:
-        with stop.temporary(tmp):
-            save(Path(tmp))
-            os.replace(tmp, out)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-
-
 def save_workbook(wb, out: Path) -> None:
     def save(tmp: Path):
         wb.save(tmp)
@@ -176,7 +139,3 @@ def _normalise_zip(path: Path) -> None:
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = info.external_attr
             zout.writestr(fixed, data)
-
-
-def write_text(text: str, out: Path) -> None:
-    atomic_save(lambda p: p.write_text(text, encoding="utf-8"), out)

@@ -15,7 +15,7 @@ from ..excel.apply_workbook import write_applied_workbook
 from ..excel.capacity_workbook import write_capacity
 from ..excel.forecast_workbook import write_forecast
 from ..excel.next_workbook import write_next_workbook
-from ..excel.safe import write_text
+from ..files import write_text
 from ..excel.writer import write_solution
 from ..lifecycle import calendar_files, roll_forward
 from ..pipeline import allocate
