@@ -174,7 +174,7 @@ def _table(refs: dict, results: dict, label: str) -> str:
         k = len(small)
         lines.append(f"| {limit} s | {k} | {len(proven)} | {len(by10)} / {len(by30)} | "
                      f"{len(optimal)} | {len(at_best)} | {_shortfall(worst)} | "
-                     f"{median(times) if times else '—'} / {max(times) if times else '—'} |")
+                     f"{round(median(times), 1) if times else '—'} / {max(times) if times else '—'} |")
     return "\n".join(lines)
 
 
