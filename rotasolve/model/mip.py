@@ -34,7 +34,7 @@ from ortools.sat.python import cp_model, cp_model_helper
 from .. import stop
 from .expr import flat_value
 from .relaxation import ONE_HIGHS_AT_A_TIME, LinearProgram, linear_program, quiet_highs
-from ..tuning import END_WAIT
+from ..tuning import END_WAIT, MIP_PRESOLVE
 
 
 
@@ -129,7 +129,7 @@ class MipMember:
         highspy.Highs.resetGlobalScheduler(True)
         for option, value in (("threads", 1), ("mip_max_nodes", self._nodes), ("mip_rel_gap", 0.0),
                               # the objective is integral: a gap under one is none
-                              ("mip_abs_gap", 0.99)):
+                              ("mip_abs_gap", 0.99), ("presolve", MIP_PRESOLVE)):
             h.setOptionValue(option, value)
         n = len(lp.costs)
         h.addVars(n, lp.lowest, lp.highest)
