@@ -4,7 +4,7 @@ A benchmark tool, run by hand; not part of the product. It is written from the r
 ``docs/domain.md`` (hard rules H1-H10, objective tiers 1a and 1b only), reading the raw
 fields of the pydantic ``Instance``. It deliberately does not call rotasolve's derived
 facts (``needs``, ``can_take_case``, ``travel``, ``is_critical``...), its CP-SAT model or its
-baseline, so that a bug there is not shared here. It uses ``rotasolve.dates`` (pure date
+baseline, so that a bug there is not shared here. It uses ``rotasolve.core.dates`` (pure date
 arithmetic), the data classes, the ``Solution`` object and, to verify its own answer,
 ``rotasolve.check.check``.
 
@@ -84,10 +84,10 @@ from fractions import Fraction
 
 import numpy as np
 
-from rotasolve import dates
+from rotasolve.core import dates
 from rotasolve.check import check
 from rotasolve.domain import Instance
-from rotasolve.solution import CasePlace, GroupPlace, Objective, RunRecord, Solution, TutorPlace
+from rotasolve.results.solution import CasePlace, GroupPlace, Objective, RunRecord, Solution, TutorPlace
 
 TIER_NAMES = ["critical requirements placed", "other requirements placed (CT3=3, CT2=2, CT1=1)"]
 LENGTHS = ("short", "long")
@@ -775,7 +775,7 @@ def main(argv=None) -> int:
     ap.add_argument("--json", help="write the Solution JSON here")
     ap.add_argument("--verbose", action="store_true", help="HiGHS log")
     args = ap.parse_args(argv)
-    from rotasolve.excel.reader import read_workbook
+    from rotasolve.workbook.reader import read_workbook
 
     inst = read_workbook(args.workbook).instance
     sol, info = reference_solve(inst, args.time_limit, args.threads, verbose=args.verbose)

@@ -148,7 +148,7 @@ def previous_engine(path: Path, limit: float, old: Path) -> dict:
 
 def greedy_tiers(path: Path) -> list[int] | None:
     from rotasolve.baseline import greedy
-    from rotasolve.excel.reader import read_workbook
+    from rotasolve.workbook.reader import read_workbook
     from rotasolve.model.objective import score
 
     inst = read_workbook(path).instance

@@ -7,7 +7,7 @@ sweeps").
     python benchmarks/sweep.py --schemes 8 --time-limit 2 --one-worker-schemes 4   # a quick look
 
 A national set: ``--schemes`` generated schemes of 50-120 trainees (2-4 trusts each,
-``rotasolve.generate``), and four scenarios: the baseline, 25 group sessions, one more
+``rotasolve.synthetic.generate``), and four scenarios: the baseline, 25 group sessions, one more
 place per supervisor, two more CBT supervisors. Every configuration solves the same jobs
 (with one worker, the first ``--one-worker-schemes`` schemes only, to keep the run
 short: jobs per minute is a rate) and must give the same rows; the table says whether
@@ -32,8 +32,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from rotasolve.domain.scenario import Scenario  # noqa: E402
-from rotasolve.excel.template import write_instance  # noqa: E402
-from rotasolve.generate import generate  # noqa: E402
+from rotasolve.workbook.template import write_instance  # noqa: E402
+from rotasolve.synthetic.generate import generate  # noqa: E402
 from rotasolve.sweep import LocalPool, RayEngine, WorkbookData, sweep  # noqa: E402
 
 SCENARIOS = [Scenario(name="25 group sessions", profile={"cbdg_sessions": 25}),

@@ -11,7 +11,7 @@ timed test.
 What it does, as a user's browser would:
 
 1. generates the scheme of `rotasolve generate OUT.xlsx -n 120 -k 4 -s 1 --connected`
-   (``rotasolve.generate.generate`` + ``write_instance``) into a temporary folder;
+   (``rotasolve.synthetic.generate.generate`` + ``write_instance``) into a temporary folder;
 2. starts the real server, `rotasolve serve --port 0 --no-browser`, in a subprocess on
    127.0.0.1 (so the solve runs in the server's process, beside the request threads, as
    it does for a user; this script's polling is a separate process, like a browser) and
@@ -64,8 +64,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from rotasolve.excel.template import write_instance  # noqa: E402
-from rotasolve.generate import generate  # noqa: E402
+from rotasolve.workbook.template import write_instance  # noqa: E402
+from rotasolve.synthetic.generate import generate  # noqa: E402
 
 TARGET_MS = 300  # issue 23: each result page in under 300 ms
 TARGET_GAP_S = 1.0  # issue 23: progress reaches the page at least once a second

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from rotasolve.excel.template import write_instance
+from rotasolve.workbook.template import write_instance
 from rotasolve.domain import (
     Case, Group, Instance, Profile, Settings, Site, Supervisor, Trainee, TravelTime, Tutor,
 )

@@ -3,22 +3,22 @@
 The public API, re-exported here explicitly; everything else is internal.
 """
 
-from .version import __version__
+from .core.version import __version__
 
 from .pipeline import InvalidSolution, allocate
 from .check import Violation, check
-from .compliance import statuses as compliance_statuses
-from .compliance import tutor_checks
-from .errors import CellError, KeptItemsInfeasible, OutputPathError, RotasolveError, WorkbookError
-from .excel.reader import read_workbook
-from .excel.template import write_instance, write_template
+from .analysis.compliance import statuses as compliance_statuses
+from .analysis.compliance import tutor_checks
+from .core.errors import CellError, KeptItemsInfeasible, OutputPathError, RotasolveError, WorkbookError
+from .workbook.reader import read_workbook
+from .workbook.template import write_instance, write_template
 from .excel.writer import write_compliance_workbook, write_solution
-from .explain import explain
-from .generate import generate
+from .analysis.explain import explain
+from .synthetic.generate import generate
 from .domain import Case, Group, Instance, Profile, Settings, Site, Supervisor, Trainee, Tutor
 from .engine import SolveOptions
-from .progress import Progress, ProgressPrinter
-from .solution import Solution
+from .core.progress import Progress, ProgressPrinter
+from .results.solution import Solution
 
 __all__ = [
     "__version__", "allocate", "check", "compliance_statuses", "explain", "generate", "read_workbook",

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import Counter
 
 from .domain import Instance
-from .solution import Solution
+from .results.solution import Solution
 
 
 def meeting_sizes(sol: Solution) -> Counter:

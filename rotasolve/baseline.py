@@ -16,7 +16,7 @@ from ortools.graph.python import max_flow
 
 from .domain import SENIORITY_WEIGHT, Case, Instance, Trainee, length_of, requirement_of
 from .domain.choices import Candidates, UnitKey
-from .solution import CasePlace, GroupPlace, Solution, TutorPlace
+from .results.solution import CasePlace, GroupPlace, Solution, TutorPlace
 
 
 class _Book:

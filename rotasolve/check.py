@@ -16,8 +16,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from .domain import Instance, Trainee
-from .rules import label
-from .solution import Solution
+from .core.rules import label
+from .results.solution import Solution
 
 
 @dataclass(frozen=True)

@@ -12,18 +12,18 @@ from pathlib import Path
 
 from ortools import __version__ as ortools_version
 
-from .version import __version__
+from .core.version import __version__
 from .check import check
-from .clock import Deadline
-from .compliance import statuses
-from .explain import explain
+from .core.clock import Deadline
+from .analysis.compliance import statuses
+from .analysis.explain import explain
 from .replan import changes
 from .domain import Instance
 from .engine import SolveOptions
 from .engine import solve as solve_model
-from .progress import Progress
-from .solution import Solution
-from .tuning import AFTER_SEARCH, LARGE_FROM
+from .core.progress import Progress
+from .results.solution import Solution
+from .core.tuning import AFTER_SEARCH, LARGE_FROM
 
 
 class InvalidSolution(RuntimeError):

@@ -13,7 +13,7 @@ from collections import defaultdict
 
 from .check import check
 from .domain import Instance
-from .solution import CasePlace, Change, GroupPlace, Solution, TutorPlace
+from .results.solution import CasePlace, Change, GroupPlace, Solution, TutorPlace
 
 GONE = "no longer in the workbook"
 

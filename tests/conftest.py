@@ -13,7 +13,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from rotasolve.domain import (
     Case, Group, Instance, Profile, Settings, Site, Supervisor, Trainee, TravelTime, Tutor,
 )
-from rotasolve.excel.template import write_instance
+from rotasolve.workbook.template import write_instance
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "inputs" / "north_thames.xlsx"
@@ -88,7 +88,7 @@ def solve(inst: Instance, time_limit: float = 5.0):
 @pytest.fixture(scope="session")
 def example_solution():
     """The bundled example, solved once for every test that reads it."""
-    from rotasolve.excel.reader import read_workbook
+    from rotasolve.workbook.reader import read_workbook
 
     inst = read_workbook(EXAMPLE).instance
     return inst, solve(inst, time_limit=60)
@@ -123,8 +123,8 @@ def fix(model, *pairs) -> None:
 @pytest.fixture(scope="session")
 def sweep_workbooks(tmp_path_factory):
     """Two small generated schemes (24 and 36 trainees) as workbooks, for the sweep tests."""
-    from rotasolve.excel.template import write_instance
-    from rotasolve.generate import generate
+    from rotasolve.workbook.template import write_instance
+    from rotasolve.synthetic.generate import generate
 
     folder = tmp_path_factory.mktemp("sweep")
     paths = []

@@ -27,19 +27,15 @@ BENCHMARKS = ROOT / "benchmarks"
 # Lowest first. A module may import from its own layer and the ones below. Every prefix
 # names modules that exist (test_every_layer_names_modules_that_exist).
 LAYERS = [
-    ("foundation", ["rotasolve.errors", "rotasolve.dates", "rotasolve.rules", "rotasolve.progress",
-                    "rotasolve.version", "rotasolve.stop", "rotasolve.clock", "rotasolve.tuning",
-                    "rotasolve.files"]),
-    ("domain", ["rotasolve.domain", "rotasolve.solution", "rotasolve.sweep_results",
-                "rotasolve.planning_results"]),
+    ("foundation", ["rotasolve.core"]),
+    ("domain and results", ["rotasolve.domain", "rotasolve.results"]),
+    ("the input workbook", ["rotasolve.workbook"]),
     ("facts about an allocation", ["rotasolve.check", "rotasolve.allocation"]),
-    ("solvers", ["rotasolve.model", "rotasolve.baseline", "rotasolve.generate", "rotasolve.generate_shapes"]),
-    ("engine and reports", ["rotasolve.engine", "rotasolve.explain", "rotasolve.compliance",
-                            "rotasolve.diagnostics", "rotasolve.replan", "rotasolve.lifecycle",
-                            "rotasolve.wording"]),
-    ("workbooks and pages", ["rotasolve.excel", "rotasolve.reports"]),
+    ("solvers", ["rotasolve.model", "rotasolve.baseline", "rotasolve.synthetic"]),
+    ("engine and analysis", ["rotasolve.engine", "rotasolve.analysis", "rotasolve.replan", "rotasolve.lifecycle"]),
+    ("report workbooks and pages", ["rotasolve.excel", "rotasolve.reports"]),
     ("one run", ["rotasolve.pipeline", "rotasolve.sweep", "rotasolve.planning"]),
-    ("entry points", ["rotasolve.cli", "rotasolve.fuzz", "rotasolve.web", "rotasolve"]),
+    ("entry points", ["rotasolve.cli", "rotasolve.synthetic.fuzz", "rotasolve.web", "rotasolve"]),
 ]
 # The benchmarks run as scripts from benchmarks/, so they import each other by bare name
 # (`from run import measure`). Lowest first, as they are today: the results tables and the
@@ -51,8 +47,9 @@ BENCHMARK_LAYERS = [
     ("scripts over measurements", ["family", "plot", "sweep", "web"]),
 ]
 # The CP-SAT model is built from the domain alone (and writes solution rows).
-MODEL_MAY_USE = ("rotasolve.model", "rotasolve.domain", "rotasolve.solution", "rotasolve.errors",
-                 "rotasolve.dates", "rotasolve.rules", "rotasolve.progress", "rotasolve.stop", "rotasolve.tuning")
+MODEL_MAY_USE = ("rotasolve.model", "rotasolve.domain", "rotasolve.results.solution", "rotasolve.core.errors",
+                 "rotasolve.core.dates", "rotasolve.core.rules", "rotasolve.core.progress", "rotasolve.core.stop",
+                 "rotasolve.core.tuning")
 OPTIONAL = {"ray", "flask", "werkzeug"}  # optional dependencies are imported where they are used
 # The web app needs the [web] extra: `rotasolve serve` imports it when it runs, so that the
 # other commands work without Flask.
@@ -355,19 +352,19 @@ def plant(path: Path, line: str) -> None:
 
 def test_a_planted_upward_import_is_caught(copy_of_the_code):
     root = copy_of_the_code
-    plant(root / "rotasolve" / "dates.py", "from .cli import main")  # the foundation importing an entry point
+    plant(root / "rotasolve" / "core" / "dates.py", "from ..cli import main")  # the foundation importing an entry point
     known = package_modules(root)
     assert upward_imports(graph(known), LAYERS) == [
-        "rotasolve.dates (foundation) imports rotasolve.cli (entry points)"]
+        "rotasolve.core.dates (foundation) imports rotasolve.cli (entry points)"]
     assert import_cycle(graph(known)) is not None  # and the CLI imports the dates back
 
 
 def test_a_planted_import_of_the_benchmarks_is_caught(copy_of_the_code):
     root = copy_of_the_code
-    plant(root / "rotasolve" / "errors.py", "import benchmarks.table")
+    plant(root / "rotasolve" / "core" / "errors.py", "import benchmarks.table")
     plant(root / "rotasolve" / "engine" / "solve.py", "from run import measure")
     assert [line.split(" ", 1)[1] for line in imports_of_benchmarks(root)] == [
-        "(rotasolve.engine.solve) imports run", "(rotasolve.errors) imports benchmarks.table"]
+        "(rotasolve.core.errors) imports benchmarks.table", "(rotasolve.engine.solve) imports run"]
     plant(root / "benchmarks" / "table.py", "from family import main")
     assert upward_imports(benchmark_graph(root), BENCHMARK_LAYERS) == [
         "table (results and references) imports family (scripts over measurements)"]

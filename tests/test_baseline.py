@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from rotasolve.baseline import coverage_bound, greedy, tier1
 from rotasolve.check import check
-from rotasolve.generate import generate
+from rotasolve.synthetic.generate import generate
 
 
 @settings(max_examples=30, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))

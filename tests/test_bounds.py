@@ -16,7 +16,7 @@ from rotasolve.engine import SolveOptions, solve
 from rotasolve.engine import part as part_module
 from rotasolve.engine.guided import guide
 from rotasolve.domain.choices import eligible
-from rotasolve.generate import generate
+from rotasolve.synthetic.generate import generate
 from rotasolve.model.build import build
 from rotasolve.model.relaxation import relax
 from rotasolve.model.search import Budget

@@ -11,8 +11,8 @@ from conftest import EXAMPLE, kept_conflict_workbook
 
 from rotasolve.check import check
 from rotasolve.cli import cli, main
-from rotasolve.excel.reader import read_workbook
-from rotasolve.solution import Solution
+from rotasolve.workbook.reader import read_workbook
+from rotasolve.results.solution import Solution
 
 COMMANDS = [
     "template", "validate", "generate", "solve", "compliance", "next", "calendars",

@@ -14,8 +14,8 @@ from rotasolve.check import (
     check_h6_slots, check_h7_weekly_hours, check_h8_cases_at_once, check_h9_tutors,
 )
 from rotasolve.domain import Instance, Profile
-from rotasolve.generate import generate
-from rotasolve.solution import CasePlace, GroupPlace, Solution, TutorPlace
+from rotasolve.synthetic.generate import generate
+from rotasolve.results.solution import CasePlace, GroupPlace, Solution, TutorPlace
 
 SCHEMES = [(40, 3, 1, False), (40, 3, 2, True), (60, 2, 3, False), (30, 4, 4, True)]
 

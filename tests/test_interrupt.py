@@ -15,16 +15,16 @@ from pathlib import Path
 
 import pytest
 
-from rotasolve import stop
+from rotasolve.core import stop
 from rotasolve.check import check
 from rotasolve.cli.interrupt import EXIT_STOPPED
 from rotasolve.engine import SolveOptions, solve
-from rotasolve.excel.reader import read_workbook
-from rotasolve.excel.template import write_instance
-from rotasolve.generate import generate
+from rotasolve.workbook.reader import read_workbook
+from rotasolve.workbook.template import write_instance
+from rotasolve.synthetic.generate import generate
 from rotasolve.planning.arrivals import assumptions
 from rotasolve.planning.forecast import forecast
-from rotasolve.solution import Solution
+from rotasolve.results.solution import Solution
 
 from conftest import EXAMPLE
 
@@ -258,7 +258,7 @@ def test_stop_calls_what_is_registered_and_abort_deletes_temporary_files(tmp_pat
 
 def test_a_child_hears_a_stop_on_its_line():
     line = stop.Line()
-    code = ("import time; from rotasolve import stop; stop.listen_to_parent()\n"
+    code = ("import time; from rotasolve.core import stop; stop.listen_to_parent()\n"
             "for _ in range(100):\n    time.sleep(0.05)\n    if stop.requested(): print('stopped'); break")
     child = subprocess.Popen([sys.executable, "-c", code], **line.child_args(dict(os.environ)),
                              stdout=subprocess.PIPE, text=True)
@@ -287,7 +287,7 @@ def test_no_third_party_banner_on_a_region_that_uses_the_linear_relaxation(tmp_p
 
 @pytest.fixture
 def stop_at_first_progress(monkeypatch):
-    from rotasolve.progress import ProgressPrinter
+    from rotasolve.core.progress import ProgressPrinter
 
     shown = ProgressPrinter.__call__
 

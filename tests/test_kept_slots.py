@@ -10,7 +10,7 @@ from conftest import case, group, scheme, supervisor, trainee
 from openpyxl.utils import get_column_letter
 
 from rotasolve.cli import cli
-from rotasolve.excel.template import write_instance, write_template
+from rotasolve.workbook.template import write_instance, write_template
 
 
 def run(*args):

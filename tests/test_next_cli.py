@@ -14,9 +14,9 @@ from click.testing import CliRunner
 from conftest import case, group, scheme, supervisor, trainee
 
 from rotasolve.cli import cli
-from rotasolve.excel.reader import read_workbook
-from rotasolve.excel.template import write_instance
-from rotasolve.solution import Solution
+from rotasolve.workbook.reader import read_workbook
+from rotasolve.workbook.template import write_instance
+from rotasolve.results.solution import Solution
 
 
 def run(*args):

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rotasolve.check import check
-from rotasolve.generate import generate
+from rotasolve.synthetic.generate import generate
 from rotasolve.domain import Instance, Profile
 
 PROFILES = st.fixed_dictionaries({}, optional={
@@ -107,8 +107,8 @@ def test_generate_same_seed_same_instance():
 
 
 def test_generate_validates_at_scale(tmp_path):
-    from rotasolve.excel.reader import read_workbook
-    from rotasolve.excel.template import write_instance
+    from rotasolve.workbook.reader import read_workbook
+    from rotasolve.workbook.template import write_instance
 
     for n in (20, 120, 1000):
         path = tmp_path / f"g{n}.xlsx"

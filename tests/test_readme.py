@@ -15,8 +15,8 @@ from conftest import EXAMPLE, ROOT
 from icalendar import Calendar
 
 from rotasolve.cli import cli
-from rotasolve.excel.reader import read_workbook
-from rotasolve.solution import Solution
+from rotasolve.workbook.reader import read_workbook
+from rotasolve.results.solution import Solution
 
 
 def walkthrough(name: str = "walkthrough") -> tuple[list[list[str]], list[str]]:

@@ -18,8 +18,8 @@ from conftest import ROOT, case, group, scheme, supervisor, trainee, tutor  # no
 from tiny import brute_force, tiny_scheme  # noqa: E402
 from rotasolve.check import check  # noqa: E402
 from rotasolve.domain import Instance, Profile  # noqa: E402
-from rotasolve.generate import generate  # noqa: E402
-from rotasolve.solution import Solution  # noqa: E402
+from rotasolve.synthetic.generate import generate  # noqa: E402
+from rotasolve.results.solution import Solution  # noqa: E402
 
 _spec = importlib.util.spec_from_file_location("rotasolve_benchmarks_reference",
                                                ROOT / "benchmarks" / "reference.py")

@@ -11,11 +11,11 @@ from rotasolve.check import check
 from rotasolve.cli import cli
 from rotasolve.domain import Instance
 from rotasolve.engine import SolveOptions
-from rotasolve.excel.template import write_instance
+from rotasolve.workbook.template import write_instance
 from rotasolve.excel.writer import write_solution
-from rotasolve.generate import generate
+from rotasolve.synthetic.generate import generate
 from rotasolve.pipeline import allocate
-from rotasolve.solution import Solution
+from rotasolve.results.solution import Solution
 
 OPTIONS = dict(time_limit=20, workers=2)
 

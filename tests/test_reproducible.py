@@ -16,13 +16,13 @@ import textwrap
 
 from conftest import python_with_hash_seed
 
-from rotasolve.excel.template import write_instance
-from rotasolve.generate import generate
+from rotasolve.workbook.template import write_instance
+from rotasolve.synthetic.generate import generate
 
 FINGERPRINT = textwrap.dedent("""
     import hashlib
     from rotasolve.baseline import greedy
-    from rotasolve.generate import generate
+    from rotasolve.synthetic.generate import generate
     from rotasolve.model.build import build, hint_from
     for n, seed, connected in [(40, 1, False), (60, 1, False), (60, 2, False), (60, 3, True)]:
         inst = generate(n, 3, seed, connected=connected)

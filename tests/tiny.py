@@ -12,7 +12,7 @@ from rotasolve.check import check
 from rotasolve.domain import (
     Case, Group, Instance, Profile, Settings, Site, Supervisor, Trainee, TravelTime, Tutor, default_slots,
 )
-from rotasolve.solution import CasePlace, GroupPlace, Solution, TutorPlace
+from rotasolve.results.solution import CasePlace, GroupPlace, Solution, TutorPlace
 
 PLAN_START = date(2027, 2, 3)
 

@@ -17,9 +17,9 @@ from typing import NoReturn
 import click
 
 from ..domain import Instance
-from ..files import write_bytes
+from ..core.files import write_bytes
 from ..lifecycle.calendars import KINDS, calendar_files
-from ..solution import Solution
+from ..results.solution import Solution
 from .common import EXIT_USAGE, Failure
 
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import click
 
-from ..errors import OutputPathError, WorkbookError
-from ..excel.reader import ReadResult, read_workbook
-from ..files import check_output_path
-from ..solution import Solution
+from ..core.errors import OutputPathError, WorkbookError
+from ..workbook.reader import ReadResult, read_workbook
+from ..core.files import check_output_path
+from ..results.solution import Solution
 
 EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_INPUT, EXIT_INFEASIBLE, EXIT_NO_SOLUTION = 0, 1, 2, 3, 4, 5
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from ..compliance import RAG, STATUSES, at_risk, cbdga_short, per_trust, statuses, tutor_checks
+from ..analysis.compliance import RAG, STATUSES, at_risk, cbdga_short, per_trust, statuses, tutor_checks
 from ..excel.writer import write_compliance_workbook
-from ..files import write_text
+from ..core.files import write_text
 from ..reports import compliance_html
 from .common import CONTEXT, EXIT_USAGE, Failure, load_solution, output_path, read
 

@@ -1,6 +1,6 @@
 """Ctrl-C and SIGTERM during a long command (`solve`, `capacity`, `forecast`, `sweep`).
 
-The first interrupt asks the library to stop (``rotasolve.stop.request``): every search
+The first interrupt asks the library to stop (``rotasolve.core.stop.request``): every search
 ends its step and the command goes on to check, explain and write the best allocation
 found so far, noting that it was stopped early, and exits with EXIT_STOPPED. A second
 one aborts at once: child processes are killed, temporary files being written are
@@ -24,7 +24,7 @@ from typing import TypeVar
 
 import click
 
-from .. import stop
+from ..core import stop
 
 EXIT_STOPPED = 6
 T = TypeVar("T")

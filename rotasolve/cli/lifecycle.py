@@ -14,7 +14,7 @@ from ..domain import Instance
 from ..excel.next_workbook import write_next_workbook
 from ..lifecycle import report, roll_forward, solution_problems
 from ..pipeline import file_sha256
-from ..solution import Solution
+from ..results.solution import Solution
 from .calendar_output import check_calendar_dir, write_calendars
 from .common import CONTEXT, EXIT_USAGE, Failure, output_path, read
 

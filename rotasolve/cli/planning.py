@@ -7,19 +7,19 @@ from pathlib import Path
 
 import click
 
-from ..clock import Deadline
-from .. import stop
+from ..core.clock import Deadline
+from ..core import stop
 from ..engine import SolveOptions
 from ..excel.apply_workbook import write_applied_workbook
 from ..excel.capacity_workbook import status_text, write_capacity
 from ..excel.forecast_workbook import write_forecast
-from ..files import write_text
-from ..excel.template import write_instance
+from ..core.files import write_text
+from ..workbook.template import write_instance
 from ..planning.arrivals import assumptions
 from ..planning.capacity import plan_capacity
 from ..planning.forecast import forecast
-from ..planning_results import CapacityPlan, Forecast
-from ..progress import ProgressPrinter
+from ..results.planning import CapacityPlan, Forecast
+from ..core.progress import ProgressPrinter
 from ..reports import capacity_html, forecast_html
 from .common import (
     CONTEXT,

@@ -6,15 +6,15 @@ from pathlib import Path
 
 import click
 
-from ..clock import Deadline
-from .. import stop
+from ..core.clock import Deadline
+from ..core import stop
 from ..engine import SolveOptions
-from ..files import write_text
+from ..core.files import write_text
 from ..excel.writer import write_solution
 from ..pipeline import allocate
-from ..progress import ProgressPrinter
+from ..core.progress import ProgressPrinter
 from ..reports import solution_html
-from ..solution import Solution
+from ..results.solution import Solution
 from .calendar_output import check_calendar_dir, write_calendars
 from .common import (
     CONTEXT, EXIT_INFEASIBLE, EXIT_NO_SOLUTION, EXIT_USAGE, Failure, load_solution, output_path, parse_memory,

@@ -10,9 +10,9 @@ from pathlib import Path
 import click
 from tqdm import tqdm
 
-from ..errors import WorkbookError
-from ..files import write_text
-from ..excel.scenarios import read_scenarios
+from ..core.errors import WorkbookError
+from ..core.files import write_text
+from ..workbook.scenarios import read_scenarios
 from ..excel.sweep_report import write_sweep
 from ..sweep import (
     Done, LocalPool, RayEngine, RayMissing, RayUnavailable, SweepReport, WorkbookData, sweep, with_baseline,

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import click
 
-from ..diagnostics import summary, warnings
-from ..excel.scenarios import write_scenarios_template
-from ..excel.template import write_instance, write_template
-from ..generate import generate as make
-from ..generate_shapes import SHAPES
+from ..analysis.diagnostics import summary, warnings
+from ..workbook.scenarios import write_scenarios_template
+from ..workbook.template import write_instance, write_template
+from ..synthetic.generate import generate as make
+from ..synthetic.shapes import SHAPES
 from .common import CONTEXT, output_path, read
 
 

@@ -1,7 +1,7 @@
 """The things a scheme is made of, as the workbook contract (workbook.md) names them.
 
 Each field's default and bounds are stated here once: the workbook schema
-(``excel/schema.py``) reads them from these models, so the reader, the template's About
+(``workbook/schema.py``) reads them from these models, so the reader, the template's About
 sheet and an instance built in code all agree. Rules that relate two fields or two rows
 live in ``consistency.py``.
 """

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict
 
-from .. import dates
+from ..core import dates
 from .entities import LENGTHS, Case, Length, Trainee, length_of, requirement_of
 
 if TYPE_CHECKING:  # the instance hands itself in; only its type is needed here

@@ -44,7 +44,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from .. import stop
+from ..core import stop
 from ..domain import SENIORITY_WEIGHT, Instance
 from ..domain.choices import Candidates, UnitKey, qualified
 from ..domain.tiers import ByTier
@@ -53,9 +53,9 @@ from ..model.expr import Values
 from ..model.relaxation import relax
 from ..model.search import Budget, SearchResult, search
 from ..model.variables import Variables
-from ..solution import Solution
+from ..results.solution import Solution
 from . import memory
-from ..tuning import CHEAPEST_KEPT, CRITICAL_SUBSOLVERS, RELAXATION_SECONDS_PER_VARIABLE, USED
+from ..core.tuning import CHEAPEST_KEPT, CRITICAL_SUBSOLVERS, RELAXATION_SECONDS_PER_VARIABLE, USED
 
 MU = max(SENIORITY_WEIGHT.values())  # a critical placement's worth in tier-1b points, for the bound
 Keep = dict[UnitKey, tuple[set[str], set[str]]]  # per unit: the case ids and supervisor ids kept

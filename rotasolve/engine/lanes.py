@@ -24,11 +24,11 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import replace
 from pathlib import Path
 
-from .. import stop
-from ..clock import Deadline
+from ..core import stop
+from ..core.clock import Deadline
 from ..domain import Instance
 from ..domain.tiers import CRITICAL
-from ..progress import Progress
+from ..core.progress import Progress
 from .options import SolveOptions
 from .part import PartResult
 

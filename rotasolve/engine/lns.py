@@ -15,18 +15,18 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from .. import stop
+from ..core import stop
 from ..domain import Instance
 from ..model.build import build, extract, hint_from
 from ..domain.choices import Candidates
 from ..domain.tiers import CRITICAL, ByTier
 from ..model.objective import score
 from ..model.search import Budget, search
-from ..progress import Progress
-from ..solution import Solution
+from ..core.progress import Progress
+from ..results.solution import Solution
 from .neighbourhoods import by_modality, by_place, freeze, thaw
 from .options import SolveOptions
-from ..tuning import ROUNDS, SMALLEST_SHARE
+from ..core.tuning import ROUNDS, SMALLEST_SHARE
 
 
 def improve(inst: Instance, start: Solution, candidates: Candidates, options: SolveOptions, budget: Budget,

@@ -13,7 +13,7 @@ import os
 
 from ..domain import Instance
 from ..domain.choices import Candidates
-from ..tuning import BASE_BYTES, BYTES_PER_VARIABLE
+from ..core.tuning import BASE_BYTES, BYTES_PER_VARIABLE
 
 
 def machine_memory() -> int:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from ..domain import Instance
 from ..domain.choices import Candidates
-from ..solution import CasePlace, GroupPlace, Solution
+from ..results.solution import CasePlace, GroupPlace, Solution
 
 
 def freeze(inst: Instance, allocation: Solution, free: set[str]) -> Instance:

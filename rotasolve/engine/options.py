@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..domain.additions import Offer
-from ..solution import Solution
-from ..tuning import SEARCH_HALF_FROM, SEARCH_PER_SECOND, SEARCH_PER_SECOND_LARGE
+from ..results.solution import Solution
+from ..core.tuning import SEARCH_HALF_FROM, SEARCH_PER_SECOND, SEARCH_PER_SECOND_LARGE
 
 
 @dataclass(frozen=True)

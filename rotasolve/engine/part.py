@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .. import stop
+from ..core import stop
 from ..baseline import coverage_bound, greedy
 from ..domain import Instance
 from ..domain.choices import Candidates, eligible, shortlist
@@ -26,10 +26,10 @@ from ..model.build import Built, build, extract, hint_from
 from ..model.changes import change_cost
 from ..model.objective import score
 from ..model.search import Budget, Stage, search, tier_stages
-from ..progress import Progress
+from ..core.progress import Progress
 from ..replan import still_there
-from ..solution import Solution
-from ..tuning import (
+from ..results.solution import Solution
+from ..core.tuning import (
     BASE_BYTES,
     BUILD_SECONDS_PER_VARIABLE,
     BYTES_PER_VARIABLE,

@@ -7,7 +7,7 @@ multiprocessing's spawn and forkserver do, so a user's script without
 ``if __name__ == "__main__"`` still works, and no CP-SAT thread state is inherited as it
 would be with fork. Both ends are rotasolve of the same installation, so pickle carries
 nothing from outside. A stop requested in the parent reaches the child over its stop line
-(``rotasolve.stop.Line``); the child then returns its best so far like any result.
+(``rotasolve.core.stop.Line``); the child then returns its best so far like any result.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from __future__ import annotations
 import pickle
 import sys
 
-from .. import stop
+from ..core import stop
 from .solve import solve_in_turn
 
 

@@ -12,15 +12,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .. import stop, tuning
-from ..clock import Deadline
+from ..core import stop, tuning
+from ..core.clock import Deadline
 from ..domain import Instance
 from ..domain.parts import split
 from ..model.conflicts import explain_conflicts
 from ..domain.tiers import CRITICAL, TIER_NAMES, TIER_ORDER, ByTier
 from ..model.search import Budget
-from ..progress import Progress
-from ..solution import ModelSize, Objective, RunRecord, Solution
+from ..core.progress import Progress
+from ..results.solution import ModelSize, Objective, RunRecord, Solution
 from . import lanes, memory
 from .options import SolveOptions
 from .part import PartResult, solve_part

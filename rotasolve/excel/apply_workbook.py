@@ -15,10 +15,10 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from ..domain import Group, Instance, Supervisor, Tutor
-from . import schema as S
-from .cells import to_cell
-from .edit import columns, last_row, open_copy, row_of, sheet_named, style_like
-from .safe import put, save_workbook
+from ..workbook import schema as S
+from ..workbook.cells import to_cell
+from ..workbook.edit import columns, last_row, open_copy, row_of, sheet_named, style_like
+from ..workbook.safe import put, save_workbook
 
 # Sheet of each resource, its contract, the raised field, and the applied instance's lookup.
 _RAISED = {"supervisor": (S.SUPERVISORS, "max_trainees"), "tutor": (S.TUTORS, "core_pas"),

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from ..planning_results import CapacityPlan
-from .safe import BOLD, TITLE_FONT, put, write_table
+from ..results.planning import CapacityPlan
+from ..workbook.safe import BOLD, TITLE_FONT, put, write_table
 from .writer import save_output, solution_workbook
 
 def status_text(plan: CapacityPlan) -> str:

@@ -7,12 +7,12 @@ from __future__ import annotations
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from ..compliance import STATUSES, per_trust, per_trust_grade, supervisor_checks, tutor_checks
+from ..analysis.compliance import STATUSES, per_trust, per_trust_grade, supervisor_checks, tutor_checks
 from ..domain import Instance
-from ..solution import ComplianceRow, Solution
-from ..wording import STATUS_MEANING, reason_words, requirement_words, risk_words, status_words
+from ..results.solution import ComplianceRow, Solution
+from ..analysis.wording import STATUS_MEANING, reason_words, requirement_words, risk_words, status_words
 from .layout import WRAP, fit_widths, status_cell, wrapped
-from .safe import BOLD, TITLE_FONT, put, write_table
+from ..workbook.safe import BOLD, TITLE_FONT, put, write_table
 
 # The Compliance sheet's side tables start to the right of the trainee table, so that it
 # can be filtered on its own; the chart below the counts per trust takes about this many rows.

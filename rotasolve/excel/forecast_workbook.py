@@ -10,8 +10,8 @@ from openpyxl import Workbook
 from openpyxl.chart import LineChart, Reference
 
 from ..domain import REQUIREMENTS
-from ..planning_results import Forecast
-from .safe import BOLD, TITLE_FONT, put, write_table
+from ..results.planning import Forecast
+from ..workbook.safe import BOLD, TITLE_FONT, put, write_table
 from .writer import save_output
 
 _ROTATION_HEADERS = ["rotation", "plan_start", "status", "trainees", "new CT1s", "left", "new cases", "needs",

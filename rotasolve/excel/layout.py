@@ -10,8 +10,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..wording import STATUS_COLOURS, status_words
-from .safe import put
+from ..analysis.wording import STATUS_COLOURS, status_words
+from ..workbook.safe import put
 
 LINE_HEIGHT = 15  # points per line of 11-point text
 WRAP = Alignment(wrap_text=True, vertical="top")

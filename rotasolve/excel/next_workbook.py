@@ -23,10 +23,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..domain import Instance
 from ..lifecycle import report
 from ..lifecycle.rollforward import Changes, RollForward
-from . import schema as S
-from .cells import to_cell
-from .edit import WorkbookChanged, columns, open_copy, row_of, sheet_named
-from .safe import BOLD, HEADER_FILL, HEADER_FONT, TITLE_FONT, put, save_workbook
+from ..workbook import schema as S
+from ..workbook.cells import to_cell
+from ..workbook.edit import WorkbookChanged, columns, open_copy, row_of, sheet_named
+from ..workbook.safe import BOLD, HEADER_FILL, HEADER_FONT, TITLE_FONT, put, save_workbook
 
 
 def write_next_workbook(source: Path, inst: Instance, roll: RollForward, out: Path) -> str | None:

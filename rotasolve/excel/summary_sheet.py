@@ -8,14 +8,14 @@ from collections import Counter
 
 from openpyxl.styles import Alignment, Font
 
-from ..compliance import STATUSES, per_trust
+from ..analysis.compliance import STATUSES, per_trust
 from ..domain import Instance
-from ..solution import ComplianceRow, Solution
-from ..wording import (
+from ..results.solution import ComplianceRow, Solution
+from ..analysis.wording import (
     SOLVE_STATUS_WORDS, STATUS_MEANING, headline, manifest_lines, requirement_words,
 )
 from .layout import WRAP, status_cell, wrapped
-from .safe import BOLD, HEADER_FILL, HEADER_FONT, TITLE_FONT, put, write_table
+from ..workbook.safe import BOLD, HEADER_FILL, HEADER_FONT, TITLE_FONT, put, write_table
 
 LAST = 9  # columns A..I: the label column and eight of numbers
 LABEL_WIDTH, NUMBER_WIDTH = 44, 13

@@ -13,8 +13,8 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import PatternFill
 
-from ..sweep_results import SweepReport
-from .safe import BOLD, TITLE_FONT, put, save_workbook, write_table
+from ..results.sweep import SweepReport
+from ..workbook.safe import BOLD, TITLE_FONT, put, save_workbook, write_table
 
 _FAILED = PatternFill("solid", fgColor="FFC7CE")
 _BETTER = PatternFill("solid", fgColor="C6EFCE")

@@ -13,13 +13,13 @@ from openpyxl import Workbook
 from openpyxl.styles import PatternFill
 
 from ..allocation import meeting_sizes, weekly_minutes
-from ..compliance import statuses, supervisor_checks
+from ..analysis.compliance import statuses, supervisor_checks
 from ..domain import Instance
-from ..solution import Solution
-from ..wording import reason_words, requirement_words
+from ..results.solution import Solution
+from ..analysis.wording import reason_words, requirement_words
 from .compliance_sheets import write_compliance_sheets
 from .layout import fit_widths, printable
-from .safe import BOLD, TITLE_FONT, put, save_workbook, write_table
+from ..workbook.safe import BOLD, TITLE_FONT, put, save_workbook, write_table
 from .summary_sheet import summary_sheet
 
 FILL = {

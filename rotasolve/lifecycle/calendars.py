@@ -17,10 +17,10 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
 
-from .. import dates
+from ..core import dates
 from ..allocation import meeting_sizes
 from ..domain import DAYS, Instance, Slot
-from ..solution import CasePlace, Solution
+from ..results.solution import CasePlace, Solution
 
 LONDON = "Europe/London"
 KINDS = ("trainees", "supervisors", "groups")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ..check import check
 from ..domain import Instance
-from ..solution import FORMAT, Solution
+from ..results.solution import FORMAT, Solution
 
 
 def solution_problems(inst: Instance, sol: Solution, workbook_sha256: str, *,

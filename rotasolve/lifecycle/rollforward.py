@@ -15,9 +15,9 @@ from datetime import date
 from fractions import Fraction
 from typing import cast
 
-from .. import dates
+from ..core import dates
 from ..domain import LENGTHS, Case, Instance, Trainee, requirement_of
-from ..solution import CasePlace, Solution
+from ..results.solution import CasePlace, Solution
 
 # Changes to a row: field name as the domain (and the workbook contract) names it -> new
 # value as the domain holds it (grade an int, dates as dates, lists as tuples, None = blank).

@@ -11,7 +11,7 @@ from ortools.sat.python import cp_model
 
 from ..domain import Instance
 from ..domain.additions import Offer
-from ..solution import CasePlace, GroupPlace, Solution, TutorPlace
+from ..results.solution import CasePlace, GroupPlace, Solution, TutorPlace
 from . import additions, strengthen
 from ..domain.choices import Candidates
 from ..domain.tiers import ByTier

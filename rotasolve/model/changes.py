@@ -12,7 +12,7 @@ from __future__ import annotations
 from ortools.sat.python import cp_model
 
 from ..domain import Instance
-from ..solution import CasePlace, Solution
+from ..results.solution import CasePlace, Solution
 from .expr import total
 from .variables import Unit, Variables
 

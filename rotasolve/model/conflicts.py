@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 from ortools.sat.python import cp_model
 
-from .. import stop
+from ..core import stop
 from ..domain import Case, Instance
 from .build import build
 from .rules.h10_kept import kept_literals
@@ -125,7 +125,7 @@ class _KeptModel:
         solver.parameters.num_workers = 1  # core extraction needs the single-thread search
         solver.parameters.random_seed = self.seed
         solver.parameters.max_time_in_seconds = max(1.0, self.time_limit / 4)
-        solver.parameters.catch_sigint_signal = False  # Ctrl-C is the caller's (rotasolve.stop)
+        solver.parameters.catch_sigint_signal = False  # Ctrl-C is the caller's (rotasolve.core.stop)
         with stop.stoppable(solver.StopSearch):
             status = solver.Solve(model)
         if status != cp_model.INFEASIBLE:

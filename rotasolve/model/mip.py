@@ -31,10 +31,10 @@ import highspy
 import numpy as np
 from ortools.sat.python import cp_model, cp_model_helper
 
-from .. import stop
+from ..core import stop
 from .expr import flat_value
 from .relaxation import ONE_HIGHS_AT_A_TIME, LinearProgram, linear_program, quiet_highs
-from ..tuning import END_WAIT, MIP_PRESOLVE
+from ..core.tuning import END_WAIT, MIP_PRESOLVE
 
 
 

@@ -31,9 +31,9 @@ from dataclasses import dataclass
 import numpy as np
 from ortools.sat.python import cp_model
 
-from .. import stop
+from ..core import stop
 from .mip import MipMember, MipResult
-from ..tuning import HEARTBEAT_SECONDS, MIP_GRACE
+from ..core.tuning import HEARTBEAT_SECONDS, MIP_GRACE
 
 
 

@@ -21,7 +21,7 @@ import highspy
 import numpy as np
 from ortools.sat.python import cp_model, cp_model_helper
 
-from .. import stop
+from ..core import stop
 
 _INFINITY = highspy.kHighsInf
 _Row = tuple[float, float, dict[int, float]]  # lower, upper, {variable: coefficient}

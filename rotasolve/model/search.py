@@ -23,14 +23,14 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from .. import stop
-from ..progress import Progress
+from ..core import stop
+from ..core.progress import Progress
 from ..domain.tiers import CRITICAL, OTHERS, PATIENTS, TRAVEL_AND_LOAD, ByTier, TierKind
 from .build import Built
 from .expr import value_in
 from .objective import Tier
 from .portfolio import call
-from ..tuning import LIGHT_PRESOLVE_ABOVE, MIP_WINDOW_SHARE, STAGE_SHARES
+from ..core.tuning import LIGHT_PRESOLVE_ABOVE, MIP_WINDOW_SHARE, STAGE_SHARES
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,7 @@ def _solver(workers: int, seed: int, budget: Budget, n_variables: int,
     p.num_workers = max(1, workers)
     p.random_seed = seed
     p.max_time_in_seconds = wall
-    p.catch_sigint_signal = False  # Ctrl-C is the caller's: it stops the search through rotasolve.stop
+    p.catch_sigint_signal = False  # Ctrl-C is the caller's: it stops the search through rotasolve.core.stop
     # Interleaved search (CP-SAT's deterministic parallel mode) in both modes: with 2
     # workers it runs a whole portfolio in turns, where the ordinary parallel mode runs just
     # two; on a 120-trainee region that mode had not proven tier 1 after 58 s, which the

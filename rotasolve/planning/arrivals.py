@@ -22,7 +22,7 @@ import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from .. import dates
+from ..core import dates
 from ..domain import Case, Instance, Trainee
 from ..domain.additions import rebuilt
 

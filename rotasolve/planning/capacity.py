@@ -17,17 +17,17 @@ from dataclasses import replace
 from pathlib import Path
 
 
-from ..clock import Deadline
+from ..core.clock import Deadline
 from ..domain import Instance, requirement_of
 from ..domain.tiers import CRITICAL
 from ..domain.additions import AdditionCosts, Offer, offer_additions
 from ..engine import SolveOptions
 from ..engine import solve as solve_model
-from ..explain import explain
+from ..analysis.explain import explain
 from ..pipeline import allocate, finish, search_deadline
-from ..progress import Progress
-from ..planning_results import Addition, CapacityPlan, Counts, Unlock, Unrescued
-from ..solution import Solution
+from ..core.progress import Progress
+from ..results.planning import Addition, CapacityPlan, Counts, Unlock, Unrescued
+from ..results.solution import Solution
 from .purchases import Purchase, new_ids, purchases, renamed, with_additions
 
 BEFORE_SHARE = 0.3  # of the time limit, for solving the scheme as it is

@@ -16,14 +16,14 @@ from collections.abc import Callable
 from dataclasses import replace
 
 
-from .. import stop
+from ..core import stop
 from ..domain import REQUIREMENTS, Instance
 from ..engine import SolveOptions
 from ..lifecycle import roll_forward
 from ..pipeline import allocate
-from ..progress import Progress
-from ..planning_results import Forecast, Rotation, Supply, TraineeRequirement
-from ..solution import Solution
+from ..core.progress import Progress
+from ..results.planning import Forecast, Rotation, Supply, TraineeRequirement
+from ..results.solution import Solution
 from .arrivals import Assumptions, with_arrivals
 from .capacity import critical_needs, placed
 

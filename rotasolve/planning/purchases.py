@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from ..domain import Instance
 from ..domain.additions import Offer, Possible, rebuilt
-from ..solution import Solution
+from ..results.solution import Solution
 
 NEW_IDS = {"new_supervisor": "NEW-SUP-{}", "new_group": "NEW-GRP-{}"}
 

@@ -8,8 +8,8 @@ from html import escape
 
 from markupsafe import Markup
 
-from ..compliance import STATUSES
-from ..wording import STATUS_COLOURS, status_words
+from ..analysis.compliance import STATUSES
+from ..analysis.wording import STATUS_COLOURS, status_words
 
 BAR_HEIGHT, GAP, LABEL_WIDTH, BAR_WIDTH = 22, 10, 260, 440
 

@@ -11,10 +11,10 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from ..domain import Instance
-from ..planning_results import CapacityPlan, Forecast
-from ..solution import Solution
-from ..version import __version__
-from ..wording import (
+from ..results.planning import CapacityPlan, Forecast
+from ..results.solution import Solution
+from ..core.version import __version__
+from ..analysis.wording import (
     STATUS_COLOURS, STATUS_MEANING, manifest_lines, reason_words, requirement_words, status_words,
 )
 from .charts import lines

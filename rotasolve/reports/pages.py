@@ -8,10 +8,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from ..compliance import STATUSES, per_trust, statuses, tutor_checks
+from ..analysis.compliance import STATUSES, per_trust, statuses, tutor_checks
 from ..domain import Instance
-from ..solution import ComplianceRow, Solution
-from ..wording import (
+from ..results.solution import ComplianceRow, Solution
+from ..analysis.wording import (
     SOLVE_STATUS_WORDS, compliance_headline, headline, manifest_lines, reason_words, requirement_words,
 )
 from .charts import status_bars

@@ -9,7 +9,7 @@ from ..domain.scenario import BASELINE, Scenario, ScenarioMismatch
 from .jobs import Job, JobResult, WorkbookData, run_job
 from .pool import LocalPool
 from .ray_engine import RayEngine, RayMissing, RayUnavailable
-from ..sweep_results import ScenarioTotal, SweepReport, SweepRow
+from ..results.sweep import ScenarioTotal, SweepReport, SweepRow
 from .run import Done, Engine, sweep, with_baseline
 
 __all__ = [

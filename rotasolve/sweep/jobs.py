@@ -17,18 +17,18 @@ from pathlib import Path
 
 from ortools import __version__ as ortools_version
 
-from ..clock import Deadline
-from ..version import __version__
+from ..core.clock import Deadline
+from ..core.version import __version__
 from ..domain import Instance
 from ..domain.new_supervisors import BaselineFacts
 from ..domain.tiers import CRITICAL
 from ..domain.scenario import Scenario, ScenarioMismatch, apply
 from ..engine import SolveOptions
-from ..errors import WorkbookError
-from ..excel.reader import read_workbook
+from ..core.errors import WorkbookError
+from ..workbook.reader import read_workbook
 from ..pipeline import allocate
-from ..solution import Solution
-from ..sweep_results import SweepRow
+from ..results.solution import Solution
+from ..results.sweep import SweepRow
 
 _PROBLEMS_SHOWN = 3
 

@@ -12,7 +12,7 @@ A worker that dies (killed, out of memory, a crash in native code) or outlives i
 job's hard limit is stopped and replaced; its job becomes a failed row that says so and
 the others go on.
 
-Stopped early (``rotasolve.stop``): each worker hears it over its stop line and the job
+Stopped early (``rotasolve.core.stop``): each worker hears it over its stop line and the job
 it is solving returns its best so far; jobs not yet started come back NOT_RUN at once.
 An abort kills every worker.
 """
@@ -31,7 +31,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from pathlib import Path
 from queue import Empty, SimpleQueue
 
-from .. import stop
+from ..core import stop
 from .jobs import Job, JobResult, failed, not_run
 
 _STDERR_LINES = 20  # of a dead worker's stderr, quoted in its job's row

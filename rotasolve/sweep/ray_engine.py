@@ -10,7 +10,7 @@ stops it at the end); anything else is passed to ``ray.init(address=...)``: ``au
 the cluster this machine is a node of (after ``ray start``), ``HOST:6379`` for a head
 node, or ``ray://HOST:10001`` through Ray Client.
 
-Stopped early (``rotasolve.stop``): the engine sets a flag held by a small Ray actor; each
+Stopped early (``rotasolve.core.stop``): the engine sets a flag held by a small Ray actor; each
 task asks it every FLAG_EVERY seconds and, once set, stops its own search and returns its
 best so far; a task that starts after it returns NOT_RUN. A task that does not answer
 within GIVE_UP seconds of the stop is cancelled and marked NOT_RUN.
@@ -23,7 +23,7 @@ import threading
 import time
 from typing import Any
 
-from .. import stop
+from ..core import stop
 from .jobs import Job, JobResult, failed, not_run, run_job_with_data
 
 # A task whose node is lost is run again on another (the result is the same, solves

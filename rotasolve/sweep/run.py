@@ -16,14 +16,14 @@ from typing import Protocol
 
 from ortools import __version__ as ortools_version
 
-from .. import stop
-from ..version import __version__
+from ..core import stop
+from ..core.version import __version__
 from ..domain.scenario import BASELINE, Scenario, baseline
 from ..engine import SolveOptions
 from ..engine.memory import default_budget
-from ..tuning import SEARCH_PER_SECOND
+from ..core.tuning import SEARCH_PER_SECOND
 from .jobs import Job, JobResult, WorkbookData, failed, not_run
-from ..sweep_results import SweepRecord, SweepReport, WorkbookInfo, totals
+from ..results.sweep import SweepRecord, SweepReport, WorkbookInfo, totals
 
 # A job's wall-clock limit: this many times --time-limit, plus seconds (see solve_options).
 CLOCK = (3, 10)

@@ -2,7 +2,7 @@
 
 Jobs arrive pickled on stdin, one after another, and each result leaves pickled on the
 original stdout until stdin closes. A stop requested in the parent (Ctrl-C) reaches the
-worker over its stop line (``rotasolve.stop.Line``): the job it is solving then returns
+worker over its stop line (``rotasolve.core.stop.Line``): the job it is solving then returns
 its best so far. Anything else written to stdout — by Python or by
 the solver's C++ code — is sent to stderr instead, so that it can never corrupt the
 results. Both ends are rotasolve of the same installation, so pickle carries nothing
@@ -15,7 +15,7 @@ import os
 import pickle
 import sys
 
-from .. import stop
+from ..core import stop
 from .jobs import run_job
 
 

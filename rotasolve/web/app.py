@@ -13,15 +13,15 @@ from flask import Flask, Response, abort, jsonify, redirect, request, send_file,
 from werkzeug.exceptions import HTTPException
 from werkzeug.utils import secure_filename
 
-from ..diagnostics import summary, warnings
+from ..analysis.diagnostics import summary, warnings
 from ..engine import SolveOptions
-from ..errors import WorkbookError
-from ..excel.reader import read_workbook
-from ..excel.template import write_template
+from ..core.errors import WorkbookError
+from ..workbook.reader import read_workbook
+from ..workbook.template import write_template
 from ..reports import render
 from ..reports.html import capacity_context, forecast_context
 from ..reports.pages import solution_context, trainee_context
-from ..solution import Solution
+from ..results.solution import Solution
 from .jobs import Job, Store, Upload
 from .runs import FILES, capacity_work, download, forecast_work, solve_work
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..excel.reader import ReadResult
-from ..progress import Progress, describe
+from ..workbook.reader import ReadResult
+from ..core.progress import Progress, describe
 
 
 @dataclass

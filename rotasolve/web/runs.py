@@ -8,23 +8,23 @@ import io
 import zipfile
 from pathlib import Path
 
-from ..clock import Deadline
+from ..core.clock import Deadline
 from ..domain import Instance
 from ..engine import SolveOptions
 from ..excel.apply_workbook import write_applied_workbook
 from ..excel.capacity_workbook import write_capacity
 from ..excel.forecast_workbook import write_forecast
 from ..excel.next_workbook import write_next_workbook
-from ..files import write_text
+from ..core.files import write_text
 from ..excel.writer import write_solution
 from ..lifecycle import calendar_files, roll_forward
 from ..pipeline import allocate
 from ..planning.arrivals import assumptions
 from ..planning.capacity import plan_capacity
 from ..planning.forecast import forecast
-from ..planning_results import CapacityPlan
+from ..results.planning import CapacityPlan
 from ..reports import capacity_html, forecast_html, solution_html
-from ..solution import Solution
+from ..results.solution import Solution
 from .jobs import Failed, Job
 
 FIXED_TIME = (2000, 1, 1, 0, 0, 0)  # zip entries carry no clock: the same solution, the same bytes

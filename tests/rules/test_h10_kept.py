@@ -2,7 +2,7 @@ from conftest import bare, case, feasible, fix, group, scheme, solve, supervisor
 
 from rotasolve.check import check, check_h10_kept
 from rotasolve.model.rules import h10_kept
-from rotasolve.solution import Solution
+from rotasolve.results.solution import Solution
 
 KEPT = dict(current_trainee="T1", current_supervisor="S1", sessions_done=5)
 

@@ -2,7 +2,7 @@ from conftest import bare, feasible, fix, group, scheme, solve, trainee
 
 from rotasolve.check import check, check_h1_groups
 from rotasolve.model.rules import h1_groups
-from rotasolve.solution import GroupPlace, Solution
+from rotasolve.results.solution import GroupPlace, Solution
 
 
 def needs_group(id, **kw):

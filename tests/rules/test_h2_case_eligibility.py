@@ -3,7 +3,7 @@ from conftest import bare, case, feasible, fix, scheme, solve, supervisor, train
 from rotasolve.check import check, check_h2_case_eligibility
 from rotasolve.domain.choices import UnitKey
 from rotasolve.model.rules import h2_case_eligibility
-from rotasolve.solution import CasePlace, Solution
+from rotasolve.results.solution import CasePlace, Solution
 
 
 def place(case_id, trainee_id, **kw):

@@ -4,7 +4,7 @@ from rotasolve.check import check, check_h3_modalities
 from rotasolve.domain import Profile
 from rotasolve.domain.choices import UnitKey
 from rotasolve.model.rules import h3_modalities
-from rotasolve.solution import CasePlace, Solution
+from rotasolve.results.solution import CasePlace, Solution
 
 PD = dict(modalities=("CBT", "PSYCHODYNAMIC"))
 

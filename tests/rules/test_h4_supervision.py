@@ -3,7 +3,7 @@ from conftest import bare, case, feasible, fix, scheme, solve, supervisor, train
 from rotasolve.check import check, check_h4_supervision
 from rotasolve.domain.choices import UnitKey
 from rotasolve.model.rules import h4_supervision
-from rotasolve.solution import CasePlace, Solution
+from rotasolve.results.solution import CasePlace, Solution
 
 
 def test_feasible_case_gets_a_qualified_supervisor():

@@ -4,7 +4,7 @@ from rotasolve.check import check, check_h5_meetings
 from rotasolve.domain import Profile
 from rotasolve.domain.choices import UnitKey
 from rotasolve.model.rules import h5_meetings
-from rotasolve.solution import CasePlace, Solution
+from rotasolve.results.solution import CasePlace, Solution
 
 SLOTS = ("MON-AM", "TUE-AM", "WED-AM", "THU-AM")
 

@@ -3,7 +3,7 @@ from conftest import bare, case, feasible, fix, group, scheme, solve, supervisor
 from rotasolve.check import check, check_h6_slots
 from rotasolve.domain.choices import UnitKey
 from rotasolve.model.rules import h6_slots
-from rotasolve.solution import CasePlace, GroupPlace, Solution
+from rotasolve.results.solution import CasePlace, GroupPlace, Solution
 
 
 def test_feasible_session_and_supervision_in_distinct_free_slots():

@@ -5,7 +5,7 @@ from rotasolve.check import check, check_h7_weekly_hours
 from rotasolve.domain import Profile
 from rotasolve.domain.choices import UnitKey
 from rotasolve.model.rules import h7_weekly_hours
-from rotasolve.solution import CasePlace, Solution
+from rotasolve.results.solution import CasePlace, Solution
 
 
 def test_feasible_case_on_site_takes_two_hours():

@@ -4,7 +4,7 @@ from rotasolve.check import check, check_h8_cases_at_once
 from rotasolve.domain import Profile
 from rotasolve.domain.choices import UnitKey
 from rotasolve.model.rules import h8_cases_at_once
-from rotasolve.solution import CasePlace, Solution
+from rotasolve.results.solution import CasePlace, Solution
 
 BOTH = [case("S1"), case("L1", length="long", sessions=30, modality="PSYCHODYNAMIC")]
 SUPS = [supervisor(modalities=("CBT", "PSYCHODYNAMIC"))]

@@ -3,7 +3,7 @@ from conftest import bare, feasible, fix, group, scheme, solve, trainee, tutor
 from rotasolve.check import check, check_h9_tutors
 from rotasolve.domain import Profile
 from rotasolve.model.rules import h9_tutors
-from rotasolve.solution import GroupPlace, Solution, TutorPlace
+from rotasolve.results.solution import GroupPlace, Solution, TutorPlace
 
 
 def learners(n):

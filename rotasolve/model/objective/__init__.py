@@ -17,7 +17,7 @@ from __future__ import annotations
 from types import ModuleType
 
 from ...domain import Instance
-from ...solution import Solution
+from ...results.solution import Solution
 from ..expr import total
 from ..variables import Variables
 from . import critical, preferences, seniority, supervisor_balance, travel, waiting

@@ -5,7 +5,7 @@ that is not placed now will be missed."""
 from __future__ import annotations
 
 from ...domain import Instance
-from ...solution import Solution
+from ...results.solution import Solution
 from ..expr import total
 from ..variables import Variables
 from .tiers import CRITICAL, Term, placeable, placed_requirements

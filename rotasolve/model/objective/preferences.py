@@ -5,7 +5,7 @@ patient's wait, so a preference breaks ties between patients who have waited ali
 from __future__ import annotations
 
 from ...domain import Case, Instance, Trainee
-from ...solution import Solution
+from ...results.solution import Solution
 from ..variables import Variables
 from .tiers import PATIENTS, Term, new_cases, points_term
 

@@ -4,7 +4,7 @@ of two trainees the one nearer ARCP is placed first (domain.md)."""
 from __future__ import annotations
 
 from ...domain import SENIORITY_WEIGHT, Instance
-from ...solution import Solution
+from ...results.solution import Solution
 from ..expr import total
 from ..variables import Variables
 from .tiers import OTHERS, Term, placeable, placed_requirements

@@ -8,7 +8,7 @@ from __future__ import annotations
 from ortools.sat.python import cp_model
 
 from ...domain import Instance
-from ...solution import Solution
+from ...results.solution import Solution
 from ..expr import total
 from ..variables import Variables
 from .tiers import TRAVEL_AND_LOAD, Term

@@ -14,7 +14,7 @@ from ortools.sat.python import cp_model
 from ...domain import Case, Instance, Need, Trainee, length_of, requirement_of
 from ...domain.choices import UnitKey
 from ...domain.tiers import CRITICAL, OTHERS, PATIENTS, TIER_ORDER, TRAVEL_AND_LOAD, ByTier, TierKind
-from ...solution import Solution
+from ...results.solution import Solution
 from ..expr import total
 from ..variables import Unit, Variables
 

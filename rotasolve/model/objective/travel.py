@@ -5,7 +5,7 @@ a kept case still travels to its supervisor every week)."""
 from __future__ import annotations
 
 from ...domain import Instance
-from ...solution import Solution
+from ...results.solution import Solution
 from ..expr import total
 from ..variables import Variables
 from .tiers import TRAVEL_AND_LOAD, Term

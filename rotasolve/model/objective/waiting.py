@@ -4,7 +4,7 @@ waited since referral, capped: beyond two years a longer wait adds no priority."
 from __future__ import annotations
 
 from ...domain import Case, Instance, Trainee
-from ...solution import Solution
+from ...results.solution import Solution
 from ..variables import Variables
 from .tiers import PATIENTS, Term, new_cases, points_term
 

@@ -1,4 +1,4 @@
-"""One module per hard rule of domain.md. Each has RULE_ID and LABEL (from rotasolve.rules)
+"""One module per hard rule of domain.md. Each has RULE_ID and LABEL (from rotasolve.core.rules)
 and ``build(v)``, which adds the rule's constraints to the model in ``v``."""
 
 from . import (

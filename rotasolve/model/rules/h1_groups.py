@@ -1,6 +1,6 @@
 from ortools.sat.python import cp_model
 
-from ...rules import RULES
+from ...core.rules import RULES
 from ..expr import total
 from ..variables import Variables
 

@@ -1,4 +1,4 @@
-from ...rules import RULES
+from ...core.rules import RULES
 from ..variables import Variables
 
 RULE_ID = "H3"

@@ -1,7 +1,7 @@
 from ortools.sat.python import cp_model
 
 from ...domain import Supervisor
-from ...rules import RULES
+from ...core.rules import RULES
 from ..expr import total
 from ..variables import Unit, Variables
 

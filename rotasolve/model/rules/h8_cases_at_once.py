@@ -1,4 +1,4 @@
-from ...rules import RULES
+from ...core.rules import RULES
 from ..expr import total
 from ..variables import Variables
 

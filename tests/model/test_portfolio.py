@@ -1,0 +1,112 @@
+"""Tier 1 searched by CP-SAT and HiGHS's MIP of the same model (model/mip.py,
+model/portfolio.py): each member's answer is a valid allocation, equal to exhaustive
+search on tiny schemes; the combined answer never depends on which finished first; the
+bound is never below a known allocation."""
+
+from __future__ import annotations
+
+import pytest
+from ortools.sat.python import cp_model
+from tiny import brute_force, tiny_scheme
+
+from rotasolve.baseline import greedy
+from rotasolve.check import check
+from rotasolve.domain.choices import eligible
+from rotasolve.engine import SolveOptions, solve
+from rotasolve.synthetic.generate import generate
+from rotasolve.model import search as search_module
+from rotasolve.model.build import build, extract
+from rotasolve.model.mip import MipMember, exact_program
+from rotasolve.model.objective import score
+from rotasolve.model.search import tier_stages
+
+SEEDS = range(0, 40, 3)
+
+
+def _mip_alone(inst):
+    """HiGHS's member alone on tier 1 (1a, then 1b holding it): its tiers and allocation."""
+    built = build(inst, eligible(inst))
+    stage = tier_stages(built)[0]
+    built.model.Maximize(stage.expr)
+    member = MipMember(built.model, nodes=10_000, window=60,
+                       levels=(built.tiers.critical.expr, built.tiers.others.expr), weight=stage.weight)
+    member.start()
+    result = member.wait(90)
+    assert member.done.is_set()
+    if result.value is None:
+        return None, None, result
+    allocation = extract(built.vars, lambda var: int(result.solution[var.Index()]))
+    return divmod(result.value, stage.weight), allocation, result
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_each_member_alone_reaches_the_exhaustive_optimum_with_a_valid_allocation(seed):
+    inst = tiny_scheme(seed)
+    best = brute_force(inst)
+    if best is None:
+        return
+    tiers, allocation, result = _mip_alone(inst)
+    assert result.proven and tiers == best
+    assert check(inst, allocation) == []
+    assert score(inst, allocation).ordered()[:2] == best  # its value is what the allocation scores
+    alone = solve(inst, SolveOptions(time_limit=10, workers=1, mip=False))
+    assert tuple(alone.objective.tiers[:2]) == best and check(inst, alone) == []
+
+
+def test_the_program_is_the_model_exactly_or_refused():
+    inst = generate(30, 2, seed=3, at_random=True)
+    built = build(inst, eligible(inst))
+    assert exact_program(built.model.Proto()) is not None
+    switched = cp_model.CpModel()
+    x, y = switched.NewBoolVar("x"), switched.NewBoolVar("y")
+    switched.Add(x + y == 1).OnlyEnforceIf(x)  # a literal that may be false: not a plain row
+    assert exact_program(switched.Proto()) is None
+    holes = cp_model.CpModel()
+    holes.NewIntVarFromDomain(cp_model.Domain.FromValues([0, 2]), "z")
+    assert exact_program(holes.Proto()) is None
+
+
+def test_when_cp_sat_finds_nothing_the_proven_mip_allocation_is_used(monkeypatch):
+    inst = tiny_scheme(3)
+    best = brute_force(inst)
+    real = search_module._solver
+
+    def starved(*args, **kwargs):  # tier 1's CP-SAT call stops with no allocation
+        made = real(*args, **kwargs)
+        if made is not None and not hasattr(starved, "done"):
+            made.parameters.stop_after_presolve = True
+            starved.done = True
+        return made
+    monkeypatch.setattr(search_module, "_solver", starved)
+    sol = solve(inst, SolveOptions(time_limit=10, workers=2, seed=0))
+    assert check(inst, sol) == []
+    # HiGHS alone proved tier 1: the exhaustive optimum, with its bound
+    assert tuple(sol.objective.tiers[:2]) == best == tuple(sol.objective.bound[:2])
+
+
+@pytest.mark.parametrize("seed, connected", [(11, False), (12, True), (13, False)])
+def test_bounds_are_never_below_a_known_allocation(seed, connected):
+    inst = generate(45, 3, seed=seed, connected=connected, at_random=True)
+    sol = solve(inst, SolveOptions(time_limit=15, workers=2, seed=0))
+    assert check(inst, sol) == []
+    bound, tiers = sol.objective.bound, sol.objective.tiers
+    assert bound[0] >= tiers[0] and (bound[1] is None or bound[1] >= tiers[1])
+    by_hand = greedy(inst)
+    if by_hand is not None:
+        assert tuple(tiers[:2]) >= score(inst, by_hand).ordered()[:2]  # never below greedy
+        assert bound[0] >= score(inst, by_hand).critical
+    mip_tiers, allocation, _ = _mip_alone(inst)
+    if mip_tiers is not None:
+        assert check(inst, allocation) == []
+        assert bound[0] >= mip_tiers[0]
+        if mip_tiers[0] == tiers[0] and bound[1] is not None:
+            assert bound[1] >= mip_tiers[1]
+
+
+def test_same_seed_same_answer_with_the_mip_beside_cp_sat():
+    inst = generate(60, 3, seed=5, connected=True, at_random=True)
+    first = solve(inst, SolveOptions(time_limit=20, workers=2, seed=4))
+    again = solve(inst, SolveOptions(time_limit=20, workers=2, seed=4))
+    if first.manifest.deterministic and again.manifest.deterministic:
+        assert first.to_json() == again.to_json()
+    assert check(inst, first) == [] and check(inst, again) == []
