@@ -48,7 +48,7 @@ def walked(tmp_path_factory):
 # (10-12 s a test before they shared the walkthrough). The fast coverage of each command,
 # in the default run: solve (test_cli::test_solve_example_writes_checked_outputs, the
 # same command on the same workbook), next (test_next_cli.py), validate (test_cli.py,
-# test_diagnostics.py), calendars and solve --calendars (test_calendars.py).
+# tests/analysis/test_diagnostics.py), calendars and solve --calendars (tests/lifecycle/test_calendars.py).
 @pytest.mark.slow
 def test_the_walkthrough_runs_as_written(walked):
     folder, commands, results = walked

@@ -74,7 +74,7 @@ def test_not_a_zip(tmp_path):
 
 def test_a_damaged_legacy_file(tmp_path):
     """An OLE file (legacy .xls, or an encrypted workbook) that is neither: refused as a
-    damaged .xls (tests/test_other_kinds.py has a real password-protected workbook)."""
+    damaged .xls (tests/workbook/test_other_kinds.py has a real password-protected workbook)."""
     p = tmp_path / "x.xlsx"
     p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)
     (e,) = problems(p)

@@ -3,7 +3,7 @@
 Like the hard rules in ``model/rules/``, each soft goal is a module of its own stating,
 side by side, its tier (``TIER``), its model expression (``build(v) -> Term``) and its
 count on a finished allocation (``count(inst, sol)``); a property test holds the two
-together on generated schemes (tests/test_objective_terms.py). A tier is the sum of its
+together on generated schemes (tests/model/test_objective_terms.py). A tier is the sum of its
 terms (minus the sum, for a cost tier), in ``TIER_ORDER``. How the tiers are optimised
 (in stages, tier 1a and 1b as one exact weighted sum) is the search's business
 (``search.py``).
