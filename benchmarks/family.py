@@ -4,6 +4,7 @@ best known answer and bound from the independent reference, run by hand (never i
     python benchmarks/family.py list                       # the family: size, trusts, seed, connected
     python benchmarks/family.py references --time-limit 600 [--only f01 f02]   # the reference, long
     python benchmarks/family.py run --time-limit 30 [--label NAME] [--workers 2] [-- EXTRA SOLVE ARGS]
+    python benchmarks/family.py run --as-sweep-job --time-limit 30 --label NAME   # as a sweep's job solves it
     python benchmarks/family.py report [--label NAME]      # shares and worst cases, as Markdown
 
 A benchmark of a few fixed instances measures how well an engine fits them; this one
@@ -98,14 +99,29 @@ def references(args) -> None:
         print(item["name"], json.dumps(row), flush=True)
 
 
+# A scenario sweep's job (rotasolve.sweep.run.solve_options): one CP-SAT worker, the
+# deterministic work of `solve --time-limit`, a clock looser than the limit.
+SWEEP_JOB = """import sys
+from rotasolve.workbook.reader import read_workbook
+from rotasolve.pipeline import allocate
+from rotasolve.sweep.run import solve_options
+sol = allocate(read_workbook(sys.argv[1]).instance, solve_options(float(sys.argv[2]), 0))
+open(sys.argv[3], "w").write(sol.to_json())
+"""
+
+
 def run(args) -> None:
     for item in _chosen(args):
         path = workbook(item)
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp)
-            got = measure([sys.executable, "-m", "rotasolve.cli", "solve", str(path), "--json", str(out / "s.json"),
+            if args.as_sweep_job:
+                command = [sys.executable, "-c", SWEEP_JOB, str(path), str(args.time_limit), str(out / "s.json")]
+            else:
+                command = [sys.executable, "-m", "rotasolve.cli", "solve", str(path), "--json", str(out / "s.json"),
                            "-o", str(out / "s.xlsx"), "--time-limit", str(args.time_limit),
-                           "--workers", str(args.workers), *args.extra])
+                           "--workers", str(args.workers), *args.extra]
+            got = measure(command)
             sol = json.loads((out / "s.json").read_text()) if (out / "s.json").exists() else None
         row = {"wall_s": got["wall_s"], "peak_mib": got["peak_mib"], "exit": got["exit"],
                "tier1_proven_s": _tier1_proven(got["stderr"])}
@@ -193,6 +209,7 @@ def main() -> None:
     ap.add_argument("--label", default="ours")
     ap.add_argument("--only", nargs="*")
     ap.add_argument("--largest", type=int)
+    ap.add_argument("--as-sweep-job", action="store_true", help="solve as a scenario sweep's job does (one worker)")
     ap.add_argument("extra", nargs="*", help="more `rotasolve solve` options (after --)")
     args = ap.parse_args()
     if args.what == "list":

@@ -165,6 +165,12 @@ class MipMember:
         columns = np.array([v.index for v in first_flat.vars], dtype=np.int32)
         h.addRow(first.value - first_flat.offset - 0.5, highspy.kHighsInf, len(columns), columns,
                  np.array(list(first_flat.coeffs), dtype=float))
+        # The first level's allocation starts the second (it meets the new row, tier 1a
+        # kept), so HiGHS prunes against its tier 1b from the first node instead of
+        # searching for an incumbent of its own first.
+        assert first.solution is not None  # proven with a value: it comes with its allocation
+        n = len(lp.costs)
+        h.setSolution(n, np.arange(n, dtype=np.int32), first.solution.astype(float))
         second = self._level(h, lp, _costs(second_flat, len(lp.costs)), second_flat.offset, 1.0, started)
         if second is None:
             return None
