@@ -10,12 +10,13 @@ import pytest
 from ortools.sat.python import cp_model
 from tiny import brute_force, tiny_scheme
 
-from rotasolve.baseline import coverage_bound
+from rotasolve.baseline import coverage_bound, placement_bound
 from rotasolve.check import check
 from rotasolve.engine import SolveOptions, solve
 from rotasolve.engine import part as part_module
-from rotasolve.engine.guided import guide
-from rotasolve.domain.choices import eligible
+from rotasolve.engine.guided import MU, guide
+from rotasolve.domain.choices import eligible, shortlist
+from rotasolve.engine import memory
 from rotasolve.synthetic.generate import generate
 from rotasolve.model.build import build
 from rotasolve.model.relaxation import relax
@@ -44,8 +45,13 @@ def test_every_bound_is_at_least_the_best_allocation(seed):
     assert guidance.others_bound(best[0]) >= best[1]
     # with fewer critical placed more others may fit: the bound holds there too (the most
     # others with at least best[0] - 1 critical, proven by CP-SAT on the tiny model)
+    # the best-paying flow's: MU x 1a + 1b, and 1b alone
+    both, others = placement_bound(inst, eligible(inst), critical_worth=MU), placement_bound(inst, eligible(inst))
+    assert both - MU * best[0] >= best[1] and others >= best[1]
     if best[0] >= 1:
-        assert guidance.others_bound(best[0] - 1) >= _most_others(inst, best[0] - 1)
+        fewer = _most_others(inst, best[0] - 1)
+        assert guidance.others_bound(best[0] - 1) >= fewer
+        assert both - MU * (best[0] - 1) >= fewer
     built = build(inst, relaxation=True)
     weight = built.tiers.others.most + 1
     built.model.Maximize(weight * built.tiers.critical.expr + built.tiers.others.expr)
@@ -87,6 +93,24 @@ def test_neighbourhood_search_when_the_memory_budget_is_small(large_region_strat
     assert sol.status == "FEASIBLE" and check(inst, sol) == []
     assert sol.manifest.strategy == ["neighbourhoods"]
     assert sol.objective.bound[0] == coverage_bound(inst, eligible(inst)) >= sol.objective.tiers[0]
+    assert sol.objective.bound[1] >= sol.objective.tiers[1]  # the best-paying flow bounds tier 1b
+
+
+def test_a_shortlisted_region_reports_a_bound_on_both_tiers(large_region_strategies, monkeypatch):
+    # Too large to relax whole, so each unit chooses from a shortlist: no relaxation of the
+    # model bounds tier 1b there, and the flow over every choice does.
+    inst = generate(60, 3, seed=4, connected=True)
+    monkeypatch.setattr(part_module, "RELAXED_UP_TO", memory.variables(inst, eligible(inst)) - 1)
+    monkeypatch.setattr(part_module, "shortlist", lambda inst, full, most: shortlist(inst, full, 2))
+    sol = solve(inst, SolveOptions(time_limit=10, workers=2))
+    assert sol.status == "FEASIBLE" and check(inst, sol) == []
+    assert "each trainee's case chooses from its 12 cheapest" in " ".join(sol.manifest.notes)
+    critical, others = sol.objective.tiers[:2]
+    # the critical relaxation took every choice of its units: its bound holds too, at or
+    # below the max-flow one
+    assert critical <= sol.objective.bound[0] <= coverage_bound(inst, eligible(inst))
+    both, alone = placement_bound(inst, eligible(inst), critical_worth=MU), placement_bound(inst, eligible(inst))
+    assert sol.objective.bound[1] == min(alone, both - MU * critical) >= others
 
 
 def test_a_critical_relaxation_cut_short_searches_every_choice_and_says_so(large_region_strategies, monkeypatch):

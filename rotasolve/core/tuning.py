@@ -97,6 +97,13 @@ BUILD_SECONDS_PER_VARIABLE = 4e-5
 # ---- The guided search of a large part (engine/guided.py) --------------------------------
 
 CHEAPEST_KEPT = 2  # each unit's cheapest cases, so no unit is left with too little
+# Where a part's choices are shortlisted (each unit's 12 cheapest cases), the critical
+# relaxation still takes every choice of the critical requirements' units when its model
+# has at most this many variables: the cheapest lists send every critical trainee to the
+# same nearby cases. On a connected 2,000-trainee region (random, seed 7003) the critical
+# requirements alone placed 81 among the shortlists, 91 among 30 a unit, and 138 among
+# every choice (163,000 variables, CP-SAT, 60 s), where the engine had answered 133.
+CRITICAL_EVERY_UP_TO = 300_000  # as engine/memory.py counts them (163,000 built there); 650 MiB searched
 # HiGHS's interior-point method took about 16 s (one or two threads alike) for the
 # 150,000 variables of a connected 1,000-trainee region; a relaxation not expected to
 # finish in the time it is given is not built at all.

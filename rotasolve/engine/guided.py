@@ -55,7 +55,12 @@ from ..model.search import Budget, SearchResult, search
 from ..model.variables import Variables
 from ..results.solution import Solution
 from . import memory
-from ..core.tuning import CHEAPEST_KEPT, CRITICAL_SUBSOLVERS, RELAXATION_SECONDS_PER_VARIABLE, USED
+from ..core.tuning import (
+    CHEAPEST_KEPT,
+    CRITICAL_SUBSOLVERS,
+    RELAXATION_SECONDS_PER_VARIABLE,
+    USED,
+)
 
 MU = max(SENIORITY_WEIGHT.values())  # a critical placement's worth in tier-1b points, for the bound
 Keep = dict[UnitKey, tuple[set[str], set[str]]]  # per unit: the case ids and supervisor ids kept
@@ -79,12 +84,17 @@ class Guidance:
 
 
 def guide(inst: Instance, full: Candidates, by_hand: Solution | None, budget: Budget, seed: int, workers: int,
-          relaxation_limit: float, bound_is_global: bool, previous: Solution | None = None) -> Guidance:
+          relaxation_limit: float, bound_is_global: bool, previous: Solution | None = None,
+          every: Candidates | None = None) -> Guidance:
     """Both relaxations, side by side; the choices to search. The linear relaxation is
-    solved only when its bound holds for the whole part (``bound_is_global``)."""
+    solved only when its bound holds for the whole part (``bound_is_global``). ``every``:
+    every choice, where ``full`` is a shortlist; the critical relaxation then takes every
+    choice of the critical requirements' units, and its bound holds for the whole part."""
     critical: dict[str, Any] = {}
-    worker = threading.Thread(target=_critical,
-                              args=(inst, full, by_hand, budget, seed, workers, not bound_is_global, critical))
+    source = every if every is not None else full
+    bound_is_global_critical = bound_is_global or every is not None
+    worker = threading.Thread(target=_critical, args=(inst, source, by_hand, budget, seed, workers,
+                                                      not bound_is_global, critical, full if every else None))
     worker.start()  # CP-SAT and HiGHS both let go of Python's lock while they solve
     linear_bound, seconds = None, None
     if bound_is_global and RELAXATION_SECONDS_PER_VARIABLE * memory.variables(inst, full) <= relaxation_limit:
@@ -96,12 +106,13 @@ def guide(inst: Instance, full: Candidates, by_hand: Solution | None, budget: Bu
     for sol in (by_hand, start, previous):
         _add_allocation(inst, keep, sol)
     bounds = [critical["bound"], linear_bound // MU if linear_bound is not None else None]
-    if critical["clocked"]:  # searched among every choice, so CP-SAT's own bound holds too
+    if critical["clocked"] and critical["searched_every"]:  # CP-SAT's own bound holds too
         bounds.append(found.bounds.critical)
     bounds = [b for b in bounds if b is not None]
-    critical_bound = min(bounds) if bounds and bound_is_global else None
-    return Guidance(_restricted(inst, full, keep), critical_bound, linear_bound, start, found.deterministic_seconds,
-                    seconds, critical["set_aside"], found.stopped_by_clock or critical["clocked"])
+    critical_bound = min(bounds) if bounds and bound_is_global_critical else None
+    return Guidance(_restricted(inst, full, keep, source), critical_bound, linear_bound, start,
+                    found.deterministic_seconds, seconds, critical["set_aside"],
+                    found.stopped_by_clock or critical["clocked"])
 
 
 def _linear(inst: Instance, full: Candidates, limit: float) -> tuple[int | None, float | None]:
@@ -116,21 +127,19 @@ def _linear(inst: Instance, full: Candidates, limit: float) -> tuple[int | None,
 
 
 def _critical(inst: Instance, full: Candidates, by_hand: Solution | None, budget: Budget, seed: int,
-              workers: int, alone: bool, out: dict[str, Any]) -> None:
+              workers: int, alone: bool, out: dict[str, Any], shortlist: Candidates | None = None) -> None:
     """The critical relaxation into ``out``: the bound from its linear relaxation, then
     its allocation searched by CP-SAT among the choices that relaxation uses, the greedy
-    allocation's and each unit's cheapest (every choice, when the relaxation gave none). ``alone``: no linear
-    relaxation of the whole part runs beside it, which would hide this one's time."""
-    out.update(bound=None, clocked=True, set_aside=0.0,
+    allocation's and each unit's cheapest (every choice of ``full``, when the relaxation
+    gave none; the ``shortlist``'s, where there is one). ``alone``: no linear relaxation
+    of the whole part runs beside it, which would hide this one's time."""
+    out.update(bound=None, clocked=True, set_aside=0.0, searched_every=shortlist is None,
                result=SearchResult(values=ByTier.filled(None), bounds=ByTier.filled(None), proven=False,
                                    assignment=None))
     if stop.requested():  # stopped early: nothing to build; the search starts from the greedy allocation
         return
     relaxed = critical_relaxation(inst)
-    needed = {(n.trainee_id, n.requirement) for n in relaxed.needs.all() if n.critical and not n.gated}
-    keys = [k for k in full.cases if k.kept_case or (k.trainee_id, f"{k.length}_case") in needed]
-    candidates = Candidates(cases={k: full.cases[k] for k in keys}, supervisors={k: full.supervisors[k] for k in keys},
-                            joiners={t for t, r in needed if r == "cbdg"})
+    candidates = critical_units(relaxed, full)
     built = build(relaxed, candidates, relaxation=True)
     # Its time is taken from the search's budget only when nothing beside it takes longer
     # (the whole part's relaxation, about three times its size); planned from the model's
@@ -138,13 +147,22 @@ def _critical(inst: Instance, full: Candidates, by_hand: Solution | None, budget
     variables = len(built.model.Proto().variables)
     out["set_aside"] = set_aside = RELAXATION_SECONDS_PER_VARIABLE * variables if alone else 0.0
     built.model.maximize(built.tiers.critical.expr)
-    linear = relax(built.model, max(1.0, budget.wall_left() / 2), threads=1, solution=True)
+    limit = max(1.0, budget.wall_left() / 2)
+    if shortlist is not None and budget.deterministic is not None:
+        # Every choice of a shortlisted part: its relaxation is the larger and the slower
+        # (a 980-trainee region, f64: 36 s for 98,000 variables, where a 2,000-trainee
+        # one took under 20 s for 163,000); at most the search's share, so that a slow
+        # one costs no more time than planned.
+        limit = min(limit, max(1.0, budget.deterministic))
+    linear = relax(built.model, limit, threads=1, solution=True)
     out["bound"] = linear.bound()
     # Cut short by the clock, the relaxation chooses nothing: the search takes every
-    # choice, and its answer then depends on the clock.
+    # choice (the shortlist's, where there is one), and its answer then depends on the clock.
     out["clocked"] = linear.solution is None
     if stop.requested():
         return
+    if linear.solution is None and shortlist is not None:
+        candidates = critical_units(relaxed, shortlist)
     if linear.solution is not None:
         keep = _used(built.vars, linear.solution)
         _add_allocation(inst, keep, by_hand)
@@ -163,6 +181,15 @@ def _critical(inst: Instance, full: Candidates, by_hand: Solution | None, budget
     if assignment is not None:
         sol = extract(built.vars, lambda var: assignment[var.Index()])
         out["solution"] = sol.model_copy(update={"scheme": inst.settings.name})
+
+
+def critical_units(inst: Instance, full: Candidates) -> Candidates:
+    """The choices of the units that hold critical requirements (and of running ones):
+    all the critical relaxation may place."""
+    needed = {(n.trainee_id, n.requirement) for n in inst.needs.all() if n.critical and not n.gated}
+    keys = [k for k in full.cases if k.kept_case or (k.trainee_id, f"{k.length}_case") in needed]
+    return Candidates(cases={k: full.cases[k] for k in keys}, supervisors={k: full.supervisors[k] for k in keys},
+                      joiners={t for t, r in needed if r == "cbdg"})
 
 
 def _used(v: Variables, values: Values, least: float = USED) -> Keep:
@@ -194,8 +221,32 @@ def _add_allocation(inst: Instance, keep: Keep, sol: Solution | None) -> None:
             keep[key][1].add(c.supervisor_id)
 
 
-def _restricted(inst: Instance, full: Candidates, keep: Keep) -> Candidates:
+def with_allocation(inst: Instance, candidates: Candidates, every: Candidates, sol: Solution | None) -> Candidates:
+    """``candidates`` with each case and supervisor ``sol`` chooses added from ``every``,
+    so that a search hinted with ``sol`` can start from all of it. The search's start is
+    completed by hand (``greedy``), and the hand reaches past a restriction: on a
+    940-trainee region (f65) the start placed 152 critical requirements, and the search
+    hinted with it, whose model held only part of it, ended at 116."""
+    if sol is None:
+        return candidates
+    out = Candidates(cases=dict(candidates.cases), supervisors=dict(candidates.supervisors),
+                     joiners=candidates.joiners)
+    for c in sol.cases:
+        key = UnitKey(c.trainee_id, inst.case[c.case_id].length, c.case_id if c.kept else None)
+        if key not in out.cases:
+            continue
+        if all(case.id != c.case_id for case in out.cases[key]):
+            out.cases[key] += tuple(case for case in every.cases.get(key, ()) if case.id == c.case_id)
+        if all(s.id != c.supervisor_id for s in out.supervisors[key]):
+            out.supervisors[key] += tuple(s for s in every.supervisors.get(key, ()) if s.id == c.supervisor_id)
+    return out
+
+
+def _restricted(inst: Instance, full: Candidates, keep: Keep, source: Candidates | None = None) -> Candidates:
+    """The units of ``full``, each keeping the cases and supervisors of ``keep`` (taken
+    from ``source``'s lists, which may be longer than ``full``'s) and its cheapest cases."""
     mins = inst.minutes
+    source = source if source is not None else full
     out = Candidates(joiners=full.joiners)
     for key, cases in full.cases.items():
         if key.kept_case:
@@ -205,14 +256,16 @@ def _restricted(inst: Instance, full: Candidates, keep: Keep) -> Candidates:
         wanted_cases, wanted_sups = keep[key]
         by_cost = sorted(cases, key=lambda c: (mins.case_before_supervisor(t, c), c.id))
         cheapest = {c.id for c in by_cost[:CHEAPEST_KEPT]}
-        chosen = [c for c in cases if c.id in wanted_cases or c.id in cheapest]
-        sups = [s for s in full.supervisors[key] if s.id in wanted_sups]
+        every_case = source.cases.get(key, cases)
+        every_supervisor = source.supervisors.get(key, full.supervisors[key])
+        chosen = [c for c in every_case if c.id in wanted_cases or c.id in cheapest]
+        sups = [s for s in every_supervisor if s.id in wanted_sups]
         for c in chosen:  # every kept case keeps a supervisor who can supervise it, the nearest
             if not any(qualified(s, c) for s in sups):
-                options = [s for s in full.supervisors[key] if qualified(s, c)]
+                options = [s for s in every_supervisor if qualified(s, c)]
                 sups.append(min(options, key=lambda s: (mins.supervision_travel(t, s), s.id)))
         out.cases[key] = tuple(chosen)
         kept = {s.id for s in sups}  # by id: pydantic's == is slow on long lists
-        out.supervisors[key] = tuple(s for s in full.supervisors[key] if s.id in kept)
+        out.supervisors[key] = tuple(s for s in every_supervisor if s.id in kept)
     return out
 

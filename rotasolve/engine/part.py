@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..core import stop
-from ..baseline import coverage_bound, greedy
+from ..baseline import coverage_bound, greedy, placement_bound
 from ..domain import Instance
 from ..domain.choices import Candidates, eligible, shortlist
 from ..domain.tiers import CRITICAL, OTHERS, PATIENTS, TRAVEL_AND_LOAD, ByTier
@@ -33,6 +33,7 @@ from ..core.tuning import (
     BASE_BYTES,
     BUILD_SECONDS_PER_VARIABLE,
     BYTES_PER_VARIABLE,
+    CRITICAL_EVERY_UP_TO,
     CRITICAL_SHARE,
     FEWEST_FREE,
     MIP_NODES_PER_SECOND,
@@ -44,7 +45,7 @@ from ..core.tuning import (
     SEARCH_PER_SECOND_LARGE,
 )
 from . import memory
-from .guided import guide
+from .guided import MU, critical_units, guide, with_allocation
 from .lns import improve
 from .options import SolveOptions
 
@@ -90,7 +91,7 @@ def plan(inst: Instance, budget_bytes: int, label: str = "") -> Plan:
         return Plan("guided", lists, complete=False, everything=full,
                     note=f"{where}{variables:,} variables: each trainee's case chooses from its 12 cheapest cases "
                          "and supervisors, searched from where its critical requirements alone can go "
-                         "(the bound is the max-flow one)")
+                         "(the bounds are flows over every choice)")
     # Too large to relax whole: improved a neighbourhood at a time, each free trainee
     # choosing from the shortlist (a connected region's full lists grow with the region).
     per_trainee = max(1.0, memory.variables(inst, lists) / max(1, len(inst.trainees)))
@@ -124,7 +125,7 @@ def solve_part(inst: Instance, options: SolveOptions, budget: Budget, budget_byt
         assert the_plan.candidates is not None  # only a greedy plan has none
         return _one_model(inst, the_plan.candidates, by_hand, options, budget, progress, label, None)
     if the_plan.strategy == "guided":
-        result = _guided(inst, the_plan, by_hand, options, budget, progress, label)
+        result = _guided(inst, the_plan, by_hand, options, budget, budget_bytes, progress, label)
         if result is not None:
             result.notes = notes + result.notes
             return result
@@ -138,41 +139,58 @@ def solve_part(inst: Instance, options: SolveOptions, budget: Budget, budget_byt
     found, tiers, spent, clocked = improve(inst, start, the_plan.candidates, options, budget, the_plan.neighbourhood,
                                            progress, label)
     size = {"variables": memory.variables(inst, the_plan.candidates), "constraints": 0}
-    bounds = _outer_bounds(coverage_bound(inst, the_plan.everything))
+    bounds = flow_bounds(inst, the_plan.everything).bounds(tiers.critical)
     return PartResult("FEASIBLE", tiers, bounds, found, size, the_plan.strategy, spent, clocked, notes)
 
 
 def _guided(inst: Instance, the_plan: Plan, by_hand: Solution | None, options: SolveOptions, budget: Budget,
-            progress: Callable[[Progress], None] | None, label: str) -> PartResult | None:
+            budget_bytes: int, progress: Callable[[Progress], None] | None, label: str) -> PartResult | None:
     where = f"{label}: " if label else ""
     assert the_plan.candidates is not None  # only a greedy plan has none
     expected = BUILD_SECONDS_PER_VARIABLE * memory.variables(inst, the_plan.candidates)
     previous = still_there(inst, options.previous) if options.previous is not None else None
     guidance = guide(inst, the_plan.candidates, by_hand, budget.share(CRITICAL_SHARE, 0.0), options.seed,
-                     options.workers, RELAXATION_SHARE * budget.wall_left(), the_plan.complete, previous)
+                     options.workers, RELAXATION_SHARE * budget.wall_left(), the_plan.complete, previous,
+                     _every_critical_choice(inst, the_plan, budget_bytes))
     if progress:
-        relaxed = ("shortlisted: no bound on tier 1b" if not the_plan.complete
+        relaxed = ("shortlisted: tier 1b bounded by a flow" if not the_plan.complete
                    else f"linear relaxation in {guidance.relaxation_seconds:.1f}s" if guidance.relaxation_seconds
-                   else "no linear relaxation in time: no bound on tier 1b")
+                   else "no linear relaxation in time: tier 1b bounded by a flow")
         most = guidance.critical_bound if guidance.critical_bound is not None else "?"
         progress(Progress(what="note", message=f"{where}{relaxed}; critical placements at most {most}"))
     rest = budget.less(guidance.deterministic_seconds + guidance.set_aside + SEARCH_PER_SECOND_LARGE * expected)
     if options.additions is not None:  # the relaxations know nothing of what may be bought
         outer = Outer(None, None)
     elif the_plan.complete:
-        outer = Outer(guidance.critical_bound, guidance.others_bound)
-    else:
-        outer = Outer(coverage_bound(inst, the_plan.everything), None)
+        flow = flow_bounds(inst, the_plan.candidates)
+        outer = Outer(guidance.critical_bound,
+                      lambda placed: _least(guidance.others_bound(placed), flow.others_for(placed)))
+    else:  # the critical relaxation's bound holds when it took every choice of its units
+        flow = flow_bounds(inst, the_plan.everything)
+        outer = Outer(_least(flow.critical, guidance.critical_bound), flow.others)
     # Start from the critical relaxation's placements, completed by hand where they fit.
     completed = greedy(inst, first=guidance.start, running=guidance.start) if guidance.start is not None else None
     starts = [s for s in (completed, by_hand) if s is not None]
     start = max(starts, key=lambda s: score(inst, s).ordered()) if starts else None
-    result = _one_model(inst, guidance.candidates, start, options, rest, progress, label, outer)
+    every = the_plan.everything if the_plan.everything is not None else the_plan.candidates
+    candidates = with_allocation(inst, guidance.candidates, every, start)  # the search is hinted with it
+    result = _one_model(inst, candidates, start, options, rest, progress, label, outer)
     result.strategy = "guided"
     result.deterministic_seconds += guidance.deterministic_seconds
     result.stopped_by_clock = result.stopped_by_clock or guidance.stopped_by_clock
     result.status = "FEASIBLE" if result.status == "OPTIMAL" else result.status  # proven on the restriction only
     return result
+
+
+def _every_critical_choice(inst: Instance, the_plan: Plan, budget_bytes: int) -> Candidates | None:
+    """Every choice, for the critical relaxation of a shortlisted part, where its model
+    (the critical requirements' units alone) is not too large (``CRITICAL_EVERY_UP_TO``)
+    and fits the memory budget; else None."""
+    if the_plan.everything is None:
+        return None
+    variables = memory.variables(inst, critical_units(inst, the_plan.everything))
+    fits = int((budget_bytes - BASE_BYTES) / RELAXED_BYTES_PER_VARIABLE)
+    return the_plan.everything if variables <= min(CRITICAL_EVERY_UP_TO, fits) else None
 
 
 def _one_model(inst: Instance, candidates: Candidates, by_hand: Solution | None, options: SolveOptions,
@@ -212,7 +230,8 @@ def _one_model(inst: Instance, candidates: Candidates, by_hand: Solution | None,
                                     for kind, v in found.values.items())
     bounds = found.bounds if outer is None else outer.bounds(_known(found.values.critical))
     if start is not None and options.additions is None and options.previous is None and not found.proven:
-        kept = _never_below(inst, start, values, bounds, size, found.deterministic_seconds, found.stopped_by_clock)
+        kept = _never_below(inst, start, values, bounds, size, found.deterministic_seconds, found.stopped_by_clock,
+                            outer)
         if kept is not None:
             return kept
     return PartResult("OPTIMAL" if found.proven else "FEASIBLE", values, bounds, solution, size,
@@ -222,7 +241,7 @@ def _one_model(inst: Instance, candidates: Candidates, by_hand: Solution | None,
 
 
 def _never_below(inst: Instance, start: Solution, values: ByTier[int], bounds: ByTier[int | None],
-                 size: dict[str, int], spent: float, clocked: bool) -> PartResult | None:
+                 size: dict[str, int], spent: float, clocked: bool, outer: Outer | None) -> PartResult | None:
     """The search's start (the greedy allocation, or the critical relaxation's completed)
     when the search ended below it, else None. A search hinted with a start it cannot use
     whole (on a 940-trainee region cut by the clock: 81 critical placements where its
@@ -230,9 +249,12 @@ def _never_below(inst: Instance, start: Solution, values: ByTier[int], bounds: B
     theirs = score(inst, start)
     if theirs.ordered() <= values.ordered():
         return None
-    # The bounds of the tiers below 1a were proven given the search's own higher tiers.
+    # The bounds of the tiers below 1a were proven given the search's own higher tiers;
+    # bounds from outside the model hold for any number of critical placements.
     kept: ByTier[int | None] = _outer_bounds(bounds.critical)
-    if theirs.critical == values.critical:
+    if outer is not None:
+        kept = outer.bounds(theirs.critical)
+    elif theirs.critical == values.critical:
         kept.others = bounds.others
     return PartResult("FEASIBLE", theirs, kept, start, size, "one model", spent, clocked,
                       notes=["the search ended below where it started; its start (checked like any other) is used"])
@@ -312,6 +334,21 @@ def _outer_bounds(critical: int | None) -> ByTier[int | None]:
     return bounds
 
 
+def flow_bounds(inst: Instance, everything: Candidates | None) -> Outer:
+    """Tier 1a's max-flow bound, and tier 1b's from the best-paying flow of the same
+    network (``baseline.placement_bound``): sound at any size, and under a second on a
+    1,000-trainee region, where the model's linear relaxation is too large to solve."""
+    critical = coverage_bound(inst, everything)
+    both = placement_bound(inst, everything, critical_worth=MU)  # MU x 1a + 1b
+    others = placement_bound(inst, everything)  # 1b alone, whatever 1a
+    return Outer(critical, lambda placed: min(others, both - MU * placed))
+
+
+def _least(*bounds: int | None) -> int | None:
+    known = [b for b in bounds if b is not None]
+    return min(known) if known else None
+
+
 @dataclass(frozen=True)
 class Outer:
     """What bounds tiers 1a and 1b from outside a restricted model (relaxations of every
@@ -321,8 +358,11 @@ class Outer:
     critical: int | None
     others: Callable[[int], int | None] | None
 
+    def others_for(self, critical_placed: int) -> int | None:
+        return self.others(critical_placed) if self.others is not None else None
+
     def bounds(self, critical_placed: int) -> ByTier[int | None]:
         bounds = _outer_bounds(self.critical)
-        bounds.others = self.others(critical_placed) if self.others is not None else None
+        bounds.others = self.others_for(critical_placed)
         return bounds
 

@@ -150,8 +150,11 @@ def call(solver: cp_model.CpSolver, model: cp_model.CpModel, *, mip_nodes: int =
         # HiGHS stops itself at the window's end (its own time limit): a moment's grace
         mip = member.wait(window_ends - time.monotonic() + MIP_GRACE)
         if not member.done.is_set():
+            # Past its window: cancelled, HiGHS still says what it had found (``mip.py``),
+            # which is combined as below, the call reported as stopped by the clock.
             member.end()
-            result = _alone(solver, status, tracker)
+            result = _combined(solver, status, tracker, member.result) if member.done.is_set() \
+                else _alone(solver, status, tracker)
             clocked = True
         else:
             # Stopped by its window, HiGHS's allocation and bound are still sound, and the

@@ -110,3 +110,26 @@ def test_same_seed_same_answer_with_the_mip_beside_cp_sat():
     if first.manifest.deterministic and again.manifest.deterministic:
         assert first.to_json() == again.to_json()
     assert check(inst, first) == [] and check(inst, again) == []
+
+
+def test_a_member_cancelled_in_its_second_level_keeps_the_first_levels_proven_allocation(monkeypatch):
+    # The call can end while HiGHS holds tier 1b (its window, or CP-SAT's budget spent):
+    # tier 1a is proven by then, and its allocation is a valid answer, not nothing.
+    inst = tiny_scheme(3)
+    best = brute_force(inst)
+    levels = []
+    real = MipMember._level
+
+    def cancelled_second(self, *args, **kwargs):
+        levels.append(len(levels))
+        if len(levels) == 2:
+            self.cancel()
+        return real(self, *args, **kwargs)
+    monkeypatch.setattr(MipMember, "_level", cancelled_second)
+    (critical, others), allocation, result = _mip_alone(inst)
+    assert len(levels) == 2 and result.stopped_by_clock and not result.proven
+    assert check(inst, allocation) == []
+    assert critical == best[0] and (critical, others) == score(inst, allocation).ordered()[:2]
+    # tier 1a proven; tier 1b only below the weight
+    weight = tier_stages(build(inst, eligible(inst)))[0].weight
+    assert result.bound == weight * critical + weight - 1
