@@ -3,6 +3,7 @@
 The public API, re-exported here explicitly; everything else is internal.
 """
 
+from .core import clock as _clock  # noqa: F401  # first: a command's time limit counts loading the rest
 from .core.version import __version__
 
 from .pipeline import InvalidSolution, allocate

@@ -15,6 +15,7 @@ import sys
 
 import click
 
+from ..core.clock import begin_command
 from .common import CONTEXT, EXIT_INTERNAL
 from .compliance import compliance
 from .lifecycle import calendars, next_period
@@ -46,6 +47,7 @@ for command in (
 def main(argv: list[str] | None = None) -> None:
     """Console entry point. Click maps usage errors to 2 and Failure to its code; anything
     unexpected becomes one line on stderr and exit code 1, never a traceback."""
+    begin_command()  # the time limit counts from when rotasolve began loading
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
     try:
         cli.main(args=argv, prog_name="rotasolve")

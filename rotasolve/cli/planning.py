@@ -74,7 +74,7 @@ def capacity(workbook: Path, out: Path | None, json_out: Path | None, html_out: 
     time, 6 stopped early by Ctrl-C or SIGTERM (what was found by then is written; a second
     Ctrl-C aborts without writing), 1 internal error.
     """
-    deadline = Deadline.start(time_limit)  # the run's one deadline
+    deadline = Deadline.for_command(time_limit)  # the run's one deadline
     out = out or workbook.with_name(workbook.stem + "-capacity.xlsx")
     _outputs(workbook, [out, json_out, html_out, apply_out], force)
     read_result = read(workbook)

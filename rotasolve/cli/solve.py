@@ -72,7 +72,7 @@ def solve(workbook: Path, out: Path | None, json_out: Path | None, time_limit: f
     solution within the time limit, 6 stopped early (the best so far was written), 1
     internal error.
     """
-    deadline = Deadline.start(time_limit)  # the run's one deadline: reading and writing count too
+    deadline = Deadline.for_command(time_limit)  # the run's one deadline: loading, reading and writing count too
     memory = parse_memory(memory_text)
     out = out or workbook.with_name(workbook.stem + "-solution.xlsx")
     targets = [t for t in (out, json_out, html_out) if t is not None]

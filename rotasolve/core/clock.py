@@ -8,6 +8,11 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+# When rotasolve began loading: the first thing ``rotasolve/__init__.py`` imports. Loading
+# OR-Tools, HiGHS and the rest takes about 1.4 s, which a command's time limit counts (a
+# tutor's `--time-limit 60` is a minute by the wall clock, not a minute after the imports).
+LOADED_FROM = time.monotonic()
+
 
 @dataclass(frozen=True)
 class Deadline:
@@ -18,6 +23,13 @@ class Deadline:
     def start(cls, seconds: float) -> Deadline:
         """A run beginning now with ``seconds`` to spend."""
         return cls(time.monotonic(), seconds)
+
+    @classmethod
+    def for_command(cls, seconds: float) -> Deadline:
+        """A command's run: from when rotasolve began loading, where the process is the
+        command (``begin_command``); else (a command called in a longer-lived process, a
+        test's runner) from now."""
+        return cls(_command_started if _command_started is not None else time.monotonic(), seconds)
 
     @property
     def at(self) -> float:
@@ -34,3 +46,15 @@ class Deadline:
         """The same run's first ``seconds`` (a stage of it: the scheme as it is, before a
         capacity search)."""
         return Deadline(self.started, min(self.seconds, seconds))
+
+
+_command_started: float | None = None
+YOUNG = 30.0  # seconds: a process older than this when its command begins did other work first
+
+
+def begin_command() -> None:
+    """The console entry point's first step: this process runs one command, which began
+    when rotasolve began loading (unless the process is older: then now)."""
+    global _command_started
+    now = time.monotonic()
+    _command_started = LOADED_FROM if now - LOADED_FROM < YOUNG else now

@@ -30,7 +30,7 @@ from .build import Built
 from .expr import value_in
 from .objective import Tier
 from .portfolio import call
-from ..core.tuning import LIGHT_PRESOLVE_ABOVE, MIP_WINDOW_SHARE, STAGE_SHARES
+from ..core.tuning import LEAST_WALL_PER_VARIABLE, LIGHT_PRESOLVE_ABOVE, MIP_WINDOW_SHARE, STAGE_SHARES
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,11 @@ class SearchResult:
 def _solver(workers: int, seed: int, budget: Budget, n_variables: int,
             subsolvers: tuple[str, ...] = ()) -> cp_model.CpSolver | None:
     wall = budget.wall_left()
-    if wall <= 0.01:
+    # CP-SAT takes a while to load a large model before it can stop: a stage started with
+    # a tenth of a second left on a 100,000-variable model ran a second past the deadline
+    # (f64 at 60 s: the run ended at 61 s). Not started at all, its tier is scored on the
+    # allocation it would have started from.
+    if wall <= max(0.01, LEAST_WALL_PER_VARIABLE * n_variables):
         return None
     solver = cp_model.CpSolver()
     p = solver.parameters

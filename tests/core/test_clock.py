@@ -30,3 +30,17 @@ def test_the_search_stops_early_enough_for_what_follows_it():
     assert search_deadline(small, d).started == d.started
     assert search_deadline(large, d).seconds < search_deadline(small, d).seconds < 30
     assert search_deadline(large, Deadline.start(2)).seconds == 1.0  # never less than half the limit
+
+
+def test_a_commands_deadline_counts_loading_when_the_process_is_the_command(monkeypatch):
+    from rotasolve.core import clock
+
+    monkeypatch.setattr(clock, "_command_started", None)
+    before = time.monotonic()
+    assert Deadline.for_command(60).started >= before  # called from a longer-lived process: from now
+    monkeypatch.setattr(clock, "LOADED_FROM", time.monotonic() - 1.4)  # a young process, loaded 1.4 s ago
+    clock.begin_command()
+    assert Deadline.for_command(60).started == clock.LOADED_FROM  # loading counts against the limit
+    monkeypatch.setattr(clock, "LOADED_FROM", time.monotonic() - clock.YOUNG - 1)  # a process that did other work
+    clock.begin_command()
+    assert Deadline.for_command(60).started >= time.monotonic() - 1
