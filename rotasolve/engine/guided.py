@@ -55,12 +55,7 @@ from ..model.search import Budget, SearchResult, search
 from ..model.variables import Variables
 from ..results.solution import Solution
 from . import memory
-from ..core.tuning import (
-    CHEAPEST_KEPT,
-    CRITICAL_SUBSOLVERS,
-    RELAXATION_SECONDS_PER_VARIABLE,
-    USED,
-)
+from ..core.tuning import CHEAPEST_KEPT, CRITICAL_SUBSOLVERS, RELAXATION_SECONDS_PER_VARIABLE, USED
 
 MU = max(SENIORITY_WEIGHT.values())  # a critical placement's worth in tier-1b points, for the bound
 Keep = dict[UnitKey, tuple[set[str], set[str]]]  # per unit: the case ids and supervisor ids kept
@@ -93,8 +88,9 @@ def guide(inst: Instance, full: Candidates, by_hand: Solution | None, budget: Bu
     critical: dict[str, Any] = {}
     source = every if every is not None else full
     bound_is_global_critical = bound_is_global or every is not None
+    shortlist = full if every is not None else None
     worker = threading.Thread(target=_critical, args=(inst, source, by_hand, budget, seed, workers,
-                                                      not bound_is_global, critical, full if every else None))
+                                                      not bound_is_global, critical, shortlist))
     worker.start()  # CP-SAT and HiGHS both let go of Python's lock while they solve
     linear_bound, seconds = None, None
     if bound_is_global and RELAXATION_SECONDS_PER_VARIABLE * memory.variables(inst, full) <= relaxation_limit:
