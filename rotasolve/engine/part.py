@@ -162,9 +162,8 @@ def _guided(inst: Instance, the_plan: Plan, by_hand: Solution | None, options: S
     if options.additions is not None:  # the relaxations know nothing of what may be bought
         outer = Outer(None, None)
     elif the_plan.complete:
-        flow = flow_bounds(inst, the_plan.candidates)
-        outer = Outer(guidance.critical_bound,
-                      lambda placed: _least(guidance.others_bound(placed), flow.others_for(placed)))
+        others = others_flow_bound(inst, the_plan.candidates)  # tier 1a's bound is the relaxations'
+        outer = Outer(guidance.critical_bound, lambda placed: _least(guidance.others_bound(placed), others(placed)))
     else:  # the critical relaxation's bound holds when it took every choice of its units
         flow = flow_bounds(inst, the_plan.everything)
         outer = Outer(_least(flow.critical, guidance.critical_bound), flow.others)
@@ -338,10 +337,14 @@ def flow_bounds(inst: Instance, everything: Candidates | None) -> Outer:
     """Tier 1a's max-flow bound, and tier 1b's from the best-paying flow of the same
     network (``baseline.placement_bound``): sound at any size, and under a second on a
     1,000-trainee region, where the model's linear relaxation is too large to solve."""
-    critical = coverage_bound(inst, everything)
+    return Outer(coverage_bound(inst, everything), others_flow_bound(inst, everything))
+
+
+def others_flow_bound(inst: Instance, everything: Candidates | None) -> Callable[[int], int]:
+    """Tier 1b's flow bound as a function of the critical requirements placed."""
     both = placement_bound(inst, everything, critical_worth=MU)  # MU x 1a + 1b
     others = placement_bound(inst, everything)  # 1b alone, whatever 1a
-    return Outer(critical, lambda placed: min(others, both - MU * placed))
+    return lambda placed: min(others, both - MU * placed)
 
 
 def _least(*bounds: int | None) -> int | None:
@@ -358,11 +361,8 @@ class Outer:
     critical: int | None
     others: Callable[[int], int | None] | None
 
-    def others_for(self, critical_placed: int) -> int | None:
-        return self.others(critical_placed) if self.others is not None else None
-
     def bounds(self, critical_placed: int) -> ByTier[int | None]:
         bounds = _outer_bounds(self.critical)
-        bounds.others = self.others_for(critical_placed)
+        bounds.others = self.others(critical_placed) if self.others is not None else None
         return bounds
 
