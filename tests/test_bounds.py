@@ -70,8 +70,31 @@ def _most_others(inst, critical_placed: int) -> int:
 
 @pytest.fixture
 def large_region_strategies(monkeypatch):
-    """Small schemes solved as if they were large regions."""
+    """Small schemes solved as if they were large regions (too large to search among
+    every choice after the guided choices, too)."""
     monkeypatch.setattr(part_module, "ONE_MODEL_UP_TO", 0)
+    monkeypatch.setattr(part_module, "WIDE_UP_TO", 0)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_a_guided_part_searched_again_among_every_choice_is_at_the_best(monkeypatch, seed):
+    """Tier 1 among the guided choices, then every tier among every choice: on tiny
+    schemes solved that way, tier 1 is the exhaustive search's best, every bound at least
+    it, and the allocation checked."""
+    monkeypatch.setattr(part_module, "ONE_MODEL_UP_TO", 0)
+    inst = tiny_scheme(seed)
+    best = brute_force(inst)
+    if best is None:
+        return
+    notes: list[str] = []
+    sol = solve(inst, SolveOptions(time_limit=10, workers=1),
+                progress=lambda p: notes.append(p.message or "") if p.what == "note" else None)
+    assert check(inst, sol) == [] and "guided" in sol.manifest.strategy
+    assert any("searched again among every choice" in n for n in notes), notes
+    assert tuple(sol.objective.tiers[:2]) == best
+    assert sol.objective.bound[0] >= best[0] and sol.objective.bound[1] >= best[1]
+    # the model holds every choice, so its own proof is the part's: tiny, every tier proven
+    assert sol.status == "OPTIMAL"
 
 
 @pytest.mark.parametrize("connected", [False, True])
@@ -128,3 +151,32 @@ def test_a_critical_relaxation_cut_short_searches_every_choice_and_says_so(large
     assert "guided" in sol.manifest.strategy
     assert sol.manifest.deterministic is False
     assert sol.objective.bound[0] >= sol.objective.tiers[0]
+
+
+def test_a_critical_relaxation_too_slow_to_guide_still_bounds_the_answer(large_region_strategies, monkeypatch):
+    """A shortlisted part's critical relaxation over every choice, not done when its
+    search must start, is left running beside it; its bound, when it comes, bounds the
+    answer's tier 1a (at or below the max-flow bound), and the clock decided that."""
+    from rotasolve.engine import guided
+
+    inst = generate(60, 3, seed=4, connected=True)
+    monkeypatch.setattr(part_module, "RELAXED_UP_TO", memory.variables(inst, eligible(inst)) - 1)
+    monkeypatch.setattr(part_module, "shortlist", lambda inst, full, most: shortlist(inst, full, 2))
+    waits: list[float | None] = []
+    wait = guided._Background.wait
+
+    def late_at_first(self, seconds):  # not done when the search starts; done at the end
+        waits.append(seconds)
+        return None if len(waits) == 1 else wait(self, None)
+
+    monkeypatch.setattr(guided._Background, "wait", late_at_first)
+    sol = solve(inst, SolveOptions(time_limit=10, workers=2))
+    assert sol.status == "FEASIBLE" and check(inst, sol) == []
+    assert len(waits) == 2 and waits[1] is None
+    relaxed = guided.critical_relaxation(inst)
+    built = build(relaxed, guided.critical_units(relaxed, eligible(inst)), relaxation=True)
+    built.model.maximize(built.tiers.critical.expr)
+    relaxation_bound = relax(built.model, 10, threads=1).bound()
+    flow = coverage_bound(inst, eligible(inst))
+    assert sol.objective.tiers[0] <= sol.objective.bound[0] == min(relaxation_bound, flow)
+    assert sol.manifest.deterministic is False

@@ -97,6 +97,22 @@ CRITICAL_SHARE = 0.5
 # one, so its time is not set aside again.
 BUILD_SECONDS_PER_VARIABLE = 4e-5
 
+# A guided part whose every choice makes a model of at most this many variables (and fits
+# the memory budget) is searched twice: tier 1 among the guided choices, then every tier
+# among every choice, started from that answer. The guided choices leave out what the
+# others' requirements need: on the random family's f70 (930 trainees, 53,000 variables)
+# tier 1 stopped at (140, 401) proven on the restriction, and every choice, hinted with it,
+# proved the optimum (140, 445) in 16 deterministic seconds; f67 (79,000) 180 -> 182, the
+# optimum, in 8; f61 (89,000) proved (45, 203), which the flow bounds left at (46, 206).
+WIDE_UP_TO = 100_000
+# Of the search budget after the relaxations, the share of the guided choices' tier 1; the
+# search among every choice takes the rest.
+GUIDED_FIRST_SHARE = 0.25
+# Of what is left after it, the share the search among every choice plans to take.
+# Planned whole, it was cut by the clock on f61 and f70 at 60 s (16.7 and 19.5 of 20.3 and
+# 21.4 deterministic seconds, on an idle machine), and the run was no longer reproducible.
+WIDE_BUDGET_SHARE = 0.5
+
 # ---- The guided search of a large part (engine/guided.py) --------------------------------
 
 CHEAPEST_KEPT = 2  # each unit's cheapest cases, so no unit is left with too little
@@ -118,6 +134,9 @@ USED = 1e-3
 # the restricted model's optimum with some seeds and not others; the two together in 12 of
 # 12 runs (seeds 0-5 on two regions; engine/guided.py says more).
 CRITICAL_SUBSOLVERS = ("default_lp", "core")
+# Of its share, what the critical relaxation's search keeps at least when its relaxation's
+# time is set aside from it (engine/guided.py, _critical).
+CRITICAL_SEARCH_LEAST = 0.5
 
 # ---- Neighbourhoods (engine/lns.py) ------------------------------------------------------
 

@@ -36,6 +36,7 @@ from ..core.tuning import (
     CRITICAL_EVERY_UP_TO,
     CRITICAL_SHARE,
     FEWEST_FREE,
+    GUIDED_FIRST_SHARE,
     MIP_NODES_PER_SECOND,
     NEIGHBOURHOOD_VARIABLES,
     ONE_MODEL_UP_TO,
@@ -43,6 +44,8 @@ from ..core.tuning import (
     RELAXED_BYTES_PER_VARIABLE,
     RELAXED_UP_TO,
     SEARCH_PER_SECOND_LARGE,
+    WIDE_BUDGET_SHARE,
+    WIDE_UP_TO,
 )
 from . import memory
 from .guided import MU, critical_units, guide, with_allocation
@@ -173,12 +176,64 @@ def _guided(inst: Instance, the_plan: Plan, by_hand: Solution | None, options: S
     start = max(starts, key=lambda s: score(inst, s).ordered()) if starts else None
     every = the_plan.everything if the_plan.everything is not None else the_plan.candidates
     candidates = with_allocation(inst, guidance.candidates, every, start)  # the search is hinted with it
-    result = _one_model(inst, candidates, start, options, rest, progress, label, outer)
+    wide = _every_choice_searched(inst, the_plan, options, budget_bytes)
+    if wide is None:
+        result = _one_model(inst, candidates, start, options, rest, progress, label, outer)
+        result.status = "FEASIBLE" if result.status == "OPTIMAL" else result.status  # proven on the restriction only
+    else:
+        rest = rest.less(SEARCH_PER_SECOND_LARGE * BUILD_SECONDS_PER_VARIABLE * memory.variables(inst, wide))
+        result = _guided_then_wide(inst, candidates, wide, start, outer, options, rest, progress, label)
+    late = guidance.late_critical_bound()
+    if late is not None and result.bounds is not None:
+        result.bounds.critical = _least(result.bounds.critical, late)
     result.strategy = "guided"
     result.deterministic_seconds += guidance.deterministic_seconds
     result.stopped_by_clock = result.stopped_by_clock or guidance.stopped_by_clock
-    result.status = "FEASIBLE" if result.status == "OPTIMAL" else result.status  # proven on the restriction only
     return result
+
+
+def _every_choice_searched(inst: Instance, the_plan: Plan, options: SolveOptions,
+                           budget_bytes: int) -> Candidates | None:
+    """Every choice, where a guided part is searched among them after its guided choices
+    (``WIDE_UP_TO``, and within the memory budget); else None. Not for a re-plan or a
+    capacity search, whose first stage is not tier 1."""
+    if not the_plan.complete or the_plan.candidates is None or options.previous is not None \
+            or options.additions is not None:
+        return None
+    fits = memory.estimate(inst, the_plan.candidates) <= budget_bytes
+    return the_plan.candidates if fits and memory.variables(inst, the_plan.candidates) <= WIDE_UP_TO else None
+
+
+def _guided_then_wide(inst: Instance, guided: Candidates, every: Candidates, start: Solution | None, outer: Outer,
+                      options: SolveOptions, budget: Budget, progress: Callable[[Progress], None] | None,
+                      label: str) -> PartResult:
+    """Tier 1 among the guided choices, then every tier among every choice, hinted with
+    that answer. The guided model finds the critical placements fast; every choice then
+    lets the others' requirements reach what the guidance left out, and proves its tiers
+    for the whole part (its bounds hold there, and so does the relaxations')."""
+    first = _one_model(inst, guided, start, options, budget.share(GUIDED_FIRST_SHARE, 0.0), progress, label, outer,
+                       tier_one_only=True)
+    if first.solution is None or stop.requested():
+        first.status = "FEASIBLE" if first.status == "OPTIMAL" else first.status
+        return first
+    if progress:
+        progress(Progress(what="note", message=f"{label + ': ' if label else ''}searched again among every choice, "
+                                               "from that allocation"))
+    # CP-SAT's deterministic seconds come slower than the clock's on these models (about
+    # 0.6 a second on f61 and f70); the whole of what is left was cut by the clock.
+    left = budget.less(first.deterministic_seconds)
+    left = left if left.deterministic is None else Budget(left.deterministic * WIDE_BUDGET_SHARE, left.deadline)
+    second = _one_model(inst, every, first.solution, options, left, progress, label, None, start=first.solution,
+                        mip=False)
+    second.deterministic_seconds += first.deterministic_seconds
+    second.stopped_by_clock = second.stopped_by_clock or first.stopped_by_clock
+    if second.values is None or second.bounds is None:  # no allocation: the first's
+        return first
+    # Both bound the part: the search's, of a model with every choice, and the relaxations'.
+    placed = second.values.critical
+    second.bounds.critical = _least(second.bounds.critical, outer.critical)
+    second.bounds.others = _least(second.bounds.others, outer.others(placed) if outer.others is not None else None)
+    return second
 
 
 def _every_critical_choice(inst: Instance, the_plan: Plan, budget_bytes: int) -> Candidates | None:
@@ -194,11 +249,13 @@ def _every_critical_choice(inst: Instance, the_plan: Plan, budget_bytes: int) ->
 
 def _one_model(inst: Instance, candidates: Candidates, by_hand: Solution | None, options: SolveOptions,
                budget: Budget, progress: Callable[[Progress], None] | None, label: str, outer: Outer | None,
-               start: Solution | None = None) -> PartResult:
+               start: Solution | None = None, tier_one_only: bool = False, mip: bool = True) -> PartResult:
     """Search one model from ``start`` (default: the greedy allocation, which is also the
     answer when the search finds none). ``outer`` holds what bounds tiers 1a and 1b from
     outside the model (relaxations of every choice) when ``candidates`` are not every
-    choice; None where the model's own bounds hold."""
+    choice; None where the model's own bounds hold. ``tier_one_only``: the tiers after
+    tier 1 are not searched (scored on the allocation). ``mip``: HiGHS beside CP-SAT where
+    the options ask for it and the model holds every choice."""
     if stop.requested():  # stopped early: where the search would start, no model built
         result = _greedy_result(inst, start or by_hand, {"variables": 0, "constraints": 0}, [], STOPPED)
         if outer is not None and outer.critical is not None and result.values is not None:
@@ -207,12 +264,14 @@ def _one_model(inst: Instance, candidates: Candidates, by_hand: Solution | None,
     built = build(inst, candidates, offer=options.additions)
     size = built.size()
     stages, forced = _stages(built, options)
+    if tier_one_only and stages is not None:
+        stages = [s for s in stages if set(s.tiers) <= {CRITICAL, OTHERS}]
     start = still_there(inst, options.previous) if options.previous is not None else (start or by_hand)
     hint = hint_from(built.vars, start) if start is not None and options.start_hint else None
     # HiGHS beside CP-SAT where the model holds every choice (its bound is then the answer's)
-    mip = MIP_NODES_PER_SECOND if options.mip and outer is None else 0.0
+    nodes = MIP_NODES_PER_SECOND if mip and options.mip and outer is None else 0.0
     found = search(built, budget, workers=options.workers, seed=options.seed, hint=hint, stages=stages,
-                   progress=progress, label=label, mip_nodes_per_second=mip)
+                   progress=progress, label=label, mip_nodes_per_second=nodes)
     if found.infeasible:
         return PartResult("INFEASIBLE", None, None, None, size, "one model", found.deterministic_seconds,
                           found.stopped_by_clock)
