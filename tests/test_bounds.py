@@ -15,7 +15,7 @@ from rotasolve.check import check
 from rotasolve.engine import SolveOptions, solve
 from rotasolve.engine import part as part_module
 from rotasolve.engine.guided import MU, guide
-from rotasolve.domain.choices import eligible, shortlist
+from rotasolve.domain.choices import Candidates, eligible, shortlist
 from rotasolve.engine import memory
 from rotasolve.synthetic.generate import generate
 from rotasolve.model.build import build
@@ -78,10 +78,14 @@ def large_region_strategies(monkeypatch):
 
 @pytest.mark.parametrize("seed", range(12))
 def test_a_guided_part_searched_again_among_every_choice_is_at_the_best(monkeypatch, seed):
-    """Tier 1 among the guided choices, then every tier among every choice: on tiny
-    schemes solved that way, tier 1 is the exhaustive search's best, every bound at least
-    it, and the allocation checked."""
+    """Where the relaxations do not prove tier 1 among the guided choices, it is searched
+    again among every choice: on tiny schemes solved that way, tier 1 is the exhaustive
+    search's best and proven (that model's bounds hold for the part), the allocation
+    checked."""
     monkeypatch.setattr(part_module, "ONE_MODEL_UP_TO", 0)
+    # as if the relaxations had not proven tier 1 among the guided choices (on tiny
+    # schemes they mostly do, and the later tiers go on there: the test after next)
+    monkeypatch.setattr(part_module, "_tier_one_proven", lambda result: False)
     inst = tiny_scheme(seed)
     best = brute_force(inst)
     if best is None:
@@ -91,10 +95,60 @@ def test_a_guided_part_searched_again_among_every_choice_is_at_the_best(monkeypa
                 progress=lambda p: notes.append(p.message or "") if p.what == "note" else None)
     assert check(inst, sol) == [] and "guided" in sol.manifest.strategy
     assert any("searched again among every choice" in n for n in notes), notes
-    assert tuple(sol.objective.tiers[:2]) == best
-    assert sol.objective.bound[0] >= best[0] and sol.objective.bound[1] >= best[1]
-    # the model holds every choice, so its own proof is the part's: tiny, every tier proven
-    assert sol.status == "OPTIMAL"
+    assert tuple(sol.objective.tiers[:2]) == best == tuple(sol.objective.bound[:2])
+
+
+def test_tier_one_placing_more_among_every_choice_goes_on_there():
+    """Where every choice places more than the guided ones (here: each unit's first case
+    and supervisor), the later tiers are searched among every choice too, and every tier
+    is proven for the part (tiny schemes, against exhaustive search)."""
+    improved = 0
+    for seed in range(12):
+        inst = tiny_scheme(seed)
+        best = brute_force(inst)
+        if best is None:
+            continue
+        every = eligible(inst)
+        # each new unit keeps its first case and first supervisor (who may not be qualified)
+        few = Candidates(cases={k: v if k.kept_case else v[:1] for k, v in every.cases.items()},
+                         supervisors={k: v if k.kept_case else v[:1] for k, v in every.supervisors.items()},
+                         joiners=every.joiners)
+        options = SolveOptions(time_limit=10, workers=1)
+        guided = part_module._one_model(inst, few, None, options, Budget(5, time.monotonic() + 30), None, "",
+                                        part_module.Outer(None, None), tier_one_only=True)
+        result = part_module._guided_then_wide(inst, few, every, None, part_module.Outer(None, None), options,
+                                               Budget(5, time.monotonic() + 30), None, "")
+        assert result.solution is not None and check(inst, result.solution) == []
+        assert result.values is not None and result.bounds is not None
+        assert (result.values.critical, result.values.others) == best
+        assert (result.bounds.critical, result.bounds.others) == best
+        if guided.values is not None and (guided.values.critical, guided.values.others) < best:
+            improved += 1
+            assert result.status == "OPTIMAL"  # every tier proven among every choice
+    assert improved >= 1
+
+
+def test_tier_one_proven_among_the_guided_choices_is_not_searched_again(monkeypatch):
+    """Where the relaxations prove tier 1 among the guided choices, the later tiers are
+    searched there, tier 1 held: the answer is checked, at the best, and not OPTIMAL
+    (the later tiers are proven on the restriction only). Where they do not, every
+    choice is searched (the test above)."""
+    monkeypatch.setattr(part_module, "ONE_MODEL_UP_TO", 0)
+    kept_guided = 0
+    for seed in range(6):
+        inst = tiny_scheme(seed)
+        best = brute_force(inst)
+        if best is None:
+            continue
+        notes: list[str] = []
+        sol = solve(inst, SolveOptions(time_limit=10, workers=1),
+                    progress=lambda p, notes=notes: notes.append(p.message or "") if p.what == "note" else None)
+        assert check(inst, sol) == [] and "guided" in sol.manifest.strategy
+        assert tuple(sol.objective.tiers[:2]) == best == tuple(sol.objective.bound[:2])
+        if not any("searched again" in n for n in notes):
+            kept_guided += 1
+            assert sol.status == "FEASIBLE"
+    assert kept_guided >= 1
 
 
 @pytest.mark.parametrize("connected", [False, True])

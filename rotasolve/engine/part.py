@@ -45,6 +45,7 @@ from ..core.tuning import (
     RELAXED_UP_TO,
     SEARCH_PER_SECOND_LARGE,
     WIDE_BUDGET_SHARE,
+    WIDE_TIER_ONE_SHARE,
     WIDE_UP_TO,
 )
 from . import memory
@@ -207,33 +208,70 @@ def _every_choice_searched(inst: Instance, the_plan: Plan, options: SolveOptions
 def _guided_then_wide(inst: Instance, guided: Candidates, every: Candidates, start: Solution | None, outer: Outer,
                       options: SolveOptions, budget: Budget, progress: Callable[[Progress], None] | None,
                       label: str) -> PartResult:
-    """Tier 1 among the guided choices, then every tier among every choice, hinted with
-    that answer. The guided model finds the critical placements fast; every choice then
-    lets the others' requirements reach what the guidance left out, and proves its tiers
-    for the whole part (its bounds hold there, and so does the relaxations')."""
+    """Tier 1 among the guided choices; then, unless the relaxations prove it there, tier
+    1 again among every choice, hinted with that answer; then the later tiers, among every
+    choice where that search placed more, else among the guided choices (the smaller
+    model, which gets further in the time). The guided model finds the critical placements
+    fast; every choice lets the others' requirements reach what the guidance left out, and
+    its bounds hold for the whole part, as the relaxations' do."""
     first = _one_model(inst, guided, start, options, budget.share(GUIDED_FIRST_SHARE, 0.0), progress, label, outer,
                        tier_one_only=True)
-    if first.solution is None or stop.requested():
+    if first.solution is None or first.values is None or stop.requested():
         first.status = "FEASIBLE" if first.status == "OPTIMAL" else first.status
         return first
-    if progress:
-        progress(Progress(what="note", message=f"{label + ': ' if label else ''}searched again among every choice, "
-                                               "from that allocation"))
-    # CP-SAT's deterministic seconds come slower than the clock's on these models (about
-    # 0.6 a second on f61 and f70); the whole of what is left was cut by the clock.
-    left = budget.less(first.deterministic_seconds)
-    left = left if left.deterministic is None else Budget(left.deterministic * WIDE_BUDGET_SHARE, left.deadline)
-    second = _one_model(inst, every, first.solution, options, left, progress, label, None, start=first.solution,
-                        mip=False)
-    second.deterministic_seconds += first.deterministic_seconds
-    second.stopped_by_clock = second.stopped_by_clock or first.stopped_by_clock
-    if second.values is None or second.bounds is None:  # no allocation: the first's
-        return first
-    # Both bound the part: the search's, of a model with every choice, and the relaxations'.
-    placed = second.values.critical
-    second.bounds.critical = _least(second.bounds.critical, outer.critical)
-    second.bounds.others = _least(second.bounds.others, outer.others(placed) if outer.others is not None else None)
-    return second
+    tier_one, spent, clocked = first, first.deterministic_seconds, first.stopped_by_clock
+    wide: PartResult | None = None  # tier 1 among every choice
+    if not _tier_one_proven(first):
+        if progress:
+            progress(Progress(what="note", message=f"{label + ': ' if label else ''}tier 1 searched again among "
+                                                   "every choice, from that allocation"))
+        wide = _one_model(inst, every, first.solution, options, _wide(budget.less(spent), WIDE_TIER_ONE_SHARE),
+                          progress, label, None, start=first.solution, tier_one_only=True, mip=False)
+        spent, clocked = spent + wide.deterministic_seconds, clocked or wide.stopped_by_clock
+        if wide.values is not None and wide.values.ordered()[:2] > first.values.ordered()[:2]:
+            tier_one = wide
+    on_every = tier_one is wide
+    assert tier_one.solution is not None and tier_one.values is not None  # first's, or one placing more
+    later_budget = budget.less(spent)
+    later = _one_model(inst, every if on_every else guided, tier_one.solution, options,
+                       _wide(later_budget, 1.0) if on_every else later_budget, progress, label,
+                       None if on_every else outer, start=tier_one.solution, settled=tier_one.values, mip=False)
+    later.deterministic_seconds += spent
+    later.stopped_by_clock = later.stopped_by_clock or clocked
+    if later.values is None:  # nothing found in the time: tier 1's answer
+        later = tier_one
+    assert later.values is not None
+    # Tier 1's bounds: the relaxations', and the search's among every choice (for tier 1b,
+    # where it placed as many critical requirements as the answer).
+    placed = later.values.critical
+    bounds = later.bounds if later.bounds is not None else _outer_bounds(None)
+    from_every = wide.bounds if wide is not None and wide.bounds is not None and wide.values is not None else None
+    bounds.critical = _least(bounds.critical, outer.critical, from_every.critical if from_every else None)
+    others_every = from_every.others if from_every and wide is not None and wide.values is not None \
+        and wide.values.critical == placed else None
+    bounds.others = _least(bounds.others, outer.others(placed) if outer.others is not None else None, others_every)
+    later.bounds = bounds
+    # Every tier at its bound among every choice (the later tiers' bounds hold given tier 1,
+    # and tier 1's for the part): proven.
+    proven = on_every and bounds.as_list() == later.values.as_list()
+    later.status = "OPTIMAL" if proven else "FEASIBLE"
+    return later
+
+
+def _wide(budget: Budget, share: float) -> Budget:
+    """``share`` of ``budget`` for a search among every choice, of which it plans only
+    ``WIDE_BUDGET_SHARE``: CP-SAT's deterministic seconds come slower than the clock's on
+    these models (about 0.5-0.6 a wall second on f61 and f70), and the whole was cut by the
+    clock there."""
+    if budget.deterministic is None:
+        return budget
+    return Budget(budget.deterministic * share * WIDE_BUDGET_SHARE, budget.deadline)
+
+
+def _tier_one_proven(result: PartResult) -> bool:
+    """Tier 1 (1a and 1b) at its bounds, which hold for the whole part."""
+    return result.values is not None and result.bounds is not None and \
+        (result.bounds.critical, result.bounds.others) == (result.values.critical, result.values.others)
 
 
 def _every_critical_choice(inst: Instance, the_plan: Plan, budget_bytes: int) -> Candidates | None:
@@ -249,13 +287,15 @@ def _every_critical_choice(inst: Instance, the_plan: Plan, budget_bytes: int) ->
 
 def _one_model(inst: Instance, candidates: Candidates, by_hand: Solution | None, options: SolveOptions,
                budget: Budget, progress: Callable[[Progress], None] | None, label: str, outer: Outer | None,
-               start: Solution | None = None, tier_one_only: bool = False, mip: bool = True) -> PartResult:
+               start: Solution | None = None, tier_one_only: bool = False, mip: bool = True,
+               settled: ByTier[int] | None = None) -> PartResult:
     """Search one model from ``start`` (default: the greedy allocation, which is also the
     answer when the search finds none). ``outer`` holds what bounds tiers 1a and 1b from
     outside the model (relaxations of every choice) when ``candidates`` are not every
     choice; None where the model's own bounds hold. ``tier_one_only``: the tiers after
     tier 1 are not searched (scored on the allocation). ``mip``: HiGHS beside CP-SAT where
-    the options ask for it and the model holds every choice."""
+    the options ask for it and the model holds every choice. ``settled``: tier 1 is held
+    at least there and only the tiers after it are searched."""
     if stop.requested():  # stopped early: where the search would start, no model built
         result = _greedy_result(inst, start or by_hand, {"variables": 0, "constraints": 0}, [], STOPPED)
         if outer is not None and outer.critical is not None and result.values is not None:
@@ -266,6 +306,10 @@ def _one_model(inst: Instance, candidates: Candidates, by_hand: Solution | None,
     stages, forced = _stages(built, options)
     if tier_one_only and stages is not None:
         stages = [s for s in stages if set(s.tiers) <= {CRITICAL, OTHERS}]
+    if settled is not None and stages is not None:
+        built.model.add(built.tiers.critical.expr >= settled.critical)
+        built.model.add(built.tiers.others.expr >= settled.others)
+        stages = [s for s in stages if not set(s.tiers) <= {CRITICAL, OTHERS}]
     start = still_there(inst, options.previous) if options.previous is not None else (start or by_hand)
     hint = hint_from(built.vars, start) if start is not None and options.start_hint else None
     # HiGHS beside CP-SAT where the model holds every choice (its bound is then the answer's)

@@ -7,6 +7,7 @@ Every user-supplied string goes through ``safe.put``, so a name such as
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from copy import copy
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -189,7 +190,9 @@ def _unmet(ws, inst: Instance, sol: Solution):
         write_table(ws, ["conflict"], [[c] for c in sol.conflicts], start_row=3, filters=False, freeze=False)
         ws.column_dimensions["A"].width = 120
         for row in ws.iter_rows(min_row=4):
-            row[0].alignment = row[0].alignment.copy(wrap_text=True)
+            wrapped = copy(row[0].alignment)  # openpyxl's way; its StyleProxy.copy is deprecated
+            wrapped.wrap_text = True
+            row[0].alignment = wrapped
         return
     rows = [[u.trainee_id, inst.trainee[u.trainee_id].name, f"CT{inst.trainee[u.trainee_id].grade}",
              inst.trust_of_trainee(u.trainee_id), requirement_words(u.requirement), "yes" if u.critical else "",

@@ -162,6 +162,7 @@ def test_conflicting_running_items_are_listed_instead(example, tmp_path):
     ws = openpyxl.load_workbook(out)["Unmet"]
     assert ws["A1"].value == "The running items conflict; nothing was allocated"
     assert (ws["A3"].value, ws["A4"].value) == ("conflict", conflict)
+    assert ws["A4"].alignment.wrap_text  # a long conflict wraps in its wide column
 
 
 def test_a_replan_has_its_changes_sheet(example, tmp_path):
