@@ -14,6 +14,7 @@ from rotasolve.baseline import coverage_bound, placement_bound
 from rotasolve.check import check
 from rotasolve.engine import SolveOptions, solve
 from rotasolve.engine import part as part_module
+from rotasolve.engine.one_model import Outer, search_one_model
 from rotasolve.engine.guided import MU, guide
 from rotasolve.domain.choices import Candidates, eligible, shortlist
 from rotasolve.engine import memory
@@ -114,9 +115,9 @@ def test_tier_one_placing_more_among_every_choice_goes_on_there():
                          supervisors={k: v if k.kept_case else v[:1] for k, v in every.supervisors.items()},
                          joiners=every.joiners)
         options = SolveOptions(time_limit=10, workers=1)
-        guided = part_module._one_model(inst, few, None, options, Budget(5, time.monotonic() + 30), None, "",
-                                        part_module.Outer(None, None), tier_one_only=True)
-        result = part_module._guided_then_wide(inst, few, every, None, part_module.Outer(None, None), options,
+        guided = search_one_model(inst, few, None, options, Budget(5, time.monotonic() + 30), None, "",
+                                  Outer(None, None), tier_one_only=True)
+        result = part_module._guided_then_wide(inst, few, every, None, Outer(None, None), options,
                                                Budget(5, time.monotonic() + 30), None, "")
         assert result.solution is not None and check(inst, result.solution) == []
         assert result.values is not None and result.bounds is not None

@@ -157,24 +157,7 @@ def _critical(inst: Instance, full: Candidates, by_hand: Solution | None, budget
     variables = len(built.model.Proto().variables)
     out["set_aside"] = set_aside = RELAXATION_SECONDS_PER_VARIABLE * variables if alone else 0.0
     built.model.maximize(built.tiers.critical.expr)
-    limit = max(1.0, budget.wall_left() / 2)
-    if shortlist is not None and budget.deterministic is not None:
-        # Every choice of a shortlisted part: its relaxation is the larger and the slower
-        # (a 980-trainee region, f64: 36 s for 98,000 variables, where a 2,000-trainee
-        # one took under 20 s for 163,000); at most the search's share, so that a slow
-        # one costs no more time than planned.
-        limit = min(limit, max(1.0, budget.deterministic))
-    if shortlist is not None and budget.deterministic is not None:
-        # Cut at the search's share, its solution would come too late to guide the search;
-        # left running beside it, its bound may still come in time for the answer (f64:
-        # 24 s alone, bound 212 against the flow's 219; the search found 211).
-        background = _Background(built.model, 0.9 * budget.wall_left())  # and a margin to read its model
-        linear = background.wait(limit)
-        if linear is None:
-            out["late"] = background
-            linear = Relaxation(None, limit)
-    else:
-        linear = relax(built.model, limit, threads=1, solution=True)
+    linear = _critical_linear(built.model, budget, shortlist is not None, out)
     out["bound"] = linear.bound()
     # Cut short by the clock, the relaxation chooses nothing: the search takes every
     # choice (the shortlist's, where there is one), and its answer then depends on the clock.
@@ -223,6 +206,28 @@ class _Background:
         """Its result, waiting ``seconds`` at most (None: until it ends); None if not done."""
         self._thread.join(seconds)
         return self._result[0] if self._result else None
+
+
+def _critical_linear(model: cp_model.CpModel, budget: Budget, shortlisted: bool, out: dict[str, Any]) -> Relaxation:
+    """The critical relaxation's linear relaxation, in half the wall time left; for a
+    shortlisted part at most the search's share of it, and, when cut there, left running
+    for its bound alone (``out["late"]``)."""
+    limit = max(1.0, budget.wall_left() / 2)
+    if not shortlisted or budget.deterministic is None:
+        return relax(model, limit, threads=1, solution=True)
+    # Every choice of a shortlisted part: its relaxation is the larger and the slower (a
+    # 980-trainee region, f64: 24 s for 98,000 variables, where a random 2,000-trainee one
+    # took 6 s for 163,000); it guides the search only if done within the search's share, so
+    # that a slow one costs no more time than planned. Cut there, its solution would come
+    # too late to guide the search; left running beside it, its bound may still come in
+    # time for the answer (f64: bound 212 against the flow's 219).
+    limit = min(limit, max(1.0, budget.deterministic))
+    background = _Background(model, 0.9 * budget.wall_left())  # and a margin to read its model
+    linear = background.wait(limit)
+    if linear is not None:
+        return linear
+    out["late"] = background
+    return Relaxation(None, limit)
 
 
 def critical_units(inst: Instance, full: Candidates) -> Candidates:

@@ -30,7 +30,7 @@ from ..domain import Instance
 from ..domain.tiers import CRITICAL
 from ..core.progress import Progress
 from .options import SolveOptions
-from .part import PartResult
+from .one_model import PartResult
 
 
 def lanes(weights: list[int], processes: int) -> list[list[int]]:

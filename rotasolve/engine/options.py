@@ -38,7 +38,7 @@ class SolveOptions:
     # for the benchmark that compares CP-SAT alone.
     mip: bool = True
     # A capacity search (planning.md): the additions it may buy, bought only as far as
-    # placing critical requirements needs them, at least cost (engine/part.py _stages).
+    # placing critical requirements needs them, at least cost (engine/one_model.py stages_for).
     additions: Offer | None = None
 
     def search_budget(self, trainees: int = 0) -> float | None:

@@ -23,7 +23,8 @@ from ..core.progress import Progress
 from ..results.solution import ModelSize, Objective, RunRecord, Solution
 from . import lanes, memory
 from .options import SolveOptions
-from .part import PartResult, solve_part
+from .one_model import PartResult
+from .part import solve_part
 
 
 STOPPED_NOTE = "stopped early by the user: the best allocation found by then, checked like any other"

@@ -1,10 +1,10 @@
-"""engine/part.py: what a part's search may answer."""
+"""engine/one_model.py: what a part's search may answer."""
 
 from __future__ import annotations
 
 from rotasolve.baseline import greedy
 from rotasolve.domain.tiers import ByTier
-from rotasolve.engine.part import Outer, _never_below
+from rotasolve.engine.one_model import Outer, never_below
 from rotasolve.synthetic.generate import generate
 from rotasolve.model.objective import score
 
@@ -16,7 +16,7 @@ def test_a_search_that_ends_below_its_start_answers_with_the_start():
     theirs = score(inst, start)
     worse = ByTier.of([theirs.critical - 1, theirs.others + 50, 0, 0])  # one critical placement fewer
     bounds: ByTier[int | None] = ByTier.of([theirs.critical + 2, theirs.others + 60, 10, 0])
-    kept = _never_below(inst, start, worse, bounds, {"variables": 1, "constraints": 1}, 1.5, True, None)
+    kept = never_below(inst, start, worse, bounds, {"variables": 1, "constraints": 1}, 1.5, True, None)
     assert kept is not None and kept.solution is start and kept.values == theirs
     assert kept.status == "FEASIBLE" and kept.stopped_by_clock and kept.deterministic_seconds == 1.5
     # tier 1a's bound holds for any allocation; the lower ones were proven given the search's own 1a
@@ -30,9 +30,9 @@ def test_a_search_at_or_above_its_start_keeps_its_own_answer():
     assert start is not None
     theirs = score(inst, start)
     bounds: ByTier[int | None] = ByTier.filled(None)
-    assert _never_below(inst, start, theirs, bounds, {}, 0.0, False, None) is None
+    assert never_below(inst, start, theirs, bounds, {}, 0.0, False, None) is None
     better = ByTier.of([theirs.critical, theirs.others + 1, -10**6, -10**6])
-    assert _never_below(inst, start, better, bounds, {}, 0.0, False, None) is None
+    assert never_below(inst, start, better, bounds, {}, 0.0, False, None) is None
 
 
 def test_bounds_from_outside_the_model_are_kept_for_the_starts_critical_placements():
@@ -44,7 +44,7 @@ def test_bounds_from_outside_the_model_are_kept_for_the_starts_critical_placemen
     theirs = score(inst, start)
     outer = Outer(theirs.critical + 2, lambda placed: 1000 - 3 * placed)
     worse = ByTier.of([theirs.critical - 1, theirs.others + 50, 0, 0])
-    kept = _never_below(inst, start, worse, outer.bounds(worse.critical), {}, 0.0, False, outer)
+    kept = never_below(inst, start, worse, outer.bounds(worse.critical), {}, 0.0, False, outer)
     assert kept is not None and kept.bounds is not None
     assert kept.bounds.as_list() == [theirs.critical + 2, 1000 - 3 * theirs.critical, None, None]
 

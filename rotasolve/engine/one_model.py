@@ -1,0 +1,216 @@
+"""Searching one model of a part: CP-SAT (and HiGHS beside it where the model holds every
+choice) over the tiers in their order, from a start; the answer never below that start;
+its bounds the model's own, or those from outside it (relaxations of every choice) where
+the model holds only some choices. What a part's search answers (``PartResult``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ..core import stop
+from ..baseline import coverage_bound, placement_bound
+from ..domain import Instance
+from ..domain.choices import Candidates
+from ..domain.tiers import CRITICAL, OTHERS, PATIENTS, TRAVEL_AND_LOAD, ByTier
+from ..model import additions
+from ..model.build import Built, build, extract, hint_from
+from ..model.changes import change_cost
+from ..model.objective import score
+from ..model.search import Budget, Stage, search, tier_stages
+from ..core.progress import Progress
+from ..replan import still_there
+from ..results.solution import Solution
+from ..core.tuning import MIP_NODES_PER_SECOND
+from .guided import MU
+from .options import SolveOptions
+
+
+@dataclass
+class PartResult:
+    status: str  # OPTIMAL FEASIBLE INFEASIBLE UNKNOWN
+    values: ByTier[int] | None  # None: no allocation
+    bounds: ByTier[int | None] | None
+    solution: Solution | None
+    size: dict[str, int]
+    strategy: str  # one model, guided, neighbourhoods, greedy
+    deterministic_seconds: float = 0.0
+    stopped_by_clock: bool = False
+    notes: list[str] = field(default_factory=list)
+    changes: int | None = None  # a re-plan's cost of changes (lifecycle.md), when there is a previous allocation
+    cheapest: bool = False  # a capacity search: the additions' cost is proven least
+
+
+
+def search_one_model(inst: Instance, candidates: Candidates, by_hand: Solution | None, options: SolveOptions,
+                     budget: Budget, progress: Callable[[Progress], None] | None, label: str, outer: Outer | None,
+                     start: Solution | None = None, tier_one_only: bool = False, mip: bool = True,
+                     settled: ByTier[int] | None = None) -> PartResult:
+    """Search one model from ``start`` (default: the greedy allocation, which is also the
+    answer when the search finds none). ``outer`` holds what bounds tiers 1a and 1b from
+    outside the model (relaxations of every choice) when ``candidates`` are not every
+    choice; None where the model's own bounds hold. ``tier_one_only``: the tiers after
+    tier 1 are not searched (scored on the allocation). ``mip``: HiGHS beside CP-SAT where
+    the options ask for it and the model holds every choice. ``settled``: tier 1 is held
+    at least there and only the tiers after it are searched."""
+    if stop.requested():  # stopped early: where the search would start, no model built
+        result = greedy_result(inst, start or by_hand, {"variables": 0, "constraints": 0}, [], STOPPED)
+        if outer is not None and outer.critical is not None and result.values is not None:
+            result.bounds = outer.bounds(result.values.critical)
+        return result
+    built = build(inst, candidates, offer=options.additions)
+    size = built.size()
+    stages, forced = stages_for(built, options)
+    if tier_one_only and stages is not None:
+        stages = [s for s in stages if set(s.tiers) <= {CRITICAL, OTHERS}]
+    if settled is not None and stages is not None:
+        built.model.add(built.tiers.critical.expr >= settled.critical)
+        built.model.add(built.tiers.others.expr >= settled.others)
+        stages = [s for s in stages if not set(s.tiers) <= {CRITICAL, OTHERS}]
+    start = still_there(inst, options.previous) if options.previous is not None else (start or by_hand)
+    hint = hint_from(built.vars, start) if start is not None and options.start_hint else None
+    # HiGHS beside CP-SAT where the model holds every choice (its bound is then the answer's)
+    nodes = MIP_NODES_PER_SECOND if mip and options.mip and outer is None else 0.0
+    found = search(built, budget, workers=options.workers, seed=options.seed, hint=hint, stages=stages,
+                   progress=progress, label=label, mip_nodes_per_second=nodes)
+    if found.infeasible:
+        return PartResult("INFEASIBLE", None, None, None, size, "one model", found.deterministic_seconds,
+                          found.stopped_by_clock)
+    assignment = found.assignment
+    if assignment is None:
+        result = greedy_result(inst, by_hand, size, [])
+        result.deterministic_seconds, result.stopped_by_clock = found.deterministic_seconds, found.stopped_by_clock
+        return result
+    solution = extract(built.vars, lambda var: assignment[var.Index()])
+    # Tiers no stage settled are counted on the allocation itself: an auxiliary variable
+    # (a supervisor's load above half) is only held at its least by its own stage.
+    counted = score(inst, solution) if options.additions is None else found.values
+    values: ByTier[int] = ByTier.of(known(v) if found.bounds[kind] is not None else known(counted[kind])
+                                    for kind, v in found.values.items())
+    bounds = found.bounds if outer is None else outer.bounds(known(found.values.critical))
+    if start is not None and options.additions is None and options.previous is None and not found.proven:
+        kept = never_below(inst, start, values, bounds, size, found.deterministic_seconds, found.stopped_by_clock,
+                           outer)
+        if kept is not None:
+            return kept
+    return PartResult("OPTIMAL" if found.proven else "FEASIBLE", values, bounds, solution, size,
+                      "one model", found.deterministic_seconds, found.stopped_by_clock,
+                      changes=forced - found.extra[CHANGES] if CHANGES in found.extra else None,
+                      cheapest=ADDITIONS in found.extra and found.extra[ADDITIONS] == found.extra_bounds.get(ADDITIONS))
+
+
+def never_below(inst: Instance, start: Solution, values: ByTier[int], bounds: ByTier[int | None],
+                size: dict[str, int], spent: float, clocked: bool, outer: Outer | None) -> PartResult | None:
+    """The search's start (the greedy allocation, or the critical relaxation's completed)
+    when the search ended below it, else None. A search hinted with a start it cannot use
+    whole (on a 940-trainee region cut by the clock: 81 critical placements where its
+    greedy start had 152) must not make the answer worse than doing it by hand."""
+    theirs = score(inst, start)
+    if theirs.ordered() <= values.ordered():
+        return None
+    # The bounds of the tiers below 1a were proven given the search's own higher tiers;
+    # bounds from outside the model hold for any number of critical placements.
+    kept: ByTier[int | None] = outer_bounds(bounds.critical)
+    if outer is not None:
+        kept = outer.bounds(theirs.critical)
+    elif theirs.critical == values.critical:
+        kept.others = bounds.others
+    return PartResult("FEASIBLE", theirs, kept, start, size, "one model", spent, clocked,
+                      notes=["the search ended below where it started; its start (checked like any other) is used"])
+
+
+CHANGES = "changes to the allocation in use"
+ADDITIONS = "critical placed, then the additions' cost"
+
+
+def stages_for(built: Built, options: SolveOptions) -> tuple[list[Stage] | None, int]:
+    """The tiers in their order; for a re-plan, fewest changes first (or just after
+    critical placements, with critical_first); for a capacity search, the cheapest
+    additions just after critical placements. Also the changes no allocation avoids."""
+    if options.additions is not None:
+        # Critical placements and then the cost as one exact weighted sum (no cost saving
+        # outweighs a placement): searched apart, the cost stage started from whatever the
+        # first had bought and on a 120-trainee scheme stayed at twice the least cost.
+        t = built.tiers
+        cost, most = additions.cost(built.vars)
+        return [Stage(ADDITIONS, (most + 1) * t.critical.expr - cost, (CRITICAL,), most + 1, share=0.4),
+                Stage("others placed (by seniority)", t.others.expr, (OTHERS,), share=0.4),
+                Stage("waiting and preferences", t.patients.expr, (PATIENTS,), share=0.1),
+                Stage("travel and load", t.travel_and_load.expr, (TRAVEL_AND_LOAD,), share=0.1)], 0
+    t = built.tiers
+    critical = Stage("critical placed", t.critical.expr, (CRITICAL,), share=0.3)
+    others = Stage("others placed (by seniority)", t.others.expr, (OTHERS,), share=0.3)
+    stages = tier_stages(built)  # tier 1 (1a and 1b as one weighted sum), tier 2, tier 3
+    if options.tier_one == "staged":
+        stages = [critical, others] + stages[1:]
+    if options.previous is None:
+        return stages, 0
+    cost, forced = change_cost(built.vars, still_there(built.vars.inst, options.previous))
+    fewest = Stage(CHANGES, -cost, share=0.3)
+    if not options.critical_first:
+        return [fewest] + stages, forced
+    return [critical, fewest, others] + stages[-2:], forced
+
+
+
+STOPPED = "stopped early before this part's search: where it would have started is used"
+
+
+def greedy_result(inst: Instance, by_hand: Solution | None, size: dict[str, int], notes: list[str],
+                  why: str = "no search result in time; the by-hand (greedy) allocation is used") -> PartResult:
+    """The search found nothing in its time (or no model fitted, or it was stopped early):
+    the by-hand allocation, which the checker accepts, rather than no answer at all."""
+    if by_hand is None:
+        return PartResult("UNKNOWN", None, None, None, size, "greedy", notes=notes)
+    notes = notes + [why]
+    # Nothing was proven; the max-flow bound still says how many critical placements are possible.
+    return PartResult("FEASIBLE", score(inst, by_hand), outer_bounds(coverage_bound(inst)), by_hand, size,
+                      "greedy", notes=notes)
+
+
+def known(value: int | None) -> int:
+    """A tier's value once the search has an allocation: every tier has one then (a tier
+    no stage reached is scored on the allocation, ``search._score_the_rest``)."""
+    assert value is not None
+    return value
+
+
+def outer_bounds(critical: int | None) -> ByTier[int | None]:
+    """Bounds known from outside a model: tier 1a's alone."""
+    bounds: ByTier[int | None] = ByTier.filled(None)
+    bounds.critical = critical
+    return bounds
+
+
+def flow_bounds(inst: Instance, everything: Candidates | None) -> Outer:
+    """Tier 1a's max-flow bound, and tier 1b's from the best-paying flow of the same
+    network (``baseline.placement_bound``): sound at any size, and under a second on a
+    1,000-trainee region, where the model's linear relaxation is too large to solve."""
+    return Outer(coverage_bound(inst, everything), others_flow_bound(inst, everything))
+
+
+def others_flow_bound(inst: Instance, everything: Candidates | None) -> Callable[[int], int]:
+    """Tier 1b's flow bound as a function of the critical requirements placed."""
+    both = placement_bound(inst, everything, critical_worth=MU)  # MU x 1a + 1b
+    others = placement_bound(inst, everything)  # 1b alone, whatever 1a
+    return lambda placed: min(others, both - MU * placed)
+
+
+def least(*bounds: int | None) -> int | None:
+    known = [b for b in bounds if b is not None]
+    return min(known) if known else None
+
+
+@dataclass(frozen=True)
+class Outer:
+    """What bounds tiers 1a and 1b from outside a restricted model (relaxations of every
+    choice): tier 1a's bound, and tier 1b's as a function of the critical requirements
+    placed; None where unknown."""
+
+    critical: int | None
+    others: Callable[[int], int | None] | None
+
+    def bounds(self, critical_placed: int) -> ByTier[int | None]:
+        bounds = outer_bounds(self.critical)
+        bounds.others = self.others(critical_placed) if self.others is not None else None
+        return bounds
