@@ -235,3 +235,32 @@ def test_a_critical_relaxation_too_slow_to_guide_still_bounds_the_answer(large_r
     flow = coverage_bound(inst, eligible(inst))
     assert sol.objective.tiers[0] <= sol.objective.bound[0] == min(relaxation_bound, flow)
     assert sol.manifest.deterministic is False
+
+
+def test_a_linear_relaxation_too_slow_for_the_search_still_bounds_tier_1b(large_region_strategies, monkeypatch):
+    """The whole part's linear relaxation, not done when the search starts, goes on beside
+    it; its bound on tier 1b, when it comes, is the answer's (with the flows'), as if it
+    had been done in time."""
+    from rotasolve.engine import guided
+
+    inst = generate(60, 3, seed=4, connected=True)
+    waits: list[float | None] = []
+    wait = guided._Background.wait
+
+    def late_at_first(self, seconds):  # not done when the search starts; done when asked again
+        waits.append(seconds)
+        return None if len(waits) == 1 else wait(self, None)
+
+    monkeypatch.setattr(guided._Background, "wait", late_at_first)
+    notes: list[str] = []
+    sol = solve(inst, SolveOptions(time_limit=20, workers=2),
+                progress=lambda p: notes.append(p.message or "") if p.what == "note" else None)
+    assert sol.status == "FEASIBLE" and check(inst, sol) == [] and "guided" in sol.manifest.strategy
+    assert any("still running beside the search" in n for n in notes), notes
+    assert waits[1:] and all(w is None for w in waits[1:])
+    critical, others = sol.objective.tiers[:2]
+    built = build(inst, eligible(inst), relaxation=True)
+    built.model.maximize(MU * built.tiers.critical.expr + built.tiers.others.expr)
+    linear = relax(built.model, 10, threads=1).bound()
+    both, alone = placement_bound(inst, eligible(inst), critical_worth=MU), placement_bound(inst, eligible(inst))
+    assert others <= sol.objective.bound[1] == min(linear - MU * critical, alone, both - MU * critical)

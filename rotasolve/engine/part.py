@@ -151,6 +151,8 @@ def _guided(inst: Instance, the_plan: Plan, by_hand: Solution | None, options: S
     if progress:
         relaxed = ("shortlisted: tier 1b bounded by a flow" if not the_plan.complete
                    else f"linear relaxation in {guidance.relaxation_seconds:.1f}s" if guidance.relaxation_seconds
+                   else "linear relaxation still running beside the search (tier 1b's bound, if done in time)"
+                   if guidance.late_linear is not None
                    else "no linear relaxation in time: tier 1b bounded by a flow")
         most = guidance.critical_bound if guidance.critical_bound is not None else "?"
         progress(Progress(what="note", message=f"{where}{relaxed}; critical placements at most {most}"))
