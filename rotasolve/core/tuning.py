@@ -141,6 +141,13 @@ CRITICAL_SUBSOLVERS = ("default_lp", "core")
 # Of its share, what the critical relaxation's search keeps at least when its relaxation's
 # time is set aside from it (engine/guided.py, _critical).
 CRITICAL_SEARCH_LEAST = 0.5
+# Of the wall time left to a part, what HiGHS may take for a relaxation left running beside
+# the search (engine/guided.py, _Background). Its bound is read when the search ends, so it
+# should end by then; reading its model into HiGHS comes first and is not counted by HiGHS
+# (3-5 s at 1,000 trainees), which the rest of the time and the seconds kept back for the
+# outputs (AFTER_SEARCH) absorb. (Measured with it: f64's critical bound came in 2 of 2
+# runs; at 0.8 its 24 s alone, slower beside the search, would be cut.)
+LATE_SHARE = 0.9
 
 # ---- Neighbourhoods (engine/lns.py) ------------------------------------------------------
 

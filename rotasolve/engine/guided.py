@@ -57,8 +57,8 @@ from ..model.search import Budget, SearchResult, search
 from ..model.variables import Variables
 from ..results.solution import Solution
 from . import memory
-from ..core.tuning import (CHEAPEST_KEPT, CRITICAL_SEARCH_LEAST, CRITICAL_SUBSOLVERS, RELAXATION_SECONDS_PER_VARIABLE,
-                           USED)
+from ..core.tuning import (CHEAPEST_KEPT, CRITICAL_SEARCH_LEAST, CRITICAL_SUBSOLVERS, LATE_SHARE,
+                           RELAXATION_SECONDS_PER_VARIABLE, USED)
 
 MU = max(SENIORITY_WEIGHT.values())  # a critical placement's worth in tier-1b points, for the bound
 Keep = dict[UnitKey, tuple[set[str], set[str]]]  # per unit: the case ids and supervisor ids kept
@@ -144,7 +144,7 @@ def _linear(inst: Instance, full: Candidates, limit: float,
         return None, None, None
     built = build(inst, full, relaxation=True)
     built.model.maximize(MU * built.tiers.critical.expr + built.tiers.others.expr)
-    background = _Background(built.model, 0.9 * budget.wall_left(), solution=False)
+    background = _Background(built.model, LATE_SHARE * budget.wall_left(), solution=False)
     relaxed = background.wait(limit)
     if relaxed is None:
         return None, None, background
@@ -237,7 +237,7 @@ def _critical_linear(model: cp_model.CpModel, budget: Budget, shortlisted: bool,
     # too late to guide the search; left running beside it, its bound may still come in
     # time for the answer (f64: bound 212 against the flow's 219).
     limit = min(limit, max(1.0, budget.deterministic))
-    background = _Background(model, 0.9 * budget.wall_left())  # and a margin to read its model
+    background = _Background(model, LATE_SHARE * budget.wall_left())
     linear = background.wait(limit)
     if linear is not None:
         return linear
