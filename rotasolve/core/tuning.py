@@ -145,7 +145,7 @@ CRITICAL_SEARCH_LEAST = 0.5
 # the search (engine/guided.py, _Background). Its bound is read when the search ends, so it
 # should end by then; reading its model into HiGHS comes first and is not counted by HiGHS
 # (3-5 s at 1,000 trainees), which the rest of the time and the seconds kept back for the
-# outputs (AFTER_SEARCH) absorb. (Measured with it: f64's critical bound came in 2 of 2
+# outputs (AFTER_SEARCH) absorb. (Measured with it: f64's critical bound came in 3 of 3
 # runs; at 0.8 its 24 s alone, slower beside the search, would be cut.)
 LATE_SHARE = 0.9
 
