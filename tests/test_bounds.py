@@ -217,14 +217,7 @@ def test_a_critical_relaxation_too_slow_to_guide_still_bounds_the_answer(large_r
     inst = generate(60, 3, seed=4, connected=True)
     monkeypatch.setattr(part_module, "RELAXED_UP_TO", memory.variables(inst, eligible(inst)) - 1)
     monkeypatch.setattr(part_module, "shortlist", lambda inst, full, most: shortlist(inst, full, 2))
-    waits: list[float | None] = []
-    wait = guided._Background.wait
-
-    def late_at_first(self, seconds):  # not done when the search starts; done at the end
-        waits.append(seconds)
-        return None if len(waits) == 1 else wait(self, None)
-
-    monkeypatch.setattr(guided._Background, "wait", late_at_first)
+    waits = late_at_first(monkeypatch)
     sol = solve(inst, SolveOptions(time_limit=10, workers=2))
     assert sol.status == "FEASIBLE" and check(inst, sol) == []
     assert len(waits) == 2 and waits[1] is None
@@ -241,17 +234,8 @@ def test_a_linear_relaxation_too_slow_for_the_search_still_bounds_tier_1b(large_
     """The whole part's linear relaxation, not done when the search starts, goes on beside
     it; its bound on tier 1b, when it comes, is the answer's (with the flows'), as if it
     had been done in time."""
-    from rotasolve.engine import guided
-
     inst = generate(60, 3, seed=4, connected=True)
-    waits: list[float | None] = []
-    wait = guided._Background.wait
-
-    def late_at_first(self, seconds):  # not done when the search starts; done when asked again
-        waits.append(seconds)
-        return None if len(waits) == 1 else wait(self, None)
-
-    monkeypatch.setattr(guided._Background, "wait", late_at_first)
+    waits = late_at_first(monkeypatch)
     notes: list[str] = []
     sol = solve(inst, SolveOptions(time_limit=20, workers=2),
                 progress=lambda p: notes.append(p.message or "") if p.what == "note" else None)
@@ -264,3 +248,20 @@ def test_a_linear_relaxation_too_slow_for_the_search_still_bounds_tier_1b(large_
     linear = relax(built.model, 10, threads=1).bound()
     both, alone = placement_bound(inst, eligible(inst), critical_worth=MU), placement_bound(inst, eligible(inst))
     assert others <= sol.objective.bound[1] == min(linear - MU * critical, alone, both - MU * critical)
+
+
+def late_at_first(monkeypatch) -> list[float | None]:
+    """A relaxation left running (``guided._Background``) is not done when first waited
+    for (the search's start) and is done when waited for again (the bounds). Returns the
+    waits asked for, in order."""
+    from rotasolve.engine import guided
+
+    waits: list[float | None] = []
+    wait = guided._Background.wait
+
+    def late(self, seconds):
+        waits.append(seconds)
+        return None if len(waits) == 1 else wait(self, None)
+
+    monkeypatch.setattr(guided._Background, "wait", late)
+    return waits

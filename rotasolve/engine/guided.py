@@ -83,19 +83,14 @@ class Guidance:
     def late_critical_bound(self) -> int | None:
         """The bound of the critical relaxation's linear relaxation left running, once it
         is done (waiting at most until the part's deadline), or None."""
-        if self.late is None:
-            return None
-        relaxed = self.late.wait(None)
-        return relaxed.bound() if relaxed is not None else None
+        return self.late.bound() if self.late is not None else None
 
     def others_bound(self, critical_placed: int) -> int | None:
         """Proven: no allocation placing at least ``critical_placed`` critical
         requirements scores more on tier 1b. (The linear relaxation still running is
         waited for, until the part's deadline at most.)"""
         if self.linear_bound is None and self.late_linear is not None:
-            relaxed = self.late_linear.wait(None)
-            self.late_linear = None
-            self.linear_bound = relaxed.bound() if relaxed is not None else None
+            self.linear_bound, self.late_linear = self.late_linear.bound(), None
         return None if self.linear_bound is None else self.linear_bound - MU * critical_placed
 
 
@@ -221,6 +216,11 @@ class _Background:
         """Its result, waiting ``seconds`` at most (None: until it ends); None if not done."""
         self._thread.join(seconds)
         return self._result[0] if self._result else None
+
+    def bound(self) -> int | None:
+        """Its bound, once it has ended (by its time limit at the latest); None if it has none."""
+        relaxed = self.wait(None)
+        return relaxed.bound() if relaxed is not None else None
 
 
 def _critical_linear(model: cp_model.CpModel, budget: Budget, shortlisted: bool, out: dict[str, Any]) -> Relaxation:
