@@ -91,9 +91,7 @@ def test_a_guided_part_searched_again_among_every_choice_is_at_the_best(monkeypa
     best = brute_force(inst)
     if best is None:
         return
-    notes: list[str] = []
-    sol = solve(inst, SolveOptions(time_limit=10, workers=1),
-                progress=lambda p: notes.append(p.message or "") if p.what == "note" else None)
+    sol, notes = solve_with_notes(inst, SolveOptions(time_limit=10, workers=1))
     assert check(inst, sol) == [] and "guided" in sol.manifest.strategy
     assert any("searched again among every choice" in n for n in notes), notes
     assert tuple(sol.objective.tiers[:2]) == best == tuple(sol.objective.bound[:2])
@@ -141,9 +139,7 @@ def test_tier_one_proven_among_the_guided_choices_is_not_searched_again(monkeypa
         best = brute_force(inst)
         if best is None:
             continue
-        notes: list[str] = []
-        sol = solve(inst, SolveOptions(time_limit=10, workers=1),
-                    progress=lambda p, notes=notes: notes.append(p.message or "") if p.what == "note" else None)
+        sol, notes = solve_with_notes(inst, SolveOptions(time_limit=10, workers=1))
         assert check(inst, sol) == [] and "guided" in sol.manifest.strategy
         assert tuple(sol.objective.tiers[:2]) == best == tuple(sol.objective.bound[:2])
         if not any("searched again" in n for n in notes):
@@ -236,9 +232,7 @@ def test_a_linear_relaxation_too_slow_for_the_search_still_bounds_tier_1b(large_
     had been done in time."""
     inst = generate(60, 3, seed=4, connected=True)
     waits = late_at_first(monkeypatch)
-    notes: list[str] = []
-    sol = solve(inst, SolveOptions(time_limit=20, workers=2),
-                progress=lambda p: notes.append(p.message or "") if p.what == "note" else None)
+    sol, notes = solve_with_notes(inst, SolveOptions(time_limit=20, workers=2))
     assert sol.status == "FEASIBLE" and check(inst, sol) == [] and "guided" in sol.manifest.strategy
     assert any("still running beside the search" in n for n in notes), notes
     assert waits[1:] and all(w is None for w in waits[1:])
@@ -265,3 +259,10 @@ def late_at_first(monkeypatch) -> list[float | None]:
 
     monkeypatch.setattr(guided._Background, "wait", late)
     return waits
+
+
+def solve_with_notes(inst, options: SolveOptions):
+    """The solution, and the notes its progress gave (which strategy did what)."""
+    notes: list[str] = []
+    sol = solve(inst, options, progress=lambda p: notes.append(p.message or "") if p.what == "note" else None)
+    return sol, notes
