@@ -99,7 +99,10 @@ def generate(trainees: int = 60, trusts: int = 3, seed: int = 0,
     rng = random.Random(seed)
     # Draws the original generator never made come from here, so that they cannot shift
     # the main stream: a default run is draw for draw the original one.
-    xrng = random.Random(f"rotasolve.synthetic.generate extra {seed}")
+    # Its seed names the module as it was first called: the name is part of every scheme
+    # drawn since, and the random family's references (benchmarks/) were solved on them.
+    # (Renamed with the module, it made every random scheme another one.)
+    xrng = random.Random(f"rotasolve.generate extra {seed}")
     # A random scheme is one scheme up to 160 trainees (large London schemes are); the
     # original generator's schemes hold about 100.
     n_schemes = 1 if k.connected else max(1, math.ceil(trainees / (_RANDOM_SCHEME_SIZE if at_random else _SCHEME_SIZE)))

@@ -91,7 +91,8 @@ SHAPES: dict[str, dict] = {
 def random_knobs(seed: int, connected: bool = False) -> Knobs:
     """Every knob drawn at random from its own stream (same seed, same knobs); the remote
     shares and the tutors' spans of a connected region too."""
-    r = random.Random(f"rotasolve.synthetic.generate random knobs {seed}")
+    # The stream's name is the module's first name, kept (see generate.py's ``xrng``).
+    r = random.Random(f"rotasolve.generate random knobs {seed}")
     lo_places = r.randint(1, 3)
     slots = [(r.randint(2, 4), r.randint(5, 10)) for _ in range(3)]
     min_size = r.randint(3, 6)
