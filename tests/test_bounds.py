@@ -216,7 +216,7 @@ def test_a_critical_relaxation_too_slow_to_guide_still_bounds_the_answer(large_r
     waits = late_at_first(monkeypatch)
     sol = solve(inst, SolveOptions(time_limit=10, workers=2))
     assert sol.status == "FEASIBLE" and check(inst, sol) == []
-    assert len(waits) == 2 and waits[1] is None
+    assert len(waits) == 2 and waits[1] is not None and 0 <= waits[1] <= 10  # until the deadline at most
     relaxed = guided.critical_relaxation(inst)
     built = build(relaxed, guided.critical_units(relaxed, eligible(inst)), relaxation=True)
     built.model.maximize(built.tiers.critical.expr)
@@ -235,7 +235,7 @@ def test_a_linear_relaxation_too_slow_for_the_search_still_bounds_tier_1b(large_
     sol, notes = solve_with_notes(inst, SolveOptions(time_limit=20, workers=2))
     assert sol.status == "FEASIBLE" and check(inst, sol) == [] and "guided" in sol.manifest.strategy
     assert any("still running beside the search" in n for n in notes), notes
-    assert waits[1:] and all(w is None for w in waits[1:])
+    assert waits[1:] and all(w is not None and 0 <= w <= 20 for w in waits[1:])  # until the deadline at most
     critical, others = sol.objective.tiers[:2]
     built = build(inst, eligible(inst), relaxation=True)
     built.model.maximize(MU * built.tiers.critical.expr + built.tiers.others.expr)
@@ -266,3 +266,25 @@ def solve_with_notes(inst, options: SolveOptions):
     notes: list[str] = []
     sol = solve(inst, options, progress=lambda p: notes.append(p.message or "") if p.what == "note" else None)
     return sol, notes
+
+
+
+def test_a_critical_relaxation_planned_far_too_slow_is_not_waited_for(large_region_strategies, monkeypatch):
+    """A shortlisted part whose critical relaxation is planned (from its size) to take far
+    longer than the search's share is not solved: the critical search starts at once, the
+    clock decides nothing, and both tiers keep the flows' bounds."""
+    from rotasolve.engine import guided
+
+    inst = generate(60, 3, seed=4, connected=True)
+    monkeypatch.setattr(part_module, "RELAXED_UP_TO", memory.variables(inst, eligible(inst)) - 1)
+    monkeypatch.setattr(part_module, "shortlist", lambda inst, full, most: shortlist(inst, full, 2))
+    monkeypatch.setattr(guided, "RELAXATION_SECONDS_PER_VARIABLE", 10.0)
+    relaxed: list[object] = []
+    monkeypatch.setattr(guided, "relax", lambda *a, **k: relaxed.append(a) or relax(*a, **k))
+    sol = solve(inst, SolveOptions(time_limit=20, workers=2))
+    assert sol.status == "FEASIBLE" and check(inst, sol) == [] and "guided" in sol.manifest.strategy
+    assert relaxed == [] and sol.manifest.deterministic is True
+    critical, others = sol.objective.tiers[:2]
+    assert critical <= sol.objective.bound[0] == coverage_bound(inst, eligible(inst))
+    both, alone = placement_bound(inst, eligible(inst), critical_worth=MU), placement_bound(inst, eligible(inst))
+    assert others <= sol.objective.bound[1] == min(alone, both - MU * critical)

@@ -182,8 +182,18 @@ RELAXED_BYTES_PER_VARIABLE = 4 * 1024
 # explanations and compliance, and writing the files (measured at about 2.5 s for 1,000
 # trainees when first set; since the writer grew, 5.9 s for 980 trainees on 2026-12-04:
 # 3.9 s writing the workbook, 0.7 s explaining, and a 60 s run of f64 ended at 61.7 s with
-# 0.004 s a trainee). It grows faster than the region past a few thousand
-# trainees (explanations compare a trainee with others): at 5,000, 21 s kept back still
-# ended the run 6 s past its limit, so past LARGE_FROM each trainee counts twice.
-AFTER_SEARCH = (1.0, 0.0065)  # seconds, and seconds per trainee
+# 0.004 s a trainee; at 0.0065, connected 2,000-trainee regions ended at 120.1-122.3 s
+# of a 120 s limit on 2026-12-04, 15.4 s after the search). It grows faster than the
+# region past a few thousand trainees (explanations compare a trainee with others): at
+# 5,000, 21 s kept back still ended the run 6 s past its limit, so past LARGE_FROM each
+# trainee counts twice.
+AFTER_SEARCH = (1.0, 0.0075)  # seconds, and seconds per trainee
 LARGE_FROM = 2_000  # trainees
+# The critical relaxation's search stops once within this share of its linear relaxation's
+# bound (as a whole number of placements, rounded down), so tier 1a stays within 1% of it.
+CRITICAL_GAP = 0.01
+# A shortlisted part's critical relaxation planned (RELAXATION_SECONDS_PER_VARIABLE) to
+# take more than this many times its wait is not waited for (engine/guided.py,
+# _critical_linear): 1.9 on random 1,000 seed 7001 (never done in time), 1.05 on connected
+# 2,000 seed 2 and 0.8 on f64 (done in 21 s; not done in 24).
+CRITICAL_WAIT_MOST = 1.5

@@ -41,6 +41,7 @@ about one CT3 placement).
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,15 +51,15 @@ from ..core import stop
 from ..domain import SENIORITY_WEIGHT, Instance
 from ..domain.choices import Candidates, UnitKey, qualified
 from ..domain.tiers import ByTier
-from ..model.build import build, extract
+from ..model.build import Built, build, extract
 from ..model.expr import Values
 from ..model.relaxation import Relaxation, relax
 from ..model.search import Budget, SearchResult, search
 from ..model.variables import Variables
 from ..results.solution import Solution
 from . import memory
-from ..core.tuning import (CHEAPEST_KEPT, CRITICAL_SEARCH_LEAST, CRITICAL_SUBSOLVERS, LATE_SHARE,
-                           RELAXATION_SECONDS_PER_VARIABLE, USED)
+from ..core.tuning import (CHEAPEST_KEPT, CRITICAL_GAP, CRITICAL_SEARCH_LEAST, CRITICAL_SUBSOLVERS,
+                           CRITICAL_WAIT_MOST, LATE_SHARE, RELAXATION_SECONDS_PER_VARIABLE, USED)
 
 MU = max(SENIORITY_WEIGHT.values())  # a critical placement's worth in tier-1b points, for the bound
 Keep = dict[UnitKey, tuple[set[str], set[str]]]  # per unit: the case ids and supervisor ids kept
@@ -79,19 +80,27 @@ class Guidance:
     late: _Background | None = None
     # The whole part's linear relaxation, likewise, when not done by the search's start.
     late_linear: _Background | None = None
+    deadline: float = float("inf")  # the part's: relaxations left running are waited for until then at most
 
     def late_critical_bound(self) -> int | None:
-        """The bound of the critical relaxation's linear relaxation left running, once it
-        is done (waiting at most until the part's deadline), or None."""
-        return self.late.bound() if self.late is not None else None
+        """The bound on tier 1a of the relaxations left running, once they are done
+        (waiting at most until the part's deadline), or None."""
+        linear = self._linear_bound()
+        bounds = [b for b in (self.late.bound(self.deadline) if self.late is not None else None,
+                              None if linear is None else linear // MU) if b is not None]
+        return min(bounds) if bounds else None
 
     def others_bound(self, critical_placed: int) -> int | None:
         """Proven: no allocation placing at least ``critical_placed`` critical
         requirements scores more on tier 1b. (The linear relaxation still running is
         waited for, until the part's deadline at most.)"""
+        linear = self._linear_bound()
+        return None if linear is None else linear - MU * critical_placed
+
+    def _linear_bound(self) -> int | None:
         if self.linear_bound is None and self.late_linear is not None:
-            self.linear_bound, self.late_linear = self.late_linear.bound(), None
-        return None if self.linear_bound is None else self.linear_bound - MU * critical_placed
+            self.linear_bound, self.late_linear = self.late_linear.bound(self.deadline), None
+        return self.linear_bound
 
 
 def guide(inst: Instance, full: Candidates, by_hand: Solution | None, budget: Budget, seed: int, workers: int,
@@ -110,7 +119,7 @@ def guide(inst: Instance, full: Candidates, by_hand: Solution | None, budget: Bu
     worker.start()  # CP-SAT and HiGHS both let go of Python's lock while they solve
     linear_bound, seconds, late_linear = None, None, None
     if bound_is_global and RELAXATION_SECONDS_PER_VARIABLE * memory.variables(inst, full) <= relaxation_limit:
-        linear_bound, seconds, late_linear = _linear(inst, full, relaxation_limit, budget)
+        linear_bound, seconds, late_linear = _linear(inst, full, relaxation_limit, budget, worker)
     worker.join()
     found: SearchResult = critical["result"]
     start = critical.get("solution")
@@ -124,23 +133,25 @@ def guide(inst: Instance, full: Candidates, by_hand: Solution | None, budget: Bu
     critical_bound = min(bounds) if bounds and bound_is_global_critical else None
     return Guidance(_restricted(inst, full, keep, source), critical_bound, linear_bound, start,
                     found.deterministic_seconds, seconds, critical["set_aside"],
-                    found.stopped_by_clock or critical["clocked"], critical["late"], late_linear)
+                    found.stopped_by_clock or critical["clocked"], critical["late"], late_linear, budget.deadline)
 
 
-def _linear(inst: Instance, full: Candidates, limit: float,
-            budget: Budget) -> tuple[int | None, float | None, _Background | None]:
-    """The linear relaxation's bound on MU x 1a + 1b and the seconds it took, waiting
-    ``limit`` seconds for it; not done by then, it goes on beside the search until the
-    part's deadline, for its bound alone (returned third). (None, None, None) when a stop
-    was requested. On a 1,000-trainee region (random, seed 7002) it takes 24-25 s, about
-    the time it is waited for: cut there, tier 1b was bounded by the flow (914) where the
-    relaxation gives 846."""
+def _linear(inst: Instance, full: Candidates, limit: float, budget: Budget,
+            beside: threading.Thread) -> tuple[int | None, float | None, _Background | None]:
+    """The linear relaxation's bound on MU x 1a + 1b and the seconds it took, waiting for
+    it while the critical relaxation (``beside``) runs, ``limit`` seconds at most; not done
+    by then, it goes on beside the search until the part's deadline, for its bound alone
+    (returned third). (None, None, None) when a stop was requested. Only its bound is used,
+    so the search does not wait for it: on a connected 1,000-trainee region the search
+    waited 11 s for it after the critical relaxation was done, and it was done 3 s after
+    the search had started."""
     if stop.requested():
         return None, None, None
     built = build(inst, full, relaxation=True)
     built.model.maximize(MU * built.tiers.critical.expr + built.tiers.others.expr)
     background = _Background(built.model, LATE_SHARE * budget.wall_left(), solution=False)
-    relaxed = background.wait(limit)
+    beside.join(limit)
+    relaxed = background.wait(0)
     if relaxed is None:
         return None, None, background
     return relaxed.bound(), relaxed.seconds, None
@@ -153,7 +164,7 @@ def _critical(inst: Instance, full: Candidates, by_hand: Solution | None, budget
     allocation's and each unit's cheapest (every choice of ``full``, when the relaxation
     gave none; the ``shortlist``'s, where there is one). ``alone``: no linear relaxation
     of the whole part runs beside it, which would hide this one's time."""
-    out.update(bound=None, clocked=True, set_aside=0.0, searched_every=shortlist is None, late=None,
+    out.update(bound=None, clocked=True, skipped=False, set_aside=0.0, searched_every=shortlist is None, late=None,
                result=SearchResult(values=ByTier.filled(None), bounds=ByTier.filled(None), proven=False,
                                    assignment=None))
     if stop.requested():  # stopped early: nothing to build; the search starts from the greedy allocation
@@ -168,38 +179,49 @@ def _critical(inst: Instance, full: Candidates, by_hand: Solution | None, budget
     out["set_aside"] = set_aside = RELAXATION_SECONDS_PER_VARIABLE * variables if alone else 0.0
     built.model.maximize(built.tiers.critical.expr)
     linear = _critical_linear(built.model, budget, shortlist is not None, out)
+    if out["skipped"]:  # not waited for: nothing to set aside from the searches after it
+        out["set_aside"] = 0.0
     out["bound"] = linear.bound()
     # Cut short by the clock, the relaxation chooses nothing: the search takes every
     # choice (the shortlist's, where there is one), and its answer then depends on the clock.
-    out["clocked"] = linear.solution is None
+    out["clocked"] = linear.solution is None and not out["skipped"]
     if stop.requested():
         return
     if linear.solution is None and shortlist is not None:
-        candidates = critical_units(relaxed, shortlist)
+        candidates = with_allocation(inst, critical_units(relaxed, shortlist), full, by_hand)
     if linear.solution is not None:
         keep = _used(built.vars, linear.solution)
         _add_allocation(inst, keep, by_hand)
         candidates = _restricted(inst, candidates, keep)
     built = build(relaxed, candidates)  # with no other requirement placeable, tier 1 is 1a alone
-    if out["bound"] is not None:  # proven, so the search stops once it gets there
-        built.model.add(built.tiers.critical.expr <= out["bound"])
-    # Two searches in turns: CP-SAT's default, with its linear relaxation, and core-based
-    # search, which works up from unsatisfiable subsets of the placements. On connected
-    # 1,000 each alone reached the restricted model's optimum with some seeds and not
-    # others (seed 1: 160 in 2 of 6 runs by default, 5 of 6 core-based; seed 2: 159 in 2
-    # of 4 and 2 of 4); the two together, in 12 of 12 (seeds 0-5 on both regions).
     # Its relaxation's time is set aside from its own budget too, but never all of it: on a
     # connected 2,000-trainee region (262,000 variables, 31 s set aside from a share of 30)
     # the search was left 0.05 s and placed 282 critical requirements, where it reaches
     # 320 in 12 s and 325 in 22 (the relaxation's bound is 326).
     searched = budget if budget.deterministic is None else \
         Budget(max(budget.deterministic - set_aside, CRITICAL_SEARCH_LEAST * budget.deterministic), budget.deadline)
-    out["result"] = result = search(built, searched, workers=workers, seed=seed, stages=1,
-                                    subsolvers=CRITICAL_SUBSOLVERS)
+    out["result"] = result = _critical_search(built, searched, out["bound"], seed, workers)
     assignment = result.assignment
     if assignment is not None:
         sol = extract(built.vars, lambda var: assignment[var.Index()])
         out["solution"] = sol.model_copy(update={"scheme": inst.settings.name})
+
+
+def _critical_search(built: Built, budget: Budget, bound: int | None, seed: int, workers: int) -> SearchResult:
+    """CP-SAT on the critical relaxation. Once within CRITICAL_GAP of its bound (CP-SAT's,
+    told the relaxation's, so at most 1% of it), it stops: what is left is mostly its
+    proof, which guides nothing (on a connected 1,000-trainee region, 145 of a bound of
+    146 reached after 7 of its 24 seconds). It is not hinted with the greedy allocation: on a
+    connected 2,000-trainee region (seed 2) it then found no allocation at all in its 15
+    deterministic seconds, where unhinted it reaches 311."""
+    gap = int(CRITICAL_GAP * bound) if bound is not None else 0
+    # Two searches in turns: CP-SAT's default, with its linear relaxation, and core-based
+    # search, which works up from unsatisfiable subsets of the placements. On connected
+    # 1,000 each alone reached the restricted model's optimum with some seeds and not
+    # others (seed 1: 160 in 2 of 6 runs by default, 5 of 6 core-based; seed 2: 159 in 2
+    # of 4 and 2 of 4); the two together, in 12 of 12 (seeds 0-5 on both regions).
+    return search(built, budget, workers=workers, seed=seed, stages=1, subsolvers=CRITICAL_SUBSOLVERS,
+                  gap=gap, at_most=bound)
 
 
 class _Background:
@@ -217,9 +239,13 @@ class _Background:
         self._thread.join(seconds)
         return self._result[0] if self._result else None
 
-    def bound(self) -> int | None:
-        """Its bound, once it has ended (by its time limit at the latest); None if it has none."""
-        relaxed = self.wait(None)
+    def bound(self, deadline: float) -> int | None:
+        """Its bound, once it has ended, waiting until ``deadline`` (the part's) at most; None
+        if it has none by then. (Its own time limit is planned to end it before; reading the
+        model into HiGHS is not counted in it, and beside the final search it can run late:
+        waited for until it ended, a connected 1,000-trainee region's run ended at 62 s of
+        60.)"""
+        relaxed = self.wait(max(0.0, deadline - time.monotonic()))
         return relaxed.bound() if relaxed is not None else None
 
 
@@ -237,6 +263,21 @@ def _critical_linear(model: cp_model.CpModel, budget: Budget, shortlisted: bool,
     # too late to guide the search; left running beside it, its bound may still come in
     # time for the answer (f64: bound 212 against the flow's 219).
     limit = min(limit, max(1.0, budget.deterministic))
+    # Planned from its size, one expected to take far longer than that is not waited for
+    # (the plan's choice, not the clock's), and not solved at all where it would not end in
+    # half the time left: it would only slow the searches beside it. (Random 1,000-trainee
+    # region, seed 7001: 236,000 variables, about 28 s planned against a wait of 15; not
+    # done after 34 s, and the final search was left nothing. The size is a rough guide:
+    # 98,000 variables took 24 s on f64, 262,000 took 21 s on connected 2,000 seed 2, where
+    # its solution took the critical search from 273 to 311; so only a plan of more than
+    # CRITICAL_WAIT_MOST times the wait is not waited for.)
+    expected = RELAXATION_SECONDS_PER_VARIABLE * len(model.Proto().variables)
+    if expected > CRITICAL_WAIT_MOST * limit:
+        out["skipped"] = True
+        if expected > budget.wall_left() / 2:
+            return Relaxation(None, 0.0)
+        out["late"] = _Background(model, LATE_SHARE * budget.wall_left())
+        return Relaxation(None, 0.0)
     background = _Background(model, LATE_SHARE * budget.wall_left())
     linear = background.wait(limit)
     if linear is not None:

@@ -54,10 +54,7 @@ def search_one_model(inst: Instance, candidates: Candidates, by_hand: Solution |
     the options ask for it and the model holds every choice. ``settled``: tier 1 is held
     at least there and only the tiers after it are searched."""
     if stop.requested():  # stopped early: where the search would start, no model built
-        result = greedy_result(inst, start or by_hand, {"variables": 0, "constraints": 0}, [], STOPPED)
-        if outer is not None and outer.critical is not None and result.values is not None:
-            result.bounds = outer.bounds(result.values.critical)
-        return result
+        return greedy_result(inst, start or by_hand, {"variables": 0, "constraints": 0}, [], STOPPED, outer)
     built = build(inst, candidates, offer=options.additions)
     size = built.size()
     stages, forced = stages_for(built, options)
@@ -78,7 +75,7 @@ def search_one_model(inst: Instance, candidates: Candidates, by_hand: Solution |
                           found.stopped_by_clock)
     assignment = found.assignment
     if assignment is None:
-        result = greedy_result(inst, by_hand, size, [])
+        result = greedy_result(inst, by_hand, size, [], outer=outer)
         result.deterministic_seconds, result.stopped_by_clock = found.deterministic_seconds, found.stopped_by_clock
         return result
     solution = extract(built.vars, lambda var: assignment[var.Index()])
@@ -157,15 +154,21 @@ STOPPED = "stopped early before this part's search: where it would have started 
 
 
 def greedy_result(inst: Instance, by_hand: Solution | None, size: dict[str, int], notes: list[str],
-                  why: str = "no search result in time; the by-hand (greedy) allocation is used") -> PartResult:
+                  why: str = "no search result in time; the by-hand (greedy) allocation is used",
+                  outer: Outer | None = None) -> PartResult:
     """The search found nothing in its time (or no model fitted, or it was stopped early):
-    the by-hand allocation, which the checker accepts, rather than no answer at all."""
+    the by-hand allocation, which the checker accepts, rather than no answer at all. Its
+    bounds are ``outer``'s where known (tier 1b's too), else the max-flow bound on tier 1a."""
     if by_hand is None:
         return PartResult("UNKNOWN", None, None, None, size, "greedy", notes=notes)
     notes = notes + [why]
-    # Nothing was proven; the max-flow bound still says how many critical placements are possible.
-    return PartResult("FEASIBLE", score(inst, by_hand), outer_bounds(coverage_bound(inst)), by_hand, size,
-                      "greedy", notes=notes)
+    values = score(inst, by_hand)
+    # Nothing was proven; the max-flow bound still says how many critical placements are
+    # possible. (Computed again, over a 1,000-trainee region's every choice, it took 10 s
+    # after the deadline: the bounds from outside the model are those same flows.)
+    bounds = outer.bounds(values.critical) if outer is not None and outer.critical is not None \
+        else outer_bounds(coverage_bound(inst))
+    return PartResult("FEASIBLE", values, bounds, by_hand, size, "greedy", notes=notes)
 
 
 def known(value: int | None) -> int:

@@ -170,8 +170,10 @@ def call(solver: cp_model.CpSolver, model: cp_model.CpModel, *, mip_nodes: int =
 def _alone(solver: cp_model.CpSolver, status: cp_model.CpSolverStatus, tracker: _Tracker) -> CallResult:
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return CallResult(False, deterministic_seconds=solver.deterministic_time)
-    return CallResult(True, value=round(solver.ObjectiveValue()), bound=math.floor(solver.BestObjectiveBound() + 1e-6),
-                      proven=status == cp_model.OPTIMAL, assignment=_final_allocation(solver),
+    value, bound = round(solver.ObjectiveValue()), math.floor(solver.BestObjectiveBound() + 1e-6)
+    # OPTIMAL is also CP-SAT's status for a search stopped within its gap limit
+    return CallResult(True, value=value, bound=bound, proven=status == cp_model.OPTIMAL and value >= bound,
+                      assignment=_final_allocation(solver),
                       deterministic_seconds=solver.deterministic_time)
 
 

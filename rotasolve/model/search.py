@@ -17,6 +17,7 @@ is not reproducible.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -70,7 +71,7 @@ class SearchResult:
 
 
 def _solver(workers: int, seed: int, budget: Budget, n_variables: int,
-            subsolvers: tuple[str, ...] = ()) -> cp_model.CpSolver | None:
+            subsolvers: tuple[str, ...] = (), gap: int = 0) -> cp_model.CpSolver | None:
     wall = budget.wall_left()
     # CP-SAT takes a while to load a large model before it can stop: a stage started with
     # a tenth of a second left on a 100,000-variable model ran a second past the deadline
@@ -92,6 +93,8 @@ def _solver(workers: int, seed: int, budget: Budget, n_variables: int,
     if budget.deterministic is not None:
         p.max_deterministic_time = max(0.05, budget.deterministic)
     p.subsolvers.extend(subsolvers)  # none: CP-SAT's own portfolio
+    if gap:  # stop once the objective is within ``gap`` of CP-SAT's bound
+        p.absolute_gap_limit = gap
     if n_variables > LIGHT_PRESOLVE_ABOVE:
         # On large models probing and symmetry detection cost seconds before any
         # solution; on small ones they pay for themselves.
@@ -144,9 +147,12 @@ def tier_stages(built: Built) -> list[Stage]:
 def search(built: Built, budget: Budget, *, workers: int = 2, seed: int = 0,
            hint: dict[int, int] | None = None, stages: list[Stage] | int | None = None,
            progress: Callable[[Progress], None] | None = None, label: str = "",
-           subsolvers: tuple[str, ...] = (), mip_nodes_per_second: float = 0.0) -> SearchResult:
+           subsolvers: tuple[str, ...] = (), mip_nodes_per_second: float = 0.0, gap: int = 0,
+           at_most: int | None = None) -> SearchResult:
     """Maximise the stages of ``built`` in order within ``budget`` (default: the tiers;
-    a number: the first that many of them); ``subsolvers``: CP-SAT's to run, in turns.
+    a number: the first that many of them); ``subsolvers``: CP-SAT's to run, in turns;
+    ``gap``: each stage ends once within that of CP-SAT's bound, which ``at_most`` (proven
+    elsewhere: the first stage's value is at most that) makes tighter.
     With ``mip_nodes_per_second``, HiGHS's MIP searches tier 1 beside CP-SAT
     (``portfolio.py``), allowed that many branch-and-bound nodes per deterministic second
     of the stage's budget."""
@@ -160,15 +166,11 @@ def search(built: Built, budget: Budget, *, workers: int = 2, seed: int = 0,
     for i, stage in enumerate(stages):
         share = stage.share / sum(s.share for s in stages[i:])
         stage_budget = budget.share(share, spent)
-        solver = _solver(workers, seed, stage_budget, n_variables, subsolvers)
+        solver = _solver(workers, seed, stage_budget, n_variables, subsolvers, gap)
         if solver is None or stop.requested():  # out of time, or stopped early: keep what was found
             result.stopped_by_clock = True
             break
-        model.clear_objective()
-        model.maximize(stage.expr)
-        model.clear_hints()
-        for index, value in (hint or {}).items():
-            model.add_hint(model.get_int_var_from_proto_index(index), value)
+        _objective_and_hint(model, stage, hint, at_most if i == 0 else None)
         event = Progress(what="tier", label=label, stage=i + 1, stages=len(stages), tier=stage.name)
         report = _reporter(progress, event, t0, stage)
         nodes = _mip_nodes(stage, stage_budget, mip_nodes_per_second)
@@ -199,6 +201,26 @@ def search(built: Built, budget: Budget, *, workers: int = 2, seed: int = 0,
     if result.assignment is not None:
         _score_the_rest(built, result)
     return result
+
+
+def _objective_and_hint(model: cp_model.CpModel, stage: Stage, hint: dict[int, int] | None,
+                        at_most: int | None) -> None:
+    model.clear_objective()
+    model.maximize(stage.expr)
+    if at_most is not None:
+        _objective_at_most(model, at_most)
+    model.clear_hints()
+    for index, value in (hint or {}).items():
+        model.add_hint(model.get_int_var_from_proto_index(index), value)
+
+
+def _objective_at_most(model: cp_model.CpModel, value: int) -> None:
+    """Tell CP-SAT the maximised objective is at most ``value``, as the objective's own
+    domain: a constraint on the same sum left its bound above it (on a 1,000-trainee
+    region the critical relaxation's bound stayed at 168 with the sum held at most 167)."""
+    objective = model.Proto().objective  # a maximum is kept as the minimum of its negation
+    objective.domain.clear()
+    objective.domain.extend([math.ceil(-value - objective.offset), 2 ** 62])
 
 
 def _reporter(progress: Callable[[Progress], None] | None, event: Progress, t0: float,

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from rotasolve.baseline import greedy
+from rotasolve.baseline import coverage_bound, greedy
 from rotasolve.domain.tiers import ByTier
-from rotasolve.engine.one_model import Outer, never_below
+from rotasolve.engine.one_model import Outer, greedy_result, never_below
 from rotasolve.synthetic.generate import generate
 from rotasolve.model.objective import score
 
@@ -68,3 +68,19 @@ def test_the_searchs_start_is_added_whole_to_a_restricted_model():
         assert c.case_id in {case.id for case in widened.cases[key]}
         assert c.supervisor_id in {s.id for s in widened.supervisors[key]}
     assert outside  # the start did reach past the shortlist
+
+
+def test_with_nothing_found_in_time_the_start_keeps_the_bounds_from_outside_the_model():
+    """A restricted model whose search found nothing answers with its start, bounded by
+    what bounds it from outside (tier 1b too), not by a flow worked out again."""
+    inst = generate(30, 2, 3)
+    start = greedy(inst)
+    assert start is not None
+    theirs = score(inst, start)
+    outer = Outer(theirs.critical + 3, lambda placed: 100 - placed)
+    result = greedy_result(inst, start, {"variables": 1, "constraints": 1}, [], outer=outer)
+    assert result.solution is start and result.values == theirs and result.status == "FEASIBLE"
+    assert result.bounds is not None
+    assert (result.bounds.critical, result.bounds.others) == (theirs.critical + 3, 100 - theirs.critical)
+    alone = greedy_result(inst, start, {"variables": 1, "constraints": 1}, [])  # no outer: the flow on 1a
+    assert alone.bounds is not None and alone.bounds.critical == coverage_bound(inst) and alone.bounds.others is None
