@@ -269,7 +269,7 @@ def _critical_linear(model: cp_model.CpModel, budget: Budget, shortlisted: bool,
     # region, seed 7001: 236,000 variables, about 28 s planned against a wait of 15; not
     # done after 34 s, and the final search was left nothing. The size is a rough guide:
     # 98,000 variables took 24 s on f64, 262,000 took 21 s on connected 2,000 seed 2, where
-    # its solution took the critical search from 273 to 311; so only a plan of more than
+    # its solution guides the critical search to 311; so only a plan of more than
     # CRITICAL_WAIT_MOST times the wait is not waited for.)
     expected = RELAXATION_SECONDS_PER_VARIABLE * len(model.Proto().variables)
     if expected > CRITICAL_WAIT_MOST * limit:
