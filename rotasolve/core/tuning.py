@@ -197,3 +197,12 @@ CRITICAL_GAP = 0.01
 # _critical_linear): 1.9 on random 1,000 seed 7001 (never done in time), 1.05 on connected
 # 2,000 seed 2 and 0.8 on f64 (done in 21 s; not done in 24).
 CRITICAL_WAIT_MOST = 1.5
+# Deterministic seconds a critical relaxation's search must have left, after building
+# the wider model (planned from its size), to be searched again among every choice of its
+# units (engine/guided.py, _wider); and the largest such model (as engine/memory.py counts
+# them). On a random 2,000-trainee region (seed 7003) that model has 383,000: 13 s to
+# build, 61 critical placements proven in 6 deterministic seconds, and the run's peak
+# 1,214 MiB (646 MiB without it); its search must fit the part's memory budget as a
+# relaxation's does (RELAXED_BYTES_PER_VARIABLE: CP-SAT's presolve leaves a tenth of it).
+CRITICAL_WIDE_LEAST = 3.0
+CRITICAL_WIDE_UP_TO = 450_000

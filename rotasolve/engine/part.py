@@ -33,6 +33,7 @@ from ..core.tuning import (
     BYTES_PER_VARIABLE,
     CRITICAL_EVERY_UP_TO,
     CRITICAL_SHARE,
+    CRITICAL_WIDE_UP_TO,
     FEWEST_FREE,
     GUIDED_FIRST_SHARE,
     NEIGHBOURHOOD_VARIABLES,
@@ -146,9 +147,9 @@ def _guided(inst: Instance, the_plan: Plan, by_hand: Solution | None, options: S
     assert the_plan.candidates is not None  # only a greedy plan has none
     previous = still_there(inst, options.previous) if options.previous is not None else None
     flows = _flows_beside(inst, the_plan) if options.additions is None else None
+    every, wide = _every_critical_choice(inst, the_plan, budget_bytes)
     guidance = guide(inst, the_plan.candidates, by_hand, budget.share(CRITICAL_SHARE, 0.0), options.seed,
-                     options.workers, RELAXATION_SHARE * budget.wall_left(), the_plan.complete, previous,
-                     _every_critical_choice(inst, the_plan, budget_bytes))
+                     options.workers, RELAXATION_SHARE * budget.wall_left(), the_plan.complete, previous, every, wide)
     if options.additions is not None:  # the relaxations know nothing of what may be bought
         outer = Outer(None, None)
     elif the_plan.complete:
@@ -300,16 +301,20 @@ def _tier_one_proven(result: PartResult) -> bool:
         (result.bounds.critical, result.bounds.others) == (result.values.critical, result.values.others)
 
 
-def _every_critical_choice(inst: Instance, the_plan: Plan, budget_bytes: int) -> Candidates | None:
-    """Every choice, for the critical relaxation of a shortlisted part, where its model
-    (the critical requirements' units alone) is not too large (``CRITICAL_EVERY_UP_TO``)
-    and fits the memory budget; else None."""
-    if the_plan.everything is None:
-        return None
-    variables = memory.variables(inst, critical_units(inst, the_plan.everything))
+def _every_critical_choice(inst: Instance, the_plan: Plan,
+                           budget_bytes: int) -> tuple[Candidates | None, Candidates | None]:
+    """Every choice of the critical requirements' units: for the critical relaxation of a
+    shortlisted part, where its model is not too large (``CRITICAL_EVERY_UP_TO``); and to
+    search it among once more with time to spare (``guided._wider``, ``CRITICAL_WIDE_UP_TO``),
+    in any guided part; each None where too large or over the memory budget."""
+    every = the_plan.everything if the_plan.everything is not None else the_plan.candidates
+    if every is None:
+        return None, None
+    units = critical_units(inst, every)
+    variables = memory.variables(inst, units)
     fits = int((budget_bytes - BASE_BYTES) / RELAXED_BYTES_PER_VARIABLE)
-    return the_plan.everything if variables <= min(CRITICAL_EVERY_UP_TO, fits) else None
-
+    relaxed = every if the_plan.everything is not None and variables <= min(CRITICAL_EVERY_UP_TO, fits) else None
+    return relaxed, units if variables <= min(CRITICAL_WIDE_UP_TO, fits) else None
 
 
 def _kept_only(inst: Instance, candidates: Candidates, options: SolveOptions, budget: Budget) -> Solution | None:

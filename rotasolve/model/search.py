@@ -71,7 +71,7 @@ class SearchResult:
 
 
 def _solver(workers: int, seed: int, budget: Budget, n_variables: int,
-            subsolvers: tuple[str, ...] = (), gap: int = 0) -> cp_model.CpSolver | None:
+            subsolvers: tuple[str, ...] = (), gap: int = 0, light: bool = False) -> cp_model.CpSolver | None:
     wall = budget.wall_left()
     # CP-SAT takes a while to load a large model before it can stop: a stage started with
     # a tenth of a second left on a 100,000-variable model ran a second past the deadline
@@ -95,7 +95,7 @@ def _solver(workers: int, seed: int, budget: Budget, n_variables: int,
     p.subsolvers.extend(subsolvers)  # none: CP-SAT's own portfolio
     if gap:  # stop once the objective is within ``gap`` of CP-SAT's bound
         p.absolute_gap_limit = gap
-    if n_variables > LIGHT_PRESOLVE_ABOVE:
+    if light or n_variables > LIGHT_PRESOLVE_ABOVE:
         # On large models probing and symmetry detection cost seconds before any
         # solution; on small ones they pay for themselves.
         p.cp_model_probing_level = 0
@@ -148,11 +148,12 @@ def search(built: Built, budget: Budget, *, workers: int = 2, seed: int = 0,
            hint: dict[int, int] | None = None, stages: list[Stage] | int | None = None,
            progress: Callable[[Progress], None] | None = None, label: str = "",
            subsolvers: tuple[str, ...] = (), mip_nodes_per_second: float = 0.0, gap: int = 0,
-           at_most: int | None = None) -> SearchResult:
+           at_most: int | None = None, light: bool = False) -> SearchResult:
     """Maximise the stages of ``built`` in order within ``budget`` (default: the tiers;
     a number: the first that many of them); ``subsolvers``: CP-SAT's to run, in turns;
     ``gap``: each stage ends once within that of CP-SAT's bound, which ``at_most`` (proven
-    elsewhere: the first stage's value is at most that) makes tighter.
+    elsewhere: the first stage's value is at most that) makes tighter; ``light``: no
+    probing or symmetry detection in presolve, whatever the model's size.
     With ``mip_nodes_per_second``, HiGHS's MIP searches tier 1 beside CP-SAT
     (``portfolio.py``), allowed that many branch-and-bound nodes per deterministic second
     of the stage's budget."""
@@ -166,7 +167,7 @@ def search(built: Built, budget: Budget, *, workers: int = 2, seed: int = 0,
     for i, stage in enumerate(stages):
         share = stage.share / sum(s.share for s in stages[i:])
         stage_budget = budget.share(share, spent)
-        solver = _solver(workers, seed, stage_budget, n_variables, subsolvers, gap)
+        solver = _solver(workers, seed, stage_budget, n_variables, subsolvers, gap, light)
         if solver is None or stop.requested():  # out of time, or stopped early: keep what was found
             result.stopped_by_clock = True
             break
