@@ -59,7 +59,7 @@ from ..model.variables import Variables
 from ..results.solution import Solution
 from . import memory
 from ..core.tuning import (BUILD_SECONDS_PER_VARIABLE, CHEAPEST_KEPT, CRITICAL_GAP, CRITICAL_SEARCH_LEAST,
-                           CRITICAL_SUBSOLVERS, CRITICAL_WAIT_MOST, CRITICAL_WIDE_LEAST, LATE_SHARE,
+                           CRITICAL_SUBSOLVERS, CRITICAL_WAIT_MOST, CRITICAL_WIDE_LEAST, CRITICAL_WIDE_LOAD, LATE_SHARE,
                            RELAXATION_SECONDS_PER_VARIABLE, SEARCH_PER_SECOND_LARGE, USED)
 
 MU = max(SENIORITY_WEIGHT.values())  # a critical placement's worth in tier-1b points, for the bound
@@ -209,7 +209,10 @@ def _critical(inst: Instance, full: Candidates, by_hand: Solution | None, budget
     # 320 in 12 s and 325 in 22 (the relaxation's bound is 326).
     searched = budget if budget.deterministic is None else \
         Budget(max(budget.deterministic - set_aside, CRITICAL_SEARCH_LEAST * budget.deterministic), budget.deadline)
-    out["result"] = result = _critical_search(built, searched, out["bound"], seed, workers)
+    # A relaxation left running beside it (for its bound alone) takes one of the cores:
+    # searched with both, f64's came too late (the flow's 219 against its 212).
+    beside = workers - 1 if out["late"] is not None and workers > 1 else workers
+    out["result"] = result = _critical_search(built, searched, out["bound"], seed, beside)
     assignment = result.assignment
     if assignment is not None:
         sol = extract(built.vars, lambda var: assignment[var.Index()])
@@ -222,7 +225,8 @@ def _wider(relaxed: Instance, wide: Candidates | None, budget: Budget, bound: in
     """The critical relaxation searched again among every choice of its units (``wide``),
     hinted with the allocation found among the guided ones, when that search ended with
     at least CRITICAL_WIDE_LEAST deterministic seconds of its budget to spare after
-    building the wider model (planned from its size). Its allocation replaces the guided
+    building the wider model (planned from its size, CRITICAL_WIDE_LOAD), and no
+    relaxation left running beside it. Its allocation replaces the guided
     one where it places more, and CP-SAT's bound on it holds for the whole part, as the
     relaxation's does. On a random 2,000-trainee region (seed 7003) the guided choices
     gave 60 critical placements, proven there in a hundredth of a second of a budget of
@@ -232,10 +236,16 @@ def _wider(relaxed: Instance, wide: Candidates | None, budget: Budget, bound: in
     result: SearchResult = out["result"]
     if wide is None or budget.deterministic is None or result.values.critical is None or stop.requested():
         return
+    if out["late"] is not None:
+        # Its relaxation over every choice is still running beside, on one of the two
+        # cores, for its bound: searched beside it, f64's came too late (219, the flow's,
+        # against its 212).
+        return
     placed = result.values.critical
     if bound is not None and placed >= bound - int(CRITICAL_GAP * bound):
         return  # within the gap already
-    building = SEARCH_PER_SECOND_LARGE * BUILD_SECONDS_PER_VARIABLE * memory.variables(relaxed, wide)
+    seconds_per_variable = CRITICAL_WIDE_LOAD * BUILD_SECONDS_PER_VARIABLE
+    building = SEARCH_PER_SECOND_LARGE * seconds_per_variable * memory.variables(relaxed, wide)
     left = budget.deterministic - result.deterministic_seconds - building
     if left < CRITICAL_WIDE_LEAST:
         return
