@@ -205,10 +205,10 @@ CRITICAL_WAIT_MOST = 1.5
 # 1,214 MiB (646 MiB without it); its search must fit the part's memory budget as a
 # relaxation's does (RELAXED_BYTES_PER_VARIABLE: CP-SAT's presolve leaves a tenth of it).
 CRITICAL_WIDE_LEAST = 3.0
+CRITICAL_WIDE_UP_TO = 450_000
 # The wider model's cost planned at this many times its build (BUILD_SECONDS_PER_VARIABLE):
 # built in Python, then loaded and presolved by CP-SAT, which its deterministic seconds
 # undercount (seed 7003: 13 s to build, then 25 s of CP-SAT for 6 deterministic seconds;
 # planned at its build alone, the final search was left 29 deterministic seconds, cut by the
 # clock, and the run ended at 122.7 s of 120).
 CRITICAL_WIDE_LOAD = 2.0
-CRITICAL_WIDE_UP_TO = 450_000

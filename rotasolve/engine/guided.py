@@ -135,7 +135,7 @@ def guide(inst: Instance, full: Candidates, by_hand: Solution | None, budget: Bu
         bounds.append(found.bounds.critical)
     bounds = [b for b in bounds if b is not None]
     critical_bound = min(bounds) if bounds and bound_is_global_critical else None
-    critical_bound = _least(critical_bound, critical["wide_bound"])  # it searched every choice
+    critical_bound = least(critical_bound, critical["wide_bound"])  # it searched every choice
     return Guidance(_restricted(inst, full, keep, source), critical_bound, linear_bound, start,
                     found.deterministic_seconds, seconds, critical["set_aside"],
                     found.stopped_by_clock or critical["clocked"], critical["late"], late_linear, budget.deadline)
@@ -268,7 +268,8 @@ def _wider(relaxed: Instance, wide: Candidates | None, budget: Budget, bound: in
     out["solution"] = sol.model_copy(update={"scheme": relaxed.settings.name})
 
 
-def _least(*bounds: int | None) -> int | None:
+def least(*bounds: int | None) -> int | None:
+    """The least of the bounds known (None: none is)."""
     known = [b for b in bounds if b is not None]
     return min(known) if known else None
 

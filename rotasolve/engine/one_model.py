@@ -199,11 +199,6 @@ def others_flow_bound(inst: Instance, everything: Candidates | None) -> Callable
     return lambda placed: min(others, both - MU * placed)
 
 
-def least(*bounds: int | None) -> int | None:
-    known = [b for b in bounds if b is not None]
-    return min(known) if known else None
-
-
 @dataclass(frozen=True)
 class Outer:
     """What bounds tiers 1a and 1b from outside a restricted model (relaxations of every

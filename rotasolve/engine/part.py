@@ -47,7 +47,7 @@ from ..core.tuning import (
     WIDE_UP_TO,
 )
 from . import memory
-from .guided import critical_units, guide, with_allocation
+from .guided import critical_units, guide, least, with_allocation
 from .lns import improve
 from .one_model import (
     STOPPED,
@@ -55,7 +55,6 @@ from .one_model import (
     PartResult,
     flow_bounds,
     greedy_result,
-    least,
     others_flow_bound,
     outer_bounds,
     search_one_model,

@@ -60,4 +60,3 @@ def test_without_time_to_spare_it_is_not_searched_again(monkeypatch):
     every = eligible(inst)
     out = _critical(inst, _few(every), guided.critical_units(guided.critical_relaxation(inst), every), 10.0)
     assert out["wide_bound"] is None
-
