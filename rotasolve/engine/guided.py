@@ -213,10 +213,8 @@ def _critical(inst: Instance, full: Candidates, by_hand: Solution | None, budget
     # searched with both, f64's came too late (the flow's 219 against its 212).
     beside = workers - 1 if out["late"] is not None and workers > 1 else workers
     out["result"] = result = _critical_search(built, searched, out["bound"], seed, beside)
-    assignment = result.assignment
-    if assignment is not None:
-        sol = extract(built.vars, lambda var: assignment[var.Index()])
-        out["solution"] = sol.model_copy(update={"scheme": inst.settings.name})
+    if result.assignment is not None:
+        out["solution"] = _allocation(inst, built, result.assignment)
         _wider(relaxed, wide, searched, out["bound"] if bound_is_global else None, seed, workers, out)
 
 
@@ -251,9 +249,8 @@ def _wider(relaxed: Instance, wide: Candidates | None, budget: Budget, bound: in
         return
     out["set_aside"] += building  # planned, so the searches after it plan the same
     built = build(relaxed, wide)
-    found = search(built, Budget(left, budget.deadline), workers=workers, seed=seed, stages=1,
-                   hint=hint_from(built.vars, out["solution"]), subsolvers=CRITICAL_SUBSOLVERS,
-                   gap=int(CRITICAL_GAP * bound) if bound is not None else 0, at_most=bound, light=True)
+    found = _critical_search(built, Budget(left, budget.deadline), bound, seed, workers,
+                             hint_from(built.vars, out["solution"]))
     found.stopped_by_clock = found.stopped_by_clock or result.stopped_by_clock
     if found.assignment is not None:
         out["wide_bound"] = found.bounds.critical
@@ -262,10 +259,13 @@ def _wider(relaxed: Instance, wide: Candidates | None, budget: Budget, bound: in
         result.stopped_by_clock = found.stopped_by_clock
         return
     found.deterministic_seconds += result.deterministic_seconds
-    out["result"] = found
-    assignment = found.assignment
+    out["result"], out["solution"] = found, _allocation(relaxed, built, found.assignment)
+
+
+def _allocation(inst: Instance, built: Built, assignment: dict[int, int]) -> Solution:
+    """The allocation a search's assignment of ``built`` makes, named for ``inst``'s scheme."""
     sol = extract(built.vars, lambda var: assignment[var.Index()])
-    out["solution"] = sol.model_copy(update={"scheme": relaxed.settings.name})
+    return sol.model_copy(update={"scheme": inst.settings.name})
 
 
 def least(*bounds: int | None) -> int | None:
@@ -274,8 +274,9 @@ def least(*bounds: int | None) -> int | None:
     return min(known) if known else None
 
 
-def _critical_search(built: Built, budget: Budget, bound: int | None, seed: int, workers: int) -> SearchResult:
-    """CP-SAT on the critical relaxation. Once within CRITICAL_GAP of its bound (CP-SAT's,
+def _critical_search(built: Built, budget: Budget, bound: int | None, seed: int, workers: int,
+                     hint: dict[int, int] | None = None) -> SearchResult:
+    """CP-SAT on the critical relaxation (from ``hint``, where given). Once within CRITICAL_GAP of its bound (CP-SAT's,
     told the relaxation's, so at most 1% of it), it stops: what is left is mostly its
     proof, which guides nothing (on a connected 1,000-trainee region, 145 of a bound of
     146 reached after 7 of its 24 seconds).
@@ -294,7 +295,7 @@ def _critical_search(built: Built, budget: Budget, bound: int | None, seed: int,
     # others (seed 1: 160 in 2 of 6 runs by default, 5 of 6 core-based; seed 2: 159 in 2
     # of 4 and 2 of 4); the two together, in 12 of 12 (seeds 0-5 on both regions).
     return search(built, budget, workers=workers, seed=seed, stages=1, subsolvers=CRITICAL_SUBSOLVERS,
-                  gap=gap, at_most=bound, light=True)
+                  gap=gap, at_most=bound, light=True, hint=hint)
 
 
 class _Background:
