@@ -44,7 +44,7 @@ def test_completing_an_allocation_keeps_it_and_breaks_no_rule(n, trusts, seed):
     the critical relaxation's answer so completed. Every placement of a full allocation
     still fits; one of the critical relaxation, whose groups need no minimum, breaks no
     rule once completed (each case with a tutor, every group that runs at its minimum)."""
-    from rotasolve.engine.guided import critical_relaxation
+    from rotasolve.engine.critical import critical_relaxation
     inst = generate(n, trusts, seed)
     sol = solve(inst, time_limit=2)
     completed = greedy(inst, first=sol, running=sol)

@@ -192,10 +192,10 @@ def test_a_critical_relaxation_cut_short_searches_every_choice_and_says_so(large
     relaxation is searched among every choice: the answer is still checked and bounded
     (by CP-SAT on that whole model), but it depends on the clock, so the run is not
     called reproducible."""
-    from rotasolve.engine import guided
+    from rotasolve.engine import critical
     from rotasolve.model.relaxation import Relaxation
 
-    monkeypatch.setattr(guided, "relax", lambda *args, **kwargs: Relaxation(None, 0.0))
+    monkeypatch.setattr(critical, "relax", lambda *args, **kwargs: Relaxation(None, 0.0))
     inst = generate(60, 3, seed=4, connected=True)
     sol = solve(inst, SolveOptions(time_limit=20, workers=2))
     assert sol.status == "FEASIBLE" and check(inst, sol) == []
@@ -208,19 +208,19 @@ def test_a_critical_relaxation_too_slow_to_guide_still_bounds_the_answer(large_r
     """A shortlisted part's critical relaxation over every choice, not done when its
     search must start, is left running beside it; its bound, when it comes, bounds the
     answer's tier 1a (at or below the max-flow bound), and the clock decided that."""
-    from rotasolve.engine import guided
+    from rotasolve.engine import critical
 
     inst = generate(60, 3, seed=4, connected=True)
     monkeypatch.setattr(part_module, "RELAXED_UP_TO", memory.variables(inst, eligible(inst)) - 1)
     monkeypatch.setattr(part_module, "shortlist", lambda inst, full, most: shortlist(inst, full, 2))
-    # the bound asserted is the relaxation's: no search among every choice (guided._wider) adds its own
+    # the bound asserted is the relaxation's: no search among every choice (critical._wider) adds its own
     monkeypatch.setattr(part_module, "CRITICAL_WIDE_UP_TO", 0)
     waits = late_at_first(monkeypatch)
     sol = solve(inst, SolveOptions(time_limit=10, workers=2))
     assert sol.status == "FEASIBLE" and check(inst, sol) == []
     assert len(waits) == 2 and waits[1] is not None and 0 <= waits[1] <= 10  # until the deadline at most
-    relaxed = guided.critical_relaxation(inst)
-    built = build(relaxed, guided.critical_units(relaxed, eligible(inst)), relaxation=True)
+    relaxed = critical.critical_relaxation(inst)
+    built = build(relaxed, critical.critical_units(relaxed, eligible(inst)), relaxation=True)
     built.model.maximize(built.tiers.critical.expr)
     relaxation_bound = relax(built.model, 10, threads=1).bound()
     flow = coverage_bound(inst, eligible(inst))
@@ -247,19 +247,19 @@ def test_a_linear_relaxation_too_slow_for_the_search_still_bounds_tier_1b(large_
 
 
 def late_at_first(monkeypatch) -> list[float | None]:
-    """A relaxation left running (``guided._Background``) is not done when first waited
+    """A relaxation left running (``critical.Background``) is not done when first waited
     for (the search's start) and is done when waited for again (the bounds). Returns the
     waits asked for, in order."""
-    from rotasolve.engine import guided
+    from rotasolve.engine import critical
 
     waits: list[float | None] = []
-    wait = guided._Background.wait
+    wait = critical.Background.wait
 
     def late(self, seconds):
         waits.append(seconds)
         return None if len(waits) == 1 else wait(self, None)
 
-    monkeypatch.setattr(guided._Background, "wait", late)
+    monkeypatch.setattr(critical.Background, "wait", late)
     return waits
 
 
@@ -275,15 +275,16 @@ def test_a_critical_relaxation_planned_far_too_slow_is_not_waited_for(large_regi
     """A shortlisted part whose critical relaxation is planned (from its size) to take far
     longer than the search's share is not solved: the critical search starts at once, the
     clock decides nothing, and both tiers keep the flows' bounds."""
-    from rotasolve.engine import guided
+    from rotasolve.engine import critical, guided
 
     inst = generate(60, 3, seed=4, connected=True)
     monkeypatch.setattr(part_module, "RELAXED_UP_TO", memory.variables(inst, eligible(inst)) - 1)
     monkeypatch.setattr(part_module, "shortlist", lambda inst, full, most: shortlist(inst, full, 2))
-    monkeypatch.setattr(guided, "RELAXATION_SECONDS_PER_VARIABLE", 10.0)
-    monkeypatch.setattr(part_module, "CRITICAL_WIDE_UP_TO", 0)  # the flows' bounds alone (guided._wider adds one)
+    for module in (critical, guided):
+        monkeypatch.setattr(module, "RELAXATION_SECONDS_PER_VARIABLE", 10.0)
+    monkeypatch.setattr(part_module, "CRITICAL_WIDE_UP_TO", 0)  # the flows' bounds alone (critical._wider adds one)
     relaxed: list[object] = []
-    monkeypatch.setattr(guided, "relax", lambda *a, **k: relaxed.append(a) or relax(*a, **k))
+    monkeypatch.setattr(critical, "relax", lambda *a, **k: relaxed.append(a) or relax(*a, **k))
     sol = solve(inst, SolveOptions(time_limit=20, workers=2))
     assert sol.status == "FEASIBLE" and check(inst, sol) == [] and "guided" in sol.manifest.strategy
     assert relaxed == [] and sol.manifest.deterministic is True

@@ -136,13 +136,13 @@ RELAXATION_SECONDS_PER_VARIABLE = 1.2e-4
 USED = 1e-3
 # The critical relaxation's CP-SAT searches, in turns: on connected 1,000 each alone reached
 # the restricted model's optimum with some seeds and not others; the two together in 12 of
-# 12 runs (seeds 0-5 on two regions; engine/guided.py says more).
+# 12 runs (seeds 0-5 on two regions; engine/critical.py says more).
 CRITICAL_SUBSOLVERS = ("default_lp", "core")
 # Of its share, what the critical relaxation's search keeps at least when its relaxation's
-# time is set aside from it (engine/guided.py, _critical).
+# time is set aside from it (engine/critical.py, search_critical).
 CRITICAL_SEARCH_LEAST = 0.5
 # Of the wall time left to a part, what HiGHS may take for a relaxation left running beside
-# the search (engine/guided.py, _Background). Its bound is read when the search ends, so it
+# the search (engine/critical.py, Background). Its bound is read when the search ends, so it
 # should end by then; reading its model into HiGHS comes first and is not counted by HiGHS
 # (3-5 s at 1,000 trainees), which the rest of the time and the seconds kept back for the
 # outputs (AFTER_SEARCH) absorb. (Measured with it: f64's critical bound came in 3 of 3
@@ -195,13 +195,13 @@ LARGE_FROM = 2_000  # trainees
 # bound (as a whole number of placements, rounded down), so tier 1a stays within 1% of it.
 CRITICAL_GAP = 0.01
 # A shortlisted part's critical relaxation planned (RELAXATION_SECONDS_PER_VARIABLE) to
-# take more than this many times its wait is not waited for (engine/guided.py,
+# take more than this many times its wait is not waited for (engine/critical.py,
 # _critical_linear): 1.9 on random 1,000 seed 7001 (never done in time), 1.05 on connected
 # 2,000 seed 2 and 0.8 on f64 (done in 21 s; not done in 24).
 CRITICAL_WAIT_MOST = 1.5
 # Deterministic seconds a critical relaxation's search must have left, after building
 # the wider model (planned from its size), to be searched again among every choice of its
-# units (engine/guided.py, _wider); and the largest such model (as engine/memory.py counts
+# units (engine/critical.py, _wider); and the largest such model (as engine/memory.py counts
 # them). On a random 2,000-trainee region (seed 7003) that model has 383,000: 13 s to
 # build, 61 critical placements proven in 6 deterministic seconds, and the run's peak
 # 1,214 MiB (646 MiB without it); its search must fit the part's memory budget as a

@@ -23,6 +23,9 @@ if TYPE_CHECKING:  # the instance hands itself in; only its type is needed here
     from .instance import Instance
 
 
+_EVERY_CHOICE = "_every_choice"  # where an instance keeps its choices, as a cached property would
+
+
 @dataclass(frozen=True)
 class UnitKey:
     trainee_id: str
@@ -96,7 +99,18 @@ def kept_minutes(inst: Instance, t: Trainee) -> int:
 
 
 def eligible(inst: Instance) -> Candidates:
-    """Every case and supervisor each unit could use."""
+    """Every case and supervisor each unit could use, worked out once per instance (as
+    its cached properties are: splitting a region into parts and planning each both need
+    them, 2-5 s of a 1,000-2,000-trainee region's run each time); the caller gets a copy
+    it may change."""
+    choices = inst.__dict__.get(_EVERY_CHOICE)
+    if choices is None:
+        choices = inst.__dict__[_EVERY_CHOICE] = every_choice(inst)
+    return Candidates(cases=dict(choices.cases), supervisors=dict(choices.supervisors), joiners=choices.joiners)
+
+
+def every_choice(inst: Instance) -> Candidates:
+    """Every case and supervisor each unit could use (worked out afresh)."""
     out = Candidates()
     _add_running_units(inst, out)
     by_length = {length: [c for c in inst.cases if c.length == length and not c.kept] for length in ("short", "long")}

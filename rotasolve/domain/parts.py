@@ -73,6 +73,10 @@ def split(inst: Instance) -> list[Instance]:
         for it in items:
             root = uf.find(f"{kind}:{it.id}")
             parts.setdefault(root, {k: [] for k in "tcsgu"})[kind].append(it)
+    if len(parts) == 1 and inst.trainees:
+        # One part with every item: the scheme itself, whose derived facts (the choices
+        # worked out above among them) are then not worked out again.
+        return [inst]
     out = []
     for part in parts.values():
         if not part["t"]:

@@ -47,7 +47,8 @@ from ..core.tuning import (
     WIDE_UP_TO,
 )
 from . import memory
-from .guided import critical_units, guide, least, with_allocation
+from .critical import critical_units, least, with_allocation
+from .guided import guide
 from .lns import improve
 from .one_model import (
     STOPPED,
@@ -304,7 +305,7 @@ def _every_critical_choice(inst: Instance, the_plan: Plan,
                            budget_bytes: int) -> tuple[Candidates | None, Candidates | None]:
     """Every choice of the critical requirements' units: for the critical relaxation of a
     shortlisted part, where its model is not too large (``CRITICAL_EVERY_UP_TO``); and to
-    search it among once more with time to spare (``guided._wider``, ``CRITICAL_WIDE_UP_TO``),
+    search it among once more with time to spare (``critical._wider``, ``CRITICAL_WIDE_UP_TO``),
     in any guided part; each None where too large or over the memory budget."""
     every = the_plan.everything if the_plan.everything is not None else the_plan.candidates
     if every is None:

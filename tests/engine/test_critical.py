@@ -1,4 +1,4 @@
-"""The critical relaxation of a large part (engine/guided.py), on tiny schemes whose best
+"""The critical relaxation of a large part (engine/critical.py), on tiny schemes whose best
 allocation exhaustive search finds: its search among the guided choices, then among
 every choice of its units when time is left (``_wider``)."""
 
@@ -10,7 +10,7 @@ from tiny import brute_force, tiny_scheme
 
 from rotasolve.check import check
 from rotasolve.domain.choices import Candidates, eligible
-from rotasolve.engine import guided
+from rotasolve.engine import critical
 from rotasolve.model.search import Budget
 
 SEEDS = range(24)
@@ -25,8 +25,8 @@ def _few(every: Candidates) -> Candidates:
 
 def _critical(inst, full: Candidates, wide: Candidates | None, deterministic: float) -> dict:
     out: dict = {}
-    guided._critical(inst, full, None, Budget(deterministic, time.monotonic() + 30), seed=0, workers=1, alone=True,
-                     out=out, wide=wide)
+    critical.search_critical(inst, full, None, Budget(deterministic, time.monotonic() + 30), seed=0, workers=1,
+                             alone=True, out=out, wide=wide)
     return out
 
 
@@ -42,9 +42,9 @@ def test_with_time_to_spare_the_critical_relaxation_is_searched_among_every_choi
         if best is None:
             continue
         every = eligible(inst)
-        relaxed = guided.critical_relaxation(inst)
+        relaxed = critical.critical_relaxation(inst)
         narrow = _critical(inst, _few(every), None, 10.0)
-        out = _critical(inst, _few(every), guided.critical_units(relaxed, every), 10.0)
+        out = _critical(inst, _few(every), critical.critical_units(relaxed, every), 10.0)
         assert out["wide_bound"] is not None and out["wide_bound"] >= best[0]
         assert out["result"].values.critical >= narrow["result"].values.critical
         assert check(relaxed, out["solution"]) == []
@@ -55,8 +55,8 @@ def test_with_time_to_spare_the_critical_relaxation_is_searched_among_every_choi
 def test_without_time_to_spare_it_is_not_searched_again(monkeypatch):
     """Less than CRITICAL_WIDE_LEAST deterministic seconds left after the wider model's
     planned build: no second search, no bound from it."""
-    monkeypatch.setattr(guided, "CRITICAL_WIDE_LEAST", 1e9)
+    monkeypatch.setattr(critical, "CRITICAL_WIDE_LEAST", 1e9)
     inst = tiny_scheme(0)
     every = eligible(inst)
-    out = _critical(inst, _few(every), guided.critical_units(guided.critical_relaxation(inst), every), 10.0)
+    out = _critical(inst, _few(every), critical.critical_units(critical.critical_relaxation(inst), every), 10.0)
     assert out["wide_bound"] is None
