@@ -272,9 +272,11 @@ def solve_with_notes(inst, options: SolveOptions):
 
 
 def test_a_critical_relaxation_planned_far_too_slow_is_not_waited_for(large_region_strategies, monkeypatch):
-    """A shortlisted part whose critical relaxation is planned (from its size) to take far
-    longer than the search's share is not solved: the critical search starts at once, the
-    clock decides nothing, and both tiers keep the flows' bounds."""
+    """A shortlisted part whose critical relaxation is planned (from its size) to take
+    HiGHS far longer than the search's share is not solved by HiGHS: the critical search
+    starts at once, the clock decides nothing, tier 1a's bound is the first-order
+    method's (model/first_order.py: at or above the relaxation's optimum, and here below
+    the flow's) and tier 1b keeps the flows' bounds."""
     from rotasolve.engine import critical, guided
 
     inst = generate(60, 3, seed=4, connected=True)
@@ -288,7 +290,11 @@ def test_a_critical_relaxation_planned_far_too_slow_is_not_waited_for(large_regi
     sol = solve(inst, SolveOptions(time_limit=20, workers=2))
     assert sol.status == "FEASIBLE" and check(inst, sol) == [] and "guided" in sol.manifest.strategy
     assert relaxed == [] and sol.manifest.deterministic is True
-    critical, others = sol.objective.tiers[:2]
-    assert critical <= sol.objective.bound[0] == coverage_bound(inst, eligible(inst))
+    critical_placed, others = sol.objective.tiers[:2]
+    built = build(critical.critical_relaxation(inst), critical.critical_units(inst, eligible(inst)), relaxation=True)
+    built.model.maximize(built.tiers.critical.expr)
+    linear = relax(built.model, 10, threads=1).bound()
+    assert critical_placed <= sol.objective.bound[0] and linear <= sol.objective.bound[0]
+    assert sol.objective.bound[0] < coverage_bound(inst, eligible(inst))
     both, alone = placement_bound(inst, eligible(inst), critical_worth=MU), placement_bound(inst, eligible(inst))
-    assert others <= sol.objective.bound[1] == min(alone, both - MU * critical)
+    assert others <= sol.objective.bound[1] == min(alone, both - MU * critical_placed)

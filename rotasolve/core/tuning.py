@@ -214,3 +214,8 @@ CRITICAL_WIDE_UP_TO = 450_000
 # planned at its build alone, the final search was left 29 deterministic seconds, cut by the
 # clock, and the run ended at 122.7 s of 120).
 CRITICAL_WIDE_LOAD = 2.0
+# Iterations of PDLP for the bound of a critical relaxation too large for HiGHS in the run
+# (model/first_order.py, engine/critical.py): on random 1,000 seed 7001 (236,000 variables,
+# HiGHS 61 s for 358) 400 give 359.6 in 4.6 s and 800 give 358.2 in 8.4 s, one thread;
+# every iteration is a core taken from the search beside it.
+FIRST_ORDER_ITERATIONS = 800

@@ -22,14 +22,16 @@ from ..domain.choices import Candidates, UnitKey, qualified
 from ..domain.tiers import ByTier
 from ..model.build import Built, build, extract, hint_from
 from ..model.expr import Values
+from ..model.first_order import FirstOrderBound
 from ..model.relaxation import Relaxation, relax
 from ..model.search import Budget, SearchResult, search
 from ..model.variables import Variables
 from ..results.solution import Solution
 from . import memory
 from ..core.tuning import (BUILD_SECONDS_PER_VARIABLE, CHEAPEST_KEPT, CRITICAL_GAP, CRITICAL_SEARCH_LEAST,
-                           CRITICAL_SUBSOLVERS, CRITICAL_WAIT_MOST, CRITICAL_WIDE_LEAST, CRITICAL_WIDE_LOAD, LATE_SHARE,
-                           RELAXATION_SECONDS_PER_VARIABLE, SEARCH_PER_SECOND_LARGE, USED)
+                           CRITICAL_SUBSOLVERS, CRITICAL_WAIT_MOST, CRITICAL_WIDE_LEAST, CRITICAL_WIDE_LOAD,
+                           FIRST_ORDER_ITERATIONS, LATE_SHARE, RELAXATION_SECONDS_PER_VARIABLE,
+                           SEARCH_PER_SECOND_LARGE, USED)
 
 Keep = dict[UnitKey, tuple[set[str], set[str]]]  # per unit: the case ids and supervisor ids kept
 
@@ -91,20 +93,31 @@ def _linear_of(relaxed: Instance, candidates: Candidates, budget: Budget, shortl
     the time planned for it in ``out["set_aside"]``."""
     planned = memory.variables(relaxed, candidates)
     if _not_solved(planned, budget, shortlisted):
-        # Planned from its size, it would not be solved at all: not built either (random
-        # 1,000-trainee region, seed 7001: 5 of the run's 60 s building 236,000 variables
-        # for nothing). Its planned time still shapes the search's budget, as below.
+        # Planned from its size, HiGHS would not solve it in the run (random 1,000-trainee
+        # region, seed 7001: 236,000 variables, 61 s): it is built on a thread of its own
+        # beside the search, and bounded by a first-order method in a process of its own
+        # (``FirstOrderBound``: 358.2 there after 8 s), for its bound alone. Its planned
+        # time still shapes the search's budget, as below.
         out["skipped"] = True
         out["set_aside"] = RELAXATION_SECONDS_PER_VARIABLE * planned if alone else 0.0
+        out["late"] = FirstOrderBound(lambda: _maximising_critical(relaxed, candidates).model,
+                                      FIRST_ORDER_ITERATIONS, LATE_SHARE * budget.wall_left())
         return Relaxation(None, 0.0), None
-    built = build(relaxed, candidates, relaxation=True)
+    built = _maximising_critical(relaxed, candidates)
     # Its time is taken from the search's budget only when nothing beside it takes longer
     # (the whole part's relaxation, about three times its size); planned from the model's
     # size alone, so the budget stays reproducible.
     variables = len(built.model.Proto().variables)
     out["set_aside"] = RELAXATION_SECONDS_PER_VARIABLE * variables if alone else 0.0
-    built.model.maximize(built.tiers.critical.expr)
     return _critical_linear(built.model, budget, shortlisted, out), built
+
+
+def _maximising_critical(relaxed: Instance, candidates: Candidates) -> Built:
+    """The critical relaxation's model, for its linear relaxation: critical placements
+    maximised."""
+    built = build(relaxed, candidates, relaxation=True)
+    built.model.maximize(built.tiers.critical.expr)
+    return built
 
 
 def _wider(relaxed: Instance, wide: Candidates | None, budget: Budget, bound: int | None, seed: int, workers: int,

@@ -33,7 +33,7 @@ from ortools.sat.python import cp_model, cp_model_helper
 
 from ..core import stop
 from .expr import flat_value
-from .relaxation import ONE_HIGHS_AT_A_TIME, LinearProgram, linear_program, quiet_highs
+from .relaxation import ONE_HIGHS_AT_A_TIME, LinearProgram, linear_program, parsed, quiet_highs
 from ..core.tuning import END_WAIT, MIP_PRESOLVE
 
 
@@ -50,16 +50,17 @@ class MipResult:
     seconds: float = 0.0
 
 
-def exact_program(proto: cp_model.CpModelProto) -> LinearProgram | None:
+def exact_program(model: cp_model.CpModel) -> LinearProgram | None:
     """The model as a program whose integer points are exactly the model's solutions;
     None where it cannot be stated so."""
+    proto = parsed(model)
     if any(len(var.domain) > 2 for var in proto.variables):
         return None  # a domain with holes
-    if any(not (c.has_linear() or c.has_bool_or() or c.has_bool_and()) for c in proto.constraints):
+    if any(c.WhichOneof("constraint") not in ("linear", "bool_or", "bool_and") for c in proto.constraints):
         return None
-    lp = linear_program(proto)  # single-variable rows are its columns' bounds: a fixed literal is
+    lp = linear_program(model)  # single-variable rows are its columns' bounds: a fixed literal is
     for c in proto.constraints:
-        if c.has_linear():
+        if c.HasField("linear"):
             for e in c.enforcement_literal:
                 var, true = (e, 1.0) if e >= 0 else (-e - 1, 0.0)
                 if not lp.lowest[var] == lp.highest[var] == true:
@@ -73,7 +74,7 @@ class MipMember:
     def __init__(self, model: cp_model.CpModel, nodes: int, window: float,
                  on_proven: Callable[[int], None] | None = None, levels: tuple[cp_model.LinearExpr, ...] = (),
                  weight: int = 1) -> None:
-        self._proto = model.Proto()
+        self._model = model
         # Maximise the model's objective; or, with ``levels`` (tier 1a, tier 1b) and
         # ``weight`` (more than tier 1b can be), weight x 1a + 1b as two solves, 1a then
         # 1b holding it, which HiGHS proved in 12 s where the weighted sum took 22 (its
@@ -90,7 +91,7 @@ class MipMember:
 
     @staticmethod
     def possible(model: cp_model.CpModel) -> bool:
-        return exact_program(model.Proto()) is not None
+        return exact_program(model) is not None
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="rotasolve-mip", daemon=True)
@@ -122,7 +123,7 @@ class MipMember:
 
     def _solve(self) -> None:
         started = time.monotonic()
-        lp = exact_program(self._proto)
+        lp = exact_program(self._model)
         if lp is None or self._cancel.is_set():
             return
         h = quiet_highs()
@@ -140,7 +141,7 @@ class MipMember:
         if self._levels:
             result = self._lexicographic(h, lp, started)
         else:
-            objective = self._proto.objective
+            objective = self._model.Proto().objective
             costs = -lp.costs  # CP-SAT minimises the negated maximum
             result = self._level(h, lp, costs, -objective.offset, abs(objective.scaling_factor or 1.0), started)
         if result is None:

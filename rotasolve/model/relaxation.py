@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import os
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -19,7 +20,8 @@ from dataclasses import dataclass
 
 import highspy
 import numpy as np
-from ortools.sat.python import cp_model, cp_model_helper
+from ortools.sat import cp_model_pb2
+from ortools.sat.python import cp_model
 
 from ..core import stop
 
@@ -76,7 +78,7 @@ def _relax(model: cp_model.CpModel, time_limit: float, threads: int, want_soluti
     highspy.Highs.resetGlobalScheduler(True)
     h.setOptionValue("threads", max(1, threads))
     h.setOptionValue("time_limit", max(0.1, time_limit))
-    lp = linear_program(proto)
+    lp = linear_program(model)
     n = len(lp.costs)
     h.addVars(n, lp.lowest, lp.highest)
     h.changeColsCost(n, np.arange(n, dtype=np.int32), lp.costs)
@@ -123,9 +125,10 @@ class LinearProgram:
         return float(by_rows.sum() + by_columns.sum())
 
 
-def linear_program(proto: cp_model.CpModelProto) -> LinearProgram:
+def linear_program(model: cp_model.CpModel) -> LinearProgram:
     """The relaxation of a CP-SAT model: its linear constraints, clauses and implications
     as rows; a row of one variable as that column's bounds."""
+    proto = parsed(model)
     domains = [list(v.domain) for v in proto.variables]
     n = len(domains)
     lowest = np.array([d[0] for d in domains], float)
@@ -158,6 +161,21 @@ def linear_program(proto: cp_model.CpModelProto) -> LinearProgram:
                           np.array(entries, float))
 
 
+def parsed(model: cp_model.CpModel) -> cp_model_pb2.CpModelProto:
+    """A copy of the model as protocol buffers read it. Each field of OR-Tools' own model
+    object is a call into C++ from Python: reading a 236,000-variable model's domains and
+    rows that way took 4 s, where writing it out and reading it back takes 0.3 s and its
+    fields then read in under 1 s."""
+    with tempfile.TemporaryDirectory(prefix="rotasolve-") as folder:
+        path = os.path.join(folder, "model.pb")
+        if not model.export_to_file(path):  # pragma: no cover - a full disk
+            raise OSError(f"could not write the model to {path}")
+        read = cp_model_pb2.CpModelProto()
+        with open(path, "rb") as f:
+            read.ParseFromString(f.read())
+        return read
+
+
 def quiet_highs() -> highspy.Highs:
     """A HiGHS instance that prints nothing: its constructor writes a banner ("Running
     HiGHS ... Copyright ...") straight to file descriptor 1, where rotasolve's results go,
@@ -177,23 +195,28 @@ def quiet_highs() -> highspy.Highs:
     return h
 
 
-def _rows(c: cp_model_helper.ConstraintProto) -> Iterator[_Row]:
+def _rows(c: cp_model_pb2.ConstraintProto) -> Iterator[_Row]:
     """The rows (lower, upper, {variable: coefficient}) of one CP-SAT constraint."""
-    if c.has_linear():
+    kind = c.WhichOneof("constraint")
+    if kind == "linear":
         # A linear constraint with an enforcement literal is only ever a running group's
         # size (H1), enforced by a running member's literal, which a normal solve fixes
         # true: the row holds unconditionally.
-        domain = list(c.linear.domain)
+        domain = c.linear.domain
         lower = -_INFINITY if domain[0] <= -2 ** 62 else domain[0]
         upper = _INFINITY if domain[-1] >= 2 ** 62 else domain[-1]
+        variables = list(c.linear.vars)
+        if len(set(variables)) == len(variables):  # as the rules state them: each variable once
+            yield lower, upper, dict(zip(variables, map(float, c.linear.coeffs)))
+            return
         row: dict[int, float] = {}
-        for var, coefficient in zip(c.linear.vars, c.linear.coeffs):
+        for var, coefficient in zip(variables, c.linear.coeffs):
             row[var] = row.get(var, 0.0) + coefficient
         yield lower, upper, row
-    elif c.has_bool_or():
+    elif kind == "bool_or":
         # at least one of the literals, or an enforcement literal false
         yield _clause(list(c.bool_or.literals) + [-e - 1 for e in c.enforcement_literal])
-    elif c.has_bool_and():
+    elif kind == "bool_and":
         # each enforcement literal implies every literal
         for literal in c.bool_and.literals:
             for e in c.enforcement_literal:

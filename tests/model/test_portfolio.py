@@ -56,14 +56,14 @@ def test_each_member_alone_reaches_the_exhaustive_optimum_with_a_valid_allocatio
 def test_the_program_is_the_model_exactly_or_refused():
     inst = generate(30, 2, seed=3, at_random=True)
     built = build(inst, eligible(inst))
-    assert exact_program(built.model.Proto()) is not None
+    assert exact_program(built.model) is not None
     switched = cp_model.CpModel()
     x, y = switched.NewBoolVar("x"), switched.NewBoolVar("y")
     switched.Add(x + y == 1).OnlyEnforceIf(x)  # a literal that may be false: not a plain row
-    assert exact_program(switched.Proto()) is None
+    assert exact_program(switched) is None
     holes = cp_model.CpModel()
     holes.NewIntVarFromDomain(cp_model.Domain.FromValues([0, 2]), "z")
-    assert exact_program(holes.Proto()) is None
+    assert exact_program(holes) is None
 
 
 def test_when_cp_sat_finds_nothing_the_proven_mip_allocation_is_used(monkeypatch):

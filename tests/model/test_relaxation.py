@@ -28,7 +28,7 @@ def test_the_bound_is_the_relaxation_optimum():
 
 
 def test_any_prices_give_a_bound():
-    lp = linear_program(_two_halves().Proto())
+    lp = linear_program(_two_halves())
     assert list(lp.highest) == [1, 1, 0]  # the row of one variable became z's bound
     # CP-SAT minimises -(x + y + z): no prices at all bound it by the columns alone, -2;
     # the optimal price on 2x + 2y <= 3, -1/2, gives the optimum, -1.5; a price of the

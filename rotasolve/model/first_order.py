@@ -1,0 +1,144 @@
+"""A linear relaxation's bound from a first-order method (PDLP, OR-Tools' primal-dual
+hybrid gradient), solved in a process of its own.
+
+Why: on the largest relaxations HiGHS's interior-point method is too slow to be of use
+in a run. The critical relaxation over every choice of a random 1,000-trainee region
+(seed 7001: 236,000 variables, 1.85 million entries) took HiGHS 61 s for its bound of
+358; PDLP gives 359.6 after 400 iterations (4.6 s) and 358.2 after 800 (8.4 s), on one
+thread. (Not everywhere: on seed 7002 HiGHS's 13 s reach 275.7 where 800 iterations
+reach 280.5, so it is used where HiGHS would not be solved at all.)
+
+The bound is weak duality again (``LinearProgram.least``): whatever row prices PDLP
+ends with bound the relaxation, converged or not.
+
+Why a process: PDLP holds Python's lock while it runs (measured: a Python thread beside
+it got 5-36 turns a second instead of thousands), which would stall the search's
+callbacks. The child is a fresh interpreter (``python -m rotasolve.model.first_order``),
+as ``engine/part_worker`` is, in a session of its own so that Ctrl-C reaches only the
+parent, which kills it; the program goes over a pipe as arrays.
+
+Reproducible: it stops after a fixed number of iterations (planned by the caller), not
+at a time; a run that its time limit cuts short gives no bound at all.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+from ortools.linear_solver import linear_solver_pb2
+from ortools.pdlp import solve_log_pb2, solvers_pb2
+from ortools.pdlp.python import pdlp
+from ortools.sat.python import cp_model
+
+from ..core import stop
+from .relaxation import LinearProgram, Relaxation, linear_program
+
+
+class FirstOrderBound:
+    """The (maximised) objective's bound from PDLP's prices after ``iterations``, solved in
+    a child process that is given ``seconds`` at most. Started at once, on a thread of its
+    own that first builds the model (``build``): building and reading out a large model
+    is Python's work, which then overlaps a CP-SAT search that lets go of Python's lock."""
+
+    def __init__(self, build: Callable[[], cp_model.CpModel], iterations: int, seconds: float) -> None:
+        self._started = time.monotonic()
+        self._result: list[Relaxation | None] = []
+        self._child: subprocess.Popen[bytes] | None = None
+        self._thread = threading.Thread(target=self._run, args=(build, iterations, seconds),
+                                        name="rotasolve-first-order", daemon=True)
+        self._thread.start()
+
+    def _run(self, build: Callable[[], cp_model.CpModel], iterations: int, seconds: float) -> None:
+        relaxed: Relaxation | None = None
+        try:
+            relaxed = self._solve(build(), iterations, seconds)
+        finally:
+            self._result.append(relaxed)
+
+    def _solve(self, model: cp_model.CpModel, iterations: int, seconds: float) -> Relaxation | None:
+        objective = model.Proto().objective
+        if (objective.scaling_factor or 1.0) > 0:
+            raise ValueError("a first-order bound bounds a maximised objective")  # CP-SAT negates a maximum
+        job = pickle.dumps({"program": linear_program(model), "iterations": iterations,
+                            "seconds": max(0.0, seconds - (time.monotonic() - self._started))},
+                           protocol=pickle.HIGHEST_PROTOCOL)
+        if stop.requested():
+            return None
+        env = dict(os.environ)
+        # The child imports this very rotasolve, wherever it was imported from.
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(Path(__file__).resolve().parents[2]),
+                                                          env.get("PYTHONPATH")]))
+        try:
+            self._child = child = subprocess.Popen([sys.executable, "-m", "rotasolve.model.first_order"], env=env,
+                                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                                   stderr=subprocess.DEVNULL, start_new_session=True)
+        except OSError:  # pragma: no cover - no process could be started: no bound, as if too slow
+            return None
+        with stop.stoppable(child.kill, kill=child.kill):
+            out, _ = child.communicate(job)
+        least: float | None = pickle.loads(out) if child.returncode == 0 else None
+        if least is None:
+            return None
+        return Relaxation(-(least + objective.offset) * abs(objective.scaling_factor or 1.0),
+                          time.monotonic() - self._started)
+
+    def wait(self, seconds: float | None) -> Relaxation | None:
+        """Its bound as a relaxation's, waiting ``seconds`` at most (None: until it ends);
+        None if not done by then, or done without a bound."""
+        self._thread.join(seconds)
+        return self._result[0] if self._result else None
+
+    def bound(self, deadline: float) -> int | None:
+        """Its bound, waiting until ``deadline`` at most; None if it has none by then (the
+        child is then ended: nobody will read it)."""
+        relaxed = self.wait(max(0.0, deadline - time.monotonic()))
+        if self._thread.is_alive() and self._child is not None:
+            self._child.kill()
+        return relaxed.bound() if relaxed is not None else None
+
+
+def least_after(lp: LinearProgram, iterations: int, seconds: float) -> float | None:
+    """The least ``lp``'s objective can be (it is minimised), from PDLP's prices after
+    ``iterations``; None when ``seconds`` ran out first."""
+    params = solvers_pb2.PrimalDualHybridGradientParams()
+    params.termination_criteria.iteration_limit = iterations
+    params.termination_criteria.time_sec_limit = seconds
+    params.num_threads = 1
+    result = pdlp.primal_dual_hybrid_gradient(pdlp.qp_from_mpmodel_proto(_mp_model(lp), True), params)
+    if result.solve_log.termination_reason == solve_log_pb2.TERMINATION_REASON_TIME_LIMIT:
+        return None
+    return lp.least(np.array(result.dual_solution))
+
+
+def _mp_model(lp: LinearProgram) -> linear_solver_pb2.MPModelProto:
+    """``lp`` as OR-Tools' linear model (PDLP reads its matrix from that, or from SciPy)."""
+    mp = linear_solver_pb2.MPModelProto()
+    for low, high, cost in zip(lp.lowest.tolist(), lp.highest.tolist(), lp.costs.tolist()):
+        variable = mp.variable.add()
+        variable.lower_bound, variable.upper_bound, variable.objective_coefficient = low, high, cost
+    ends = np.append(lp.starts, len(lp.columns)).tolist()
+    columns, entries = lp.columns.tolist(), lp.entries.tolist()
+    for i, (low, high) in enumerate(zip(lp.lower.tolist(), lp.upper.tolist())):
+        row = mp.constraint.add()
+        row.lower_bound, row.upper_bound = low, high
+        row.var_index.extend(columns[ends[i]:ends[i + 1]])
+        row.coefficient.extend(entries[ends[i]:ends[i + 1]])
+    return mp
+
+
+def main() -> None:
+    job = pickle.load(sys.stdin.buffer)
+    least = least_after(job["program"], job["iterations"], job["seconds"])
+    pickle.dump(least, sys.stdout.buffer, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+if __name__ == "__main__":
+    main()

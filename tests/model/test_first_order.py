@@ -1,0 +1,65 @@
+"""A relaxation's bound from PDLP in a process of its own (model/first_order.py): never
+below the relaxation's optimum (weak duality from whatever prices it ends with), near it
+once converged, none when its time runs out, and none once a stop is requested."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from ortools.sat.python import cp_model
+
+from rotasolve.core import stop
+from rotasolve.domain.choices import eligible
+from rotasolve.model.build import build
+from rotasolve.model.first_order import FirstOrderBound, least_after
+from rotasolve.model.relaxation import linear_program, relax
+from rotasolve.model.search import Budget, search
+from rotasolve.synthetic.generate import generate
+
+
+def _two_halves() -> cp_model.CpModel:
+    """maximise x + y + z with 2x + 2y <= 3, z <= 0: the relaxation's optimum is 1.5."""
+    model = cp_model.CpModel()
+    x, y, z = (model.NewBoolVar(name) for name in "xyz")
+    model.Add(2 * x + 2 * y <= 3)
+    model.Add(z <= 0)
+    model.Maximize(x + y + z)
+    return model
+
+
+def test_a_converged_bound_is_the_relaxations():
+    relaxed = FirstOrderBound(_two_halves, iterations=2000, seconds=60).wait(None)
+    assert relaxed is not None and relaxed.value == pytest.approx(1.5, abs=1e-4)
+    assert relaxed.bound() == 1  # the objective is integral
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_the_bound_is_never_below_the_relaxation_or_an_allocation(seed):
+    """On generated schemes' critical placements: at or above HiGHS's optimum of the same
+    relaxation, and so above CP-SAT's best allocation, even after a few iterations."""
+    inst = generate(40, 3, seed=seed, connected=True)
+    found = search(build(inst), Budget(5.0, time.monotonic() + 30), workers=1, seed=0, stages=1)
+    assert found.values.critical is not None
+    built = build(inst, eligible(inst), relaxation=True)
+    built.model.maximize(built.tiers.critical.expr)
+    exact = relax(built.model, 30, threads=1).value
+    assert exact is not None
+    for iterations in (5, 2000):
+        relaxed = FirstOrderBound(lambda: built.model, iterations, seconds=60).wait(None)
+        assert relaxed is not None and relaxed.value is not None
+        assert relaxed.value >= exact - 1e-6 and relaxed.bound() >= found.values.critical
+    assert relaxed.value == pytest.approx(exact, rel=1e-3)  # converged after 2,000
+
+
+def test_no_bound_when_its_time_runs_out():
+    """A bound cut short by the clock would depend on the machine: there is none."""
+    assert least_after(linear_program(_two_halves()), iterations=10 ** 9, seconds=0.0) is None
+
+
+def test_no_bound_once_a_stop_is_requested():
+    stop.request()
+    try:
+        assert FirstOrderBound(_two_halves, iterations=2000, seconds=60).wait(None) is None
+    finally:
+        stop.reset()
