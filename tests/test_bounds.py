@@ -10,7 +10,7 @@ import pytest
 from ortools.sat.python import cp_model
 from tiny import brute_force, tiny_scheme
 
-from rotasolve.baseline import coverage_bound, placement_bound
+from rotasolve.baseline import coverage_bound, greedy, placement_bound, tier1
 from rotasolve.check import check
 from rotasolve.engine import SolveOptions, solve
 from rotasolve.engine import part as part_module
@@ -156,6 +156,23 @@ def test_guided_search_is_checked_and_within_its_bound(large_region_strategies, 
     assert "guided" in sol.manifest.strategy, sol.manifest
     assert sol.objective.bound[0] >= sol.objective.tiers[0]
     assert sol.objective.bound[1] >= sol.objective.tiers[1]  # the linear relaxation bounds tier 1b
+
+
+def test_a_guided_part_with_no_time_left_for_its_final_search_answers_with_its_start(large_region_strategies,
+                                                                                    monkeypatch):
+    """On a slow machine the relaxations and the critical search can leave the final search
+    no time: its model is then not built, the completed start is the answer (checked,
+    within its bounds, never below the by-hand allocation) and the run says the clock
+    decided."""
+    monkeypatch.setattr(part_module, "FINAL_LEAST_WALL", 1e9)
+    built: list[object] = []
+    monkeypatch.setattr(part_module, "search_one_model", lambda *a, **k: built.append(a))
+    inst = generate(60, 3, seed=4, connected=True)
+    sol = solve(inst, SolveOptions(time_limit=20, workers=2))
+    assert built == [] and sol.status == "FEASIBLE" and check(inst, sol) == []
+    assert "guided" in sol.manifest.strategy and sol.manifest.deterministic is False
+    assert sol.objective.bound[0] >= sol.objective.tiers[0] and sol.objective.bound[1] >= sol.objective.tiers[1]
+    assert tuple(sol.objective.tiers[:2]) >= tier1(inst, greedy(inst))
 
 
 def test_neighbourhood_search_when_the_memory_budget_is_small(large_region_strategies, monkeypatch):

@@ -188,8 +188,10 @@ RELAXED_BYTES_PER_VARIABLE = 4 * 1024
 # 5,000, 21 s kept back still ended the run 6 s past its limit, so past LARGE_FROM each
 # trainee counts twice.
 # At 0.0075 the random 2,000-trainee region seed 7003, its critical relaxation searched
-# again among every choice, ended at 119.6 s and 120.1 s of 120.
-AFTER_SEARCH = (1.0, 0.008)  # seconds, and seconds per trainee
+# again among every choice, ended at 119.6 s and 120.1 s of 120. At 0.008, on a slower
+# day (2026-12-04, afternoon), random 1,000 seed 7001 ended at 60.6 s of 60, 9.2 s after
+# its search (writing the workbook about 7 s of it).
+AFTER_SEARCH = (1.0, 0.01)  # seconds, and seconds per trainee
 LARGE_FROM = 2_000  # trainees
 # The critical relaxation's search stops once within this share of its linear relaxation's
 # bound (as a whole number of placements, rounded down), so tier 1a stays within 1% of it.
@@ -219,3 +221,8 @@ CRITICAL_WIDE_LOAD = 2.0
 # HiGHS 61 s for 358) 400 give 359.6 in 4.6 s and 800 give 358.2 in 8.4 s, one thread;
 # every iteration is a core taken from the search beside it.
 FIRST_ORDER_ITERATIONS = 800
+# Wall seconds a guided part's final search must have left, beyond building its model
+# (planned from its size), to be built and run at all (engine/part.py, _guided): past
+# that, its start is the answer (connected 2,000 seed 1 on a slow day: the critical search
+# ended at 100 s of 120, and building and searching anyway ended the run at 132 s).
+FINAL_LEAST_WALL = 3.0

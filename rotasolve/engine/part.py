@@ -35,6 +35,7 @@ from ..core.tuning import (
     CRITICAL_SHARE,
     CRITICAL_WIDE_UP_TO,
     FEWEST_FREE,
+    FINAL_LEAST_WALL,
     GUIDED_FIRST_SHARE,
     NEIGHBOURHOOD_VARIABLES,
     ONE_MODEL_UP_TO,
@@ -175,13 +176,16 @@ def _guided(inst: Instance, the_plan: Plan, by_hand: Solution | None, options: S
     candidates = with_allocation(inst, guidance.candidates, every, start)  # the search is hinted with it
     expected = BUILD_SECONDS_PER_VARIABLE * _built_in_python(inst, the_plan, every, candidates)
     rest = budget.less(guidance.deterministic_seconds + guidance.set_aside + SEARCH_PER_SECOND_LARGE * expected)
-    wide = _every_choice_searched(inst, the_plan, options, budget_bytes)
-    if wide is None:
-        result = search_one_model(inst, candidates, start, options, rest, progress, label, outer)
-        result.status = "FEASIBLE" if result.status == "OPTIMAL" else result.status  # proven on the restriction only
+    if budget.wall_left() < BUILD_SECONDS_PER_VARIABLE * memory.variables(inst, candidates) + FINAL_LEAST_WALL:
+        # Too late for the final search (a slow machine: the relaxations and the critical
+        # search ran long), building its model would only make the run late (connected
+        # 2,000 seed 1 ended at 132 s of 120): the start is the answer.
+        result = greedy_result(inst, start, {"variables": 0, "constraints": 0}, [], outer=outer,
+                               why="no time left for the final search: its start is the answer")
+        result.stopped_by_clock = True
     else:
-        rest = rest.less(SEARCH_PER_SECOND_LARGE * BUILD_SECONDS_PER_VARIABLE * memory.variables(inst, wide))
-        result = _guided_then_wide(inst, candidates, wide, start, outer, options, rest, progress, label)
+        result = _search_guided(inst, the_plan, candidates, start, outer, options, rest, budget_bytes, progress,
+                                label)
     late = guidance.late_critical_bound()
     if late is not None and result.bounds is not None:
         result.bounds.critical = least(result.bounds.critical, late)
@@ -189,6 +193,20 @@ def _guided(inst: Instance, the_plan: Plan, by_hand: Solution | None, options: S
     result.deterministic_seconds += guidance.deterministic_seconds
     result.stopped_by_clock = result.stopped_by_clock or guidance.stopped_by_clock
     return result
+
+
+def _search_guided(inst: Instance, the_plan: Plan, candidates: Candidates, start: Solution | None, outer: Outer,
+                   options: SolveOptions, rest: Budget, budget_bytes: int,
+                   progress: Callable[[Progress], None] | None, label: str) -> PartResult:
+    """The final search of a guided part, among the guided choices (and then every choice,
+    where ``_every_choice_searched`` says so)."""
+    wide = _every_choice_searched(inst, the_plan, options, budget_bytes)
+    if wide is None:
+        result = search_one_model(inst, candidates, start, options, rest, progress, label, outer)
+        result.status = "FEASIBLE" if result.status == "OPTIMAL" else result.status  # proven on the restriction only
+        return result
+    rest = rest.less(SEARCH_PER_SECOND_LARGE * BUILD_SECONDS_PER_VARIABLE * memory.variables(inst, wide))
+    return _guided_then_wide(inst, candidates, wide, start, outer, options, rest, progress, label)
 
 
 def _flows_beside(inst: Instance, the_plan: Plan) -> Callable[[], Outer] | None:
