@@ -29,9 +29,8 @@ from ..model.variables import Variables
 from ..results.solution import Solution
 from . import memory
 from ..core.tuning import (BUILD_SECONDS_PER_VARIABLE, CHEAPEST_KEPT, CRITICAL_GAP, CRITICAL_SEARCH_LEAST,
-                           CRITICAL_SEARCH_WALL,
-                           CRITICAL_SUBSOLVERS, CRITICAL_WAIT_MOST, CRITICAL_WIDE_LEAST, CRITICAL_WIDE_LOAD,
-                           FIRST_ORDER_ITERATIONS, LATE_SHARE, RELAXATION_SECONDS_PER_VARIABLE,
+                           CRITICAL_SEARCH_WALL, CRITICAL_SUBSOLVERS, CRITICAL_WAIT_MOST, CRITICAL_WIDE_LEAST,
+                           CRITICAL_WIDE_LOAD, FIRST_ORDER_ITERATIONS, LATE_SHARE, RELAXATION_SECONDS_PER_VARIABLE,
                            SEARCH_PER_SECOND_LARGE, USED)
 
 Keep = dict[UnitKey, tuple[set[str], set[str]]]  # per unit: the case ids and supervisor ids kept

@@ -7,7 +7,6 @@ from __future__ import annotations
 import time
 
 import pytest
-from ortools.sat.python import cp_model
 
 from rotasolve.core import stop
 from rotasolve.domain.choices import eligible
@@ -17,19 +16,11 @@ from rotasolve.model.relaxation import linear_program, relax
 from rotasolve.model.search import Budget, search
 from rotasolve.synthetic.generate import generate
 
-
-def _two_halves() -> cp_model.CpModel:
-    """maximise x + y + z with 2x + 2y <= 3, z <= 0: the relaxation's optimum is 1.5."""
-    model = cp_model.CpModel()
-    x, y, z = (model.NewBoolVar(name) for name in "xyz")
-    model.Add(2 * x + 2 * y <= 3)
-    model.Add(z <= 0)
-    model.Maximize(x + y + z)
-    return model
+from .test_relaxation import two_halves  # maximise x + y + z, 2x + 2y <= 3, z <= 0: optimum 1.5
 
 
 def test_a_converged_bound_is_the_relaxations():
-    relaxed = FirstOrderBound(_two_halves, iterations=2000, seconds=60).wait(None)
+    relaxed = FirstOrderBound(two_halves, iterations=2000, seconds=60).wait(None)
     assert relaxed is not None and relaxed.value == pytest.approx(1.5, abs=1e-4)
     assert relaxed.bound() == 1  # the objective is integral
 
@@ -54,12 +45,12 @@ def test_the_bound_is_never_below_the_relaxation_or_an_allocation(seed):
 
 def test_no_bound_when_its_time_runs_out():
     """A bound cut short by the clock would depend on the machine: there is none."""
-    assert least_after(linear_program(_two_halves()), iterations=10 ** 9, seconds=0.0) is None
+    assert least_after(linear_program(two_halves()), iterations=10 ** 9, seconds=0.0) is None
 
 
 def test_no_bound_once_a_stop_is_requested():
     stop.request()
     try:
-        assert FirstOrderBound(_two_halves, iterations=2000, seconds=60).wait(None) is None
+        assert FirstOrderBound(two_halves, iterations=2000, seconds=60).wait(None) is None
     finally:
         stop.reset()

@@ -10,7 +10,7 @@ from ortools.sat.python import cp_model
 from rotasolve.model.relaxation import linear_program, relax
 
 
-def _two_halves():
+def two_halves():
     """maximise x + y + z with 2x + 2y <= 3 and z <= 0 (a row of one variable), x, y, z
     in {0, 1}: the relaxation's optimum is 1.5, the integer one 1."""
     model = cp_model.CpModel()
@@ -22,13 +22,13 @@ def _two_halves():
 
 
 def test_the_bound_is_the_relaxation_optimum():
-    relaxed = relax(_two_halves(), 10, threads=1)
+    relaxed = relax(two_halves(), 10, threads=1)
     assert relaxed.value == pytest.approx(1.5, abs=1e-6)
     assert relaxed.bound() == 1  # the objective is integral
 
 
 def test_any_prices_give_a_bound():
-    lp = linear_program(_two_halves())
+    lp = linear_program(two_halves())
     assert list(lp.highest) == [1, 1, 0]  # the row of one variable became z's bound
     # CP-SAT minimises -(x + y + z): no prices at all bound it by the columns alone, -2;
     # the optimal price on 2x + 2y <= 3, -1/2, gives the optimum, -1.5; a price of the
@@ -49,8 +49,8 @@ def test_a_minimised_objective_is_refused():
 
 
 def test_the_solution_is_returned_when_asked_for():
-    relaxed = relax(_two_halves(), 10, threads=1, solution=True)
+    relaxed = relax(two_halves(), 10, threads=1, solution=True)
     x, y, z = relaxed.solution
     assert x + y + z == pytest.approx(1.5, abs=1e-6)  # an optimum of the relaxation
     assert 2 * x + 2 * y <= 3 + 1e-6 and z == pytest.approx(0, abs=1e-9)
-    assert relax(_two_halves(), 10, threads=1).solution is None  # not asked for
+    assert relax(two_halves(), 10, threads=1).solution is None  # not asked for
