@@ -25,7 +25,7 @@ def test_a_converged_bound_is_the_relaxations():
     assert relaxed.bound() == 1  # the objective is integral
 
 
-@pytest.mark.parametrize("seed", [1, 2])
+@pytest.mark.parametrize("seed", [1])
 def test_the_bound_is_never_below_the_relaxation_or_an_allocation(seed):
     """On generated schemes' critical placements: at or above HiGHS's optimum of the same
     relaxation, and so above CP-SAT's best allocation, even after a few iterations."""
