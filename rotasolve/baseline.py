@@ -112,13 +112,17 @@ class _Book:
         if only is not None:
             supervisors = [s for s in supervisors if s.id == only[0].id]
             free = [k for k in free if k in only[1:]]
-        sessions = [k for k in free if k in c.available_slots and (only is None or k == only[1])]
+        # A running case keeps the slots it was given (H10), as the model's does.
+        held_session, held_meeting = (c.session_slot, c.supervision_slot) if kept else (None, None)
+        sessions = [k for k in free if k in c.available_slots and (only is None or k == only[1])
+                    and held_session in (None, k)]
         if not sessions:
             return False
-        options = self._options.get(kind) if only is None else None
+        shared = only is None and held_meeting is None  # the kind's options, as any case of it has them
+        options = self._options.get(kind) if shared else None
         if options is None:
-            options = self._supervisor_slots(supervisors, free)
-            if only is None:
+            options = self._supervisor_slots(supervisors, [k for k in free if held_meeting in (None, k)])
+            if shared:
                 self._options[kind] = options
         fits: dict[tuple[str, str], bool] = {}  # whether a meeting fits does not depend on the session's slot
         for k1 in sessions:

@@ -9,6 +9,8 @@ from click.testing import CliRunner
 from conftest import case, group, scheme, supervisor, trainee
 from openpyxl.utils import get_column_letter
 
+from rotasolve.baseline import greedy
+from rotasolve.check import check
 from rotasolve.cli import cli
 from rotasolve.workbook.template import write_instance, write_template
 
@@ -112,3 +114,14 @@ def test_the_template_offers_slot_drop_downs_on_both_columns(tmp_path):
     about = [row for row in wb["About"].iter_rows(values_only=True) if row[1] in ("session_slot", "supervision_slot")]
     assert [r[1] for r in about] == ["session_slot", "supervision_slot"]
     assert all("kept as it is" in r[3] for r in about)
+
+
+def test_first_fit_keeps_a_running_cases_slots():
+    """The by-hand allocation (the answer when a search finds nothing in time) keeps a
+    running case's given slots too: first-fit once moved its supervision from WED-AM to
+    the first free slot, TUE-AM, and the checker turned the run away (exit 1)."""
+    inst = running(case={"session_slot": "THU-AM", "supervision_slot": "WED-AM"})
+    sol = greedy(inst)
+    assert sol is not None and check(inst, sol) == []
+    kept = next(p for p in sol.cases if p.kept)
+    assert (kept.session_slot, kept.supervision_slot) == ("THU-AM", "WED-AM")
