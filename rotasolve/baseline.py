@@ -118,11 +118,11 @@ class _Book:
                     and held_session in (None, k)]
         if not sessions:
             return False
-        shared = only is None and held_meeting is None  # the kind's options, as any case of it has them
-        options = self._options.get(kind) if shared else None
+        of_kind = only is None and held_meeting is None  # the kind's options, as any case of it has them
+        options = self._options.get(kind) if of_kind else None
         if options is None:
             options = self._supervisor_slots(supervisors, [k for k in free if held_meeting in (None, k)])
-            if shared:
+            if of_kind:
                 self._options[kind] = options
         fits: dict[tuple[str, str], bool] = {}  # whether a meeting fits does not depend on the session's slot
         for k1 in sessions:

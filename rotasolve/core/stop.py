@@ -191,3 +191,12 @@ def listen_to_parent() -> None:
         request()
 
     threading.Thread(target=listen, name="rotasolve-stop-line", daemon=True).start()
+
+
+def child_environment() -> dict[str, str]:
+    """The environment for a child rotasolve process (``python -m rotasolve...``): this
+    one's, with this very rotasolve importable, wherever it was imported from."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(Path(__file__).resolve().parents[2]),
+                                                      env.get("PYTHONPATH")]))
+    return env

@@ -14,7 +14,6 @@ thread state).
 
 from __future__ import annotations
 
-import os
 import pickle
 import subprocess
 import sys
@@ -22,7 +21,6 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import replace
-from pathlib import Path
 
 from ..core import stop
 from ..core.clock import Deadline
@@ -61,10 +59,7 @@ def solve_side_by_side(parts: list[Instance], options: SolveOptions, processes: 
     dealt = lanes(weights, processes)
     per_lane = replace(options, workers=max(1, options.workers // len(dealt)))
     search = options.search_budget(sum(weights))
-    env = dict(os.environ)
-    # The child imports this very rotasolve, wherever it was imported from.
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(Path(__file__).resolve().parents[2]),
-                                                      env.get("PYTHONPATH")]))
+    env = stop.child_environment()
 
     def run(lane: list[int]) -> list[PartResult]:
         job = dict(parts=[parts[i] for i in lane], options=per_lane, deadline=deadline,

@@ -23,14 +23,12 @@ at a time; a run that its time limit cuts short gives no bound at all.
 
 from __future__ import annotations
 
-import os
 import pickle
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 import numpy as np
 from ortools.linear_solver import linear_solver_pb2
@@ -39,7 +37,7 @@ from ortools.pdlp.python import pdlp
 from ortools.sat.python import cp_model
 
 from ..core import stop
-from .relaxation import LinearProgram, Relaxation, linear_program
+from .relaxation import LinearProgram, Relaxation, linear_program, maximised_objective, maximum_from
 
 
 class FirstOrderBound:
@@ -64,20 +62,15 @@ class FirstOrderBound:
             self._result.append(relaxed)
 
     def _solve(self, model: cp_model.CpModel, iterations: int, seconds: float) -> Relaxation | None:
-        objective = model.Proto().objective
-        if (objective.scaling_factor or 1.0) > 0:
-            raise ValueError("a first-order bound bounds a maximised objective")  # CP-SAT negates a maximum
+        objective = maximised_objective(model)
         job = pickle.dumps({"program": linear_program(model), "iterations": iterations,
                             "seconds": max(0.0, seconds - (time.monotonic() - self._started))},
                            protocol=pickle.HIGHEST_PROTOCOL)
         if stop.requested():
             return None
-        env = dict(os.environ)
-        # The child imports this very rotasolve, wherever it was imported from.
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(Path(__file__).resolve().parents[2]),
-                                                          env.get("PYTHONPATH")]))
         try:
-            self._child = child = subprocess.Popen([sys.executable, "-m", "rotasolve.model.first_order"], env=env,
+            self._child = child = subprocess.Popen([sys.executable, "-m", "rotasolve.model.first_order"],
+                                                   env=stop.child_environment(),
                                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                                    stderr=subprocess.DEVNULL, start_new_session=True)
         except OSError:  # pragma: no cover - no process could be started: no bound, as if too slow
@@ -87,8 +80,7 @@ class FirstOrderBound:
         least: float | None = pickle.loads(out) if child.returncode == 0 else None
         if least is None:
             return None
-        return Relaxation(-(least + objective.offset) * abs(objective.scaling_factor or 1.0),
-                          time.monotonic() - self._started)
+        return Relaxation(maximum_from(least, objective), time.monotonic() - self._started)
 
     def wait(self, seconds: float | None) -> Relaxation | None:
         """Its bound as a relaxation's, waiting ``seconds`` at most (None: until it ends);

@@ -33,7 +33,7 @@ from ortools.sat.python import cp_model, cp_model_helper
 
 from ..core import stop
 from .expr import flat_value
-from .relaxation import ONE_HIGHS_AT_A_TIME, LinearProgram, linear_program, parsed, quiet_highs
+from .relaxation import ONE_HIGHS_AT_A_TIME, LinearProgram, parsed, program_of, quiet_highs
 from ..core.tuning import END_WAIT, MIP_PRESOLVE
 
 
@@ -58,7 +58,7 @@ def exact_program(model: cp_model.CpModel) -> LinearProgram | None:
         return None  # a domain with holes
     if any(c.WhichOneof("constraint") not in ("linear", "bool_or", "bool_and") for c in proto.constraints):
         return None
-    lp = linear_program(model)  # single-variable rows are its columns' bounds: a fixed literal is
+    lp = program_of(proto)  # single-variable rows are its columns' bounds: a fixed literal is
     for c in proto.constraints:
         if c.HasField("linear"):
             for e in c.enforcement_literal:

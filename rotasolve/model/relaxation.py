@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import highspy
 import numpy as np
 from ortools.sat import cp_model_pb2
-from ortools.sat.python import cp_model
+from ortools.sat.python import cp_model, cp_model_helper
 
 from ..core import stop
 
@@ -67,9 +67,7 @@ def relax(model: cp_model.CpModel, time_limit: float, threads: int = 2, solution
 
 def _relax(model: cp_model.CpModel, time_limit: float, threads: int, want_solution: bool) -> Relaxation:
     started = time.monotonic()
-    proto = model.Proto()
-    if (proto.objective.scaling_factor or 1.0) > 0:
-        raise ValueError("relax bounds a maximised objective")  # CP-SAT negates a maximum
+    objective = maximised_objective(model)
     h = quiet_highs()
     h.setOptionValue("solver", "ipm")  # the interior-point method: fastest here by far
     h.setOptionValue("run_crossover", "off")  # the bound needs the duals only
@@ -89,12 +87,24 @@ def _relax(model: cp_model.CpModel, time_limit: float, threads: int, want_soluti
     solution = h.getSolution()
     if not solution.dual_valid:
         return Relaxation(None, time.monotonic() - started)
-    least = lp.least(np.array(solution.row_dual))  # CP-SAT minimises the negated maximum
-    objective = proto.objective
+    least = lp.least(np.array(solution.row_dual))
     finished = h.getModelStatus() != highspy.HighsModelStatus.kTimeLimit and solution.value_valid
-    return Relaxation(-(least + objective.offset) * abs(objective.scaling_factor or 1.0),
-                      time.monotonic() - started,
+    return Relaxation(maximum_from(least, objective), time.monotonic() - started,
                       np.array(solution.col_value) if want_solution and finished else None)
+
+
+def maximised_objective(model: cp_model.CpModel) -> cp_model_helper.CpObjectiveProto:
+    """The model's objective, which must be a maximum (a relaxation bounds it from above)."""
+    objective: cp_model_helper.CpObjectiveProto = model.Proto().objective
+    if (objective.scaling_factor or 1.0) > 0:
+        raise ValueError("a relaxation bounds a maximised objective")  # CP-SAT negates a maximum
+    return objective
+
+
+def maximum_from(least: float, objective: cp_model_helper.CpObjectiveProto) -> float:
+    """The bound on a maximised objective from the least its program (CP-SAT minimises
+    the negated maximum, offset and scaled) can be."""
+    return -(least + objective.offset) * abs(objective.scaling_factor or 1.0)
 
 
 @dataclass
@@ -128,7 +138,11 @@ class LinearProgram:
 def linear_program(model: cp_model.CpModel) -> LinearProgram:
     """The relaxation of a CP-SAT model: its linear constraints, clauses and implications
     as rows; a row of one variable as that column's bounds."""
-    proto = parsed(model)
+    return program_of(parsed(model))
+
+
+def program_of(proto: cp_model_pb2.CpModelProto) -> LinearProgram:
+    """``linear_program`` of a model already read out (``parsed``)."""
     domains = [list(v.domain) for v in proto.variables]
     n = len(domains)
     lowest = np.array([d[0] for d in domains], float)
