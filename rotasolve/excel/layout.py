@@ -5,13 +5,14 @@ into the next cell or off the page. And statuses in words with their colours."""
 from __future__ import annotations
 
 import math
+from typing import Any, cast
 
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..analysis.wording import STATUS_COLOURS, status_words
-from ..workbook.safe import put
+from ..workbook.safe import put, restyle
 
 LINE_HEIGHT = 15  # points per line of 11-point text
 WRAP = Alignment(wrap_text=True, vertical="top")
@@ -19,11 +20,12 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 
 def status_cell(ws: Worksheet, row: int, col: int, code: str):
     """A status in words, in its colours (the code stays in a column of its own)."""
-    cell = put(ws, row, col, status_words(code))
     fill, ink = STATUS_COLOURS[code]
-    cell.fill = PatternFill("solid", fgColor=fill)
-    cell.font = Font(bold=True, color=ink)
-    return cell
+
+    def colour(cell) -> None:
+        cell.fill = PatternFill("solid", fgColor=fill)
+        cell.font = Font(bold=True, color=ink)
+    return restyle(put(ws, row, col, status_words(code)), ("status", code), colour)
 
 
 def width_of(ws: Worksheet, first: int, last: int) -> float:
@@ -53,12 +55,17 @@ def wrapped(ws: Worksheet, row: int, col: int, value, last_col: int | None = Non
 def fit_rows(ws: Worksheet, first_row: int) -> None:
     """Rows from ``first_row`` tall enough for every wrapped cell in them."""
     merged = {r.start_cell.coordinate for r in ws.merged_cells.ranges}  # sized where they are written
+    # A cell's alignment read by its id: ``cell.alignment`` makes an object for every cell
+    # (a second of writing a 1,000-trainee allocation's workbook).
+    book: Any = ws.parent  # private to openpyxl, untyped
+    alignments = book._alignments
     for number, row in enumerate(ws.iter_rows(min_row=first_row), start=first_row):
         lines = 1
         for cell in row:
-            if cell.coordinate in merged:
+            style = cast(Any, cell)._style
+            if cell.value is None or not style or not alignments[style.alignmentId].wrap_text:
                 continue
-            if cell.value is not None and cell.alignment is not None and cell.alignment.wrap_text:
+            if cell.coordinate not in merged:
                 width = ws.column_dimensions[cell.column_letter].width or 8.43
                 lines = max(lines, lines_needed(str(cell.value), width))
         if lines > 1:

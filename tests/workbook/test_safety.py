@@ -113,3 +113,23 @@ def test_same_seed_same_workbook_content(tmp_path):
         contents.append([[c.value for c in row] for ws in wb.worksheets for row in ws.iter_rows()])
     assert contents[0] == contents[1]
     assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
+
+
+def test_restyle_copies_the_style_it_made_and_keeps_other_styles():
+    from openpyxl.styles import Alignment, Font
+
+    from rotasolve.workbook.safe import restyle
+
+    def centre(cell):
+        cell.alignment = Alignment(horizontal="center")
+
+    for _ in range(2):  # style ids are a workbook's own: a second workbook makes its own
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        ws.cell(row=1, column=1).font = Font(bold=True)  # another style first: its own list entry
+        plain, again, bold = ws.cell(row=2, column=1), ws.cell(row=3, column=1), ws.cell(row=1, column=1)
+        for cell in (plain, again, bold):
+            restyle(cell, "centre", centre)
+        assert [c.alignment.horizontal for c in (plain, again, bold)] == ["center"] * 3
+        assert bold.font.bold and not plain.font.bold and not again.font.bold
+        assert again._style == plain._style and again._style is not plain._style
