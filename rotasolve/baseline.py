@@ -1,22 +1,18 @@
-"""Two yardsticks for the solver, both solver-free:
+"""The by-hand allocation, solver-free, and the tiers of any allocation:
 
 - ``greedy``: the allocation a tutor makes in a spreadsheet — most urgent trainee first,
   then the first group, case (longest waiting first), supervisor and slots that break no
   hard rule. Its result passes the same checker as the solver's.
-- ``coverage_bound``: an upper bound on placements from a max-flow relaxation (needs ->
-  groups or cases -> supervisor capacity), ignoring slots, hours and tutors;
-  ``placement_bound``, the same network's best-paying flow, bounds tier 1b.
+- ``tier1``: tiers 1a and 1b of any allocation.
+
+The bounds it is measured against are flows (``flows.py``).
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
 
-from ortools.graph.python import max_flow, min_cost_flow
-
-from .domain import SENIORITY_WEIGHT, Case, Instance, Need, Trainee, length_of, requirement_of
-from .domain.choices import Candidates, UnitKey
+from .domain import SENIORITY_WEIGHT, Instance, Trainee, length_of, requirement_of
 from .results.solution import CasePlace, GroupPlace, Solution, TutorPlace
 
 
@@ -308,107 +304,4 @@ def tier1(inst: Instance, sol: Solution) -> tuple[int, int]:
     return critical, weighted
 
 
-Arc = tuple[str, str, int, int]  # from, to, capacity, gain per unit of flow
-
-
-def _placement_network(inst: Instance, choices: Candidates | None, worth: Callable[[Trainee, Need], int]
-                       ) -> list[Arc]:
-    """needs -> groups, or cases -> supervisors -> capacity; a need worth nothing left out.
-
-    Every allocation is a flow here: each placement a path from the source through its
-    need to the group place or the case and supervisor place it takes. Slots, weekly
-    hours, meetings and tutors are left out, so no allocation places more (or scores more)
-    than the best flow. ``choices``, when given, must be every choice (``eligible``): each
-    need then reaches the cases on its unit's list — fewer than the eligibility rules
-    alone allow, as a list also leaves out what cannot fit the week (H7), and far quicker
-    to look up on a large region (a minute for 5,000 trainees otherwise)."""
-    arcs: list[Arc] = []
-    used = Counter(c.current_supervisor for c in inst.cases if c.kept and c.current_supervisor)
-    kept_members = {g.id: len(inst.kept_group_members[g.id]) for g in inst.groups}
-    for g in inst.groups:
-        arcs.append((f"g:{g.id}", "sink", max(0, inst.capacity.group_core_places(g) - kept_members[g.id]), 0))
-    for s in inst.supervisors:
-        arcs.append((f"s:{s.id}", "sink", max(0, inst.capacity.supervisor_cases(s) - used[s.id]), 0))
-    for c in inst.cases:
-        if not c.kept:
-            # in -> out with capacity 1: a case is given at most once
-            arcs.append((f"c:{c.id}", f"c-out:{c.id}", 1, 0))
-            for s in inst.supervisors:
-                if inst.eligibility.can_supervise(s, c):
-                    arcs.append((f"c-out:{c.id}", f"s:{s.id}", 1, 0))
-    for t in inst.trainees:
-        room = inst.profile.max_cases_per_trainee - len(inst.kept_cases_of[t.id])
-        case_node = f"tc:{t.id}"
-        case_needs = 0
-        for n in inst.needs.of(t.id):
-            gain = worth(t, n)
-            if n.gated or gain <= 0:
-                continue
-            need = f"n:{t.id}:{n.requirement}"
-            if n.requirement == "cbdg":
-                arcs.append(("source", need, 1, gain))
-                for g in inst.groups:
-                    if inst.eligibility.can_join_group(t, g):
-                        arcs.append((need, f"g:{g.id}", 1, 0))
-                continue
-            case_needs += 1
-            arcs.append((case_node, need, 1, gain))  # the trainee's room for cases is shared
-            length = length_of(n.requirement)
-            reachable: Sequence[Case]
-            if choices is not None:
-                reachable = choices.cases.get(UnitKey(t.id, length), ())
-            else:
-                reachable = [c for c in inst.cases if c.length == length and inst.eligibility.can_take_case(t, c)
-                             and inst.eligibility.pair_supervisors(t, c)]
-            for c in reachable:
-                arcs.append((need, f"c:{c.id}", 1, 0))
-        if case_needs and room > 0:
-            arcs.append(("source", case_node, min(room, case_needs), 0))
-    return arcs
-
-
-def _numbered(arcs: list[Arc]) -> tuple[dict[str, int], list[tuple[int, int, int, int]]]:
-    ids: dict[str, int] = {"source": 0, "sink": 1}
-    return ids, [(ids.setdefault(a, len(ids)), ids.setdefault(b, len(ids)), cap, gain) for a, b, cap, gain in arcs]
-
-
-def coverage_bound(inst: Instance, choices: Candidates | None = None, critical_only: bool = True) -> int:
-    """Max-flow upper bound on (critical) placements (``_placement_network``): no
-    allocation places more."""
-    arcs = _placement_network(inst, choices, lambda t, n: 1 if n.critical or not critical_only else 0)
-    ids, numbered = _numbered(arcs)
-    flow = max_flow.SimpleMaxFlow()
-    for a, b, cap, _gain in numbered:
-        flow.add_arc_with_capacity(a, b, cap)
-    status = flow.solve(ids["source"], ids["sink"])
-    if status != flow.OPTIMAL:  # pragma: no cover - max-flow on these graphs always solves
-        raise RuntimeError("max-flow failed")
-    return flow.optimal_flow()
-
-
-def placement_bound(inst: Instance, choices: Candidates | None = None, critical_worth: int = 0) -> int:
-    """The most ``critical_worth`` x critical placements + tier 1b (other placements by
-    seniority) any allocation can score: the best-paying flow of ``_placement_network``.
-
-    It bounds tier 1b where no relaxation of the model is solved (a region whose choices
-    were shortlisted, a part improved a neighbourhood at a time): an allocation placing
-    ``v`` critical requirements has ``1b <= bound - critical_worth x v``. On a 756-trainee
-    region (family f62) it proves tier 1b's optimum, 138; where slots and hours bind it is
-    loose (a 980-trainee region, f64: the linear relaxation of the whole model is about as
-    loose, 1,042 against this 1,079, and took minutes where this takes under a second)."""
-    arcs = _placement_network(inst, choices, lambda t, n: critical_worth if n.critical
-                              else SENIORITY_WEIGHT[t.grade])
-    ids, numbered = _numbered(arcs)
-    supply = sum(cap for a, _b, cap, _gain in numbered if a == ids["source"])
-    flow = min_cost_flow.SimpleMinCostFlow()
-    for a, b, cap, gain in numbered:
-        flow.add_arc_with_capacity_and_unit_cost(a, b, cap, -gain)  # it minimises cost
-    flow.add_arc_with_capacity_and_unit_cost(ids["source"], ids["sink"], supply, 0)  # what is left unplaced
-    flow.set_node_supply(ids["source"], supply)
-    flow.set_node_supply(ids["sink"], -supply)
-    if flow.solve() != flow.OPTIMAL:  # pragma: no cover - always feasible: the bypass carries everything
-        raise RuntimeError("min-cost flow failed")
-    return -flow.optimal_cost()
-
-
-__all__ = ["greedy", "coverage_bound", "placement_bound", "tier1"]
+__all__ = ["greedy", "tier1"]

@@ -31,7 +31,7 @@ LAYERS = [
     ("domain and results", ["rotasolve.domain", "rotasolve.results"]),
     ("the input workbook", ["rotasolve.workbook"]),
     ("facts about an allocation", ["rotasolve.check", "rotasolve.allocation"]),
-    ("solvers", ["rotasolve.model", "rotasolve.baseline", "rotasolve.synthetic"]),
+    ("solvers", ["rotasolve.model", "rotasolve.baseline", "rotasolve.flows", "rotasolve.synthetic"]),
     ("engine and analysis", ["rotasolve.engine", "rotasolve.analysis", "rotasolve.replan", "rotasolve.lifecycle"]),
     ("report workbooks and pages", ["rotasolve.excel", "rotasolve.reports"]),
     ("one run", ["rotasolve.pipeline", "rotasolve.sweep", "rotasolve.planning"]),

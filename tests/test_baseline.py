@@ -6,7 +6,8 @@ from conftest import solve
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rotasolve.baseline import coverage_bound, greedy, tier1
+from rotasolve.baseline import greedy, tier1
+from rotasolve.flows import coverage_bound
 from rotasolve.check import check
 from rotasolve.synthetic.generate import generate
 
@@ -53,3 +54,4 @@ def test_completing_an_allocation_keeps_it_and_breaks_no_rule(n, trusts, seed):
     relaxed = solve(critical_relaxation(inst), time_limit=2)
     completed = greedy(inst, first=relaxed, running=relaxed)
     assert check(inst, completed) == []
+

@@ -10,7 +10,8 @@ import pytest
 from ortools.sat.python import cp_model
 from tiny import brute_force, tiny_scheme
 
-from rotasolve.baseline import coverage_bound, greedy, placement_bound, tier1
+from rotasolve.baseline import greedy, tier1
+from rotasolve.flows import coverage_bound, placement_bound
 from rotasolve.check import check
 from rotasolve.engine import SolveOptions, solve
 from rotasolve.engine import part as part_module

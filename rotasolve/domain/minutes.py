@@ -50,6 +50,11 @@ class Minutes:
         individual meeting and the travel to the case."""
         return self.session + self.supervision + self.case_travel(t, c)
 
+    def case_week_least(self, t: Trainee, c: Case) -> int:
+        """H7: the least a case can cost its trainee a week, whoever supervises it: its
+        session, the shorter of an individual and a shared meeting, the travel to the case."""
+        return self.session + min(self.supervision, self.group_supervision) + self.case_travel(t, c)
+
     def case_week(self, t: Trainee, c: Case, s: Supervisor, shared: bool = False) -> int:
         """H7: what one case costs its trainee a week."""
         return (self.case_before_supervisor(t, c) + self.supervision_travel(t, s)

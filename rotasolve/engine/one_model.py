@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..core import stop
-from ..baseline import coverage_bound, placement_bound
+from ..flows import coverage_bound, placement_bound
 from ..domain import Instance
 from ..domain.choices import Candidates
 from ..domain.tiers import CRITICAL, OTHERS, PATIENTS, TRAVEL_AND_LOAD, ByTier
@@ -187,7 +187,7 @@ def outer_bounds(critical: int | None) -> ByTier[int | None]:
 
 def flow_bounds(inst: Instance, everything: Candidates | None) -> Outer:
     """Tier 1a's max-flow bound, and tier 1b's from the best-paying flow of the same
-    network (``baseline.placement_bound``): sound at any size, and under a second on a
+    network (``flows.placement_bound``): sound at any size, and under a second on a
     1,000-trainee region, where the model's linear relaxation is too large to solve."""
     return Outer(coverage_bound(inst, everything), others_flow_bound(inst, everything))
 

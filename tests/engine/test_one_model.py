@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from rotasolve.baseline import coverage_bound, greedy
+from rotasolve.baseline import greedy
+from rotasolve.flows import coverage_bound
 from rotasolve.domain.tiers import ByTier
 from rotasolve.engine.one_model import Outer, greedy_result, never_below
 from rotasolve.synthetic.generate import generate

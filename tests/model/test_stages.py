@@ -9,7 +9,8 @@ import openpyxl
 import pytest
 from ortools.sat.python import cp_model
 
-from rotasolve.baseline import coverage_bound, greedy, tier1
+from rotasolve.baseline import greedy, tier1
+from rotasolve.flows import coverage_bound
 from rotasolve.check import check
 from rotasolve.engine import SolveOptions, solve
 from rotasolve.excel.writer import write_solution
