@@ -23,7 +23,7 @@ from ..domain.tiers import ByTier
 from ..model.build import Built, build, extract, hint_from
 from ..model.expr import Values
 from ..model.first_order import FirstOrderBound
-from ..model.relaxation import Relaxation, relax
+from ..model.relaxation import Cancel, Relaxation, relax
 from ..model.search import Budget, SearchResult, search
 from ..model.variables import Variables
 from ..results.solution import Solution
@@ -210,9 +210,14 @@ class Background:
 
     def __init__(self, model: cp_model.CpModel, time_limit: float, solution: bool = True) -> None:
         self._result: list[Relaxation] = []
-        self._thread = threading.Thread(target=lambda: self._result.append(relax(model, time_limit, threads=1,
-                                                                                 solution=solution)), daemon=True)
+        self._cancel = Cancel()
+        self._thread = threading.Thread(target=lambda: self._result.append(relax(
+            model, time_limit, threads=1, solution=solution, cancel=self._cancel)), daemon=True)
         self._thread.start()
+
+    def cancel(self) -> None:
+        """Ends it: it returns no bound (unless already done), and gives back its core."""
+        self._cancel.request()
 
     def wait(self, seconds: float | None) -> Relaxation | None:
         """Its result, waiting ``seconds`` at most (None: until it ends); None if not done."""
@@ -231,8 +236,8 @@ class Background:
 
 def _critical_linear(model: cp_model.CpModel, budget: Budget, shortlisted: bool, out: dict[str, Any]) -> Relaxation:
     """The critical relaxation's linear relaxation, in half the wall time left; for a
-    shortlisted part at most the search's share of it, and, when cut there, left running
-    for its bound alone (``out["late"]``)."""
+    shortlisted part at most the search's share of it, and, when cut there, bounded by
+    PDLP beside the search, for its bound alone (``out["late"]``)."""
     limit = max(1.0, budget.wall_left() / 2)
     if not shortlisted or budget.deterministic is None:
         return relax(model, limit, threads=1, solution=True)
@@ -240,8 +245,7 @@ def _critical_linear(model: cp_model.CpModel, budget: Budget, shortlisted: bool,
     # 980-trainee region, f64: 24 s for 98,000 variables, where a random 2,000-trainee one
     # took 6 s for 163,000); it guides the search only if done within the search's share, so
     # that a slow one costs no more time than planned. Cut there, its solution would come
-    # too late to guide the search; left running beside it, its bound may still come in
-    # time for the answer (f64: bound 212 against the flow's 219).
+    # too late to guide the search; its bound may still come in time for the answer.
     limit = _shortlisted_wait(budget)
     # Planned from its size, one expected to take far longer than that is not waited for
     # (the plan's choice, not the clock's), and not solved at all where it would not end in
@@ -264,7 +268,12 @@ def _critical_linear(model: cp_model.CpModel, budget: Budget, shortlisted: bool,
     linear = background.wait(limit)
     if linear is not None:
         return linear
-    out["late"] = background
+    # Not done in its wait, HiGHS is ended and PDLP bounds it instead, for a fixed number
+    # of iterations: left running for its bound alone, it took a core from the searches
+    # for as long as it ran (f64: 34 s, beside the whole final search, and then no bound
+    # at all), where PDLP takes about 5 s for 212.1 there.
+    background.cancel()
+    out["late"] = FirstOrderBound(lambda: model, FIRST_ORDER_ITERATIONS, LATE_SHARE * budget.wall_left())
     return Relaxation(None, limit)
 
 

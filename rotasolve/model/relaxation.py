@@ -15,7 +15,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import highspy
@@ -48,7 +48,31 @@ class Relaxation:
         return math.floor(self.value + abs(self.value) * 1e-9 + 1e-6) // scale
 
 
-def relax(model: cp_model.CpModel, time_limit: float, threads: int = 2, solution: bool = False) -> Relaxation:
+class Cancel:
+    """Ends one relaxation's run from another thread: before HiGHS starts, the run is
+    skipped; while it runs, HiGHS is asked to stop (it returns within a tenth of a second,
+    or up to about six while it starts a solve: ``END_WAIT``)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._requested = False
+        self._highs: Callable[[], object] | None = None
+
+    def request(self) -> None:
+        with self._lock:
+            self._requested = True
+            if self._highs is not None:
+                self._highs()
+
+    def attach(self, cancel_solve: Callable[[], object]) -> bool:
+        """Called by the run as HiGHS starts; True when already cancelled (do not run)."""
+        with self._lock:
+            self._highs = cancel_solve
+            return self._requested
+
+
+def relax(model: cp_model.CpModel, time_limit: float, threads: int = 2, solution: bool = False,
+          cancel: Cancel | None = None) -> Relaxation:
     """A proven bound on the model's (maximised) objective from its linear relaxation.
 
     The bound is not HiGHS's optimum but what weak duality makes of the duals it returns:
@@ -62,10 +86,11 @@ def relax(model: cp_model.CpModel, time_limit: float, threads: int = 2, solution
     with ONE_HIGHS_AT_A_TIME:
         if stop.requested():  # stopped early: no bound rather than seconds more
             return Relaxation(None, 0.0)
-        return _relax(model, time_limit, threads, solution)
+        return _relax(model, time_limit, threads, solution, cancel)
 
 
-def _relax(model: cp_model.CpModel, time_limit: float, threads: int, want_solution: bool) -> Relaxation:
+def _relax(model: cp_model.CpModel, time_limit: float, threads: int, want_solution: bool,
+           cancel: Cancel | None) -> Relaxation:
     started = time.monotonic()
     objective = maximised_objective(model)
     h = quiet_highs()
@@ -82,6 +107,8 @@ def _relax(model: cp_model.CpModel, time_limit: float, threads: int, want_soluti
     h.changeColsCost(n, np.arange(n, dtype=np.int32), lp.costs)
     h.addRows(len(lp.lower), lp.lower, lp.upper, len(lp.entries), lp.starts, lp.columns, lp.entries)
     h.HandleUserInterrupt = True  # so that cancelSolve() (a stop requested) ends the run
+    if cancel is not None and cancel.attach(h.cancelSolve):
+        return Relaxation(None, time.monotonic() - started)
     with stop.stoppable(h.cancelSolve):
         h.run()
     solution = h.getSolution()

@@ -54,3 +54,18 @@ def test_the_solution_is_returned_when_asked_for():
     assert x + y + z == pytest.approx(1.5, abs=1e-6)  # an optimum of the relaxation
     assert 2 * x + 2 * y <= 3 + 1e-6 and z == pytest.approx(0, abs=1e-9)
     assert relax(two_halves(), 10, threads=1).solution is None  # not asked for
+
+
+def test_a_cancelled_relaxation_gives_no_bound_and_a_late_cancel_changes_nothing():
+    from rotasolve.model.relaxation import Cancel
+
+    model = cp_model.CpModel()
+    x = [model.new_bool_var(f"x{i}") for i in range(4)]
+    model.add(sum(x) <= 2)
+    model.maximize(sum(x))
+    cancel = Cancel()
+    cancel.request()  # before HiGHS starts: the run is skipped
+    assert relax(model, 10, threads=1, cancel=cancel).bound() is None
+    done = Cancel()
+    assert relax(model, 10, threads=1, cancel=done).bound() == 2
+    done.request()  # after the run: nothing to end
