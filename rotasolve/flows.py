@@ -33,10 +33,10 @@ def _placement_network(inst: Instance, choices: Candidates | None, worth: Callab
     counts only as the most new cases it can hold (``cases_that_fit``), a supervisor's
     meetings only as the most cases they can hold (``supervisor_room``); tutors are left
     out; so no allocation places more (or scores more) than the best flow. ``choices``,
-    when given, must be every choice (``eligible``): each
-    need then reaches the cases on its unit's list — fewer than the eligibility rules
-    alone allow, as a list also leaves out what cannot fit the week (H7), and far quicker
-    to look up on a large region (a minute for 5,000 trainees otherwise).
+    when given, must be every choice (``eligible``): each need then reaches the cases on
+    its unit's list — fewer than the eligibility rules alone allow, as a list also leaves
+    out what cannot fit the week (H7), and far quicker to look up on a large region (a
+    minute for 5,000 trainees otherwise).
 
     ``by_supervisor``: each case need reaches the supervisors it may meet instead (its
     unit's list, within the trainee's travel), and no case: the cases are left out, where
@@ -112,10 +112,9 @@ def _supervisors_reached(inst: Instance, t: Trainee, length: Length, reachable: 
 
 def supervisor_room(inst: Instance, s: Supervisor) -> int:
     """The most cases a supervisor can hold at once, running ones included: their number
-    (H4), and what their meetings can hold (H5): one meeting a slot, at most a meeting's
-    group size each, and each at least the shorter of an individual and a shared meeting
-    within the supervision PAs: individual ones of one case, shared ones of up to the
-    group size, each taking its own minutes."""
+    (H4), and what their meetings can hold (H5): one meeting a slot, and within the
+    supervision PAs the best mix of individual meetings (one case, ``meeting(False)``
+    minutes each) and shared ones (up to the group size, ``meeting(True)`` minutes)."""
     mins = inst.minutes
     size = max(1, s.group_size)
     slots = len(set(s.available_slots) & set(inst.slot_ids))

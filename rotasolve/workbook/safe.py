@@ -110,7 +110,7 @@ def write_table(ws: Worksheet, headers: list[str], rows: Iterable[Iterable[Any]]
             number = isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool)
             if number or wraps:
                 align = ("center" if number else None, j in wraps, "top" if wraps else None)
-                restyle(cell, align, partial(_align, align))
+                restyle(cell, ("align",) + align, partial(_align, align))
     for j in wraps:
         ws.cell(row=start_row, column=j).alignment = Alignment(wrap_text=True, vertical="center")
     if freeze and start_row == 1:
