@@ -16,7 +16,8 @@ from rotasolve.check import check
 from rotasolve.engine import SolveOptions, solve
 from rotasolve.engine import part as part_module
 from rotasolve.engine.one_model import Outer, search_one_model
-from rotasolve.engine.guided import MU, guide
+from rotasolve.engine.critical import Background
+from rotasolve.engine.guided import MU, LinearChoices, guide
 from rotasolve.domain.choices import Candidates, eligible, shortlist
 from rotasolve.engine import memory
 from rotasolve.synthetic.generate import generate
@@ -98,26 +99,36 @@ def test_a_guided_part_searched_again_among_every_choice_is_at_the_best(monkeypa
     assert tuple(sol.objective.tiers[:2]) == best == tuple(sol.objective.bound[:2])
 
 
+def _first_choices_only(seed):
+    """A tiny scheme whose new units keep only their first case and first supervisor (who
+    may not be qualified), that restriction's tier 1 searched: None where the scheme has no
+    allocation."""
+    inst = tiny_scheme(seed)
+    best = brute_force(inst)
+    if best is None:
+        return None
+    every = eligible(inst)
+    few = Candidates(cases={k: v if k.kept_case else v[:1] for k, v in every.cases.items()},
+                     supervisors={k: v if k.kept_case else v[:1] for k, v in every.supervisors.items()},
+                     joiners=every.joiners)
+    options = SolveOptions(time_limit=10, workers=1)
+    guided = search_one_model(inst, few, None, options, Budget(5, time.monotonic() + 30), None, "",
+                              Outer(None, None), tier_one_only=True)
+    return inst, best, every, few, options, guided
+
+
 def test_tier_one_placing_more_among_every_choice_goes_on_there():
     """Where every choice places more than the guided ones (here: each unit's first case
     and supervisor), the later tiers are searched among every choice too, and every tier
     is proven for the part (tiny schemes, against exhaustive search)."""
     improved = 0
     for seed in range(12):
-        inst = tiny_scheme(seed)
-        best = brute_force(inst)
-        if best is None:
+        case = _first_choices_only(seed)
+        if case is None:
             continue
-        every = eligible(inst)
-        # each new unit keeps its first case and first supervisor (who may not be qualified)
-        few = Candidates(cases={k: v if k.kept_case else v[:1] for k, v in every.cases.items()},
-                         supervisors={k: v if k.kept_case else v[:1] for k, v in every.supervisors.items()},
-                         joiners=every.joiners)
-        options = SolveOptions(time_limit=10, workers=1)
-        guided = search_one_model(inst, few, None, options, Budget(5, time.monotonic() + 30), None, "",
-                                  Outer(None, None), tier_one_only=True)
-        result = part_module._guided_then_wide(inst, few, every, None, Outer(None, None), options,
-                                               Budget(5, time.monotonic() + 30), None, "")
+        inst, best, every, few, options, guided = case
+        result = part_module._guided_then_wider(inst, few, every, None, every, None, Outer(None, None), options,
+                                                Budget(5, time.monotonic() + 30), None, "")
         assert result.solution is not None and check(inst, result.solution) == []
         assert result.values is not None and result.bounds is not None
         assert (result.values.critical, result.values.others) == best
@@ -126,6 +137,69 @@ def test_tier_one_placing_more_among_every_choice_goes_on_there():
             improved += 1
             assert result.status == "OPTIMAL"  # every tier proven among every choice
     assert improved >= 1
+
+
+def _linear_choices(inst, every, deadline_in=30.0, cancelled=False):
+    built = build(inst, every, relaxation=True)
+    built.model.maximize(MU * built.tiers.critical.expr + built.tiers.others.expr)
+    background = Background(built.model, 30.0)
+    if cancelled:
+        background.cancel()
+    return LinearChoices(built, background, time.monotonic() + deadline_in)
+
+
+def test_tier_one_searched_again_among_the_linear_relaxations_choices():
+    """Where the guided choices (here: each unit's first case and supervisor) place less,
+    tier 1 is searched again among their answer's choices and those the whole linear
+    relaxation uses: checked, never below the guided answer, within the bounds, and on
+    some tiny schemes above it (against exhaustive search)."""
+    improved = 0
+    for seed in range(12):
+        case = _first_choices_only(seed)
+        if case is None:
+            continue
+        inst, best, every, few, options, guided = case
+        choices = _linear_choices(inst, every)
+        result = part_module._guided_then_wider(inst, few, every, choices, None, None, Outer(None, None), options,
+                                                Budget(5, time.monotonic() + 30), None, "")
+        assert result.solution is not None and check(inst, result.solution) == []
+        assert result.values is not None and guided.values is not None
+        tier_one = (result.values.critical, result.values.others)
+        assert (guided.values.critical, guided.values.others) <= tier_one <= best
+        assert not choices.clocked
+        if tier_one > (guided.values.critical, guided.values.others):
+            improved += 1
+    assert improved >= 1
+
+
+@pytest.mark.parametrize("more_to_come", [False, True])
+def test_the_last_tier_one_search_finishes_with_cuts(monkeypatch, more_to_come):
+    """Tier 1's last search among restricted choices is CP-SAT's relaxation with every cut
+    alone (FINISHING_SUBSOLVERS); one that another search among more choices follows keeps
+    CP-SAT's whole portfolio, which finds the critical placements."""
+    calls = []
+    real = part_module.search_one_model
+
+    def recorded(*args, **kwargs):
+        calls.append(kwargs.get("subsolvers", ()))
+        return real(*args, **kwargs)
+    monkeypatch.setattr(part_module, "search_one_model", recorded)
+    inst = tiny_scheme(1)
+    every = eligible(inst)
+    options = SolveOptions(time_limit=10, workers=1)
+    result = part_module._guided_then_wider(inst, every, every, None, every if more_to_come else None, None,
+                                            Outer(None, None), options, Budget(5, time.monotonic() + 30), None, "")
+    assert result.solution is not None and check(inst, result.solution) == []
+    assert calls[0] == (() if more_to_come else part_module.FINISHING_SUBSOLVERS)
+    assert calls[-1] == ()  # the later tiers: the whole portfolio
+
+
+def test_linear_choices_cut_short_say_so():
+    """A relaxation with no solution gives no choices, and says the clock chose (the run
+    is then not reproducible)."""
+    inst = tiny_scheme(0)
+    choices = _linear_choices(inst, eligible(inst), cancelled=True)
+    assert choices.get() is None and choices.clocked
 
 
 def test_tier_one_proven_among_the_guided_choices_is_not_searched_again(monkeypatch):

@@ -116,6 +116,24 @@ WIDE_TIER_ONE_SHARE = 0.6
 # by the clock on f61 and f70 at 60 s (16.7 and 19.5 of 20.3 and 21.4 deterministic
 # seconds, on an idle machine), and the run was no longer reproducible.
 WIDE_BUDGET_SHARE = 0.5
+# A guided part whose whole linear relaxation is solved searches tier 1 once more after
+# the guided choices, among their answer's choices and those the relaxation uses above
+# LINEAR_KEPT (engine/guided.py, LinearChoices), hinted with that answer, taking this share
+# of the search budget left after the guided choices' tier 1. Measured apart (0.01, about
+# 15 deterministic seconds): family f70 (930 trainees) 409 -> 444 of an optimum of 445,
+# 39,000 of its 53,000 variables; a 300-trainee region 167 -> 173 (of 174), 12,000 of 82,000.
+LINEAR_KEPT = 0.01
+GROWN_TIER_ONE_SHARE = 0.5
+# The last search of tier 1 among restricted choices (that one, or the guided choices' where
+# none follows) is CP-SAT's linear relaxation with every cut (``max_lp``) alone: the critical
+# placements come from the critical relaxation's allocation, and what is left is mostly
+# tier 1b, which that relaxation's rounding finds. Measured on f70's model of those choices,
+# from (140, 409): 444 in 8 s of wall time, where CP-SAT's whole portfolio took 22 s (with
+# its default search beside, 15 s; with core-based search, 432 after 34 s); on the
+# 300-trainee region, 173 in 9 s against 15; f64 (980 trainees, shortlisted) 379 -> 389.
+# Searched so before the relaxation's choices, the 500-trainee region of seed 7002's knobs
+# ended at 333 where the whole portfolio first gives 344.
+FINISHING_SUBSOLVERS = ("max_lp",)
 
 # ---- The guided search of a large part (engine/guided.py) --------------------------------
 

@@ -41,19 +41,20 @@ about one CT3 placement).
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 
 from ..core import stop
 from ..domain import SENIORITY_WEIGHT, Instance
 from ..domain.choices import Candidates
-from ..model.build import build
+from ..model.build import Built, build
 from ..model.first_order import FirstOrderBound
 from ..model.search import Budget, SearchResult
 from ..results.solution import Solution
 from . import memory
-from .critical import Background, Keep, add_allocation, least, restricted, search_critical
-from ..core.tuning import LATE_SHARE, RELAXATION_SECONDS_PER_VARIABLE
+from .critical import Background, Keep, add_allocation, least, restricted, search_critical, used
+from ..core.tuning import LATE_SHARE, LINEAR_KEPT, RELAXATION_SECONDS_PER_VARIABLE
 
 MU = max(SENIORITY_WEIGHT.values())  # a critical placement's worth in tier-1b points, for the bound
 
@@ -74,6 +75,9 @@ class Guidance:
     # The whole part's linear relaxation, likewise, when not done by the search's start.
     late_linear: Background | None = None
     deadline: float = float("inf")  # the part's: relaxations left running are waited for until then at most
+    # The cases and supervisors the whole part's linear relaxation uses, once it is done
+    # (``LinearChoices``); None where it is not solved.
+    linear_choices: LinearChoices | None = None
 
     def late_critical_bound(self) -> int | None:
         """The bound on tier 1a of the relaxations left running, once they are done
@@ -96,6 +100,42 @@ class Guidance:
         return self.linear_bound
 
 
+class LinearChoices:
+    """The cases and supervisors each unit takes in the whole part's linear relaxation
+    (above ``LINEAR_KEPT``), read from its solution once HiGHS is done.
+
+    Why: a guided part's final search holds the choices that place the *critical*
+    requirements, and among them tier 1b stops short. On a random 930-trainee scheme
+    (family f70) the guided choices gave (140, 409) and every choice, searched from there,
+    no better, where the optimum is (140, 445); the guided answer's choices with those the
+    whole relaxation uses gave (140, 444) in 11 deterministic seconds (a 300-trainee region
+    of seed 7002's knobs: 167 -> 173 of an optimum 174). Kept in the guided model from the
+    start, they had only made it larger (docs/decisions.md); searched after it, from its
+    answer, they are what the others' requirements need."""
+
+    def __init__(self, built: Built, background: Background, deadline: float) -> None:
+        self._built: Built | None = built
+        self._background = background
+        self._deadline = deadline
+        self._keep: Keep | None = None
+        self.clocked = False  # the clock, not the plan, left it without a solution
+
+    def get(self) -> Keep | None:
+        """Its choices, waiting for it until the part's deadline at most; None when it has
+        no solution (the clock cut it: ``clocked``) or a stop was requested."""
+        if self._built is None:
+            return self._keep
+        built, self._built = self._built, None  # its model is not needed after this
+        if stop.requested():
+            return None
+        relaxed = self._background.wait(max(0.0, self._deadline - time.monotonic()))
+        if relaxed is None or relaxed.solution is None:
+            self.clocked = not stop.requested()
+            return None
+        self._keep = used(built.vars, relaxed.solution, LINEAR_KEPT)
+        return self._keep
+
+
 def guide(inst: Instance, full: Candidates, by_hand: Solution | None, budget: Budget, seed: int, workers: int,
           relaxation_limit: float, bound_is_global: bool, previous: Solution | None = None,
           every: Candidates | None = None, wide: Candidates | None = None) -> Guidance:
@@ -113,9 +153,9 @@ def guide(inst: Instance, full: Candidates, by_hand: Solution | None, budget: Bu
                                                       not bound_is_global, critical, shortlist,
                                                       wide, bound_is_global_critical))
     worker.start()  # CP-SAT and HiGHS both let go of Python's lock while they solve
-    linear_bound, seconds, late_linear = None, None, None
+    linear_bound, seconds, late_linear, choices = None, None, None, None
     if bound_is_global and RELAXATION_SECONDS_PER_VARIABLE * memory.variables(inst, full) <= relaxation_limit:
-        linear_bound, seconds, late_linear = _linear(inst, full, relaxation_limit, budget, worker)
+        linear_bound, seconds, late_linear, choices = _linear(inst, full, relaxation_limit, budget, worker)
     worker.join()
     found: SearchResult = critical["result"]
     start = critical.get("solution")
@@ -130,25 +170,27 @@ def guide(inst: Instance, full: Candidates, by_hand: Solution | None, budget: Bu
     critical_bound = least(critical_bound, critical["wide_bound"])  # it searched every choice
     return Guidance(restricted(inst, full, keep, source), critical_bound, linear_bound, start,
                     found.deterministic_seconds, seconds, critical["set_aside"],
-                    found.stopped_by_clock or critical["clocked"], critical["late"], late_linear, budget.deadline)
+                    found.stopped_by_clock or critical["clocked"], critical["late"], late_linear, budget.deadline,
+                    choices)
 
 
-def _linear(inst: Instance, full: Candidates, limit: float, budget: Budget,
-            beside: threading.Thread) -> tuple[int | None, float | None, Background | None]:
+def _linear(inst: Instance, full: Candidates, limit: float, budget: Budget, beside: threading.Thread
+            ) -> tuple[int | None, float | None, Background | None, LinearChoices | None]:
     """The linear relaxation's bound on MU x 1a + 1b and the seconds it took, waiting for
     it while the critical relaxation (``beside``) runs, ``limit`` seconds at most; not done
-    by then, it goes on beside the search until the part's deadline, for its bound alone
-    (returned third). (None, None, None) when a stop was requested. Only its bound is used,
-    so the search does not wait for it: on a connected 1,000-trainee region the search
-    waited 11 s for it after the critical relaxation was done, and it was done 3 s after
-    the search had started."""
+    by then, it goes on beside the search until the part's deadline (returned third); and
+    the choices its solution uses, read when the final search asks (fourth). (None, None,
+    None, None) when a stop was requested. The guided search does not wait for it: on a
+    connected 1,000-trainee region the search waited 11 s for it after the critical
+    relaxation was done, and it was done 3 s after the search had started."""
     if stop.requested():
-        return None, None, None
+        return None, None, None, None
     built = build(inst, full, relaxation=True)
     built.model.maximize(MU * built.tiers.critical.expr + built.tiers.others.expr)
-    background = Background(built.model, LATE_SHARE * budget.wall_left(), solution=False)
+    background = Background(built.model, LATE_SHARE * budget.wall_left(), solution=True)
+    choices = LinearChoices(built, background, budget.deadline)
     beside.join(limit)
     relaxed = background.wait(0)
     if relaxed is None:
-        return None, None, background
-    return relaxed.bound(), relaxed.seconds, None
+        return None, None, background, choices
+    return relaxed.bound(), relaxed.seconds, None, choices

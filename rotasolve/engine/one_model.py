@@ -45,7 +45,7 @@ class PartResult:
 def search_one_model(inst: Instance, candidates: Candidates, by_hand: Solution | None, options: SolveOptions,
                      budget: Budget, progress: Callable[[Progress], None] | None, label: str, outer: Outer | None,
                      start: Solution | None = None, tier_one_only: bool = False, mip: bool = True,
-                     settled: ByTier[int] | None = None) -> PartResult:
+                     settled: ByTier[int] | None = None, subsolvers: tuple[str, ...] = ()) -> PartResult:
     """Search one model from ``start`` (default: the greedy allocation, which is also the
     answer when the search finds none). ``outer`` holds what bounds tiers 1a and 1b from
     outside the model (relaxations of every choice) when ``candidates`` are not every
@@ -69,7 +69,7 @@ def search_one_model(inst: Instance, candidates: Candidates, by_hand: Solution |
     # HiGHS beside CP-SAT where the model holds every choice (its bound is then the answer's)
     nodes = MIP_NODES_PER_SECOND if mip and options.mip and outer is None else 0.0
     found = search(built, budget, workers=options.workers, seed=options.seed, hint=hint, stages=stages,
-                   progress=progress, label=label, mip_nodes_per_second=nodes)
+                   progress=progress, label=label, mip_nodes_per_second=nodes, subsolvers=subsolvers)
     if found.infeasible:
         return PartResult("INFEASIBLE", None, None, None, size, "one model", found.deterministic_seconds,
                           found.stopped_by_clock)

@@ -21,6 +21,7 @@ from ..core import stop
 from ..baseline import greedy
 from ..domain import Instance
 from ..domain.choices import Candidates, eligible, shortlist
+from ..domain.tiers import ByTier
 from ..model.build import build, extract
 from ..model.objective import score
 from ..model.search import Budget, search
@@ -36,6 +37,8 @@ from ..core.tuning import (
     CRITICAL_WIDE_UP_TO,
     FEWEST_FREE,
     FINAL_LEAST_WALL,
+    FINISHING_SUBSOLVERS,
+    GROWN_TIER_ONE_SHARE,
     GUIDED_FIRST_SHARE,
     NEIGHBOURHOOD_VARIABLES,
     ONE_MODEL_UP_TO,
@@ -43,13 +46,14 @@ from ..core.tuning import (
     RELAXED_BYTES_PER_VARIABLE,
     RELAXED_UP_TO,
     SEARCH_PER_SECOND_LARGE,
+    STAGE_SHARES,
     WIDE_BUDGET_SHARE,
     WIDE_TIER_ONE_SHARE,
     WIDE_UP_TO,
 )
 from . import memory
-from .critical import critical_units, least, with_allocation
-from .guided import guide
+from .critical import Keep, add_allocation, critical_units, least, restricted, with_allocation
+from .guided import LinearChoices, guide
 from .lns import improve
 from .one_model import (
     STOPPED,
@@ -190,7 +194,7 @@ def _guided(inst: Instance, the_plan: Plan, by_hand: Solution | None, options: S
         beside = replace(options, workers=options.workers - 1) \
             if guidance.late_linear is not None and options.workers > 1 else options
         result = _search_guided(inst, the_plan, candidates, start, outer, beside, rest, budget_bytes, progress,
-                                label)
+                                label, guidance.linear_choices, options)
     late = guidance.late_critical_bound()
     if late is not None and result.bounds is not None:
         result.bounds.critical = least(result.bounds.critical, late)
@@ -202,16 +206,22 @@ def _guided(inst: Instance, the_plan: Plan, by_hand: Solution | None, options: S
 
 def _search_guided(inst: Instance, the_plan: Plan, candidates: Candidates, start: Solution | None, outer: Outer,
                    options: SolveOptions, rest: Budget, budget_bytes: int,
-                   progress: Callable[[Progress], None] | None, label: str) -> PartResult:
-    """The final search of a guided part, among the guided choices (and then every choice,
-    where ``_every_choice_searched`` says so)."""
+                   progress: Callable[[Progress], None] | None, label: str,
+                   choices: LinearChoices | None = None, every_worker: SolveOptions | None = None) -> PartResult:
+    """The final search of a guided part, among the guided choices (and then among more:
+    those the whole linear relaxation uses, ``choices``, and every choice, where
+    ``_every_choice_searched`` says so). ``every_worker``: as ``_guided_then_wider``."""
     wide = _every_choice_searched(inst, the_plan, options, budget_bytes)
-    if wide is None:
+    if not _tier_one_first(options):
         result = search_one_model(inst, candidates, start, options, rest, progress, label, outer)
         result.status = "FEASIBLE" if result.status == "OPTIMAL" else result.status  # proven on the restriction only
         return result
-    rest = rest.less(SEARCH_PER_SECOND_LARGE * BUILD_SECONDS_PER_VARIABLE * memory.variables(inst, wide))
-    return _guided_then_wide(inst, candidates, wide, start, outer, options, rest, progress, label)
+    if wide is not None:
+        rest = rest.less(SEARCH_PER_SECOND_LARGE * BUILD_SECONDS_PER_VARIABLE * memory.variables(inst, wide))
+    every = the_plan.everything if the_plan.everything is not None else the_plan.candidates
+    assert every is not None  # only a greedy plan has none
+    return _guided_then_wider(inst, candidates, every, choices, wide, start, outer, options, rest, progress, label,
+                              every_worker)
 
 
 def _flows_beside(inst: Instance, the_plan: Plan) -> Callable[[], Outer] | None:
@@ -243,47 +253,69 @@ def _built_in_python(inst: Instance, the_plan: Plan, every: Candidates, searched
     return memory.variables(inst, critical_units(inst, every)) + memory.variables(inst, searched)
 
 
+def _tier_one_first(options: SolveOptions) -> bool:
+    """Tier 1 is the first thing searched: not so for a re-plan (fewest changes first) or
+    a capacity search (cheapest additions), whose stages the searches after the guided
+    choices do not know."""
+    return options.previous is None and options.additions is None
+
+
 def _every_choice_searched(inst: Instance, the_plan: Plan, options: SolveOptions,
                            budget_bytes: int) -> Candidates | None:
     """Every choice, where a guided part is searched among them after its guided choices
     (``WIDE_UP_TO``, and within the memory budget); else None. Not for a re-plan or a
     capacity search, whose first stage is not tier 1."""
-    if not the_plan.complete or the_plan.candidates is None or options.previous is not None \
-            or options.additions is not None:
+    if not the_plan.complete or the_plan.candidates is None or not _tier_one_first(options):
         return None
     fits = memory.estimate(inst, the_plan.candidates) <= budget_bytes
     return the_plan.candidates if fits and memory.variables(inst, the_plan.candidates) <= WIDE_UP_TO else None
 
 
-def _guided_then_wide(inst: Instance, guided: Candidates, every: Candidates, start: Solution | None, outer: Outer,
-                      options: SolveOptions, budget: Budget, progress: Callable[[Progress], None] | None,
-                      label: str) -> PartResult:
+def _guided_then_wider(inst: Instance, guided: Candidates, every: Candidates, choices: LinearChoices | None,
+                       wide: Candidates | None, start: Solution | None, outer: Outer, options: SolveOptions,
+                       budget: Budget, progress: Callable[[Progress], None] | None, label: str,
+                       every_worker: SolveOptions | None = None) -> PartResult:
     """Tier 1 among the guided choices; then, unless the relaxations prove it there, tier
-    1 again among every choice, hinted with that answer; then the later tiers, among every
-    choice where that search placed more, else among the guided choices (the smaller
-    model, which gets further in the time). The guided model finds the critical placements
-    fast; every choice lets the others' requirements reach what the guidance left out, and
-    its bounds hold for the whole part, as the relaxations' do."""
-    first = search_one_model(inst, guided, start, options, budget.share(GUIDED_FIRST_SHARE, 0.0), progress, label,
-                             outer, tier_one_only=True)
+    1 again from that answer among its choices and those the whole linear relaxation uses
+    (``choices``), and then among every choice (``wide``), each where given; then the later
+    tiers, among the choices of the search that placed the most (the smaller models get
+    further in the time). The guided model finds the critical placements fast; the
+    relaxation's choices and every choice let the others' requirements reach what the
+    guidance left out, and the search among every choice proves bounds for the whole part,
+    as the relaxations do. ``every_worker``: the options for the searches once the whole
+    linear relaxation is done, which ``options`` leave a core (None: ``options``)."""
+    where = f"{label}: " if label else ""
+    share, subsolvers = _guided_search(choices is None and wide is None, wide is None)
+    first = search_one_model(inst, guided, start, options, budget.share(share, 0.0), progress, label, outer,
+                             tier_one_only=True, subsolvers=subsolvers)
     if first.solution is None or first.values is None or stop.requested():
         first.status = "FEASIBLE" if first.status == "OPTIMAL" else first.status
         return first
-    tier_one, spent, clocked = first, first.deterministic_seconds, first.stopped_by_clock
-    wide: PartResult | None = None  # tier 1 among every choice
-    if not _tier_one_proven(first):
+    tier_one, searched, spent, clocked = first, guided, first.deterministic_seconds, first.stopped_by_clock
+    if choices is not None and not _tier_one_proven(first):
+        options = every_worker or options  # the relaxation is done (or will never be) once its choices are read
+        found, grown, used, grown_clocked = _search_grown(inst, every, choices, first, options, budget.less(spent),
+                                                          outer, progress, label)
+        spent, clocked = spent + used, clocked or grown_clocked
+        if found is not None and grown is not None and found.values is not None \
+                and found.values.ordered()[:2] > first.values.ordered()[:2]:
+            tier_one, searched = found, grown
+    wide_result: PartResult | None = None  # tier 1 among every choice
+    if wide is not None and not _tier_one_proven(tier_one) and not stop.requested():
         if progress:
-            progress(Progress(what="note", message=f"{label + ': ' if label else ''}tier 1 searched again among "
-                                                   "every choice, from that allocation"))
-        wide = search_one_model(inst, every, first.solution, options, _wide(budget.less(spent), WIDE_TIER_ONE_SHARE),
-                                progress, label, None, start=first.solution, tier_one_only=True, mip=False)
-        spent, clocked = spent + wide.deterministic_seconds, clocked or wide.stopped_by_clock
-        if wide.values is not None and wide.values.ordered()[:2] > first.values.ordered()[:2]:
-            tier_one = wide
-    on_every = tier_one is wide
+            progress(Progress(what="note", message=f"{where}tier 1 searched again among every choice, from that "
+                                                   "allocation"))
+        assert tier_one.solution is not None and tier_one.values is not None  # first's, or one placing more
+        wide_result = search_one_model(inst, wide, tier_one.solution, options,
+                                       _wide(budget.less(spent), WIDE_TIER_ONE_SHARE), progress, label, None,
+                                       start=tier_one.solution, tier_one_only=True, mip=False)
+        spent, clocked = spent + wide_result.deterministic_seconds, clocked or wide_result.stopped_by_clock
+        if wide_result.values is not None and wide_result.values.ordered()[:2] > tier_one.values.ordered()[:2]:
+            tier_one, searched = wide_result, wide
+    on_every = searched is wide
     assert tier_one.solution is not None and tier_one.values is not None  # first's, or one placing more
     later_budget = budget.less(spent)
-    later = search_one_model(inst, every if on_every else guided, tier_one.solution, options,
+    later = search_one_model(inst, searched, tier_one.solution, options,
                              _wide(later_budget, 1.0) if on_every else later_budget, progress, label,
                              None if on_every else outer, start=tier_one.solution, settled=tier_one.values, mip=False)
     later.deterministic_seconds += spent
@@ -291,21 +323,71 @@ def _guided_then_wide(inst: Instance, guided: Candidates, every: Candidates, sta
     if later.values is None:  # nothing found in the time: tier 1's answer
         later = tier_one
     assert later.values is not None
-    # Tier 1's bounds: the relaxations', and the search's among every choice (for tier 1b,
-    # where it placed as many critical requirements as the answer).
-    placed = later.values.critical
-    bounds = later.bounds if later.bounds is not None else outer_bounds(None)
-    from_every = wide.bounds if wide is not None and wide.bounds is not None and wide.values is not None else None
-    bounds.critical = least(bounds.critical, outer.critical, from_every.critical if from_every else None)
-    others_every = from_every.others if from_every and wide is not None and wide.values is not None \
-        and wide.values.critical == placed else None
-    bounds.others = least(bounds.others, outer.others(placed) if outer.others is not None else None, others_every)
-    later.bounds = bounds
+    later.bounds = bounds = _tier_one_bounds(later, wide_result, outer)
     # Every tier at its bound among every choice (the later tiers' bounds hold given tier 1,
     # and tier 1's for the part): proven.
     proven = on_every and bounds.as_list() == later.values.as_list()
     later.status = "OPTIMAL" if proven else "FEASIBLE"
     return later
+
+
+def _guided_search(last: bool, none_wider: bool) -> tuple[float, tuple[str, ...]]:
+    """The guided choices' search of tier 1: its share of the budget, and CP-SAT's searches.
+    The last search of tier 1 among restricted choices finishes it with cuts
+    (FINISHING_SUBSOLVERS); one with more choices to come searches with CP-SAT's whole
+    portfolio, which finds the critical placements the others only start from. Without a
+    search among every choice after it, it takes tier 1's share of one search of every
+    tier, as before there was a search after it: at GUIDED_FIRST_SHARE, connected 1,000
+    seed 1 (164,000 variables) ended at (160, 245) where it had reached (160, 252)."""
+    share = STAGE_SHARES[0] if none_wider else GUIDED_FIRST_SHARE
+    return share, FINISHING_SUBSOLVERS if last else ()
+
+
+def _search_grown(inst: Instance, every: Candidates, choices: LinearChoices, first: PartResult,
+                  options: SolveOptions, budget: Budget, outer: Outer, progress: Callable[[Progress], None] | None,
+                  label: str) -> tuple[PartResult | None, Candidates | None, float, bool]:
+    """Tier 1 among ``first``'s choices and the whole linear relaxation's, from ``first``'s
+    answer, finished with cuts: its result (None where the relaxation has no solution or a
+    stop was requested), the choices searched, the deterministic seconds spent (building
+    included, as planned) and whether the clock chose."""
+    assert first.solution is not None
+    grown = _grown(inst, every, choices, first.solution)
+    if grown is None or stop.requested():
+        return None, None, 0.0, choices.clocked
+    if progress:
+        where = f"{label}: " if label else ""
+        progress(Progress(what="note", message=f"{where}tier 1 searched again among the choices the linear "
+                                               "relaxation uses, from that allocation"))
+    building = SEARCH_PER_SECOND_LARGE * BUILD_SECONDS_PER_VARIABLE * memory.variables(inst, grown)
+    found = search_one_model(inst, grown, first.solution, options,
+                             budget.less(building).share(GROWN_TIER_ONE_SHARE, 0.0), progress, label, outer,
+                             start=first.solution, tier_one_only=True, mip=False, subsolvers=FINISHING_SUBSOLVERS)
+    return found, grown, building + found.deterministic_seconds, choices.clocked or found.stopped_by_clock
+
+
+def _tier_one_bounds(later: PartResult, wide: PartResult | None, outer: Outer) -> ByTier[int | None]:
+    """Tier 1's bounds for the part: the relaxations', and the search's among every choice
+    (``wide``; for tier 1b, where it placed as many critical requirements as the answer)."""
+    assert later.values is not None
+    placed = later.values.critical
+    bounds = later.bounds if later.bounds is not None else outer_bounds(None)
+    from_every = wide.bounds if wide is not None and wide.bounds is not None and wide.values is not None else None
+    bounds.critical = least(bounds.critical, outer.critical, from_every.critical if from_every else None)
+    others_every = from_every.others if from_every is not None and wide is not None and wide.values is not None \
+        and wide.values.critical == placed else None
+    bounds.others = least(bounds.others, outer.others(placed) if outer.others is not None else None, others_every)
+    return bounds
+
+
+def _grown(inst: Instance, every: Candidates, choices: LinearChoices, answer: Solution) -> Candidates | None:
+    """The choices of ``answer`` and of the whole linear relaxation (with each unit's
+    cheapest cases), once the relaxation is done; None where it has no solution."""
+    used = choices.get()
+    if used is None:
+        return None
+    keep: Keep = {key: (set(cases), set(supervisors)) for key, (cases, supervisors) in used.items()}
+    add_allocation(inst, keep, answer)
+    return with_allocation(inst, restricted(inst, every, keep), every, answer)
 
 
 def _wide(budget: Budget, share: float) -> Budget:
