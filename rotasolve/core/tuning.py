@@ -105,7 +105,9 @@ BUILD_SECONDS_PER_VARIABLE = 4e-5
 # every choice, hinted with it, proved the optimum (140, 445) in 16 deterministic seconds;
 # f67 (79,000) 180 -> 182, the optimum, in 8 (measured apart, from the engine's answers).
 WIDE_UP_TO = 100_000
-# Of the search budget after the relaxations, the share of the guided choices' tier 1.
+# Of the search budget after the relaxations, the share of the guided choices' tier 1 where
+# a search among every choice follows it (else tier 1's share of one search, STAGE_SHARES[0]:
+# engine/part.py, _guided_search).
 GUIDED_FIRST_SHARE = 0.25
 # Of what is left after it, the share of tier 1 among every choice, where the relaxations
 # have not proven it among the guided choices; the later tiers take the rest, among every
