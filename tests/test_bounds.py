@@ -99,22 +99,23 @@ def test_a_guided_part_searched_again_among_every_choice_is_at_the_best(monkeypa
     assert tuple(sol.objective.tiers[:2]) == best == tuple(sol.objective.bound[:2])
 
 
-def _first_choices_only(seed):
-    """A tiny scheme whose new units keep only their first case and first supervisor (who
-    may not be qualified), that restriction's tier 1 searched: None where the scheme has no
-    allocation."""
-    inst = tiny_scheme(seed)
-    best = brute_force(inst)
-    if best is None:
-        return None
-    every = eligible(inst)
-    few = Candidates(cases={k: v if k.kept_case else v[:1] for k, v in every.cases.items()},
-                     supervisors={k: v if k.kept_case else v[:1] for k, v in every.supervisors.items()},
-                     joiners=every.joiners)
-    options = SolveOptions(time_limit=10, workers=1)
-    guided = search_one_model(inst, few, None, options, Budget(5, time.monotonic() + 30), None, "",
-                              Outer(None, None), tier_one_only=True)
-    return inst, best, every, few, options, guided
+def _first_choices_only():
+    """Tiny schemes with an allocation (seeds 0-11), each with its new units keeping only
+    their first case and first supervisor (who may not be qualified) and that
+    restriction's tier 1 searched: (inst, best, every, few, options, guided)."""
+    for seed in range(12):
+        inst = tiny_scheme(seed)
+        best = brute_force(inst)
+        if best is None:
+            continue
+        every = eligible(inst)
+        few = Candidates(cases={k: v if k.kept_case else v[:1] for k, v in every.cases.items()},
+                         supervisors={k: v if k.kept_case else v[:1] for k, v in every.supervisors.items()},
+                         joiners=every.joiners)
+        options = SolveOptions(time_limit=10, workers=1)
+        guided = search_one_model(inst, few, None, options, Budget(5, time.monotonic() + 30), None, "",
+                                  Outer(None, None), tier_one_only=True)
+        yield inst, best, every, few, options, guided
 
 
 def test_tier_one_placing_more_among_every_choice_goes_on_there():
@@ -122,11 +123,7 @@ def test_tier_one_placing_more_among_every_choice_goes_on_there():
     and supervisor), the later tiers are searched among every choice too, and every tier
     is proven for the part (tiny schemes, against exhaustive search)."""
     improved = 0
-    for seed in range(12):
-        case = _first_choices_only(seed)
-        if case is None:
-            continue
-        inst, best, every, few, options, guided = case
+    for inst, best, every, few, options, guided in _first_choices_only():
         result = part_module._guided_then_wider(inst, few, every, None, every, None, Outer(None, None), options,
                                                 Budget(5, time.monotonic() + 30), None, "")
         assert result.solution is not None and check(inst, result.solution) == []
@@ -154,11 +151,7 @@ def test_tier_one_searched_again_among_the_linear_relaxations_choices():
     relaxation uses: checked, never below the guided answer, within the bounds, and on
     some tiny schemes above it (against exhaustive search)."""
     improved = 0
-    for seed in range(12):
-        case = _first_choices_only(seed)
-        if case is None:
-            continue
-        inst, best, every, few, options, guided = case
+    for inst, best, every, few, options, guided in _first_choices_only():
         choices = _linear_choices(inst, every)
         result = part_module._guided_then_wider(inst, few, every, choices, None, None, Outer(None, None), options,
                                                 Budget(5, time.monotonic() + 30), None, "")

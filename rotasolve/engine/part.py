@@ -77,6 +77,11 @@ class Plan:
     everything: Candidates | None = None  # every choice, when ``candidates`` are fewer (for the bound)
     note: str = ""
 
+    @property
+    def every_choice(self) -> Candidates | None:
+        """Every choice of the part: ``everything`` where the candidates are fewer."""
+        return self.everything if self.everything is not None else self.candidates
+
 
 def plan(inst: Instance, budget_bytes: int, label: str = "") -> Plan:
     full = eligible(inst)
@@ -176,7 +181,8 @@ def _guided(inst: Instance, the_plan: Plan, by_hand: Solution | None, options: S
     completed = greedy(inst, first=guidance.start, running=guidance.start) if guidance.start is not None else None
     starts = [s for s in (completed, by_hand) if s is not None]
     start = max(starts, key=lambda s: score(inst, s).ordered()) if starts else None
-    every = the_plan.everything if the_plan.everything is not None else the_plan.candidates
+    every = the_plan.every_choice
+    assert every is not None  # only a greedy plan has none
     candidates = with_allocation(inst, guidance.candidates, every, start)  # the search is hinted with it
     expected = BUILD_SECONDS_PER_VARIABLE * _built_in_python(inst, the_plan, every, candidates)
     rest = budget.less(guidance.deterministic_seconds + guidance.set_aside + SEARCH_PER_SECOND_LARGE * expected)
@@ -218,7 +224,7 @@ def _search_guided(inst: Instance, the_plan: Plan, candidates: Candidates, start
         return result
     if wide is not None:
         rest = rest.less(SEARCH_PER_SECOND_LARGE * BUILD_SECONDS_PER_VARIABLE * memory.variables(inst, wide))
-    every = the_plan.everything if the_plan.everything is not None else the_plan.candidates
+    every = the_plan.every_choice
     assert every is not None  # only a greedy plan has none
     return _guided_then_wider(inst, candidates, every, choices, wide, start, outer, options, rest, progress, label,
                               every_worker)
@@ -295,7 +301,7 @@ def _guided_then_wider(inst: Instance, guided: Candidates, every: Candidates, ch
     if choices is not None and not _tier_one_proven(first):
         options = every_worker or options  # the relaxation is done (or will never be) once its choices are read
         found, grown, used, grown_clocked = _search_grown(inst, every, choices, first, options, budget.less(spent),
-                                                          outer, progress, label)
+                                                          outer, progress, where, label)
         spent, clocked = spent + used, clocked or grown_clocked
         if found is not None and grown is not None and found.values is not None \
                 and found.values.ordered()[:2] > first.values.ordered()[:2]:
@@ -345,17 +351,20 @@ def _guided_search(last: bool, none_wider: bool) -> tuple[float, tuple[str, ...]
 
 def _search_grown(inst: Instance, every: Candidates, choices: LinearChoices, first: PartResult,
                   options: SolveOptions, budget: Budget, outer: Outer, progress: Callable[[Progress], None] | None,
-                  label: str) -> tuple[PartResult | None, Candidates | None, float, bool]:
-    """Tier 1 among ``first``'s choices and the whole linear relaxation's, from ``first``'s
-    answer, finished with cuts: its result (None where the relaxation has no solution or a
-    stop was requested), the choices searched, the deterministic seconds spent (building
-    included, as planned) and whether the clock chose."""
+                  where: str, label: str) -> tuple[PartResult | None, Candidates | None, float, bool]:
+    """Tier 1 among ``first``'s choices and those the whole linear relaxation uses (with
+    each unit's cheapest cases), from ``first``'s answer, finished with cuts: its result
+    and the choices searched (None, None where the relaxation has no solution or a stop
+    was requested), the deterministic seconds spent (building included, as planned) and
+    whether the clock chose."""
     assert first.solution is not None
-    grown = _grown(inst, every, choices, first.solution)
-    if grown is None or stop.requested():
+    used = choices.get()
+    if used is None or stop.requested():
         return None, None, 0.0, choices.clocked
+    keep: Keep = {key: (set(cases), set(supervisors)) for key, (cases, supervisors) in used.items()}
+    add_allocation(inst, keep, first.solution)
+    grown = with_allocation(inst, restricted(inst, every, keep), every, first.solution)
     if progress:
-        where = f"{label}: " if label else ""
         progress(Progress(what="note", message=f"{where}tier 1 searched again among the choices the linear "
                                                "relaxation uses, from that allocation"))
     building = SEARCH_PER_SECOND_LARGE * BUILD_SECONDS_PER_VARIABLE * memory.variables(inst, grown)
@@ -377,17 +386,6 @@ def _tier_one_bounds(later: PartResult, wide: PartResult | None, outer: Outer) -
         and wide.values.critical == placed else None
     bounds.others = least(bounds.others, outer.others(placed) if outer.others is not None else None, others_every)
     return bounds
-
-
-def _grown(inst: Instance, every: Candidates, choices: LinearChoices, answer: Solution) -> Candidates | None:
-    """The choices of ``answer`` and of the whole linear relaxation (with each unit's
-    cheapest cases), once the relaxation is done; None where it has no solution."""
-    used = choices.get()
-    if used is None:
-        return None
-    keep: Keep = {key: (set(cases), set(supervisors)) for key, (cases, supervisors) in used.items()}
-    add_allocation(inst, keep, answer)
-    return with_allocation(inst, restricted(inst, every, keep), every, answer)
 
 
 def _wide(budget: Budget, share: float) -> Budget:
@@ -412,7 +410,7 @@ def _every_critical_choice(inst: Instance, the_plan: Plan,
     shortlisted part, where its model is not too large (``CRITICAL_EVERY_UP_TO``); and to
     search it among once more with time to spare (``critical._wider``, ``CRITICAL_WIDE_UP_TO``),
     in any guided part; each None where too large or over the memory budget."""
-    every = the_plan.everything if the_plan.everything is not None else the_plan.candidates
+    every = the_plan.every_choice
     if every is None:
         return None, None
     units = critical_units(inst, every)
