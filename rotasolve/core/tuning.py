@@ -158,6 +158,17 @@ USED = 1e-3
 # the restricted model's optimum with some seeds and not others; the two together in 12 of
 # 12 runs (seeds 0-5 on two regions; engine/critical.py says more).
 CRITICAL_SUBSOLVERS = ("default_lp", "core")
+# A shortlisted part's critical search (its first, among the choices of a relaxation of the
+# critical units' every choice, or of the shortlist's) uses CP-SAT's relaxation with every
+# cut alone: measured in whole 60 s runs on 2026-12-04, random 1,000 seed 7002 went from 269 to
+# 273 critical placements (bound 275), seed 7001's tier 1b from 394 to 396, connected 2,000
+# seed 1 from (332, 482) to (335, 528) and seed 2 from 311 to 312 critical placements; f64
+# and random 2,000 seed 7003 the same tier 1a. In a part relaxed whole (connected 1,000
+# seed 1) it stopped at 159 of 161 where the two above reach 160, and its 40-60% more
+# wall time delayed the whole relaxation, tier 1b's bound: there it is not used. Nor for
+# the search again among every choice of the critical units (``_wider``), which proves
+# the bound: with cuts alone seed 7003's 61 stayed unproven (bound 64).
+SHORTLISTED_CRITICAL_SUBSOLVERS = ("max_lp",)
 # Of its share, what the critical relaxation's search keeps at least when its relaxation's
 # time is set aside from it (engine/critical.py, search_critical).
 CRITICAL_SEARCH_LEAST = 0.5

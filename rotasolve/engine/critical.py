@@ -31,7 +31,7 @@ from . import memory
 from ..core.tuning import (BUILD_SECONDS_PER_VARIABLE, CHEAPEST_KEPT, CRITICAL_GAP, CRITICAL_SEARCH_LEAST,
                            CRITICAL_SEARCH_WALL, CRITICAL_SUBSOLVERS, CRITICAL_WAIT_MOST, CRITICAL_WIDE_LEAST,
                            CRITICAL_WIDE_LOAD, FIRST_ORDER_ITERATIONS, LATE_SHARE, RELAXATION_SECONDS_PER_VARIABLE,
-                           SEARCH_PER_SECOND_LARGE, USED)
+                           SEARCH_PER_SECOND_LARGE, SHORTLISTED_CRITICAL_SUBSOLVERS, USED)
 
 Keep = dict[UnitKey, tuple[set[str], set[str]]]  # per unit: the case ids and supervisor ids kept
 
@@ -85,7 +85,9 @@ def search_critical(inst: Instance, full: Candidates, by_hand: Solution | None, 
     # A relaxation left running beside it (for its bound alone) takes one of the cores:
     # searched with both, f64's came too late (the flow's 219 against its 212).
     beside = workers - 1 if out["late"] is not None and workers > 1 else workers
-    out["result"] = result = _critical_search(built, searched, out["bound"], seed, beside)
+    # Alone is a shortlisted part's: no whole relaxation waits on this search's wall time.
+    subsolvers = SHORTLISTED_CRITICAL_SUBSOLVERS if alone else CRITICAL_SUBSOLVERS
+    out["result"] = result = _critical_search(built, searched, out["bound"], seed, beside, subsolvers=subsolvers)
     if result.assignment is not None:
         out["solution"] = _allocation(inst, built, result.assignment)
         _wider(relaxed, wide, searched, out["bound"] if bound_is_global else None, seed, workers, out)
@@ -181,7 +183,8 @@ def least(*bounds: int | None) -> int | None:
 
 
 def _critical_search(built: Built, budget: Budget, bound: int | None, seed: int, workers: int,
-                     hint: dict[int, int] | None = None) -> SearchResult:
+                     hint: dict[int, int] | None = None,
+                     subsolvers: tuple[str, ...] = CRITICAL_SUBSOLVERS) -> SearchResult:
     """CP-SAT on the critical relaxation (from ``hint``, where given). Once within CRITICAL_GAP of its bound (CP-SAT's,
     told the relaxation's, so at most 1% of it), it stops: what is left is mostly its
     proof, which guides nothing (on a connected 1,000-trainee region, 145 of a bound of
@@ -195,12 +198,13 @@ def _critical_search(built: Built, budget: Budget, bound: int | None, seed: int,
     the same region, but connected 2,000-trainee regions stayed near the greedy start, 273
     and 301 critical placements where unhinted they reach 311 and 332."""
     gap = int(CRITICAL_GAP * bound) if bound is not None else 0
-    # Two searches in turns: CP-SAT's default, with its linear relaxation, and core-based
-    # search, which works up from unsatisfiable subsets of the placements. On connected
-    # 1,000 each alone reached the restricted model's optimum with some seeds and not
-    # others (seed 1: 160 in 2 of 6 runs by default, 5 of 6 core-based; seed 2: 159 in 2
-    # of 4 and 2 of 4); the two together, in 12 of 12 (seeds 0-5 on both regions).
-    return search(built, budget, workers=workers, seed=seed, stages=1, subsolvers=CRITICAL_SUBSOLVERS,
+    # By default two searches in turns: CP-SAT's default, with its linear relaxation, and
+    # core-based search, which works up from unsatisfiable subsets of the placements. On
+    # connected 1,000 each alone reached the restricted model's optimum with some seeds and
+    # not others (seed 1: 160 in 2 of 6 runs by default, 5 of 6 core-based; seed 2: 159 in
+    # 2 of 4 and 2 of 4); the two together, in 12 of 12 (seeds 0-5 on both regions). A
+    # shortlisted part's first search takes its cuts alone (SHORTLISTED_CRITICAL_SUBSOLVERS).
+    return search(built, budget, workers=workers, seed=seed, stages=1, subsolvers=subsolvers,
                   gap=gap, at_most=bound, light=True, hint=hint)
 
 

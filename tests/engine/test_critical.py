@@ -60,3 +60,28 @@ def test_without_time_to_spare_it_is_not_searched_again(monkeypatch):
     every = eligible(inst)
     out = _critical(inst, _few(every), critical.critical_units(critical.critical_relaxation(inst), every), 10.0)
     assert out["wide_bound"] is None
+
+
+def test_a_shortlisted_parts_first_search_takes_cuts_alone(monkeypatch):
+    """A part with no whole relaxation beside it (``alone``, a shortlisted one) searches
+    its critical relaxation first with CP-SAT's cuts alone; the search again among every
+    choice, which proves the bound, and a part relaxed whole keep the two searches in
+    turns. Each allocation found passes the checker."""
+    calls: list[tuple[str, ...]] = []
+    real = critical._critical_search
+
+    def recorded(*args, **kwargs):
+        calls.append(kwargs.get("subsolvers", critical.CRITICAL_SUBSOLVERS))
+        return real(*args, **kwargs)
+    monkeypatch.setattr(critical, "_critical_search", recorded)
+    inst = tiny_scheme(0)
+    every = eligible(inst)
+    relaxed = critical.critical_relaxation(inst)
+    for alone, first in ((True, critical.SHORTLISTED_CRITICAL_SUBSOLVERS), (False, critical.CRITICAL_SUBSOLVERS)):
+        calls.clear()
+        out: dict = {}
+        critical.search_critical(inst, _few(every), None, Budget(10.0, time.monotonic() + 30), seed=0, workers=1,
+                                 alone=alone, out=out, wide=critical.critical_units(relaxed, every))
+        assert calls[0] == first and len(calls) == 2 and calls[1] == critical.CRITICAL_SUBSOLVERS
+        assert check(relaxed, out["solution"]) == []
+    assert critical.SHORTLISTED_CRITICAL_SUBSOLVERS != critical.CRITICAL_SUBSOLVERS
