@@ -389,3 +389,17 @@ def test_a_critical_relaxation_planned_far_too_slow_is_not_waited_for(large_regi
     assert sol.objective.bound[0] < coverage_bound(inst, eligible(inst))
     both, alone = placement_bound(inst, eligible(inst), critical_worth=MU), placement_bound(inst, eligible(inst))
     assert others <= sol.objective.bound[1] == min(alone, both - MU * critical_placed)
+
+
+def test_linear_choices_let_go_are_never_read():
+    """Released where nothing will read them, the relaxation's choices are gone at once
+    (no wait for HiGHS, and not blamed on the clock), while its bound still comes."""
+    inst = tiny_scheme(0)
+    built = build(inst, eligible(inst), relaxation=True)
+    built.model.maximize(MU * built.tiers.critical.expr + built.tiers.others.expr)
+    background = Background(built.model, 30.0)
+    choices = LinearChoices(built, background, time.monotonic() + 30.0)
+    del built
+    choices.release()
+    assert choices.get() is None and not choices.clocked
+    assert background.bound(time.monotonic() + 30.0) is not None

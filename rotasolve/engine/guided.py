@@ -120,6 +120,13 @@ class LinearChoices:
         self._keep: Keep | None = None
         self.clocked = False  # the clock, not the plan, left it without a solution
 
+    def release(self) -> None:
+        """Lets go of the relaxation's Python model where nothing will read its choices
+        (tier 1 proven among the guided ones, a re-plan, a capacity search): its variables
+        and tier expressions otherwise lived through the later tiers' search. HiGHS keeps
+        what it has read, so a bound still to come still comes."""
+        self._built = None
+
     def get(self) -> Keep | None:
         """Its choices, waiting for it until the part's deadline at most; None when it has
         no solution (the clock cut it: ``clocked``) or a stop was requested."""

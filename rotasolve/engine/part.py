@@ -219,6 +219,8 @@ def _search_guided(inst: Instance, the_plan: Plan, candidates: Candidates, start
     ``_every_choice_searched`` says so). ``every_worker``: as ``_guided_then_wider``."""
     wide = _every_choice_searched(inst, the_plan, options, budget_bytes)
     if not _tier_one_first(options):
+        if choices is not None:
+            choices.release()  # its choices are for tier 1's searches, which follow the guided one
         result = search_one_model(inst, candidates, start, options, rest, progress, label, outer)
         result.status = "FEASIBLE" if result.status == "OPTIMAL" else result.status  # proven on the restriction only
         return result
@@ -306,6 +308,8 @@ def _guided_then_wider(inst: Instance, guided: Candidates, every: Candidates, ch
         if found is not None and grown is not None and found.values is not None \
                 and found.values.ordered()[:2] > first.values.ordered()[:2]:
             tier_one, searched = found, grown
+    if choices is not None:
+        choices.release()  # read above, or never to be (tier 1 proven among the guided choices)
     wide_result: PartResult | None = None  # tier 1 among every choice
     if wide is not None and not _tier_one_proven(tier_one) and not stop.requested():
         if progress:
