@@ -395,11 +395,7 @@ def test_linear_choices_let_go_are_never_read():
     """Released where nothing will read them, the relaxation's choices are gone at once
     (no wait for HiGHS, and not blamed on the clock), while its bound still comes."""
     inst = tiny_scheme(0)
-    built = build(inst, eligible(inst), relaxation=True)
-    built.model.maximize(MU * built.tiers.critical.expr + built.tiers.others.expr)
-    background = Background(built.model, 30.0)
-    choices = LinearChoices(built, background, time.monotonic() + 30.0)
-    del built
+    choices = _linear_choices(inst, eligible(inst))
     choices.release()
     assert choices.get() is None and not choices.clocked
-    assert background.bound(time.monotonic() + 30.0) is not None
+    assert choices._background.bound(time.monotonic() + 30.0) is not None
