@@ -126,6 +126,9 @@ WIDE_BUDGET_SHARE = 0.5
 # 39,000 of its 53,000 variables; a 300-trainee region 167 -> 173 (of 174), 12,000 of 82,000.
 LINEAR_KEPT = 0.01
 GROWN_TIER_ONE_SHARE = 0.5
+# CP-SAT's deterministic seconds to work out a hint's auxiliary variables from its
+# decisions (model/build.py, completed_hint).
+HINT_COMPLETION_SECONDS = 2.0
 # The last search of tier 1 among restricted choices (that one, or the guided choices' where
 # none follows) is CP-SAT's linear relaxation with every cut (``max_lp``) alone: the critical
 # placements come from the critical relaxation's allocation, and what is left is mostly

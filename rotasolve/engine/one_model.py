@@ -14,14 +14,14 @@ from ..domain import Instance
 from ..domain.choices import Candidates
 from ..domain.tiers import CRITICAL, OTHERS, PATIENTS, TRAVEL_AND_LOAD, ByTier
 from ..model import additions
-from ..model.build import Built, build, extract, hint_from
+from ..model.build import Built, build, completed_hint, extract, hint_from
 from ..model.changes import change_cost
 from ..model.objective import score
 from ..model.search import Budget, Stage, search, tier_stages
 from ..core.progress import Progress
 from ..replan import still_there
 from ..results.solution import Solution
-from ..core.tuning import MIP_NODES_PER_SECOND
+from ..core.tuning import HINT_COMPLETION_SECONDS, MIP_NODES_PER_SECOND
 from .guided import MU
 from .options import SolveOptions
 
@@ -45,14 +45,18 @@ class PartResult:
 def search_one_model(inst: Instance, candidates: Candidates, by_hand: Solution | None, options: SolveOptions,
                      budget: Budget, progress: Callable[[Progress], None] | None, label: str, outer: Outer | None,
                      start: Solution | None = None, tier_one_only: bool = False, mip: bool = True,
-                     settled: ByTier[int] | None = None, subsolvers: tuple[str, ...] = ()) -> PartResult:
+                     settled: ByTier[int] | None = None, subsolvers: tuple[str, ...] = (),
+                     critical_floor: int | None = None) -> PartResult:
     """Search one model from ``start`` (default: the greedy allocation, which is also the
     answer when the search finds none). ``outer`` holds what bounds tiers 1a and 1b from
     outside the model (relaxations of every choice) when ``candidates`` are not every
     choice; None where the model's own bounds hold. ``tier_one_only``: the tiers after
     tier 1 are not searched (scored on the allocation). ``mip``: HiGHS beside CP-SAT where
     the options ask for it and the model holds every choice. ``settled``: tier 1 is held
-    at least there and only the tiers after it are searched."""
+    at least there and only the tiers after it are searched. ``critical_floor``: tier 1a is
+    held at least there (the answer being improved places that many, so nothing placing
+    fewer is better), and the search is hinted with every variable of ``start``
+    (``completed_hint``), not its decisions alone."""
     if stop.requested():  # stopped early: where the search would start, no model built
         return greedy_result(inst, start or by_hand, {"variables": 0, "constraints": 0}, [], STOPPED, outer)
     built = build(inst, candidates, offer=options.additions)
@@ -60,16 +64,22 @@ def search_one_model(inst: Instance, candidates: Candidates, by_hand: Solution |
     stages, forced = stages_for(built, options)
     if tier_one_only and stages is not None:
         stages = [s for s in stages if set(s.tiers) <= {CRITICAL, OTHERS}]
+    if critical_floor is not None:
+        built.model.add(built.tiers.critical.expr >= critical_floor)
     if settled is not None and stages is not None:
         built.model.add(built.tiers.critical.expr >= settled.critical)
         built.model.add(built.tiers.others.expr >= settled.others)
         stages = [s for s in stages if not set(s.tiers) <= {CRITICAL, OTHERS}]
     start = still_there(inst, options.previous) if options.previous is not None else (start or by_hand)
     hint = hint_from(built.vars, start) if start is not None and options.start_hint else None
+    if critical_floor is not None and hint is not None:  # improving ``start``: from the whole of it
+        hint = completed_hint(built.model, hint, HINT_COMPLETION_SECONDS)
     # HiGHS beside CP-SAT where the model holds every choice (its bound is then the answer's)
     nodes = MIP_NODES_PER_SECOND if mip and options.mip and outer is None else 0.0
     found = search(built, budget, workers=options.workers, seed=options.seed, hint=hint, stages=stages,
                    progress=progress, label=label, mip_nodes_per_second=nodes, subsolvers=subsolvers)
+    if found.infeasible and critical_floor is not None:  # the start not whole in the model: it is the answer
+        return greedy_result(inst, start, size, [], outer=outer)
     if found.infeasible:
         return PartResult("INFEASIBLE", None, None, None, size, "one model", found.deterministic_seconds,
                           found.stopped_by_clock)

@@ -85,3 +85,27 @@ def test_with_nothing_found_in_time_the_start_keeps_the_bounds_from_outside_the_
     assert (result.bounds.critical, result.bounds.others) == (theirs.critical + 3, 100 - theirs.critical)
     alone = greedy_result(inst, start, {"variables": 1, "constraints": 1}, [])  # no outer: the flow on 1a
     assert alone.bounds is not None and alone.bounds.critical == coverage_bound(inst) and alone.bounds.others is None
+
+
+def test_a_search_held_at_its_starts_critical_placements_never_answers_infeasible():
+    """``critical_floor``: held at the start's critical placements, the search starts from
+    the whole start; where the model cannot reach the floor (its start is not whole in it)
+    the start is the answer, not "infeasible"."""
+    from rotasolve.check import check
+    from rotasolve.domain.choices import eligible
+    from rotasolve.engine import SolveOptions
+    from rotasolve.engine.one_model import search_one_model
+    from rotasolve.model.search import Budget
+
+    inst = generate(40, 2, seed=3)
+    start = greedy(inst)
+    assert start is not None
+    placed = score(inst, start).critical
+    options = SolveOptions(time_limit=20, workers=1)
+    held = search_one_model(inst, eligible(inst), start, options, Budget(3.0, 1e12), None, "", None, start=start,
+                            tier_one_only=True, critical_floor=placed)
+    assert held.status in ("OPTIMAL", "FEASIBLE") and check(inst, held.solution) == []
+    assert held.values.ordered()[:2] >= score(inst, start).ordered()[:2]
+    out_of_reach = search_one_model(inst, eligible(inst), start, options, Budget(3.0, 1e12), None, "", None,
+                                    start=start, tier_one_only=True, critical_floor=placed + 10_000)
+    assert out_of_reach.status != "INFEASIBLE" and out_of_reach.solution == start
