@@ -64,16 +64,12 @@ def search_one_model(inst: Instance, candidates: Candidates, by_hand: Solution |
     stages, forced = stages_for(built, options)
     if tier_one_only and stages is not None:
         stages = [s for s in stages if set(s.tiers) <= {CRITICAL, OTHERS}]
-    if critical_floor is not None:
-        built.model.add(built.tiers.critical.expr >= critical_floor)
     if settled is not None and stages is not None:
         built.model.add(built.tiers.critical.expr >= settled.critical)
         built.model.add(built.tiers.others.expr >= settled.others)
         stages = [s for s in stages if not set(s.tiers) <= {CRITICAL, OTHERS}]
     start = still_there(inst, options.previous) if options.previous is not None else (start or by_hand)
-    hint = hint_from(built.vars, start) if start is not None and options.start_hint else None
-    if critical_floor is not None and hint is not None:  # improving ``start``: from the whole of it
-        hint = completed_hint(built.model, hint, HINT_COMPLETION_SECONDS)
+    hint = _hint(built, start, options, critical_floor)
     # HiGHS beside CP-SAT where the model holds every choice (its bound is then the answer's)
     nodes = MIP_NODES_PER_SECOND if mip and options.mip and outer is None else 0.0
     found = search(built, budget, workers=options.workers, seed=options.seed, hint=hint, stages=stages,
@@ -104,6 +100,18 @@ def search_one_model(inst: Instance, candidates: Candidates, by_hand: Solution |
                       "one model", found.deterministic_seconds, found.stopped_by_clock,
                       changes=forced - found.extra[CHANGES] if CHANGES in found.extra else None,
                       cheapest=ADDITIONS in found.extra and found.extra[ADDITIONS] == found.extra_bounds.get(ADDITIONS))
+
+
+def _hint(built: Built, start: Solution | None, options: SolveOptions,
+          critical_floor: int | None) -> dict[int, int] | None:
+    """The search's hint: ``start``'s decisions; held at ``critical_floor`` (tier 1a at
+    least there, added to the model), every variable of it."""
+    if critical_floor is not None:
+        built.model.add(built.tiers.critical.expr >= critical_floor)
+    hint = hint_from(built.vars, start) if start is not None and options.start_hint else None
+    if critical_floor is not None and hint is not None:  # improving ``start``: from the whole of it
+        hint = completed_hint(built.model, hint, HINT_COMPLETION_SECONDS)
+    return hint
 
 
 def never_below(inst: Instance, start: Solution, values: ByTier[int], bounds: ByTier[int | None],

@@ -283,23 +283,19 @@ def _guided_then_wider(inst: Instance, guided: Candidates, every: Candidates, ch
                        wide: Candidates | None, start: Solution | None, outer: Outer, options: SolveOptions,
                        budget: Budget, progress: Callable[[Progress], None] | None, label: str,
                        every_worker: SolveOptions | None = None) -> PartResult:
-    """Tier 1 among the guided choices; then, unless the relaxations prove it there, tier
-    1 again from that answer among its choices and those the whole linear relaxation uses
+    """Tier 1 among the guided choices; then, unless the relaxations prove it there, tier 1
+    again from that answer among its choices and those the whole linear relaxation uses
     (``choices``), and then among every choice (``wide``), each where given; then the later
     tiers, among the choices of the search that placed the most (the smaller models get
     further in the time). The guided model finds the critical placements fast; the
     relaxation's choices and every choice let the others' requirements reach what the
-    guidance left out, and the search among every choice proves bounds for the whole part,
-    as the relaxations do. ``every_worker``: the options for the searches once the whole
-    linear relaxation is done, which ``options`` leave a core (None: ``options``)."""
+    guidance left out; the search among every choice proves bounds, as the relaxations do.
+    ``every_worker``: the options for the searches once the whole relaxation is done, which
+    ``options`` leave a core (None: ``options``)."""
     where = f"{label}: " if label else ""
     share, subsolvers = _guided_search(choices is None and wide is None, wide is None)
-    # Finishing with cuts alone, the search starts from the whole of its start
-    # (``search_one_model``'s ``critical_floor``): hinted with its decisions alone it lost
-    # them (random 1,000 seed 7002 at 60 s: (268, 547) found from a start of (273, 557)).
-    floor = score(inst, start).critical if start is not None and subsolvers == FINISHING_SUBSOLVERS else None
     first = search_one_model(inst, guided, start, options, budget.share(share, 0.0), progress, label, outer,
-                             tier_one_only=True, subsolvers=subsolvers, critical_floor=floor)
+                             tier_one_only=True, subsolvers=subsolvers, critical_floor=_floor(inst, start, subsolvers))
     if first.solution is None or first.values is None or stop.requested():
         first.status = "FEASIBLE" if first.status == "OPTIMAL" else first.status
         return first
@@ -355,6 +351,14 @@ def _guided_search(last: bool, none_wider: bool) -> tuple[float, tuple[str, ...]
     seed 1 (164,000 variables) ended at (160, 245) where it had reached (160, 252)."""
     share = STAGE_SHARES[0] if none_wider else GUIDED_FIRST_SHARE
     return share, FINISHING_SUBSOLVERS if last else ()
+
+
+def _floor(inst: Instance, start: Solution | None, subsolvers: tuple[str, ...]) -> int | None:
+    """Finishing with cuts alone, a search starts from the whole of its start, held at its
+    critical placements (``search_one_model``'s ``critical_floor``): hinted with its
+    decisions alone it lost them (random 1,000 seed 7002 at 60 s: (268, 547) found from a
+    start of (273, 557)). None for any other search."""
+    return score(inst, start).critical if start is not None and subsolvers == FINISHING_SUBSOLVERS else None
 
 
 def _search_grown(inst: Instance, every: Candidates, choices: LinearChoices, first: PartResult,
