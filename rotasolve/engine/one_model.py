@@ -75,7 +75,7 @@ def search_one_model(inst: Instance, candidates: Candidates, by_hand: Solution |
     found = search(built, budget, workers=options.workers, seed=options.seed, hint=hint, stages=stages,
                    progress=progress, label=label, mip_nodes_per_second=nodes, subsolvers=subsolvers)
     if found.infeasible and critical_floor is not None:  # the start not whole in the model: it is the answer
-        return greedy_result(inst, start, size, [], outer=outer)
+        return greedy_result(inst, start, size, [], HELD_START, outer)
     if found.infeasible:
         return PartResult("INFEASIBLE", None, None, None, size, "one model", found.deterministic_seconds,
                           found.stopped_by_clock)
@@ -169,6 +169,7 @@ def stages_for(built: Built, options: SolveOptions) -> tuple[list[Stage] | None,
 
 
 STOPPED = "stopped early before this part's search: where it would have started is used"
+HELD_START = "the search held at its start's critical placements found no allocation: its start is used"
 
 
 def greedy_result(inst: Instance, by_hand: Solution | None, size: dict[str, int], notes: list[str],

@@ -124,6 +124,7 @@ def completed_hint(model: cp_model.CpModel, hint: dict[int, int], deterministic:
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.max_deterministic_time = deterministic
+    solver.parameters.catch_sigint_signal = False  # Ctrl-C is the caller's (rotasolve.core.stop)
     status = solver.solve(fixed)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return hint
