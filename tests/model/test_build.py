@@ -9,12 +9,17 @@ from rotasolve.model.build import build, completed_hint, extract, hint_from
 from rotasolve.synthetic.generate import generate
 
 
-def test_a_completed_hint_is_the_allocation_with_every_variable_set():
+def _built_and_decisions():
+    """A scheme's model and the decisions of its greedy allocation there."""
     inst = generate(40, 2, seed=3)
     start = greedy(inst)
     assert start is not None
     built = build(inst)
-    decisions = hint_from(built.vars, start)
+    return built, hint_from(built.vars, start)
+
+
+def test_a_completed_hint_is_the_allocation_with_every_variable_set():
+    built, decisions = _built_and_decisions()
     whole = completed_hint(built.model, decisions, 5.0)
     n = len(built.model.Proto().variables)
     assert len(decisions) < n and set(whole) == set(range(n))  # the rules' own variables too
@@ -30,11 +35,7 @@ def test_a_completed_hint_is_the_allocation_with_every_variable_set():
 
 
 def test_a_hint_the_model_cannot_hold_is_returned_as_it_is():
-    inst = generate(40, 2, seed=3)
-    start = greedy(inst)
-    assert start is not None
-    built = build(inst)
-    decisions = hint_from(built.vars, start)
+    built, decisions = _built_and_decisions()
     held = next(u.held for u in built.vars.units.values() if u.kept is None and decisions[u.held.Index()] == 1)
     built.model.add(held == 0)  # the allocation is no longer one of the model's
     assert completed_hint(built.model, decisions, 5.0) == decisions
