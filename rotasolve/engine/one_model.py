@@ -46,16 +46,16 @@ def search_one_model(inst: Instance, candidates: Candidates, by_hand: Solution |
                      budget: Budget, progress: Callable[[Progress], None] | None, label: str, outer: Outer | None,
                      start: Solution | None = None, tier_one_only: bool = False, mip: bool = True,
                      settled: ByTier[int] | None = None, subsolvers: tuple[str, ...] = (),
-                     critical_floor: int | None = None) -> PartResult:
+                     from_start: bool = False) -> PartResult:
     """Search one model from ``start`` (default: the greedy allocation, which is also the
     answer when the search finds none). ``outer`` holds what bounds tiers 1a and 1b from
     outside the model (relaxations of every choice) when ``candidates`` are not every
     choice; None where the model's own bounds hold. ``tier_one_only``: the tiers after
     tier 1 are not searched (scored on the allocation). ``mip``: HiGHS beside CP-SAT where
     the options ask for it and the model holds every choice. ``settled``: tier 1 is held
-    at least there and only the tiers after it are searched. ``critical_floor``: tier 1a is
-    held at least there (the answer being improved places that many, so nothing placing
-    fewer is better), and the search is hinted with every variable of ``start``
+    at least there and only the tiers after it are searched. ``from_start``: tier 1a is
+    held at least at ``start``'s (the answer being improved places that many, so nothing
+    placing fewer is better), and the search is hinted with every variable of ``start``
     (``completed_hint``), not its decisions alone."""
     if stop.requested():  # stopped early: where the search would start, no model built
         return greedy_result(inst, start or by_hand, {"variables": 0, "constraints": 0}, [], STOPPED, outer)
@@ -69,12 +69,12 @@ def search_one_model(inst: Instance, candidates: Candidates, by_hand: Solution |
         built.model.add(built.tiers.others.expr >= settled.others)
         stages = [s for s in stages if not set(s.tiers) <= {CRITICAL, OTHERS}]
     start = still_there(inst, options.previous) if options.previous is not None else (start or by_hand)
-    hint = _hint(built, start, options, critical_floor)
+    hint = _hint(built, inst, start, options, from_start)
     # HiGHS beside CP-SAT where the model holds every choice (its bound is then the answer's)
     nodes = MIP_NODES_PER_SECOND if mip and options.mip and outer is None else 0.0
     found = search(built, budget, workers=options.workers, seed=options.seed, hint=hint, stages=stages,
                    progress=progress, label=label, mip_nodes_per_second=nodes, subsolvers=subsolvers)
-    if found.infeasible and critical_floor is not None:  # the start not whole in the model: it is the answer
+    if found.infeasible and from_start:  # the start not whole in the model: it is the answer
         return greedy_result(inst, start, size, [], HELD_START, outer)
     if found.infeasible:
         return PartResult("INFEASIBLE", None, None, None, size, "one model", found.deterministic_seconds,
@@ -102,14 +102,14 @@ def search_one_model(inst: Instance, candidates: Candidates, by_hand: Solution |
                       cheapest=ADDITIONS in found.extra and found.extra[ADDITIONS] == found.extra_bounds.get(ADDITIONS))
 
 
-def _hint(built: Built, start: Solution | None, options: SolveOptions,
-          critical_floor: int | None) -> dict[int, int] | None:
-    """The search's hint: ``start``'s decisions; held at ``critical_floor`` (tier 1a at
-    least there, added to the model), every variable of it."""
-    if critical_floor is not None:
-        built.model.add(built.tiers.critical.expr >= critical_floor)
+def _hint(built: Built, inst: Instance, start: Solution | None, options: SolveOptions,
+          from_start: bool) -> dict[int, int] | None:
+    """The search's hint: ``start``'s decisions; ``from_start``, every variable of it, and
+    the model held at its critical placements (a constraint added to it)."""
+    if from_start and start is not None:
+        built.model.add(built.tiers.critical.expr >= score(inst, start).critical)
     hint = hint_from(built.vars, start) if start is not None and options.start_hint else None
-    if critical_floor is not None and hint is not None:  # improving ``start``: from the whole of it
+    if from_start and hint is not None:  # improving ``start``: from the whole of it
         hint = completed_hint(built.model, hint, HINT_COMPLETION_SECONDS)
     return hint
 

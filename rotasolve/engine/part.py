@@ -295,7 +295,7 @@ def _guided_then_wider(inst: Instance, guided: Candidates, every: Candidates, ch
     where = f"{label}: " if label else ""
     share, subsolvers = _guided_search(choices is None and wide is None, wide is None)
     first = search_one_model(inst, guided, start, options, budget.share(share, 0.0), progress, label, outer,
-                             tier_one_only=True, subsolvers=subsolvers, critical_floor=_floor(inst, start, subsolvers))
+                             tier_one_only=True, subsolvers=subsolvers, from_start=_from_start(subsolvers))
     if first.solution is None or first.values is None or stop.requested():
         first.status = "FEASIBLE" if first.status == "OPTIMAL" else first.status
         return first
@@ -353,12 +353,12 @@ def _guided_search(last: bool, none_wider: bool) -> tuple[float, tuple[str, ...]
     return share, FINISHING_SUBSOLVERS if last else ()
 
 
-def _floor(inst: Instance, start: Solution | None, subsolvers: tuple[str, ...]) -> int | None:
+def _from_start(subsolvers: tuple[str, ...]) -> bool:
     """Finishing with cuts alone, a search starts from the whole of its start, held at its
-    critical placements (``search_one_model``'s ``critical_floor``): hinted with its
-    decisions alone it lost them (random 1,000 seed 7002 at 60 s: (268, 547) found from a
-    start of (273, 557)). None for any other search."""
-    return score(inst, start).critical if start is not None and subsolvers == FINISHING_SUBSOLVERS else None
+    critical placements (``search_one_model``'s ``from_start``): hinted with its decisions
+    alone it lost them (random 1,000 seed 7002 at 60 s: (268, 547) found from a start of
+    (273, 557))."""
+    return subsolvers == FINISHING_SUBSOLVERS
 
 
 def _search_grown(inst: Instance, every: Candidates, choices: LinearChoices, first: PartResult,
@@ -383,7 +383,7 @@ def _search_grown(inst: Instance, every: Candidates, choices: LinearChoices, fir
     found = search_one_model(inst, grown, first.solution, options,
                              budget.less(building).share(GROWN_TIER_ONE_SHARE, 0.0), progress, label, outer,
                              start=first.solution, tier_one_only=True, mip=False, subsolvers=FINISHING_SUBSOLVERS,
-                             critical_floor=first.values.critical if first.values is not None else None)
+                             from_start=True)
     return found, grown, building + found.deterministic_seconds, choices.clocked or found.stopped_by_clock
 
 

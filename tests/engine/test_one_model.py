@@ -88,11 +88,11 @@ def test_with_nothing_found_in_time_the_start_keeps_the_bounds_from_outside_the_
 
 
 def test_a_search_held_at_its_starts_critical_placements_never_answers_infeasible():
-    """``critical_floor``: held at the start's critical placements, the search starts from
-    the whole start; where the model cannot reach the floor (its start is not whole in it)
-    the start is the answer, not "infeasible"."""
+    """``from_start``: held at the start's critical placements, the search starts from the
+    whole start; where the model cannot reach them (its start is not whole in it) the start
+    is the answer, not "infeasible"."""
     from rotasolve.check import check
-    from rotasolve.domain.choices import eligible
+    from rotasolve.domain.choices import Candidates, eligible
     from rotasolve.engine import SolveOptions
     from rotasolve.engine.one_model import search_one_model
     from rotasolve.model.search import Budget
@@ -100,12 +100,15 @@ def test_a_search_held_at_its_starts_critical_placements_never_answers_infeasibl
     inst = generate(40, 2, seed=3)
     start = greedy(inst)
     assert start is not None
-    placed = score(inst, start).critical
+    assert score(inst, start).critical > 0  # so a model with no new placement cannot hold it
     options = SolveOptions(time_limit=20, workers=1)
     held = search_one_model(inst, eligible(inst), start, options, Budget(3.0, 1e12), None, "", None, start=start,
-                            tier_one_only=True, critical_floor=placed)
+                            tier_one_only=True, from_start=True)
     assert held.status in ("OPTIMAL", "FEASIBLE") and check(inst, held.solution) == []
     assert held.values.ordered()[:2] >= score(inst, start).ordered()[:2]
-    out_of_reach = search_one_model(inst, eligible(inst), start, options, Budget(3.0, 1e12), None, "", None,
-                                    start=start, tier_one_only=True, critical_floor=placed + 10_000)
+    every = eligible(inst)
+    running_only = Candidates(cases={k: c for k, c in every.cases.items() if k.kept_case},
+                              supervisors={k: s for k, s in every.supervisors.items() if k.kept_case}, joiners=set())
+    out_of_reach = search_one_model(inst, running_only, start, options, Budget(3.0, 1e12), None, "", None,
+                                    start=start, tier_one_only=True, from_start=True)
     assert out_of_reach.status != "INFEASIBLE" and out_of_reach.solution == start
