@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from rotasolve.baseline import greedy
+from rotasolve.check import check
+from rotasolve.domain.choices import Candidates, eligible
+from rotasolve.engine import SolveOptions
 from rotasolve.flows import coverage_bound
 from rotasolve.domain.tiers import ByTier
-from rotasolve.engine.one_model import Outer, greedy_result, never_below
+from rotasolve.engine.one_model import Outer, greedy_result, never_below, search_one_model
+from rotasolve.model.search import Budget
 from rotasolve.synthetic.generate import generate
 from rotasolve.model.objective import score
 
@@ -91,12 +95,6 @@ def test_a_search_held_at_its_starts_critical_placements_never_answers_infeasibl
     """``from_start``: held at the start's critical placements, the search starts from the
     whole start; where the model cannot reach them (its start is not whole in it) the start
     is the answer, not "infeasible"."""
-    from rotasolve.check import check
-    from rotasolve.domain.choices import Candidates, eligible
-    from rotasolve.engine import SolveOptions
-    from rotasolve.engine.one_model import search_one_model
-    from rotasolve.model.search import Budget
-
     inst = generate(40, 2, seed=3)
     start = greedy(inst)
     assert start is not None
