@@ -54,7 +54,7 @@ def allocate(inst: Instance, options: SolveOptions = SolveOptions(), *,
 def search_deadline(inst: Instance, deadline: Deadline) -> Deadline:
     """When the search must stop for the rest of the run to end by ``deadline``."""
     n = len(inst.trainees)
-    reserve = AFTER_SEARCH[0] + AFTER_SEARCH[1] * (n + max(0, n - LARGE_FROM))
+    reserve = max(AFTER_SEARCH[0], AFTER_SEARCH[1] * (n + max(0, n - LARGE_FROM)))
     return deadline.first(max(0.5 * deadline.seconds, deadline.seconds - reserve))
 
 

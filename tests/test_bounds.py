@@ -301,7 +301,7 @@ def test_a_critical_relaxation_too_slow_to_guide_is_ended_and_still_bounds_the_a
     monkeypatch.setattr(part_module, "RELAXED_UP_TO", memory.variables(inst, eligible(inst)) - 1)
     monkeypatch.setattr(part_module, "shortlist", lambda inst, full, most: shortlist(inst, full, 2))
     # the bound asserted is the relaxation's: no search among every choice (critical._wider) adds its own
-    monkeypatch.setattr(part_module, "CRITICAL_WIDE_UP_TO", 0)
+    monkeypatch.setattr(critical, "CRITICAL_WIDE_UP_TO", 0)
     waits = late_at_first(monkeypatch)
     ended: list[bool] = []
     cancel = critical.Background.cancel
@@ -375,7 +375,7 @@ def test_a_critical_relaxation_planned_far_too_slow_is_not_waited_for(large_regi
     monkeypatch.setattr(part_module, "shortlist", lambda inst, full, most: shortlist(inst, full, 2))
     for module in (critical, guided):
         monkeypatch.setattr(module, "RELAXATION_SECONDS_PER_VARIABLE", 10.0)
-    monkeypatch.setattr(part_module, "CRITICAL_WIDE_UP_TO", 0)  # the flows' bounds alone (critical._wider adds one)
+    monkeypatch.setattr(critical, "CRITICAL_WIDE_UP_TO", 0)  # the flows' bounds alone (critical._wider adds one)
     relaxed: list[object] = []
     monkeypatch.setattr(critical, "relax", lambda *a, **k: relaxed.append(a) or relax(*a, **k))
     sol = solve(inst, SolveOptions(time_limit=20, workers=2))

@@ -7,6 +7,7 @@ large regions) before and after. The modules that use them import them from here
 from __future__ import annotations
 
 
+
 # ---- The search of one model (model/search.py) -------------------------------------------
 
 # Of a part's deterministic budget: tier 1 (1a and 1b), tier 2, tier 3. Tier 1 decides who
@@ -229,8 +230,12 @@ RELAXED_BYTES_PER_VARIABLE = 4 * 1024
 # is 4.5-4.8 s at 1,000 trainees and 8.2-10.6 s at 2,000; 0.008 was tried then: tier 1 the
 # same on 7001, f64, connected 1,000 and 2,000 seed 1, the runs 2-4 s later (connected
 # 2,000 at 113.6 s, where the afternoon's slower machine had ended it at 112.5 with 0.01),
-# so the margin is kept.
-AFTER_SEARCH = (1.0, 0.01)  # seconds, and seconds per trainee
+# so the margin was kept. Then RINS (engine/rins.py) needed the seconds: on f64 its first
+# round ended 1-2 s after the final search's end. Since 2026-12-05 it is 0.007 a trainee
+# and at least 1 s (a small scheme's outputs take well under a second): at 1,000 trainees
+# 7 s where the time after the search is 4.5-4.8 s (f64 and seed 7002 ended at 56-57 s
+# of 60), at 2,000 14 s where it is 8.2-10.6 s.
+AFTER_SEARCH = (1.0, 0.007)  # at least this many seconds, and seconds per trainee
 LARGE_FROM = 2_000  # trainees
 # The critical relaxation's search stops once within this share of its linear relaxation's
 # bound (as a whole number of placements, rounded down), so tier 1a stays within 1% of it.
@@ -270,3 +275,19 @@ FINAL_LEAST_WALL = 3.0
 # otherwise squeezes out (connected 2,000 seed 1: the critical search ended at 98.8 s of
 # the part's 99, and the run at 121 s of 120).
 CRITICAL_SEARCH_WALL = 0.7
+# RINS beside the final search of a shortlisted part (engine/rins.py, model/rins.py): when
+# the part's searched lists have at most RINS_UP_TO variables (as engine/memory.py counts
+# them: random 1,000-trainee regions 76,000-87,000; 2,000 trainees 155,000-162,000, whose
+# relaxation and rounds would not fit their run). Its lists: each unit's RINS_LISTS_PER_UNIT
+# nearest cases and supervisors of each kind, with the start's own choices. From the guided
+# start of f64 (211, 370) (relaxation, then rounds, one thread): 4 a kind, 6.2 s then 392
+# in 2.6 s and 400 in 5.4 more; 5, 8.8 s then 397 in 4.1 s; 6, 10.6 s then 403 in 6.2 s.
+# Seed 7002 from (273, 557): 4, 578; 6, 595 in 4.8 + 11.3 s. At most RINS_ROUNDS rounds
+# (seed 7002's: 2.5, 1.9, 1.9 and 5.0 s, each better; the next found nothing in 2.1 s,
+# the neighbourhood's best). RINS and the final search beside it (one core each) end
+# RINS_FINAL_WALL seconds before the part's deadline.
+SHORTLIST_PER_UNIT = 12
+RINS_UP_TO = 100_000
+RINS_LISTS_PER_UNIT = 6
+RINS_ROUNDS = 6
+RINS_FINAL_WALL = 0.5

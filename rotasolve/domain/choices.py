@@ -13,9 +13,9 @@ large-neighbourhood search (``engine/lns.py``) frees a few trainees at a time.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from .entities import Case, Length, Supervisor, Trainee
 
@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # the instance hands itself in; only its type is needed here
     from .instance import Instance
 
 
+_Item = TypeVar("_Item", Case, Supervisor)
 _EVERY_CHOICE = "_every_choice"  # where an instance keeps its choices, as a cached property would
 
 
@@ -159,14 +160,23 @@ def _unit_choices(inst: Instance, t: Trainee, cases: list[Case]) -> tuple[list[C
     return taken, usable
 
 
-def shortlist(inst: Instance, full: Candidates, per_unit: int, cover: int = 3) -> Candidates:
+def shortlist(inst: Instance, full: Candidates, per_unit: int, cover: int = 3, by_kind: bool = False) -> Candidates:
     """At most ``per_unit`` cases and supervisors for each unit — the cheapest in the
     trainee's week (H7 binds most often), equally cheap ones in an order of the unit's own
     (so that units sharing the video cases and supervisors of a region each keep a
     different few, not all the same longest-waiting ones) — and every case and supervisor
     kept on the lists of the ``cover`` units that rank it highest, so that none becomes
     unusable. For regions too large to model whole: the lists of a connected region grow
-    with the region, since every trainee may take every case that runs by video."""
+    with the region, since every trainee may take every case that runs by video.
+
+    ``by_kind``: ``per_unit`` of each kind, met in person and by video. By video costs no
+    travel, so ranked together the video cases and supervisors fill every unit's list and
+    the whole region contends for the same few (a supervisor takes two or three cases),
+    while the ones nearby, which only their neighbours can reach, are listed by almost no
+    one. On a random 1,000-trainee region (seed 7002) the relaxation over every choice
+    used mostly supervisors met in person (2% by video, against 88% of the lists ranked
+    together), and the lists' own relaxation said 575 for tier 1b where every choice's
+    says 625; by kind, 624 (docs/decisions.md)."""
     mins = inst.minutes
     ranked_cases: dict[UnitKey, list[Case]] = {}
     ranked_sups: dict[UnitKey, list[Supervisor]] = {}
@@ -177,8 +187,8 @@ def shortlist(inst: Instance, full: Candidates, per_unit: int, cover: int = 3) -
         ranked_cases[key] = sorted(cases, key=lambda c: (mins.case_before_supervisor(t, c), _spread(key, c.id)))
         ranked_sups[key] = sorted(full.supervisors[key],
                                   key=lambda s: (mins.supervision_travel(t, s), _spread(key, s.id)))
-    keep_cases = _kept_ranks(ranked_cases, per_unit, cover)
-    keep_sups = _kept_ranks(ranked_sups, per_unit, cover)
+    keep_cases = _kept_ranks(ranked_cases, per_unit, cover, _by_video_case if by_kind else None)
+    keep_sups = _kept_ranks(ranked_sups, per_unit, cover, _by_video_supervisor if by_kind else None)
     out = Candidates(joiners=full.joiners)
     for key, cases in full.cases.items():
         if key.kept_case:
@@ -205,9 +215,25 @@ def qualified(s: Supervisor, c: Case) -> bool:
     return c.modality in s.modalities and (not c.supervisor or c.supervisor == s.id)
 
 
-def _kept_ranks(ranked: Mapping[UnitKey, Sequence[Case | Supervisor]], per_unit: int,
-                cover: int) -> dict[UnitKey, set[str]]:
-    keep = {key: {item.id for item in items[:per_unit]} for key, items in ranked.items()}
+def _by_video_case(c: Case) -> bool:
+    return c.remote_ok
+
+
+def _by_video_supervisor(s: Supervisor) -> bool:
+    return s.remote
+
+
+def _kept_ranks(ranked: Mapping[UnitKey, Sequence[_Item]], per_unit: int, cover: int,
+                by_video: Callable[[_Item], bool] | None = None) -> dict[UnitKey, set[str]]:
+    """Each unit's first ``per_unit`` (of each kind, with ``by_video``), and every item
+    on the lists of the ``cover`` units that rank it highest."""
+    keep: dict[UnitKey, set[str]] = {}
+    for key, items in ranked.items():
+        if by_video is None:
+            keep[key] = {item.id for item in items[:per_unit]}
+        else:
+            keep[key] = {item.id for item in [i for i in items if not by_video(i)][:per_unit]}
+            keep[key] |= {item.id for item in [i for i in items if by_video(i)][:per_unit]}
     places: dict[str, list[tuple[int, str, UnitKey]]] = {}
     for key, items in ranked.items():
         for position, item in enumerate(items):

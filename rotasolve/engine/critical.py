@@ -28,9 +28,10 @@ from ..model.search import Budget, SearchResult, search
 from ..model.variables import Variables
 from ..results.solution import Solution
 from . import memory
-from ..core.tuning import (BUILD_SECONDS_PER_VARIABLE, CHEAPEST_KEPT, CRITICAL_GAP, CRITICAL_SEARCH_LEAST,
-                           CRITICAL_SEARCH_WALL, CRITICAL_SUBSOLVERS, CRITICAL_WAIT_MOST, CRITICAL_WIDE_LEAST,
-                           CRITICAL_WIDE_LOAD, FIRST_ORDER_ITERATIONS, LATE_SHARE, RELAXATION_SECONDS_PER_VARIABLE,
+from ..core.tuning import (BASE_BYTES, BUILD_SECONDS_PER_VARIABLE, CHEAPEST_KEPT, CRITICAL_EVERY_UP_TO, CRITICAL_GAP,
+                           CRITICAL_SEARCH_LEAST, CRITICAL_SEARCH_WALL, CRITICAL_SUBSOLVERS, CRITICAL_WAIT_MOST,
+                           CRITICAL_WIDE_LEAST, CRITICAL_WIDE_LOAD, CRITICAL_WIDE_UP_TO, FIRST_ORDER_ITERATIONS,
+                           LATE_SHARE, RELAXATION_SECONDS_PER_VARIABLE, RELAXED_BYTES_PER_VARIABLE,
                            SEARCH_PER_SECOND_LARGE, SHORTLISTED_CRITICAL_SUBSOLVERS, USED)
 
 Keep = dict[UnitKey, tuple[set[str], set[str]]]  # per unit: the case ids and supervisor ids kept
@@ -384,3 +385,18 @@ def restricted(inst: Instance, full: Candidates, keep: Keep, source: Candidates 
         out.supervisors[key] = tuple(s for s in every_supervisor if s.id in kept)
     return out
 
+
+def every_critical_choice(inst: Instance, every: Candidates | None, shortlisted: bool,
+                          budget_bytes: int) -> tuple[Candidates | None, Candidates | None]:
+    """Every choice of the critical requirements' units: for the critical relaxation of a
+    shortlisted part, where its model is not too large (``CRITICAL_EVERY_UP_TO``); and to
+    search it among once more with time to spare (``critical._wider``, ``CRITICAL_WIDE_UP_TO``),
+    in any guided part; each None where too large or over the memory budget. ``every``:
+    the part's every choice (None: none); ``shortlisted``: its searched choices are fewer."""
+    if every is None:
+        return None, None
+    units = critical_units(inst, every)
+    variables = memory.variables(inst, units)
+    fits = int((budget_bytes - BASE_BYTES) / RELAXED_BYTES_PER_VARIABLE)
+    relaxed = every if shortlisted and variables <= min(CRITICAL_EVERY_UP_TO, fits) else None
+    return relaxed, units if variables <= min(CRITICAL_WIDE_UP_TO, fits) else None

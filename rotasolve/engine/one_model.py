@@ -231,3 +231,15 @@ class Outer:
         bounds = outer_bounds(self.critical)
         bounds.others = self.others(critical_placed) if self.others is not None else None
         return bounds
+
+
+def kept_only(inst: Instance, candidates: Candidates, options: SolveOptions, budget: Budget) -> Solution | None:
+    """The running items alone, their slots arranged: where to start when the by-hand
+    allocation cannot even arrange them. None when they clash (the part is infeasible)."""
+    built = build(inst, candidates.only(set()))
+    found = search(built, Budget(None if budget.deterministic is None else min(5.0, budget.deterministic),
+                                 budget.deadline), workers=options.workers, seed=options.seed)
+    assignment = found.assignment
+    if assignment is None:
+        return None
+    return extract(built.vars, lambda var: assignment[var.Index()])

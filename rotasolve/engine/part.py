@@ -14,17 +14,18 @@ the search finds nothing in time.
 from __future__ import annotations
 
 import threading
+from functools import partial
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 from ..core import stop
 from ..baseline import greedy
 from ..domain import Instance
 from ..domain.choices import Candidates, eligible, shortlist
 from ..domain.tiers import ByTier
-from ..model.build import build, extract
 from ..model.objective import score
-from ..model.search import Budget, search
+from ..model.search import Budget
 from ..core.progress import Progress
 from ..replan import still_there
 from ..results.solution import Solution
@@ -32,9 +33,7 @@ from ..core.tuning import (
     BASE_BYTES,
     BUILD_SECONDS_PER_VARIABLE,
     BYTES_PER_VARIABLE,
-    CRITICAL_EVERY_UP_TO,
     CRITICAL_SHARE,
-    CRITICAL_WIDE_UP_TO,
     FEWEST_FREE,
     FINAL_LEAST_WALL,
     FINISHING_SUBSOLVERS,
@@ -52,9 +51,10 @@ from ..core.tuning import (
     WIDE_UP_TO,
 )
 from . import memory
-from .critical import Keep, add_allocation, critical_units, least, restricted, with_allocation
-from .guided import LinearChoices, guide
+from .critical import Keep, add_allocation, critical_units, every_critical_choice, least, restricted, with_allocation
+from .guided import Guidance, LinearChoices, guide
 from .lns import improve
+from .rins import beside_final_search, rins_lists_of, rins_planned
 from .one_model import (
     STOPPED,
     Outer,
@@ -63,9 +63,12 @@ from .one_model import (
     greedy_result,
     others_flow_bound,
     outer_bounds,
+    kept_only,
     search_one_model,
 )
 from .options import SolveOptions
+
+_Made = TypeVar("_Made")
 
 
 @dataclass(frozen=True)
@@ -125,7 +128,7 @@ def solve_part(inst: Instance, options: SolveOptions, budget: Budget, budget_byt
     by_hand = greedy(options.additions.without_candidates(inst) if options.additions is not None else inst)
     if by_hand is None and the_plan.strategy != "one model":
         # First-fit could not arrange the running cases' slots; a small search can.
-        arranged = _kept_only(inst, the_plan.candidates or eligible(inst), options, budget)
+        arranged = kept_only(inst, the_plan.candidates or eligible(inst), options, budget)
         by_hand = greedy(inst, running=arranged) if arranged is not None else None
     if stop.requested():  # stopped early: the greedy allocation as it is, no model built
         return greedy_result(inst, by_hand, {"variables": 0, "constraints": 0}, notes, STOPPED)
@@ -157,26 +160,12 @@ def _guided(inst: Instance, the_plan: Plan, by_hand: Solution | None, options: S
     assert the_plan.candidates is not None  # only a greedy plan has none
     previous = still_there(inst, options.previous) if options.previous is not None else None
     flows = _flows_beside(inst, the_plan) if options.additions is None else None
-    every, wide = _every_critical_choice(inst, the_plan, budget_bytes)
+    every, wide = every_critical_choice(inst, the_plan.every_choice, the_plan.everything is not None,
+                                        budget_bytes)
+    rins_lists = _rins_lists_beside(inst, the_plan, options)
     guidance = guide(inst, the_plan.candidates, by_hand, budget.share(CRITICAL_SHARE, 0.0), options.seed,
                      options.workers, RELAXATION_SHARE * budget.wall_left(), the_plan.complete, previous, every, wide)
-    if options.additions is not None:  # the relaxations know nothing of what may be bought
-        outer = Outer(None, None)
-    elif the_plan.complete:
-        others = others_flow_bound(inst, the_plan.candidates)  # tier 1a's bound is the relaxations'
-        outer = Outer(guidance.critical_bound, lambda placed: least(guidance.others_bound(placed), others(placed)))
-    else:  # the critical relaxation's bound holds when it took every choice of its units
-        assert flows is not None  # started for every shortlisted part
-        flow = flows()
-        outer = Outer(least(flow.critical, guidance.critical_bound), flow.others)
-    if progress:
-        relaxed = ("shortlisted: tier 1b bounded by a flow" if not the_plan.complete
-                   else f"linear relaxation in {guidance.relaxation_seconds:.1f}s" if guidance.relaxation_seconds
-                   else "linear relaxation still running beside the search (tier 1b's bound, if done in time)"
-                   if guidance.late_linear is not None
-                   else "no linear relaxation in time: tier 1b bounded by a flow")
-        most = outer.critical if outer.critical is not None else "?"
-        progress(Progress(what="note", message=f"{where}{relaxed}; critical placements at most {most}"))
+    outer = _outer(inst, the_plan, options, guidance, flows, progress, where)
     # Start from the critical relaxation's placements, completed by hand where they fit.
     completed = greedy(inst, first=guidance.start, running=guidance.start) if guidance.start is not None else None
     starts = [s for s in (completed, by_hand) if s is not None]
@@ -199,8 +188,12 @@ def _guided(inst: Instance, the_plan: Plan, by_hand: Solution | None, options: S
         # 1,000 seed 1: the flow's 348 instead of 257, in 2 of 2 runs).
         beside = replace(options, workers=options.workers - 1) \
             if guidance.late_linear is not None and options.workers > 1 else options
-        result = _search_guided(inst, the_plan, candidates, start, outer, beside, rest, budget_bytes, progress,
-                                label, guidance.linear_choices, options)
+        search = partial(_search_guided, inst, the_plan, candidates, start, outer)
+        if rins_lists is not None and start is not None:
+            final = partial(search, budget_bytes=budget_bytes, label=label)
+            result = beside_final_search(inst, every, rins_lists(), start, outer, final, beside, rest)
+        else:
+            result = search(beside, rest, budget_bytes, progress, label, guidance.linear_choices, options)
     late = guidance.late_critical_bound()
     if late is not None and result.bounds is not None:
         result.bounds.critical = least(result.bounds.critical, late)
@@ -208,6 +201,41 @@ def _guided(inst: Instance, the_plan: Plan, by_hand: Solution | None, options: S
     result.deterministic_seconds += guidance.deterministic_seconds
     result.stopped_by_clock = result.stopped_by_clock or guidance.stopped_by_clock
     return result
+
+
+def _rins_lists_beside(inst: Instance, the_plan: Plan, options: SolveOptions) -> Callable[[], Candidates] | None:
+    """RINS's lists (``rins.py``) for a shortlisted part small enough, searched for tier 1
+    first, made while the critical search lets go of Python's lock (3 s on seed 7001)."""
+    everything = the_plan.everything
+    if everything is None or the_plan.candidates is None or not _tier_one_first(options) \
+            or not rins_planned(inst, the_plan.candidates):
+        return None
+    return _beside(lambda: rins_lists_of(inst, everything))
+
+
+def _outer(inst: Instance, the_plan: Plan, options: SolveOptions, guidance: Guidance,
+           flows: Callable[[], Outer] | None, progress: Callable[[Progress], None] | None, where: str) -> Outer:
+    """What bounds a guided part's tiers 1a and 1b from outside its restricted model, said
+    in a progress note."""
+    assert the_plan.candidates is not None  # only a greedy plan has none
+    if options.additions is not None:  # the relaxations know nothing of what may be bought
+        outer = Outer(None, None)
+    elif the_plan.complete:
+        others = others_flow_bound(inst, the_plan.candidates)  # tier 1a's bound is the relaxations'
+        outer = Outer(guidance.critical_bound, lambda placed: least(guidance.others_bound(placed), others(placed)))
+    else:  # the critical relaxation's bound holds when it took every choice of its units
+        assert flows is not None  # started for every shortlisted part
+        flow = flows()
+        outer = Outer(least(flow.critical, guidance.critical_bound), flow.others)
+    if progress:
+        relaxed = ("shortlisted: tier 1b bounded by a flow" if not the_plan.complete
+                   else f"linear relaxation in {guidance.relaxation_seconds:.1f}s" if guidance.relaxation_seconds
+                   else "linear relaxation still running beside the search (tier 1b's bound, if done in time)"
+                   if guidance.late_linear is not None
+                   else "no linear relaxation in time: tier 1b bounded by a flow")
+        most = outer.critical if outer.critical is not None else "?"
+        progress(Progress(what="note", message=f"{where}{relaxed}; critical placements at most {most}"))
+    return outer
 
 
 def _search_guided(inst: Instance, the_plan: Plan, candidates: Candidates, start: Solution | None, outer: Outer,
@@ -239,13 +267,18 @@ def _flows_beside(inst: Instance, the_plan: Plan) -> Callable[[], Outer] | None:
     for a part with every choice, which the relaxations bound)."""
     if the_plan.complete:
         return None
-    flows: list[Outer] = []
-    worker = threading.Thread(target=lambda: flows.append(flow_bounds(inst, the_plan.everything)), daemon=True)
+    return _beside(lambda: flow_bounds(inst, the_plan.everything))
+
+
+def _beside(work: Callable[[], _Made]) -> Callable[[], _Made]:
+    """``work`` started on a thread of its own; returns what waits for its result."""
+    made: list[_Made] = []
+    worker = threading.Thread(target=lambda: made.append(work()), daemon=True)
     worker.start()
 
-    def done() -> Outer:
+    def done() -> _Made:
         worker.join()
-        return flows[0]
+        return made[0]
     return done
 
 
@@ -415,33 +448,3 @@ def _tier_one_proven(result: PartResult) -> bool:
     """Tier 1 (1a and 1b) at its bounds, which hold for the whole part."""
     return result.values is not None and result.bounds is not None and \
         (result.bounds.critical, result.bounds.others) == (result.values.critical, result.values.others)
-
-
-def _every_critical_choice(inst: Instance, the_plan: Plan,
-                           budget_bytes: int) -> tuple[Candidates | None, Candidates | None]:
-    """Every choice of the critical requirements' units: for the critical relaxation of a
-    shortlisted part, where its model is not too large (``CRITICAL_EVERY_UP_TO``); and to
-    search it among once more with time to spare (``critical._wider``, ``CRITICAL_WIDE_UP_TO``),
-    in any guided part; each None where too large or over the memory budget."""
-    every = the_plan.every_choice
-    if every is None:
-        return None, None
-    units = critical_units(inst, every)
-    variables = memory.variables(inst, units)
-    fits = int((budget_bytes - BASE_BYTES) / RELAXED_BYTES_PER_VARIABLE)
-    relaxed = every if the_plan.everything is not None and variables <= min(CRITICAL_EVERY_UP_TO, fits) else None
-    return relaxed, units if variables <= min(CRITICAL_WIDE_UP_TO, fits) else None
-
-
-def _kept_only(inst: Instance, candidates: Candidates, options: SolveOptions, budget: Budget) -> Solution | None:
-    """The running items alone, their slots arranged: where to start when the by-hand
-    allocation cannot even arrange them. None when they clash (the part is infeasible)."""
-    built = build(inst, candidates.only(set()))
-    found = search(built, Budget(None if budget.deterministic is None else min(5.0, budget.deterministic),
-                                 budget.deadline), workers=options.workers, seed=options.seed)
-    assignment = found.assignment
-    if assignment is None:
-        return None
-    return extract(built.vars, lambda var: assignment[var.Index()])
-
-

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 import highspy
 import numpy as np
+from ortools.sat import cp_model_pb2
 from ortools.sat.python import cp_model, cp_model_helper
 
 from ..core import stop
@@ -53,7 +54,11 @@ class MipResult:
 def exact_program(model: cp_model.CpModel) -> LinearProgram | None:
     """The model as a program whose integer points are exactly the model's solutions;
     None where it cannot be stated so."""
-    proto = parsed(model)
+    return exact_program_of(parsed(model))
+
+
+def exact_program_of(proto: cp_model_pb2.CpModelProto) -> LinearProgram | None:
+    """``exact_program`` of a model already read out (``relaxation.parsed``)."""
     if any(len(var.domain) > 2 for var in proto.variables):
         return None  # a domain with holes
     if any(c.WhichOneof("constraint") not in ("linear", "bool_or", "bool_and") for c in proto.constraints):
@@ -215,7 +220,7 @@ class MipMember:
         solution = h.getSolution()
         if solution.value_valid:
             x = np.rint(np.array(solution.col_value))
-            if _satisfies(lp, x):
+            if satisfies(lp, x):
                 result.solution = x.astype(np.int64)
                 result.value = round((float(gains @ x) + offset) * scale)
         result.proven = status == highspy.HighsModelStatus.kOptimal and result.value is not None
@@ -231,7 +236,7 @@ def _costs(flat: cp_model_helper.FlatIntExpr, n: int) -> np.ndarray:
     return gains
 
 
-def _satisfies(lp: LinearProgram, x: np.ndarray) -> bool:
+def satisfies(lp: LinearProgram, x: np.ndarray) -> bool:
     """Whether an integer point lies within every bound and row, exactly (HiGHS's own
     answer is only within its tolerances)."""
     if np.any(x < lp.lowest) or np.any(x > lp.highest):

@@ -1,0 +1,31 @@
+"""Shortlists (domain/choices.py): lists of each kind keep each unit's nearest cases and
+supervisors met in person as well as by video."""
+
+from __future__ import annotations
+
+from rotasolve.domain.choices import eligible, shortlist
+from rotasolve.synthetic.generate import generate
+
+
+def test_lists_of_each_kind_keep_the_supervisors_met_in_person_that_lists_ranked_together_leave_out():
+    inst = generate(60, 3, seed=4, connected=True)
+    assert any(s.remote for s in inst.supervisors) and any(not s.remote for s in inst.supervisors)
+    full = eligible(inst)
+    together, by_kind = shortlist(inst, full, 2), shortlist(inst, full, 2, by_kind=True)
+    mins = inst.minutes
+    units = [key for key in full.cases if key.kept_case is None]
+    assert units
+    for key in units:
+        t = inst.trainee[key.trainee_id]
+        every = {s.id for s in full.supervisors[key]}
+        listed = {s.id for s in by_kind.supervisors[key]}
+        assert listed <= every and {c.id for c in by_kind.cases[key]} <= {c.id for c in full.cases[key]}
+        for remote in (False, True):
+            of_kind = [s for s in full.supervisors[key] if s.remote == remote]
+            assert len(listed & {s.id for s in of_kind}) >= min(2, len(of_kind))
+            if of_kind:  # the nearest of the kind is listed (ties aside)
+                nearest = min(mins.supervision_travel(t, s) for s in of_kind)
+                assert any(mins.supervision_travel(t, s) == nearest for s in by_kind.supervisors[key]
+                           if s.remote == remote)
+    in_person = sum(1 for key in units for s in by_kind.supervisors[key] if not s.remote)
+    assert in_person > sum(1 for key in units for s in together.supervisors[key] if not s.remote)
