@@ -191,7 +191,7 @@ def _guided(inst: Instance, the_plan: Plan, by_hand: Solution | None, options: S
         search = partial(_search_guided, inst, the_plan, candidates, start, outer)
         if rins_lists is not None and start is not None:
             final = partial(search, budget_bytes=budget_bytes, label=label)
-            result = beside_final_search(inst, every, rins_lists(), start, outer, final, beside, rest)
+            result = beside_final_search(inst, every, rins_lists(), start, outer, final, beside, rest, progress, where)
         else:
             result = search(beside, rest, budget_bytes, progress, label, guidance.linear_choices, options)
     late = guidance.late_critical_bound()

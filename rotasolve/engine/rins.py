@@ -30,6 +30,7 @@ from ..domain.choices import Candidates, shortlist
 from ..model.build import Built, build, completed_hint, extract, hint_from
 from ..model.objective import score
 from ..model.search import Budget
+from ..core.progress import Progress
 from ..model.rins import RelaxedPoint, improve, relaxed_point
 from ..results.solution import Solution
 from ..core.tuning import (
@@ -59,13 +60,17 @@ def rins_lists_of(inst: Instance, every: Candidates) -> Candidates:
 
 
 def beside_final_search(inst: Instance, every: Candidates, lists: Candidates, start: Solution, outer: Outer,
-                        search: Callable[..., PartResult], options: SolveOptions, rest: Budget) -> PartResult:
+                        search: Callable[..., PartResult], options: SolveOptions, rest: Budget,
+                        progress: Callable[[Progress], None] | None = None, where: str = "") -> PartResult:
     """The final search on one core (``search``, given options and a budget), and RINS
     (``Rins``) from the same start on the other, both until RINS_FINAL_WALL before
     the deadline; RINS's allocation is the answer where it places more on tier 1. Its
     later tiers are as RINS left them: searched from it, they had no time left (f64's
     first round of RINS ends within a second of the deadline)."""
     until = rest.deadline - RINS_FINAL_WALL
+    if progress:
+        progress(Progress(what="note", message=f"{where}tier 1b improved by RINS among each trainee's nearest cases "
+                                               "and supervisors, beside the final search"))
     rins = Rins(inst, every, lists, start)
     searched: list[PartResult | BaseException] = []
 
@@ -86,6 +91,9 @@ def beside_final_search(inst: Instance, every: Candidates, lists: Candidates, st
     if improved is None:
         return result
     values = score(inst, improved)
+    if progress:
+        progress(Progress(what="note", message=f"{where}RINS placed {values.critical} critical and "
+                                               f"{values.others} weighted other requirements"))
     if result.values is not None and values.ordered()[:2] <= result.values.ordered()[:2]:
         return result
     return PartResult("FEASIBLE", values, outer.bounds(values.critical), improved, rins.size, "guided",
