@@ -27,11 +27,11 @@ from dataclasses import replace
 
 from ..domain import Instance
 from ..domain.choices import Candidates, shortlist
-from ..model.build import Built, build, completed_hint, extract, hint_from
+from ..model.build import build, completed_hint, extract, hint_from
 from ..model.objective import score
 from ..model.search import Budget
 from ..core.progress import Progress
-from ..model.rins import RelaxedPoint, improve, relaxed_point
+from ..model.rins import improve, relaxed_point
 from ..results.solution import Solution
 from ..core.tuning import (
     HINT_COMPLETION_SECONDS,
@@ -121,7 +121,7 @@ class Rins:
         most ``RINS_ROUNDS`` rounds. Returns the better allocation (None: none found) and
         whether the clock, not the plan, ended it."""
         built = self.built
-        point = _relaxed_on_own_thread(built, until - time.monotonic())
+        point = relaxed_point(built.model, until - time.monotonic())
         if point is None:
             return None, True
         rins = improve(built.model, self.hint, point, until - time.monotonic(), RINS_ROUNDS)
@@ -131,14 +131,3 @@ class Rins:
         improved = extract(built.vars, lambda var: int(values[var.Index()]))
         improved.status = self.start.status
         return improved, rins.stopped_by_clock
-
-
-def _relaxed_on_own_thread(built: Built, seconds: float) -> RelaxedPoint | None:
-    """The model's relaxed point (``relaxed_point``), solved on a thread of its own as
-    HiGHS needs; None where not done within ``seconds``."""
-    out: list[RelaxedPoint | None] = []
-    worker = threading.Thread(target=lambda: out.append(relaxed_point(built.model, seconds)), name="rotasolve-rins",
-                              daemon=True)
-    worker.start()
-    worker.join()
-    return out[0] if out else None

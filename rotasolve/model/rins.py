@@ -29,6 +29,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
+from typing import TypeVar
 
 import highspy
 import numpy as np
@@ -41,6 +42,7 @@ from .relaxation import LinearProgram, parsed, program_of, quiet_highs
 AGREE = 0.01  # a variable within this of the relaxation's value is fixed
 MIP_THREADS = 1
 _NONZERO = 1e-9  # the point keeps only its variables above this (the rest are zero)
+_Done = TypeVar("_Done")
 
 
 @dataclass
@@ -55,18 +57,19 @@ class RinsResult:
 
 @dataclass(frozen=True)
 class RelaxedPoint:
-    """A linear relaxation's solution, by variable name: its nonzero values, and the
-    names of every variable it has (a variable of the improved model it lacks, it has no
-    say on: that one is kept as the allocation has it)."""
+    """A linear relaxation's solution: its nonzero values, by variable name."""
 
     values: dict[str, float]
-    names: frozenset[str]
 
 
 def relaxed_point(model: cp_model.CpModel, seconds: float) -> RelaxedPoint | None:
     """The solution of the model's linear relaxation, or None when HiGHS does not finish
-    within ``seconds`` or a stop was requested. Run on a thread of its own: HiGHS keeps one scheduler per thread, and
-    this one is made here with one thread (the interior-point method uses one)."""
+    within ``seconds`` or a stop was requested; solved on a thread of its own
+    (``_in_own_thread``), with one thread (the interior-point method uses one)."""
+    return _in_own_thread(partial(_relaxed_point, model, seconds))
+
+
+def _relaxed_point(model: cp_model.CpModel, seconds: float) -> RelaxedPoint | None:
     proto = parsed(model)
     lp = program_of(proto)
     n = len(lp.costs)
@@ -84,8 +87,7 @@ def relaxed_point(model: cp_model.CpModel, seconds: float) -> RelaxedPoint | Non
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal or not solution.value_valid:
         return None
     x = np.array(solution.col_value)
-    return RelaxedPoint({proto.variables[i].name: float(x[i]) for i in np.flatnonzero(x > _NONZERO)},
-                        frozenset(v.name for v in proto.variables))
+    return RelaxedPoint({proto.variables[i].name: float(x[i]) for i in np.flatnonzero(x > _NONZERO)})
 
 
 def improve(model: cp_model.CpModel, start: Mapping[int, int], point: RelaxedPoint, window: float,
@@ -160,12 +162,12 @@ def _first_better(lp: LinearProgram, gains: np.ndarray, lowest: np.ndarray, high
     return x, clocked
 
 
-def _in_own_thread(work: Callable[[], tuple[np.ndarray | None, bool]]) -> tuple[np.ndarray | None, bool]:
+def _in_own_thread(work: Callable[[], _Done]) -> _Done:
     """``work`` on a new thread, waited for: HiGHS's scheduler is one per thread, sized by
     its first run there, and this thread's may have been sized otherwise (or be in use by
     a relaxation still running on it)."""
-    out: list[tuple[np.ndarray | None, bool]] = []
+    out: list[_Done] = []
     thread = threading.Thread(target=lambda: out.append(work()), name="rotasolve-rins", daemon=True)
     thread.start()
     thread.join()
-    return out[0] if out else (None, False)
+    return out[0]

@@ -3,8 +3,6 @@ returns a worse or invalid one."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 
 from rotasolve.baseline import greedy
@@ -26,12 +24,9 @@ def _scheme_model_and_start(seed: int):
 
 
 def _point(model) -> RelaxedPoint:
-    out: list[RelaxedPoint | None] = []
-    thread = threading.Thread(target=lambda: out.append(relaxed_point(model, 30.0)))
-    thread.start()
-    thread.join()
-    assert out and out[0] is not None
-    return out[0]
+    point = relaxed_point(model, 30.0)
+    assert point is not None
+    return point
 
 
 @pytest.mark.parametrize("seed", [1, 5, 7])  # schemes where the greedy allocation can be bettered
