@@ -27,7 +27,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from typing import TypeVar
 
@@ -51,8 +51,6 @@ class RinsResult:
     rounds: int = 0
     improved: int = 0  # rounds that found a better allocation
     stopped_by_clock: bool = False  # the window, not the plan, ended the last round
-    seconds: float = 0.0
-    ends: list[float] = field(default_factory=list)  # seconds from the start to each round's end
 
 
 @dataclass(frozen=True)
@@ -117,14 +115,12 @@ def improve(model: cp_model.CpModel, start: Mapping[int, int], point: RelaxedPoi
         lowest[agree] = highest[agree] = best[agree]
         found, clocked = _in_own_thread(partial(_first_better, lp, gains, lowest, highest, best, left))
         result.rounds += 1
-        result.ends.append(time.monotonic() - started)
         result.stopped_by_clock = clocked
         if found is None:
             break
         best = found
         result.improved += 1
         result.solution = best.astype(np.int64)
-    result.seconds = time.monotonic() - started
     return result
 
 
