@@ -16,7 +16,7 @@ from rotasolve.check import check
 from rotasolve.engine import SolveOptions, solve
 from rotasolve.engine import part as part_module
 from rotasolve.engine.one_model import Outer, search_one_model
-from rotasolve.engine.critical import Background
+from rotasolve.model.relaxation import Background
 from rotasolve.engine.guided import MU, LinearChoices, guide
 from rotasolve.domain.choices import Candidates, eligible, shortlist
 from rotasolve.engine import memory
@@ -302,13 +302,13 @@ def test_a_critical_relaxation_too_slow_to_guide_is_ended_and_still_bounds_the_a
     monkeypatch.setattr(part_module, "shortlist", lambda inst, full, most: shortlist(inst, full, 2))
     # the bound asserted is the relaxation's: no search among every choice (critical._wider) adds its own
     monkeypatch.setattr(critical, "CRITICAL_WIDE_UP_TO", 0)
-    waits = late_at_first(monkeypatch)
+    during, after = late_through_its_wait(monkeypatch)
     ended: list[bool] = []
     cancel = critical.Background.cancel
     monkeypatch.setattr(critical.Background, "cancel", lambda self: (ended.append(True), cancel(self)))
     sol = solve(inst, SolveOptions(time_limit=10, workers=2))
     assert sol.status == "FEASIBLE" and check(inst, sol) == []
-    assert len(waits) == 1 and ended == [True]  # not waited for again: PDLP's bound is read instead
+    assert during and not after and ended == [True]  # not waited for again: PDLP's bound is read instead
     relaxed = critical.critical_relaxation(inst)
     built = build(relaxed, critical.critical_units(relaxed, eligible(inst)), relaxation=True)
     built.model.maximize(built.tiers.critical.expr)
@@ -352,6 +352,34 @@ def late_at_first(monkeypatch) -> list[float | None]:
 
     monkeypatch.setattr(critical.Background, "wait", late)
     return waits
+
+
+def late_through_its_wait(monkeypatch) -> tuple[list[float | None], list[float | None]]:
+    """A shortlisted part's critical relaxation (``critical.Background``) is not done while
+    it is waited for (``critical._critical_linear``, which looks at it now and then while
+    the search falls back meanwhile), and is done if waited for after. Returns the waits
+    asked for during and after."""
+    from rotasolve.engine import critical
+
+    during: list[float | None] = []
+    after: list[float | None] = []
+    waiting = [False]
+    wait, linear = critical.Background.wait, critical._critical_linear
+
+    def late(self, seconds):
+        (during if waiting[0] else after).append(seconds)
+        return None if waiting[0] else wait(self, None)
+
+    def waited(*args, **kwargs):
+        waiting[0] = True
+        try:
+            return linear(*args, **kwargs)
+        finally:
+            waiting[0] = False
+
+    monkeypatch.setattr(critical.Background, "wait", late)
+    monkeypatch.setattr(critical, "_critical_linear", waited)
+    return during, after
 
 
 def solve_with_notes(inst, options: SolveOptions):

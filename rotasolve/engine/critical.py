@@ -3,38 +3,39 @@ and groups need no minimum size (``guided.py`` says why it guides the search). I
 linear relaxation bounds tier 1a and chooses the cases and supervisors its CP-SAT
 search may use; that search's allocation is where the part's search starts.
 
-Also what both relaxations share: a linear relaxation solved in a thread of its own
-(``Background``), the least of several bounds, and the choices an allocation keeps
-possible in a restricted model.
+Also what both relaxations share: the least of several bounds, and the choices a
+relaxation's solution uses.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from ortools.sat.python import cp_model
 
 from ..core import stop
 from ..domain import Instance
-from ..domain.choices import Candidates, UnitKey, qualified
+from ..domain.choices import Candidates
 from ..domain.tiers import ByTier
 from ..model.build import Built, build, extract, hint_from
 from ..model.expr import Values
 from ..model.first_order import FirstOrderBound
-from ..model.relaxation import Cancel, Relaxation, relax
+from ..model.relaxation import Background, Cancel, Relaxation, relax
 from ..model.search import Budget, SearchResult, search
 from ..model.variables import Variables
 from ..results.solution import Solution
 from . import memory
-from ..core.tuning import (BASE_BYTES, BUILD_SECONDS_PER_VARIABLE, CHEAPEST_KEPT, CRITICAL_EVERY_UP_TO, CRITICAL_GAP,
+from .kept_choices import Keep, add_allocation, restricted, with_allocation
+from ..core.tuning import (BASE_BYTES, BUILD_SECONDS_PER_VARIABLE, CRITICAL_EVERY_UP_TO, CRITICAL_GAP,
                            CRITICAL_SEARCH_LEAST, CRITICAL_SEARCH_WALL, CRITICAL_SUBSOLVERS, CRITICAL_WAIT_MOST,
                            CRITICAL_WIDE_LEAST, CRITICAL_WIDE_LOAD, CRITICAL_WIDE_UP_TO, FIRST_ORDER_ITERATIONS,
                            LATE_SHARE, RELAXATION_SECONDS_PER_VARIABLE, RELAXED_BYTES_PER_VARIABLE,
                            SEARCH_PER_SECOND_LARGE, SHORTLISTED_CRITICAL_SUBSOLVERS, USED)
 
-Keep = dict[UnitKey, tuple[set[str], set[str]]]  # per unit: the case ids and supervisor ids kept
+POLL = 0.1  # seconds between looks at a relaxation and the search run while it is waited for
 
 
 def search_critical(inst: Instance, full: Candidates, by_hand: Solution | None, budget: Budget, seed: int,
@@ -55,7 +56,16 @@ def search_critical(inst: Instance, full: Candidates, by_hand: Solution | None, 
         return
     relaxed = critical_relaxation(inst)
     candidates = critical_units(relaxed, full)
-    linear, relaxation_model = _linear_of(relaxed, candidates, budget, shortlist is not None, alone, out)
+    # Alone is a shortlisted part's: no whole relaxation waits on this search's wall time.
+    subsolvers = SHORTLISTED_CRITICAL_SUBSOLVERS if alone else CRITICAL_SUBSOLVERS
+    among_shortlist = with_allocation(inst, critical_units(relaxed, shortlist), full, by_hand) \
+        if shortlist is not None else None
+    meanwhile = (lambda: Meanwhile(relaxed, among_shortlist, _searched(budget, out["set_aside"]), seed, workers - 1,
+                                   subsolvers)) if among_shortlist is not None and workers > 1 else None
+    linear, relaxation_model = _linear_of(relaxed, candidates, budget, shortlist is not None, alone, out, meanwhile)
+    fallback: Meanwhile | None = out.pop("meanwhile", None)
+    if fallback is not None and linear.solution is not None:
+        fallback.cancel()  # the relaxation's choices guide the search: its answer is not needed
     set_aside = out["set_aside"]
     if out["skipped"]:  # not waited for: nothing to set aside from the searches after it
         out["set_aside"] = 0.0
@@ -65,39 +75,56 @@ def search_critical(inst: Instance, full: Candidates, by_hand: Solution | None, 
     out["clocked"] = linear.solution is None and not out["skipped"]
     if stop.requested():
         return
-    if linear.solution is None and shortlist is not None:
-        candidates = with_allocation(inst, critical_units(relaxed, shortlist), full, by_hand)
+    if linear.solution is None and among_shortlist is not None:
+        candidates = among_shortlist
     if linear.solution is not None:
         assert relaxation_model is not None  # a relaxation solved was built
         keep = used(relaxation_model.vars, linear.solution)
         add_allocation(inst, keep, by_hand)
         candidates = restricted(inst, candidates, keep)
+    if fallback is not None and linear.solution is None:
+        built, result = fallback.result()  # the search below, done while the relaxation was waited for
+        _found(inst, relaxed, built, result, fallback.budget, wide, out["bound"] if bound_is_global else None, seed,
+               workers, out)
+        return
     built = build(relaxed, candidates)  # with no other requirement placeable, tier 1 is 1a alone
-    # Its relaxation's time is set aside from its own budget too, but never all of it: on a
-    # connected 2,000-trainee region (262,000 variables, 31 s set aside from a share of 30)
-    # the search was left 0.05 s and placed 282 critical requirements, where it reaches
-    # 320 in 12 s and 325 in 22 (the relaxation's bound is 326).
-    # Nor may it take the final search's wall time where the clock runs slow: at most
-    # CRITICAL_SEARCH_WALL of what is left (connected 2,000 seed 1 on a slow afternoon: its
-    # 15 deterministic seconds ended at 98.8 s of the part's 99, and the run at 121 s).
-    searched = budget if budget.deterministic is None else \
-        Budget(max(budget.deterministic - set_aside, CRITICAL_SEARCH_LEAST * budget.deterministic),
-               min(budget.deadline, time.monotonic() + CRITICAL_SEARCH_WALL * budget.wall_left()))
+    searched = _searched(budget, set_aside)
     # A relaxation left running beside it (for its bound alone) takes one of the cores:
     # searched with both, f64's came too late (the flow's 219 against its 212).
     beside = workers - 1 if out["late"] is not None and workers > 1 else workers
-    # Alone is a shortlisted part's: no whole relaxation waits on this search's wall time.
-    subsolvers = SHORTLISTED_CRITICAL_SUBSOLVERS if alone else CRITICAL_SUBSOLVERS
-    out["result"] = result = _critical_search(built, searched, out["bound"], seed, beside, subsolvers=subsolvers)
+    result = _critical_search(built, searched, out["bound"], seed, beside, subsolvers=subsolvers)
+    _found(inst, relaxed, built, result, searched, wide, out["bound"] if bound_is_global else None, seed, workers, out)
+
+
+def _searched(budget: Budget, set_aside: float) -> Budget:
+    """The critical search's budget: the critical relaxation's, less the time set aside for
+    its linear relaxation, but never all of it (on a connected 2,000-trainee region, 31 s
+    set aside from a share of 30 left the search 0.05 s and 282 critical placements, where
+    it reaches 320 in 12 s and 325 in 22; the relaxation's bound is 326); and at most
+    CRITICAL_SEARCH_WALL of the wall time left, so it never takes the final search's time
+    where the clock runs slow (connected 2,000 seed 1 on a slow afternoon: its 15
+    deterministic seconds ended at 98.8 s of the part's 99, and the run at 121 s)."""
+    if budget.deterministic is None:
+        return budget
+    return Budget(max(budget.deterministic - set_aside, CRITICAL_SEARCH_LEAST * budget.deterministic),
+                  min(budget.deadline, time.monotonic() + CRITICAL_SEARCH_WALL * budget.wall_left()))
+
+
+def _found(inst: Instance, relaxed: Instance, built: Built, result: SearchResult, searched: Budget,
+           wide: Candidates | None, bound: int | None, seed: int, workers: int, out: dict[str, Any]) -> None:
+    """The critical search's answer (of ``searched``) into ``out``, then searched again among
+    ``wide`` (``_wider``)."""
+    out["result"] = result
     if result.assignment is not None:
         out["solution"] = _allocation(inst, built, result.assignment)
-        _wider(relaxed, wide, searched, out["bound"] if bound_is_global else None, seed, workers, out)
+        _wider(relaxed, wide, searched, bound, seed, workers, out)
 
 
 def _linear_of(relaxed: Instance, candidates: Candidates, budget: Budget, shortlisted: bool, alone: bool,
-               out: dict[str, Any]) -> tuple[Relaxation, Built | None]:
-    """The critical relaxation's linear relaxation (``_critical_linear``) and its model;
-    the time planned for it in ``out["set_aside"]``."""
+               out: dict[str, Any], meanwhile: Callable[[], Meanwhile] | None = None
+               ) -> tuple[Relaxation, Built | None]:
+    """The critical relaxation's linear relaxation (``_critical_linear``, with ``meanwhile``)
+    and its model; the time planned for it in ``out["set_aside"]``."""
     planned = memory.variables(relaxed, candidates)
     if _not_solved(planned, budget, shortlisted):
         # Planned from its size, HiGHS would not solve it in the run (random 1,000-trainee
@@ -116,7 +143,7 @@ def _linear_of(relaxed: Instance, candidates: Candidates, budget: Budget, shortl
     # size alone, so the budget stays reproducible.
     variables = len(built.model.Proto().variables)
     out["set_aside"] = RELAXATION_SECONDS_PER_VARIABLE * variables if alone else 0.0
-    return _critical_linear(built.model, budget, shortlisted, out), built
+    return _critical_linear(built.model, budget, shortlisted, out, meanwhile), built
 
 
 def _maximising_critical(relaxed: Instance, candidates: Candidates) -> Built:
@@ -185,7 +212,7 @@ def least(*bounds: int | None) -> int | None:
 
 def _critical_search(built: Built, budget: Budget, bound: int | None, seed: int, workers: int,
                      hint: dict[int, int] | None = None,
-                     subsolvers: tuple[str, ...] = CRITICAL_SUBSOLVERS) -> SearchResult:
+                     subsolvers: tuple[str, ...] = CRITICAL_SUBSOLVERS, cancel: Cancel | None = None) -> SearchResult:
     """CP-SAT on the critical relaxation (from ``hint``, where given). Once within CRITICAL_GAP of its bound (CP-SAT's,
     told the relaxation's, so at most 1% of it), it stops: what is left is mostly its
     proof, which guides nothing (on a connected 1,000-trainee region, 145 of a bound of
@@ -206,43 +233,62 @@ def _critical_search(built: Built, budget: Budget, bound: int | None, seed: int,
     # 2 of 4 and 2 of 4); the two together, in 12 of 12 (seeds 0-5 on both regions). A
     # shortlisted part's first search takes its cuts alone (SHORTLISTED_CRITICAL_SUBSOLVERS).
     return search(built, budget, workers=workers, seed=seed, stages=1, subsolvers=subsolvers,
-                  gap=gap, at_most=bound, light=True, hint=hint)
+                  gap=gap, at_most=bound, light=True, hint=hint, cancel=cancel)
 
 
-class Background:
-    """A linear relaxation solved in a thread of its own, ``time_limit`` wall seconds at
-    most (HiGHS lets go of Python's lock while it solves)."""
+class Meanwhile:
+    """The critical search a shortlisted part falls back on when its critical relaxation's
+    linear relaxation is cut at its wait (among the shortlist's choices, no bound known,
+    one core fewer: exactly the search ``search_critical`` would run after the wait), run
+    during the wait on the core the relaxation leaves idle; cancelled when the relaxation
+    is done in time and guides the search instead.
 
-    def __init__(self, model: cp_model.CpModel, time_limit: float, solution: bool = True) -> None:
-        self._result: list[Relaxation] = []
+    Why: HiGHS solves on one core, and the other idled through the wait. On f64 (980
+    trainees) the relaxation is cut there in every run (15 s of 24-28), and the search
+    after it took 8 s more, which RINS then lacked (docs/decisions.md)."""
+
+    def __init__(self, relaxed: Instance, candidates: Candidates, budget: Budget, seed: int, workers: int,
+                 subsolvers: tuple[str, ...]) -> None:
+        self.budget = budget
         self._cancel = Cancel()
-        self._thread = threading.Thread(target=lambda: self._result.append(relax(
-            model, time_limit, threads=1, solution=solution, cancel=self._cancel)), daemon=True)
+        self._found: list[tuple[Built, SearchResult] | BaseException] = []
+
+        def run() -> None:
+            try:
+                built = build(relaxed, candidates)
+                self._found.append((built, _critical_search(built, budget, None, seed, workers,
+                                                            subsolvers=subsolvers, cancel=self._cancel)))
+            except BaseException as error:  # noqa: BLE001 - raised again by result(), on the caller's thread
+                self._found.append(error)
+        self._thread = threading.Thread(target=run, name="rotasolve-critical", daemon=True)
         self._thread.start()
 
-    def cancel(self) -> None:
-        """Ends it: it returns no bound (unless already done), and gives back its core."""
-        self._cancel.request()
-
-    def wait(self, seconds: float | None) -> Relaxation | None:
-        """Its result, waiting ``seconds`` at most (None: until it ends); None if not done."""
+    def done_within(self, seconds: float) -> bool:
+        """Whether it has ended, waiting ``seconds`` at most."""
         self._thread.join(seconds)
-        return self._result[0] if self._result else None
+        return not self._thread.is_alive()
 
-    def bound(self, deadline: float) -> int | None:
-        """Its bound, once it has ended, waiting until ``deadline`` (the part's) at most; None
-        if it has none by then. (Its own time limit is planned to end it before; reading the
-        model into HiGHS is not counted in it, and beside the final search it can run late:
-        waited for until it ended, a connected 1,000-trainee region's run ended at 62 s of
-        60.)"""
-        relaxed = self.wait(max(0.0, deadline - time.monotonic()))
-        return relaxed.bound() if relaxed is not None else None
+    def result(self) -> tuple[Built, SearchResult]:
+        """Its model and answer, once it has ended."""
+        self._thread.join()
+        found = self._found[0]
+        if isinstance(found, BaseException):
+            raise found
+        return found
+
+    def cancel(self) -> None:
+        """Ends it, waiting until it has (CP-SAT hears a stop only once started)."""
+        while self._thread.is_alive():
+            self._cancel.request()
+            self._thread.join(0.05)
 
 
-def _critical_linear(model: cp_model.CpModel, budget: Budget, shortlisted: bool, out: dict[str, Any]) -> Relaxation:
+def _critical_linear(model: cp_model.CpModel, budget: Budget, shortlisted: bool, out: dict[str, Any],
+                     meanwhile: Callable[[], Meanwhile] | None = None) -> Relaxation:
     """The critical relaxation's linear relaxation, in half the wall time left; for a
     shortlisted part at most the search's share of it, and, when cut there, bounded by
-    PDLP beside the search, for its bound alone (``out["late"]``)."""
+    PDLP beside the search, for its bound alone (``out["late"]``). While it is waited for,
+    ``meanwhile`` starts the search that follows if it is cut (``out["meanwhile"]``)."""
     limit = max(1.0, budget.wall_left() / 2)
     if not shortlisted or budget.deterministic is None:
         return relax(model, limit, threads=1, solution=True)
@@ -270,15 +316,26 @@ def _critical_linear(model: cp_model.CpModel, budget: Budget, shortlisted: bool,
         out["late"] = FirstOrderBound(lambda: model, FIRST_ORDER_ITERATIONS, LATE_SHARE * budget.wall_left())
         return Relaxation(None, 0.0)
     background = Background(model, LATE_SHARE * budget.wall_left())
-    linear = background.wait(limit)
+    waited_until = time.monotonic() + limit
+    late = None
+    if meanwhile is not None:
+        out["meanwhile"] = fallback = meanwhile()
+        while background.wait(POLL) is None and time.monotonic() < waited_until and late is None:
+            if fallback.done_within(0):
+                # The search done, its core bounds the relaxation by PDLP in case HiGHS is
+                # cut (ended if not): started at the cut, f64's ran beside RINS's relaxation.
+                late = FirstOrderBound(lambda: model, FIRST_ORDER_ITERATIONS, LATE_SHARE * budget.wall_left())
+    linear = background.wait(max(0.0, waited_until - time.monotonic()))
     if linear is not None:
+        if late is not None:
+            late.cancel()
         return linear
     # Not done in its wait, HiGHS is ended and PDLP bounds it instead, for a fixed number
     # of iterations: left running for its bound alone, it took a core from the searches
     # for as long as it ran (f64: 34 s, beside the whole final search, and then no bound
     # at all), where PDLP takes about 5 s for 212.1 there.
     background.cancel()
-    out["late"] = FirstOrderBound(lambda: model, FIRST_ORDER_ITERATIONS, LATE_SHARE * budget.wall_left())
+    out["late"] = late or FirstOrderBound(lambda: model, FIRST_ORDER_ITERATIONS, LATE_SHARE * budget.wall_left())
     return Relaxation(None, limit)
 
 
@@ -324,66 +381,6 @@ def critical_relaxation(inst: Instance) -> Instance:
     fields = {name: getattr(inst, name) for name in Instance.model_fields}
     fields["groups"] = tuple(g.model_copy(update={"min_size": 0}) for g in inst.groups)
     return Instance(**fields)
-
-
-def add_allocation(inst: Instance, keep: Keep, sol: Solution | None) -> None:
-    """An allocation's choices stay possible, so the search can start from it."""
-    if sol is None:
-        return
-    for c in sol.cases:
-        key = UnitKey(c.trainee_id, inst.case[c.case_id].length, c.case_id if c.kept else None)
-        if key in keep:
-            keep[key][0].add(c.case_id)
-            keep[key][1].add(c.supervisor_id)
-
-
-def with_allocation(inst: Instance, candidates: Candidates, every: Candidates, sol: Solution | None) -> Candidates:
-    """``candidates`` with each case and supervisor ``sol`` chooses added from ``every``,
-    so that a search hinted with ``sol`` can start from all of it. The search's start is
-    completed by hand (``greedy``), and the hand reaches past a restriction: on a
-    940-trainee region (f65) the start placed 152 critical requirements, and the search
-    hinted with it, whose model held only part of it, ended at 116."""
-    if sol is None:
-        return candidates
-    out = Candidates(cases=dict(candidates.cases), supervisors=dict(candidates.supervisors),
-                     joiners=candidates.joiners)
-    for c in sol.cases:
-        key = UnitKey(c.trainee_id, inst.case[c.case_id].length, c.case_id if c.kept else None)
-        if key not in out.cases:
-            continue
-        if all(case.id != c.case_id for case in out.cases[key]):
-            out.cases[key] += tuple(case for case in every.cases.get(key, ()) if case.id == c.case_id)
-        if all(s.id != c.supervisor_id for s in out.supervisors[key]):
-            out.supervisors[key] += tuple(s for s in every.supervisors.get(key, ()) if s.id == c.supervisor_id)
-    return out
-
-
-def restricted(inst: Instance, full: Candidates, keep: Keep, source: Candidates | None = None) -> Candidates:
-    """The units of ``full``, each keeping the cases and supervisors of ``keep`` (taken
-    from ``source``'s lists, which may be longer than ``full``'s) and its cheapest cases."""
-    mins = inst.minutes
-    source = source if source is not None else full
-    out = Candidates(joiners=full.joiners)
-    for key, cases in full.cases.items():
-        if key.kept_case:
-            out.cases[key], out.supervisors[key] = cases, full.supervisors[key]
-            continue
-        t = inst.trainee[key.trainee_id]
-        wanted_cases, wanted_sups = keep[key]
-        by_cost = sorted(cases, key=lambda c: (mins.case_before_supervisor(t, c), c.id))
-        cheapest = {c.id for c in by_cost[:CHEAPEST_KEPT]}
-        every_case = source.cases.get(key, cases)
-        every_supervisor = source.supervisors.get(key, full.supervisors[key])
-        chosen = [c for c in every_case if c.id in wanted_cases or c.id in cheapest]
-        sups = [s for s in every_supervisor if s.id in wanted_sups]
-        for c in chosen:  # every kept case keeps a supervisor who can supervise it, the nearest
-            if not any(qualified(s, c) for s in sups):
-                options = [s for s in every_supervisor if qualified(s, c)]
-                sups.append(min(options, key=lambda s: (mins.supervision_travel(t, s), s.id)))
-        out.cases[key] = tuple(chosen)
-        kept = {s.id for s in sups}  # by id: pydantic's == is slow on long lists
-        out.supervisors[key] = tuple(s for s in every_supervisor if s.id in kept)
-    return out
 
 
 def every_critical_choice(inst: Instance, every: Candidates | None, shortlisted: bool,

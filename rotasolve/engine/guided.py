@@ -53,7 +53,9 @@ from ..model.first_order import FirstOrderBound
 from ..model.search import Budget, SearchResult
 from ..results.solution import Solution
 from . import memory
-from .critical import Background, Keep, add_allocation, least, restricted, search_critical, used
+from ..model.relaxation import Background
+from .critical import least, search_critical, used
+from .kept_choices import Keep, add_allocation, restricted
 from ..core.tuning import LATE_SHARE, LINEAR_KEPT, RELAXATION_SECONDS_PER_VARIABLE
 
 MU = max(SENIORITY_WEIGHT.values())  # a critical placement's worth in tier-1b points, for the bound

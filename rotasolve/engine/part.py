@@ -51,21 +51,13 @@ from ..core.tuning import (
     WIDE_UP_TO,
 )
 from . import memory
-from .critical import Keep, add_allocation, critical_units, every_critical_choice, least, restricted, with_allocation
+from .critical import critical_units, every_critical_choice, least
+from .kept_choices import Keep, add_allocation, restricted, with_allocation
 from .guided import Guidance, LinearChoices, guide
 from .lns import improve
 from .rins import beside_final_search, rins_lists_of, rins_planned
-from .one_model import (
-    STOPPED,
-    Outer,
-    PartResult,
-    flow_bounds,
-    greedy_result,
-    others_flow_bound,
-    outer_bounds,
-    kept_only,
-    search_one_model,
-)
+from .one_model import (STOPPED, Outer, PartResult, flow_bounds, greedy_result, others_flow_bound, outer_bounds,
+                        kept_only, search_one_model)
 from .options import SolveOptions
 
 _Made = TypeVar("_Made")

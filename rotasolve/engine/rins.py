@@ -41,7 +41,7 @@ from ..core.tuning import (
     RINS_UP_TO,
 )
 from . import memory
-from .critical import with_allocation
+from .kept_choices import with_allocation
 from .one_model import Outer, PartResult
 from .options import SolveOptions
 

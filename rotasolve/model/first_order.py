@@ -50,6 +50,8 @@ class FirstOrderBound:
         self._started = time.monotonic()
         self._result: list[Relaxation | None] = []
         self._child: subprocess.Popen[bytes] | None = None
+        self._lock = threading.Lock()  # between starting the child and cancel()
+        self._cancelled = False
         self._thread = threading.Thread(target=self._run, args=(build, iterations, seconds),
                                         name="rotasolve-first-order", daemon=True)
         self._thread.start()
@@ -66,21 +68,29 @@ class FirstOrderBound:
         job = pickle.dumps({"program": linear_program(model), "iterations": iterations,
                             "seconds": max(0.0, seconds - (time.monotonic() - self._started))},
                            protocol=pickle.HIGHEST_PROTOCOL)
-        if stop.requested():
-            return None
-        try:
-            self._child = child = subprocess.Popen([sys.executable, "-m", "rotasolve.model.first_order"],
-                                                   env=stop.child_environment(),
-                                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                                   stderr=subprocess.DEVNULL, start_new_session=True)
-        except OSError:  # pragma: no cover - no process could be started: no bound, as if too slow
-            return None
+        with self._lock:
+            if stop.requested() or self._cancelled:
+                return None
+            try:
+                self._child = child = subprocess.Popen([sys.executable, "-m", "rotasolve.model.first_order"],
+                                                       env=stop.child_environment(),
+                                                       stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                                       stderr=subprocess.DEVNULL, start_new_session=True)
+            except OSError:  # pragma: no cover - no process could be started: no bound, as if too slow
+                return None
         with stop.stoppable(child.kill, kill=child.kill):
             out, _ = child.communicate(job)
         least: float | None = pickle.loads(out) if child.returncode == 0 else None
         if least is None:
             return None
         return Relaxation(maximum_from(least, objective), time.monotonic() - self._started)
+
+    def cancel(self) -> None:
+        """Ends it without a bound (nobody will read it), its child killed or never started."""
+        with self._lock:
+            self._cancelled = True
+            if self._child is not None:
+                self._child.kill()
 
     def wait(self, seconds: float | None) -> Relaxation | None:
         """Its bound as a relaxation's, waiting ``seconds`` at most (None: until it ends);

@@ -49,9 +49,11 @@ class Relaxation:
 
 
 class Cancel:
-    """Ends one relaxation's run from another thread: before HiGHS starts, the run is
-    skipped; while it runs, HiGHS is asked to stop (it returns within a tenth of a second,
-    or up to about six while it starts a solve: ``END_WAIT``)."""
+    """Ends one relaxation's run (or one CP-SAT search, ``search.search``) from another
+    thread: before HiGHS starts, the run is skipped; while it runs, HiGHS is asked to stop
+    (it returns within a tenth of a second, or up to about six while it starts a solve:
+    ``END_WAIT``). Each request calls the solver's stop again, so asking until the run has
+    ended reaches a solver that was only starting at the first request."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -277,3 +279,33 @@ def _clause(literals: list[int]) -> _Row:
             row[-literal - 1] = row.get(-literal - 1, 0.0) - 1.0
             constant += 1.0
     return 1.0 - constant, _INFINITY, row
+
+
+class Background:
+    """A linear relaxation solved in a thread of its own, ``time_limit`` wall seconds at
+    most (HiGHS lets go of Python's lock while it solves)."""
+
+    def __init__(self, model: cp_model.CpModel, time_limit: float, solution: bool = True) -> None:
+        self._result: list[Relaxation] = []
+        self._cancel = Cancel()
+        self._thread = threading.Thread(target=lambda: self._result.append(relax(
+            model, time_limit, threads=1, solution=solution, cancel=self._cancel)), daemon=True)
+        self._thread.start()
+
+    def cancel(self) -> None:
+        """Ends it: it returns no bound (unless already done), and gives back its core."""
+        self._cancel.request()
+
+    def wait(self, seconds: float | None) -> Relaxation | None:
+        """Its result, waiting ``seconds`` at most (None: until it ends); None if not done."""
+        self._thread.join(seconds)
+        return self._result[0] if self._result else None
+
+    def bound(self, deadline: float) -> int | None:
+        """Its bound, once it has ended, waiting until ``deadline`` (the part's) at most; None
+        if it has none by then. (Its own time limit is planned to end it before; reading the
+        model into HiGHS is not counted in it, and beside the final search it can run late:
+        waited for until it ended, a connected 1,000-trainee region's run ended at 62 s of
+        60.)"""
+        relaxed = self.wait(max(0.0, deadline - time.monotonic()))
+        return relaxed.bound() if relaxed is not None else None

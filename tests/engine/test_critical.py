@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from tiny import brute_force, tiny_scheme
 
 from rotasolve.check import check
@@ -85,3 +87,60 @@ def test_a_shortlisted_parts_first_search_takes_cuts_alone(monkeypatch):
         assert calls[0] == first and len(calls) == 2 and calls[1] == critical.CRITICAL_SUBSOLVERS
         assert check(relaxed, out["solution"]) == []
     assert critical.SHORTLISTED_CRITICAL_SUBSOLVERS != critical.CRITICAL_SUBSOLVERS
+
+
+def _shortlisted(inst, workers: int, monkeypatch, cut: bool) -> dict:
+    """``search_critical`` on a shortlisted part (each unit's first choices searched, every
+    choice relaxed), its relaxation waited for 1 s and, with ``cut``, never done in it."""
+    monkeypatch.setattr(critical, "_shortlisted_wait", lambda budget: 1.0)
+    if cut:
+        wait, waiting = critical.Background.wait, [False]
+        monkeypatch.setattr(critical.Background, "wait", lambda self, s: None if waiting[0] else wait(self, s))
+        linear = critical._critical_linear
+
+        def waited(*args, **kwargs):
+            waiting[0] = True
+            try:
+                return linear(*args, **kwargs)
+            finally:
+                waiting[0] = False
+        monkeypatch.setattr(critical, "_critical_linear", waited)
+    every = eligible(inst)
+    out: dict = {}
+    critical.search_critical(inst, every, None, Budget(5.0, time.monotonic() + 60), seed=0, workers=workers,
+                             alone=True, out=out, shortlist=_few(every))
+    if out.get("late") is not None:
+        out["late"].bound(time.monotonic() + 30)  # its child ends before the next
+    return out
+
+
+def test_a_relaxation_cut_at_its_wait_falls_back_on_the_search_run_meanwhile(monkeypatch):
+    """With two workers, the search that follows a cut relaxation (among the shortlist, one
+    worker) runs while the relaxation is waited for: its answer is the very one the search
+    after the wait gives with one worker (the same model, budget and seed), and passes
+    the checker."""
+    fell_back: list[bool] = []
+    result = critical.Meanwhile.result
+    monkeypatch.setattr(critical.Meanwhile, "result", lambda self: (fell_back.append(True), result(self))[1])
+    for seed in range(4):
+        inst = tiny_scheme(seed)
+        after = _shortlisted(inst, 1, monkeypatch, cut=True)
+        meanwhile = _shortlisted(inst, 2, monkeypatch, cut=True)
+        assert len(fell_back) == seed + 1  # only with two workers
+        assert after["bound"] is None and meanwhile["bound"] is None and after["clocked"] and meanwhile["clocked"]
+        assert meanwhile["result"].values == after["result"].values
+        assert meanwhile["solution"] == after["solution"]
+        assert check(critical.critical_relaxation(inst), meanwhile["solution"]) == []
+
+
+def test_a_relaxation_done_in_its_wait_cancels_the_search_run_meanwhile(monkeypatch):
+    """Done in time, the relaxation guides the search as with one worker; the search run
+    meanwhile is ended, not waited for to its budget, and its answer is not used."""
+    cancelled: list[bool] = []
+    cancel = critical.Meanwhile.cancel
+    monkeypatch.setattr(critical.Meanwhile, "cancel", lambda self: (cancelled.append(True), cancel(self))[1])
+    monkeypatch.setattr(critical.Meanwhile, "result", lambda self: pytest.fail("the fallback was used"))
+    inst = tiny_scheme(0)
+    guided, alone = _shortlisted(inst, 2, monkeypatch, cut=False), _shortlisted(inst, 1, monkeypatch, cut=False)
+    assert cancelled == [True] and guided["bound"] is not None and not guided["clocked"]
+    assert guided["bound"] == alone["bound"] and check(critical.critical_relaxation(inst), guided["solution"]) == []

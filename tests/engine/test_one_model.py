@@ -58,7 +58,7 @@ def test_the_searchs_start_is_added_whole_to_a_restricted_model():
     # A start completed by hand reaches past a shortlist; hinted with a start its model
     # cannot hold, the search ended far below it (a 940-trainee region: 116 against 152).
     from rotasolve.domain.choices import UnitKey, eligible, shortlist
-    from rotasolve.engine.critical import with_allocation
+    from rotasolve.engine.kept_choices import with_allocation
 
     inst = generate(60, 3, seed=4, connected=True)
     every = eligible(inst)

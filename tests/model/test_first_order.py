@@ -54,3 +54,17 @@ def test_no_bound_once_a_stop_is_requested():
         assert FirstOrderBound(two_halves, iterations=2000, seconds=60).wait(None) is None
     finally:
         stop.reset()
+
+
+def test_a_cancelled_bound_is_none_and_its_child_ends():
+    """Cancelled (its relaxation was solved after all), it gives no bound, whether its child
+    has started or not, and the child does not run on."""
+    before = FirstOrderBound(two_halves, iterations=10 ** 9, seconds=60)
+    before.cancel()
+    assert before.wait(30) is None
+    running = FirstOrderBound(two_halves, iterations=10 ** 9, seconds=60)
+    deadline = time.monotonic() + 30
+    while running._child is None and time.monotonic() < deadline:  # started: its child runs
+        time.sleep(0.01)
+    running.cancel()
+    assert running.wait(30) is None and running._child is not None and running._child.poll() is not None
