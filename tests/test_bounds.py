@@ -8,6 +8,7 @@ import time
 
 import pytest
 from ortools.sat.python import cp_model
+from relaxation_waits import late_through_its_wait
 from tiny import brute_force, tiny_scheme
 
 from rotasolve.baseline import greedy, tier1
@@ -352,34 +353,6 @@ def late_at_first(monkeypatch) -> list[float | None]:
 
     monkeypatch.setattr(critical.Background, "wait", late)
     return waits
-
-
-def late_through_its_wait(monkeypatch) -> tuple[list[float | None], list[float | None]]:
-    """A shortlisted part's critical relaxation (``critical.Background``) is not done while
-    it is waited for (``critical._critical_linear``, which looks at it now and then while
-    the search falls back meanwhile), and is done if waited for after. Returns the waits
-    asked for during and after."""
-    from rotasolve.engine import critical
-
-    during: list[float | None] = []
-    after: list[float | None] = []
-    waiting = [False]
-    wait, linear = critical.Background.wait, critical._critical_linear
-
-    def late(self, seconds):
-        (during if waiting[0] else after).append(seconds)
-        return None if waiting[0] else wait(self, None)
-
-    def waited(*args, **kwargs):
-        waiting[0] = True
-        try:
-            return linear(*args, **kwargs)
-        finally:
-            waiting[0] = False
-
-    monkeypatch.setattr(critical.Background, "wait", late)
-    monkeypatch.setattr(critical, "_critical_linear", waited)
-    return during, after
 
 
 def solve_with_notes(inst, options: SolveOptions):

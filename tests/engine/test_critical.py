@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+from relaxation_waits import late_through_its_wait
 from tiny import brute_force, tiny_scheme
 
 from rotasolve.check import check
@@ -94,17 +95,7 @@ def _shortlisted(inst, workers: int, monkeypatch, cut: bool) -> dict:
     choice relaxed), its relaxation waited for 1 s and, with ``cut``, never done in it."""
     monkeypatch.setattr(critical, "_shortlisted_wait", lambda budget: 1.0)
     if cut:
-        wait, waiting = critical.Background.wait, [False]
-        monkeypatch.setattr(critical.Background, "wait", lambda self, s: None if waiting[0] else wait(self, s))
-        linear = critical._critical_linear
-
-        def waited(*args, **kwargs):
-            waiting[0] = True
-            try:
-                return linear(*args, **kwargs)
-            finally:
-                waiting[0] = False
-        monkeypatch.setattr(critical, "_critical_linear", waited)
+        late_through_its_wait(monkeypatch)
     every = eligible(inst)
     out: dict = {}
     critical.search_critical(inst, every, None, Budget(5.0, time.monotonic() + 60), seed=0, workers=workers,
