@@ -23,7 +23,7 @@ from .engine import SolveOptions
 from .engine import solve as solve_model
 from .core.progress import Progress
 from .results.solution import Solution
-from .core.tuning import AFTER_SEARCH, LARGE_FROM
+from .core.tuning import AFTER_READING, AFTER_SEARCH, LARGE_FROM
 
 
 class InvalidSolution(RuntimeError):
@@ -52,9 +52,11 @@ def allocate(inst: Instance, options: SolveOptions = SolveOptions(), *,
 
 
 def search_deadline(inst: Instance, deadline: Deadline) -> Deadline:
-    """When the search must stop for the rest of the run to end by ``deadline``."""
+    """When the search must stop for the rest of the run to end by ``deadline``: the
+    time kept for what follows grows with the region, and with how slowly this machine
+    read its workbook (writing one is the same kind of work, and the most of it)."""
     n = len(inst.trainees)
-    reserve = max(AFTER_SEARCH[0], AFTER_SEARCH[1] * (n + max(0, n - LARGE_FROM)))
+    reserve = max(AFTER_SEARCH[0], AFTER_SEARCH[1] * (n + max(0, n - LARGE_FROM)), AFTER_READING * deadline.reading)
     return deadline.first(max(0.5 * deadline.seconds, deadline.seconds - reserve))
 
 

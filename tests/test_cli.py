@@ -111,6 +111,20 @@ def test_solve_no_solution_in_time_exit_5(tmp_path, monkeypatch):
     assert result.exit_code == 5 and "No solution found" in result.output
 
 
+def test_solve_keeps_time_for_its_outputs_by_how_long_reading_took(tmp_path, monkeypatch):
+    import rotasolve.pipeline as allocate_module
+    from rotasolve.pipeline import search_deadline
+    seen = []
+
+    def nothing_in_time(inst, options, progress=None, deadline=None):
+        seen.append(deadline)
+        return Solution(scheme=inst.settings.name, status="UNKNOWN")
+    monkeypatch.setattr(allocate_module, "solve_model", nothing_in_time)
+    monkeypatch.setattr(allocate_module, "search_deadline", lambda inst, d: seen.append(d) or search_deadline(inst, d))
+    run("solve", EXAMPLE, "-o", tmp_path / "x.xlsx", "--time-limit", 30)
+    assert seen[0].reading > 0 and seen[1].seconds <= 30 - 5 * seen[0].reading
+
+
 def test_internal_error_exit_1_without_traceback(monkeypatch, capsys):
     import rotasolve.cli.common as common
 

@@ -3,10 +3,12 @@ loading a solution. Domain errors become messages and exit codes here and only h
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import click
 
+from ..core.clock import Deadline
 from ..core.errors import OutputPathError, WorkbookError
 from ..workbook.reader import ReadResult, read_workbook
 from ..core.files import check_output_path
@@ -26,6 +28,13 @@ def read(path: Path) -> ReadResult:
         return read_workbook(path)
     except WorkbookError as err:
         raise refused(err, "the workbook") from None
+
+
+def read_for(path: Path, deadline: Deadline) -> tuple[ReadResult, Deadline]:
+    """The workbook (as ``read``), and the run's ``deadline`` told how long reading it took."""
+    began = time.monotonic()
+    result = read(path)
+    return result, deadline.read_in(time.monotonic() - began)
 
 
 def refused(err: WorkbookError, what: str) -> Failure:

@@ -29,6 +29,7 @@ from .common import (
     Failure,
     output_path,
     read,
+    read_for,
 )
 from .interrupt import EXIT_STOPPED, interruptible, run, stopped_line
 
@@ -77,7 +78,7 @@ def capacity(workbook: Path, out: Path | None, json_out: Path | None, html_out: 
     deadline = Deadline.for_command(time_limit)  # the run's one deadline
     out = out or workbook.with_name(workbook.stem + "-capacity.xlsx")
     _outputs(workbook, [out, json_out, html_out, apply_out], force)
-    read_result = read(workbook)
+    read_result, deadline = read_for(workbook, deadline)
     inst = read_result.instance
     printer = ProgressPrinter()
     click.echo(f"what to recruit for {inst.settings.name}: {len(inst.trainees)} trainees "

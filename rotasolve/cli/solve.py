@@ -18,7 +18,7 @@ from ..results.solution import Solution
 from .calendar_output import check_calendar_dir, write_calendars
 from .common import (
     CONTEXT, EXIT_INFEASIBLE, EXIT_NO_SOLUTION, EXIT_USAGE, Failure, load_solution, output_path, parse_memory,
-    read,
+    read_for,
 )
 from .interrupt import EXIT_STOPPED, interruptible, run, stopped_line
 
@@ -86,7 +86,8 @@ def solve(workbook: Path, out: Path | None, json_out: Path | None, time_limit: f
         raise Failure(EXIT_USAGE)
     if calendar_dir is not None:
         check_calendar_dir(calendar_dir, [workbook], force)
-    inst = read(workbook).instance
+    read_result, deadline = read_for(workbook, deadline)
+    inst = read_result.instance
     previous = load_solution(previous_path, inst.settings.name) if previous_path is not None else None
     printer = ProgressPrinter(quiet=quiet)
     if not quiet:

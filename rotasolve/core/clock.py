@@ -6,7 +6,7 @@ cannot move it, and child processes on the same machine read the same clock."""
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 # When rotasolve began loading: the first thing ``rotasolve/__init__.py`` imports. Loading
 # OR-Tools, HiGHS and the rest takes about 1.4 s, which a command's time limit counts (a
@@ -18,6 +18,9 @@ LOADED_FROM = time.monotonic()
 class Deadline:
     started: float  # time.monotonic() when the run began
     seconds: float  # its time limit
+    # Seconds the run took to read its workbook (0: not read by the run): the pace of this
+    # machine at the Python work that follows the search (``pipeline.search_deadline``).
+    reading: float = 0.0
 
     @classmethod
     def start(cls, seconds: float) -> Deadline:
@@ -45,7 +48,11 @@ class Deadline:
     def first(self, seconds: float) -> Deadline:
         """The same run's first ``seconds`` (a stage of it: the scheme as it is, before a
         capacity search)."""
-        return Deadline(self.started, min(self.seconds, seconds))
+        return replace(self, seconds=min(self.seconds, seconds))
+
+    def read_in(self, seconds: float) -> Deadline:
+        """The same run, its workbook read in ``seconds``."""
+        return replace(self, reading=seconds)
 
 
 _command_started: float | None = None

@@ -236,6 +236,12 @@ RELAXED_BYTES_PER_VARIABLE = 4 * 1024
 # 7 s where the time after the search is 4.5-4.8 s (f64 and seed 7002 ended at 56-57 s
 # of 60), at 2,000 14 s where it is 8.2-10.6 s.
 AFTER_SEARCH = (1.0, 0.007)  # at least this many seconds, and seconds per trainee
+# And at least AFTER_READING times the seconds the run took to read its workbook (openpyxl,
+# as writing is): the pace of the machine it runs on. On a slow day (2026-12-05, a plain
+# Python loop 2-3 times slower than usual) f64 read in 2.0 s and its outputs took 10.1 s
+# (writing the workbook 8.3 s, where it took 2.9 s before), and 1,000-trainee runs of 60 s
+# ended at 63.7-66.1 s with 7 s kept back.
+AFTER_READING = 5.5
 LARGE_FROM = 2_000  # trainees
 # The critical relaxation's search stops once within this share of its linear relaxation's
 # bound (as a whole number of placements, rounded down), so tier 1a stays within 1% of it.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 from rotasolve.core.clock import Deadline
+from rotasolve.core.tuning import AFTER_READING
 from rotasolve.synthetic.generate import generate
 from rotasolve.pipeline import search_deadline
 
@@ -44,3 +45,12 @@ def test_a_commands_deadline_counts_loading_when_the_process_is_the_command(monk
     monkeypatch.setattr(clock, "LOADED_FROM", time.monotonic() - clock.YOUNG - 1)  # a process that did other work
     clock.begin_command()
     assert Deadline.for_command(60).started >= time.monotonic() - 1
+
+
+def test_a_run_that_read_its_workbook_slowly_keeps_more_time_for_its_outputs():
+    large = generate(300, 4, 1)
+    d = Deadline.start(60)
+    assert d.read_in(0.1).reading == 0.1 and d.read_in(0.1).first(30).reading == 0.1  # kept by a stage
+    usual = search_deadline(large, d.read_in(0.1)).seconds
+    slow = search_deadline(large, d.read_in(2.0)).seconds  # writing takes as much longer
+    assert slow == 60 - AFTER_READING * 2.0 < usual
