@@ -296,13 +296,13 @@ def test_a_critical_relaxation_too_slow_to_guide_is_ended_and_still_bounds_the_a
     search must start, is ended (its core back to the searches) and bounded by PDLP beside
     the search instead; that bound bounds the answer's tier 1a (at or below the max-flow
     bound), and the clock decided that."""
-    from rotasolve.engine import critical
+    from rotasolve.engine import critical, critical_units
 
     inst = generate(60, 3, seed=4, connected=True)
     monkeypatch.setattr(part_module, "RELAXED_UP_TO", memory.variables(inst, eligible(inst)) - 1)
     monkeypatch.setattr(part_module, "shortlist", lambda inst, full, most: shortlist(inst, full, 2))
     # the bound asserted is the relaxation's: no search among every choice (critical._wider) adds its own
-    monkeypatch.setattr(critical, "CRITICAL_WIDE_UP_TO", 0)
+    monkeypatch.setattr(critical_units, "CRITICAL_WIDE_UP_TO", 0)
     during, after = late_through_its_wait(monkeypatch)
     ended: list[bool] = []
     cancel = critical.Background.cancel
@@ -369,14 +369,14 @@ def test_a_critical_relaxation_planned_far_too_slow_is_not_waited_for(large_regi
     starts at once, the clock decides nothing, tier 1a's bound is the first-order
     method's (model/first_order.py: at or above the relaxation's optimum, and here below
     the flow's) and tier 1b keeps the flows' bounds."""
-    from rotasolve.engine import critical, guided
+    from rotasolve.engine import critical, critical_units, guided
 
     inst = generate(60, 3, seed=4, connected=True)
     monkeypatch.setattr(part_module, "RELAXED_UP_TO", memory.variables(inst, eligible(inst)) - 1)
     monkeypatch.setattr(part_module, "shortlist", lambda inst, full, most: shortlist(inst, full, 2))
     for module in (critical, guided):
         monkeypatch.setattr(module, "RELAXATION_SECONDS_PER_VARIABLE", 10.0)
-    monkeypatch.setattr(critical, "CRITICAL_WIDE_UP_TO", 0)  # the flows' bounds alone (critical._wider adds one)
+    monkeypatch.setattr(critical_units, "CRITICAL_WIDE_UP_TO", 0)  # the flows' bounds alone (critical._wider adds one)
     relaxed: list[object] = []
     monkeypatch.setattr(critical, "relax", lambda *a, **k: relaxed.append(a) or relax(*a, **k))
     sol = solve(inst, SolveOptions(time_limit=20, workers=2))
@@ -400,3 +400,29 @@ def test_linear_choices_let_go_are_never_read():
     choices.release()
     assert choices.get() is None and not choices.clocked
     assert choices._background.bound(time.monotonic() + 30.0) is not None
+
+
+def test_a_shortlisted_parts_critical_relaxation_starts_before_its_greedy_allocation(large_region_strategies,
+                                                                                      monkeypatch):
+    """The critical relaxation over every choice is the slowest step before a shortlisted
+    part's search and needs nothing of the greedy allocation, so HiGHS starts on it first
+    (the greedy allocation is worked out while it solves); waited for as before, it gives
+    the same answer as one started when the search asks for it."""
+    from rotasolve.engine import critical
+
+    inst = generate(60, 3, seed=4, connected=True)
+    monkeypatch.setattr(part_module, "RELAXED_UP_TO", memory.variables(inst, eligible(inst)) - 1)
+    monkeypatch.setattr(part_module, "shortlist", lambda inst, full, most: shortlist(inst, full, 2))
+    events: list[str] = []
+    background, greedy = critical.Background.__init__, part_module.greedy
+    monkeypatch.setattr(critical.Background, "__init__",
+                        lambda self, *a, **k: (events.append("relaxation"), background(self, *a, **k))[1])
+    monkeypatch.setattr(part_module, "greedy", lambda *a, **k: (events.append("greedy"), greedy(*a, **k))[1])
+    early = solve(inst, SolveOptions(time_limit=20, workers=2))
+    assert events[:2] == ["relaxation", "greedy"]
+    assert early.status == "FEASIBLE" and check(inst, early) == [] and early.manifest.deterministic
+    events.clear()
+    monkeypatch.setattr(part_module, "start_critical_linear", lambda *args: None)  # started when the search asks
+    asked = solve(inst, SolveOptions(time_limit=20, workers=2))
+    assert events[:2] == ["greedy", "relaxation"]
+    assert asked.objective.tiers == early.objective.tiers and asked.objective.bound == early.objective.bound

@@ -127,6 +127,11 @@ def test_solve_keeps_time_for_its_outputs_by_how_long_reading_took(tmp_path, mon
 
 def test_internal_error_exit_1_without_traceback(monkeypatch, capsys):
     import rotasolve.cli.common as common
+    from rotasolve.core import clock
+
+    # main() marks when its command began; put back after, or every later command this
+    # test process runs would count its time limit from when the tests began
+    monkeypatch.setattr(clock, "_command_started", clock._command_started)
 
     def boom(path):
         raise RuntimeError("simulated defect")

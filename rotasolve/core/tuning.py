@@ -241,7 +241,7 @@ AFTER_SEARCH = (1.0, 0.007)  # at least this many seconds, and seconds per train
 # Python loop 2-3 times slower than usual) f64 read in 2.0 s and its outputs took 10.1 s
 # (writing the workbook 8.3 s, where it took 2.9 s before), and 1,000-trainee runs of 60 s
 # ended at 63.7-66.1 s with 7 s kept back.
-AFTER_READING = 5.5
+AFTER_READING = 7.0
 LARGE_FROM = 2_000  # trainees
 # The critical relaxation's search stops once within this share of its linear relaxation's
 # bound (as a whole number of placements, rounded down), so tier 1a stays within 1% of it.

@@ -12,6 +12,8 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from ortools.sat.python import cp_model
@@ -21,48 +23,49 @@ from ..domain import Instance
 from ..domain.choices import Candidates
 from ..domain.tiers import ByTier
 from ..model.build import Built, build, extract, hint_from
-from ..model.expr import Values
 from ..model.first_order import FirstOrderBound
 from ..model.relaxation import Background, Cancel, Relaxation, relax
 from ..model.search import Budget, SearchResult, search
-from ..model.variables import Variables
 from ..results.solution import Solution
 from . import memory
-from .kept_choices import Keep, add_allocation, restricted, with_allocation
-from ..core.tuning import (BASE_BYTES, BUILD_SECONDS_PER_VARIABLE, CRITICAL_EVERY_UP_TO, CRITICAL_GAP,
-                           CRITICAL_SEARCH_LEAST, CRITICAL_SEARCH_WALL, CRITICAL_SUBSOLVERS, CRITICAL_WAIT_MOST,
-                           CRITICAL_WIDE_LEAST, CRITICAL_WIDE_LOAD, CRITICAL_WIDE_UP_TO, FIRST_ORDER_ITERATIONS,
-                           LATE_SHARE, RELAXATION_SECONDS_PER_VARIABLE, RELAXED_BYTES_PER_VARIABLE,
-                           SEARCH_PER_SECOND_LARGE, SHORTLISTED_CRITICAL_SUBSOLVERS, USED)
+from .critical_units import critical_relaxation, critical_units, used
+from .kept_choices import add_allocation, restricted, with_allocation
+from ..core.tuning import (BUILD_SECONDS_PER_VARIABLE, CRITICAL_GAP, CRITICAL_SEARCH_LEAST, CRITICAL_SEARCH_WALL,
+                           CRITICAL_SUBSOLVERS, CRITICAL_WAIT_MOST, CRITICAL_WIDE_LEAST, CRITICAL_WIDE_LOAD,
+                           FIRST_ORDER_ITERATIONS, LATE_SHARE, RELAXATION_SECONDS_PER_VARIABLE,
+                           SEARCH_PER_SECOND_LARGE, SHORTLISTED_CRITICAL_SUBSOLVERS)
 
 POLL = 0.1  # seconds between looks at a relaxation and the search run while it is waited for
 
 
 def search_critical(inst: Instance, full: Candidates, by_hand: Solution | None, budget: Budget, seed: int,
                     workers: int, alone: bool, out: dict[str, Any], shortlist: Candidates | None = None,
-                    wide: Candidates | None = None, bound_is_global: bool = False) -> None:
+                    wide: Candidates | None = None, bound_is_global: bool = False,
+                    started: CriticalLinear | None = None) -> None:
     """The critical relaxation into ``out``: the bound from its linear relaxation, then
     its allocation searched by CP-SAT among the choices that relaxation uses, the greedy
     allocation's and each unit's cheapest (every choice of ``full``, when the relaxation
     gave none; the ``shortlist``'s, where there is one); then, with time to spare, among
     ``wide`` (``_wider``). ``alone``: no linear relaxation of the whole part runs beside
     it, which would hide this one's time. ``bound_is_global``: ``full`` holds every choice
-    of the critical requirements' units, so its relaxation's bound holds for the part."""
+    of the critical requirements' units, so its relaxation's bound holds for the part.
+    ``started``: its linear relaxation, started already (``start_critical_linear``)."""
     out.update(bound=None, clocked=True, skipped=False, set_aside=0.0, searched_every=shortlist is None, late=None,
                wide_bound=None,
                result=SearchResult(values=ByTier.filled(None), bounds=ByTier.filled(None), proven=False,
                                    assignment=None))
     if stop.requested():  # stopped early: nothing to build; the search starts from the greedy allocation
         return
-    relaxed = critical_relaxation(inst)
-    candidates = critical_units(relaxed, full)
+    relaxed = started.relaxed if started is not None else critical_relaxation(inst)
+    candidates = started.candidates if started is not None else critical_units(relaxed, full)
     # Alone is a shortlisted part's: no whole relaxation waits on this search's wall time.
     subsolvers = SHORTLISTED_CRITICAL_SUBSOLVERS if alone else CRITICAL_SUBSOLVERS
     among_shortlist = with_allocation(inst, critical_units(relaxed, shortlist), full, by_hand) \
         if shortlist is not None else None
     meanwhile = (lambda: Meanwhile(relaxed, among_shortlist, _searched(budget, out["set_aside"]), seed, workers - 1,
                                    subsolvers)) if among_shortlist is not None and workers > 1 else None
-    linear, relaxation_model = _linear_of(relaxed, candidates, budget, shortlist is not None, alone, out, meanwhile)
+    linear, relaxation_model = _linear_of(relaxed, candidates, budget, shortlist is not None, alone, out, meanwhile,
+                                          started)
     fallback: Meanwhile | None = out.pop("meanwhile", None)
     if fallback is not None and linear.solution is not None:
         fallback.cancel()  # the relaxation's choices guide the search: its answer is not needed
@@ -121,29 +124,90 @@ def _found(inst: Instance, relaxed: Instance, built: Built, result: SearchResult
 
 
 def _linear_of(relaxed: Instance, candidates: Candidates, budget: Budget, shortlisted: bool, alone: bool,
-               out: dict[str, Any], meanwhile: Callable[[], Meanwhile] | None = None
-               ) -> tuple[Relaxation, Built | None]:
-    """The critical relaxation's linear relaxation (``_critical_linear``, with ``meanwhile``)
-    and its model; the time planned for it in ``out["set_aside"]``."""
+               out: dict[str, Any], meanwhile: Callable[[], Meanwhile] | None = None,
+               started: CriticalLinear | None = None) -> tuple[Relaxation, Built | None]:
+    """The critical relaxation's linear relaxation (for a shortlisted part, ``started``
+    or started now, then waited for by ``_critical_linear``, with ``meanwhile``) and its
+    model; the time planned for it in ``out["set_aside"]``: taken from the search's
+    budget only when nothing beside it takes longer (the whole part's relaxation, about
+    three times its size); planned from the model's size alone, so the budget stays
+    reproducible."""
+    if shortlisted and budget.deterministic is not None:
+        started = started if started is not None else _started(relaxed, candidates, budget)
+        out["set_aside"] = RELAXATION_SECONDS_PER_VARIABLE * started.variables if alone else 0.0
+        if started.background is None:  # not solved, or not waited for: bounded by PDLP beside the search
+            out["skipped"] = True
+            out["late"] = FirstOrderBound(partial(_model_of, started), FIRST_ORDER_ITERATIONS,
+                                          LATE_SHARE * budget.wall_left())
+            return Relaxation(None, 0.0), None
+        return _critical_linear(started, budget, out, meanwhile), started.built
+    built = _maximising_critical(relaxed, candidates)
+    out["set_aside"] = RELAXATION_SECONDS_PER_VARIABLE * len(built.model.Proto().variables) if alone else 0.0
+    return relax(built.model, max(1.0, budget.wall_left() / 2), threads=1, solution=True), built
+
+
+@dataclass
+class CriticalLinear:
+    """A shortlisted part's critical relaxation and its linear relaxation, started
+    (``_started``): solved by HiGHS in the ``background``; None there when planned too
+    slow for that (its bound is then PDLP's, beside the search: ``_linear_of``)."""
+
+    relaxed: Instance
+    candidates: Candidates
+    variables: int  # the model's (as planned, where it is not built)
+    built: Built | None  # None: not built, planned far too slow to solve
+    background: Background | None
+
+
+def start_critical_linear(inst: Instance, every: Candidates, budget: Budget) -> CriticalLinear | None:
+    """A shortlisted part's critical relaxation among ``every`` choice of its units, its
+    linear relaxation started (``_started``); None when the budget is the clock's alone or
+    HiGHS would not solve it in the run (``_not_solved``): it is then dealt with when the
+    search asks.
+
+    Started before the part's greedy allocation (``part.solve_part``), which it does not
+    need: it is the slowest step before the search, and HiGHS lets go of Python's lock
+    while the greedy allocation, the flows and the lists are worked out beside it (on a
+    slow day, seed 7002's started at 18 s of a 60 s run, after 8 s of that Python work).
+    Not PDLP's model, which is built on a thread of its own: beside the greedy allocation,
+    both took twice as long (seed 7001: the greedy allocation 14.5 s instead of 6)."""
+    if budget.deterministic is None:
+        return None
+    relaxed = critical_relaxation(inst)
+    candidates = critical_units(relaxed, every)
+    if _not_solved(memory.variables(relaxed, candidates), budget, True):
+        return None
+    return _started(relaxed, candidates, budget)
+
+
+def _started(relaxed: Instance, candidates: Candidates, budget: Budget) -> CriticalLinear:
+    """The critical relaxation (``relaxed``, among ``candidates``): its linear relaxation
+    started in HiGHS, unless planned from its size to take far longer than it is waited
+    for (``_critical_linear`` says why)."""
     planned = memory.variables(relaxed, candidates)
-    if _not_solved(planned, budget, shortlisted):
+    if _not_solved(planned, budget, True):
         # Planned from its size, HiGHS would not solve it in the run (random 1,000-trainee
         # region, seed 7001: 236,000 variables, 61 s): it is built on a thread of its own
         # beside the search, and bounded by a first-order method in a process of its own
-        # (``FirstOrderBound``: 358.2 there after 8 s), for its bound alone. Its planned
-        # time still shapes the search's budget, as below.
-        out["skipped"] = True
-        out["set_aside"] = RELAXATION_SECONDS_PER_VARIABLE * planned if alone else 0.0
-        out["late"] = FirstOrderBound(lambda: _maximising_critical(relaxed, candidates).model,
-                                      FIRST_ORDER_ITERATIONS, LATE_SHARE * budget.wall_left())
-        return Relaxation(None, 0.0), None
+        # (``FirstOrderBound``: 358.2 there after 8 s), for its bound alone.
+        return CriticalLinear(relaxed, candidates, planned, None, None)
     built = _maximising_critical(relaxed, candidates)
-    # Its time is taken from the search's budget only when nothing beside it takes longer
-    # (the whole part's relaxation, about three times its size); planned from the model's
-    # size alone, so the budget stays reproducible.
     variables = len(built.model.Proto().variables)
-    out["set_aside"] = RELAXATION_SECONDS_PER_VARIABLE * variables if alone else 0.0
-    return _critical_linear(built.model, budget, shortlisted, out, meanwhile), built
+    if RELAXATION_SECONDS_PER_VARIABLE * variables > CRITICAL_WAIT_MOST * _shortlisted_wait(budget):
+        # Not waited for (the plan's choice, not the clock's): bounded beside the search by
+        # PDLP, not HiGHS: f64's gives 212.1 after 800 iterations (5.4 s on one thread),
+        # where HiGHS took 24-28 s, and its 212 came too late for the answer (the flow's
+        # 219) in 2 of 4 runs on one afternoon.
+        return CriticalLinear(relaxed, candidates, variables, built, None)
+    return CriticalLinear(relaxed, candidates, variables, built, Background(built.model,
+                                                                              LATE_SHARE * budget.wall_left()))
+
+
+def _model_of(started: CriticalLinear) -> cp_model.CpModel:
+    """Its model for PDLP: built already, or built now (on PDLP's thread, beside the search)."""
+    if started.built is not None:
+        return started.built.model
+    return _maximising_critical(started.relaxed, started.candidates).model
 
 
 def _maximising_critical(relaxed: Instance, candidates: Candidates) -> Built:
@@ -202,12 +266,6 @@ def _allocation(inst: Instance, built: Built, assignment: dict[int, int]) -> Sol
     """The allocation a search's assignment of ``built`` makes, named for ``inst``'s scheme."""
     sol = extract(built.vars, lambda var: assignment[var.Index()])
     return sol.model_copy(update={"scheme": inst.settings.name})
-
-
-def least(*bounds: int | None) -> int | None:
-    """The least of the bounds known (None: none is)."""
-    known = [b for b in bounds if b is not None]
-    return min(known) if known else None
 
 
 def _critical_search(built: Built, budget: Budget, bound: int | None, seed: int, workers: int,
@@ -283,39 +341,26 @@ class Meanwhile:
             self._thread.join(0.05)
 
 
-def _critical_linear(model: cp_model.CpModel, budget: Budget, shortlisted: bool, out: dict[str, Any],
+def _critical_linear(started: CriticalLinear, budget: Budget, out: dict[str, Any],
                      meanwhile: Callable[[], Meanwhile] | None = None) -> Relaxation:
-    """The critical relaxation's linear relaxation, in half the wall time left; for a
-    shortlisted part at most the search's share of it, and, when cut there, bounded by
-    PDLP beside the search, for its bound alone (``out["late"]``). While it is waited for,
-    ``meanwhile`` starts the search that follows if it is cut (``out["meanwhile"]``)."""
-    limit = max(1.0, budget.wall_left() / 2)
-    if not shortlisted or budget.deterministic is None:
-        return relax(model, limit, threads=1, solution=True)
-    # Every choice of a shortlisted part: its relaxation is the larger and the slower (a
-    # 980-trainee region, f64: 24 s for 98,000 variables, where a random 2,000-trainee one
-    # took 6 s for 163,000); it guides the search only if done within the search's share, so
-    # that a slow one costs no more time than planned. Cut there, its solution would come
-    # too late to guide the search; its bound may still come in time for the answer.
+    """A shortlisted part's critical relaxation's linear relaxation, started, waited for at
+    most the search's share of the wall time left (``_shortlisted_wait``), from now;
+    cut there, it is bounded by PDLP beside the search, for its bound alone
+    (``out["late"]``). While it is waited for, ``meanwhile`` starts the search that follows
+    if it is cut (``out["meanwhile"]``).
+
+    Why only so long: every choice of a shortlisted part makes its relaxation the larger
+    and the slower (a 980-trainee region, f64: 24 s for 98,000 variables, where a random
+    2,000-trainee one took 6 s for 163,000); it guides the search only if done within the
+    search's share, so that a slow one costs no more time than planned. Cut there, its
+    solution would come too late to guide the search; its bound may still come in time
+    for the answer. (The size is a rough guide: 98,000 variables took 24 s on f64, 262,000
+    took 21 s on connected 2,000 seed 2, where its solution guides the critical search to
+    311; so only a plan of more than CRITICAL_WAIT_MOST times the wait is not waited for,
+    ``start_critical_linear``.)"""
+    assert started.background is not None and started.built is not None  # a relaxation waited for is solved
+    background, model = started.background, started.built.model
     limit = _shortlisted_wait(budget)
-    # Planned from its size, one expected to take far longer than that is not waited for
-    # (the plan's choice, not the clock's), and not solved at all where it would not end in
-    # half the time left (``_not_solved``, before it is built): it would only slow the
-    # searches beside it. (Random 1,000-trainee region, seed 7001: 236,000 variables, about
-    # 28 s planned against a wait of 15; not done after 34 s, and the final search was left
-    # nothing. The size is a rough guide: 98,000 variables took 24 s on f64, 262,000 took
-    # 21 s on connected 2,000 seed 2, where its solution guides the critical search to 311;
-    # so only a plan of more than CRITICAL_WAIT_MOST times the wait is not waited for.)
-    expected = RELAXATION_SECONDS_PER_VARIABLE * len(model.Proto().variables)
-    if expected > CRITICAL_WAIT_MOST * limit:
-        # Not waited for, it is bounded beside the search by PDLP (``FirstOrderBound``),
-        # not HiGHS: f64's gives 212.1 after 800 iterations (5.4 s on one thread), where
-        # HiGHS took 24-28 s, and its 212 came too late for the answer (the flow's 219) in
-        # 2 of 4 runs on one afternoon.
-        out["skipped"] = True
-        out["late"] = FirstOrderBound(lambda: model, FIRST_ORDER_ITERATIONS, LATE_SHARE * budget.wall_left())
-        return Relaxation(None, 0.0)
-    background = Background(model, LATE_SHARE * budget.wall_left())
     waited_until = time.monotonic() + limit
     late = None
     if meanwhile is not None:
@@ -354,46 +399,3 @@ def _not_solved(variables: int, budget: Budget, shortlisted: bool) -> bool:
         return False
     expected = RELAXATION_SECONDS_PER_VARIABLE * variables
     return expected > CRITICAL_WAIT_MOST * _shortlisted_wait(budget) and expected > budget.wall_left() / 2
-
-
-def critical_units(inst: Instance, full: Candidates) -> Candidates:
-    """The choices of the units that hold critical requirements (and of running ones):
-    all the critical relaxation may place."""
-    needed = {(n.trainee_id, n.requirement) for n in inst.needs.all() if n.critical and not n.gated}
-    keys = [k for k in full.cases if k.kept_case or (k.trainee_id, f"{k.length}_case") in needed]
-    return Candidates(cases={k: full.cases[k] for k in keys}, supervisors={k: full.supervisors[k] for k in keys},
-                      joiners={t for t, r in needed if r == "cbdg"})
-
-
-def used(v: Variables, values: Values, least: float = USED) -> Keep:
-    """The cases and supervisors each new unit takes above ``least`` in a relaxation's
-    solution."""
-    keep: Keep = {key: (set(), set()) for key in v.candidates.cases}
-    for key, unit in v.units.items():
-        keep[key][0].update(cid for cid, var in unit.take.items() if values[var.Index()] > least)
-        keep[key][1].update(sid for (sid, _slot), var in unit.meet.items() if values[var.Index()] > least)
-    return keep
-
-
-def critical_relaxation(inst: Instance) -> Instance:
-    """``inst`` with no group minimum: with only critical requirements placeable, a group
-    could otherwise fall short of members the full problem would bring."""
-    fields = {name: getattr(inst, name) for name in Instance.model_fields}
-    fields["groups"] = tuple(g.model_copy(update={"min_size": 0}) for g in inst.groups)
-    return Instance(**fields)
-
-
-def every_critical_choice(inst: Instance, every: Candidates | None, shortlisted: bool,
-                          budget_bytes: int) -> tuple[Candidates | None, Candidates | None]:
-    """Every choice of the critical requirements' units: for the critical relaxation of a
-    shortlisted part, where its model is not too large (``CRITICAL_EVERY_UP_TO``); and to
-    search it among once more with time to spare (``critical._wider``, ``CRITICAL_WIDE_UP_TO``),
-    in any guided part; each None where too large or over the memory budget. ``every``:
-    the part's every choice (None: none); ``shortlisted``: its searched choices are fewer."""
-    if every is None:
-        return None, None
-    units = critical_units(inst, every)
-    variables = memory.variables(inst, units)
-    fits = int((budget_bytes - BASE_BYTES) / RELAXED_BYTES_PER_VARIABLE)
-    relaxed = every if shortlisted and variables <= min(CRITICAL_EVERY_UP_TO, fits) else None
-    return relaxed, units if variables <= min(CRITICAL_WIDE_UP_TO, fits) else None

@@ -51,7 +51,8 @@ from ..core.tuning import (
     WIDE_UP_TO,
 )
 from . import memory
-from .critical import critical_units, every_critical_choice, least
+from .critical import CriticalLinear, start_critical_linear
+from .critical_units import critical_units, every_critical_choice, least
 from .kept_choices import Keep, add_allocation, restricted, with_allocation
 from .guided import Guidance, LinearChoices, guide
 from .lns import improve
@@ -115,6 +116,9 @@ def solve_part(inst: Instance, options: SolveOptions, budget: Budget, budget_byt
     notes = [the_plan.note] if the_plan.note else []
     if notes and progress:
         progress(Progress(what="note", message=notes[0]))
+    every, wide = every_critical_choice(inst, the_plan.every_choice, the_plan.everything is not None,
+                                        budget_bytes) if the_plan.strategy == "guided" else (None, None)
+    started = start_critical_linear(inst, every, budget.share(CRITICAL_SHARE, 0.0)) if every is not None else None
     # A capacity search starts from (and falls back on) the scheme as it is: the by-hand
     # allocation would otherwise use candidates nobody has bought.
     by_hand = greedy(options.additions.without_candidates(inst) if options.additions is not None else inst)
@@ -122,13 +126,14 @@ def solve_part(inst: Instance, options: SolveOptions, budget: Budget, budget_byt
         # First-fit could not arrange the running cases' slots; a small search can.
         arranged = kept_only(inst, the_plan.candidates or eligible(inst), options, budget)
         by_hand = greedy(inst, running=arranged) if arranged is not None else None
-    if stop.requested():  # stopped early: the greedy allocation as it is, no model built
+    if stop.requested():  # stopped early: the greedy allocation as it is (HiGHS and PDLP hear the stop too)
         return greedy_result(inst, by_hand, {"variables": 0, "constraints": 0}, notes, STOPPED)
     if the_plan.strategy == "one model":
         assert the_plan.candidates is not None  # only a greedy plan has none
         return search_one_model(inst, the_plan.candidates, by_hand, options, budget, progress, label, None)
     if the_plan.strategy == "guided":
-        result = _guided(inst, the_plan, by_hand, options, budget, budget_bytes, progress, label)
+        result = _guided(inst, the_plan, by_hand, options, budget, budget_bytes, progress, label,
+                         (every, wide, started))
         if result is not None:
             result.notes = notes + result.notes
             return result
@@ -147,16 +152,18 @@ def solve_part(inst: Instance, options: SolveOptions, budget: Budget, budget_byt
 
 
 def _guided(inst: Instance, the_plan: Plan, by_hand: Solution | None, options: SolveOptions, budget: Budget,
-            budget_bytes: int, progress: Callable[[Progress], None] | None, label: str) -> PartResult | None:
+            budget_bytes: int, progress: Callable[[Progress], None] | None, label: str,
+            critical: tuple[Candidates | None, Candidates | None, CriticalLinear | None]) -> PartResult | None:
+    """``critical``: ``every_critical_choice``'s two, and their linear relaxation, started."""
     where = f"{label}: " if label else ""
+    every, wide, started = critical
     assert the_plan.candidates is not None  # only a greedy plan has none
     previous = still_there(inst, options.previous) if options.previous is not None else None
     flows = _flows_beside(inst, the_plan) if options.additions is None else None
-    every, wide = every_critical_choice(inst, the_plan.every_choice, the_plan.everything is not None,
-                                        budget_bytes)
     rins_lists = _rins_lists_beside(inst, the_plan, options)
     guidance = guide(inst, the_plan.candidates, by_hand, budget.share(CRITICAL_SHARE, 0.0), options.seed,
-                     options.workers, RELAXATION_SHARE * budget.wall_left(), the_plan.complete, previous, every, wide)
+                     options.workers, RELAXATION_SHARE * budget.wall_left(), the_plan.complete, previous, every, wide,
+                     started)
     outer = _outer(inst, the_plan, options, guidance, flows, progress, where)
     # Start from the critical relaxation's placements, completed by hand where they fit.
     completed = greedy(inst, first=guidance.start, running=guidance.start) if guidance.start is not None else None
