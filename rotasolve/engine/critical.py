@@ -137,8 +137,13 @@ def _linear_of(relaxed: Instance, candidates: Candidates, budget: Budget, shortl
         out["set_aside"] = RELAXATION_SECONDS_PER_VARIABLE * started.variables if alone else 0.0
         if started.background is None:  # not solved, or not waited for: bounded by PDLP beside the search
             out["skipped"] = True
-            out["late"] = FirstOrderBound(partial(_model_of, started), FIRST_ORDER_ITERATIONS,
-                                          LATE_SHARE * budget.wall_left())
+            seconds = LATE_SHARE * budget.wall_left()
+            if started.built is not None:
+                model = started.built.model
+                out["late"] = FirstOrderBound(lambda: model, FIRST_ORDER_ITERATIONS, seconds)
+            else:  # built in PDLP's process
+                out["late"] = FirstOrderBound(partial(_critical_model, started.relaxed, started.candidates),
+                                              FIRST_ORDER_ITERATIONS, seconds, apart=True)
             return Relaxation(None, 0.0), None
         return _critical_linear(started, budget, out, meanwhile), started.built
     built = _maximising_critical(relaxed, candidates)
@@ -203,11 +208,9 @@ def _started(relaxed: Instance, candidates: Candidates, budget: Budget) -> Criti
                                                                               LATE_SHARE * budget.wall_left()))
 
 
-def _model_of(started: CriticalLinear) -> cp_model.CpModel:
-    """Its model for PDLP: built already, or built now (on PDLP's thread, beside the search)."""
-    if started.built is not None:
-        return started.built.model
-    return _maximising_critical(started.relaxed, started.candidates).model
+def _critical_model(relaxed: Instance, candidates: Candidates) -> cp_model.CpModel:
+    """The critical relaxation's model for its linear relaxation (built in PDLP's process)."""
+    return _maximising_critical(relaxed, candidates).model
 
 
 def _maximising_critical(relaxed: Instance, candidates: Candidates) -> Built:

@@ -29,6 +29,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 from ortools.linear_solver import linear_solver_pb2
@@ -37,21 +38,31 @@ from ortools.pdlp.python import pdlp
 from ortools.sat.python import cp_model
 
 from ..core import stop
-from .relaxation import LinearProgram, Relaxation, linear_program, maximised_objective, maximum_from
+from .relaxation import LinearProgram, Relaxation, linear_program, maximised_objective, maximum_of
 
 
 class FirstOrderBound:
     """The (maximised) objective's bound from PDLP's prices after ``iterations``, solved in
     a child process that is given ``seconds`` at most. Started at once, on a thread of its
     own that first builds the model (``build``): building and reading out a large model
-    is Python's work, which then overlaps a CP-SAT search that lets go of Python's lock."""
+    is Python's work, which then overlaps a CP-SAT search that lets go of Python's lock.
 
-    def __init__(self, build: Callable[[], cp_model.CpModel], iterations: int, seconds: float) -> None:
+    ``apart``: the model is built in the child instead (``build`` is then pickled: a
+    module's function, or a partial of one). Built in the parent, a model not yet built
+    takes Python's lock from whatever Python work runs beside it: seed 7001's critical
+    relaxation (236,000 variables) took 31 s to build on a slow day, beside the completion
+    of the search's start, the checks and the writing of the workbook, which all ran late."""
+
+    def __init__(self, build: Callable[[], cp_model.CpModel], iterations: int, seconds: float,
+                 apart: bool = False) -> None:
         self._started = time.monotonic()
         self._result: list[Relaxation | None] = []
         self._child: subprocess.Popen[bytes] | None = None
         self._lock = threading.Lock()  # between starting the child and cancel()
         self._cancelled = False
+        # Pickled here, on the caller's thread: its instance's caches fill as the caller goes
+        # on using it, and pickled on the thread beside it, they changed size as they were read.
+        self._apart = pickle.dumps(build, protocol=pickle.HIGHEST_PROTOCOL) if apart else None
         self._thread = threading.Thread(target=self._run, args=(build, iterations, seconds),
                                         name="rotasolve-first-order", daemon=True)
         self._thread.start()
@@ -59,15 +70,17 @@ class FirstOrderBound:
     def _run(self, build: Callable[[], cp_model.CpModel], iterations: int, seconds: float) -> None:
         relaxed: Relaxation | None = None
         try:
-            relaxed = self._solve(build(), iterations, seconds)
+            job = {"build": self._apart} if self._apart is not None else _program_of(build())
+            relaxed = self._solve(job, iterations, seconds)
         finally:
             self._result.append(relaxed)
 
-    def _solve(self, model: cp_model.CpModel, iterations: int, seconds: float) -> Relaxation | None:
-        objective = maximised_objective(model)
-        job = pickle.dumps({"program": linear_program(model), "iterations": iterations,
-                            "seconds": max(0.0, seconds - (time.monotonic() - self._started))},
-                           protocol=pickle.HIGHEST_PROTOCOL)
+    def _solve(self, job: dict[str, Any], iterations: int, seconds: float) -> Relaxation | None:
+        """The bound from the child given ``job``: the model's program and objective, or
+        what builds the model."""
+        sent = pickle.dumps(job | {"iterations": iterations,
+                                   "seconds": max(0.0, seconds - (time.monotonic() - self._started))},
+                            protocol=pickle.HIGHEST_PROTOCOL)
         with self._lock:
             if stop.requested() or self._cancelled:
                 return None
@@ -79,11 +92,11 @@ class FirstOrderBound:
             except OSError:  # pragma: no cover - no process could be started: no bound, as if too slow
                 return None
         with stop.stoppable(child.kill, kill=child.kill):
-            out, _ = child.communicate(job)
-        least: float | None = pickle.loads(out) if child.returncode == 0 else None
-        if least is None:
+            out, _ = child.communicate(sent)
+        maximum: float | None = pickle.loads(out) if child.returncode == 0 else None
+        if maximum is None:
             return None
-        return Relaxation(maximum_from(least, objective), time.monotonic() - self._started)
+        return Relaxation(maximum, time.monotonic() - self._started)
 
     def cancel(self) -> None:
         """Ends it without a bound (nobody will read it), its child killed or never started."""
@@ -136,10 +149,20 @@ def _mp_model(lp: LinearProgram) -> linear_solver_pb2.MPModelProto:
     return mp
 
 
+def _program_of(model: cp_model.CpModel) -> dict[str, Any]:
+    """A model's program and its objective's offset and scaling, for the child."""
+    objective = maximised_objective(model)
+    return {"program": linear_program(model), "objective": (objective.offset, objective.scaling_factor)}
+
+
 def main() -> None:
+    started = time.monotonic()
     job = pickle.load(sys.stdin.buffer)
-    least = least_after(job["program"], job["iterations"], job["seconds"])
-    pickle.dump(least, sys.stdout.buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    if "build" in job:  # built here, apart from the parent's Python work
+        job |= _program_of(pickle.loads(job["build"])())
+    least = least_after(job["program"], job["iterations"], max(0.0, job["seconds"] - (time.monotonic() - started)))
+    maximum = maximum_of(least, *job["objective"]) if least is not None else None
+    pickle.dump(maximum, sys.stdout.buffer, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 if __name__ == "__main__":

@@ -133,7 +133,12 @@ def maximised_objective(model: cp_model.CpModel) -> cp_model_helper.CpObjectiveP
 def maximum_from(least: float, objective: cp_model_helper.CpObjectiveProto) -> float:
     """The bound on a maximised objective from the least its program (CP-SAT minimises
     the negated maximum, offset and scaled) can be."""
-    return -(least + objective.offset) * abs(objective.scaling_factor or 1.0)
+    return maximum_of(least, objective.offset, objective.scaling_factor)
+
+
+def maximum_of(least: float, offset: float, scaling_factor: float) -> float:
+    """``maximum_from``, the objective given by its offset and scaling factor."""
+    return -(least + offset) * abs(scaling_factor or 1.0)
 
 
 @dataclass

@@ -135,3 +135,20 @@ def test_a_relaxation_done_in_its_wait_cancels_the_search_run_meanwhile(monkeypa
     guided, alone = _shortlisted(inst, 2, monkeypatch, cut=False), _shortlisted(inst, 1, monkeypatch, cut=False)
     assert cancelled == [True] and guided["bound"] is not None and not guided["clocked"]
     assert guided["bound"] == alone["bound"] and check(critical.critical_relaxation(inst), guided["solution"]) == []
+
+
+def test_pdlp_builds_a_critical_relaxation_apart_to_the_same_bound():
+    """Where its model is not built yet, PDLP's process builds it (``apart``), leaving the
+    parent's Python work alone: the same program, so the same bound, as built here."""
+    from functools import partial
+
+    from rotasolve.model.first_order import FirstOrderBound
+    from rotasolve.synthetic.generate import generate
+
+    inst = generate(40, 3, seed=1, connected=True)
+    relaxed = critical.critical_relaxation(inst)
+    choices = critical.critical_units(relaxed, eligible(inst))
+    apart = FirstOrderBound(partial(critical._critical_model, relaxed, choices), 300, 60, apart=True).wait(None)
+    here = FirstOrderBound(lambda: critical._critical_model(relaxed, choices), 300, 60).wait(None)
+    assert apart is not None and here is not None and apart.value is not None
+    assert apart.value == pytest.approx(here.value, rel=1e-9)
