@@ -179,10 +179,8 @@ def start_critical_linear(inst: Instance, every: Candidates, budget: Budget) -> 
     if budget.deterministic is None:
         return None
     relaxed = critical_relaxation(inst)
-    candidates = critical_units(relaxed, every)
-    if _not_solved(memory.variables(relaxed, candidates), budget, True):
-        return None
-    return _started(relaxed, candidates, budget)
+    started = _started(relaxed, critical_units(relaxed, every), budget)
+    return started if started.built is not None else None
 
 
 def _started(relaxed: Instance, candidates: Candidates, budget: Budget) -> CriticalLinear:
@@ -360,7 +358,7 @@ def _critical_linear(started: CriticalLinear, budget: Budget, out: dict[str, Any
     for the answer. (The size is a rough guide: 98,000 variables took 24 s on f64, 262,000
     took 21 s on connected 2,000 seed 2, where its solution guides the critical search to
     311; so only a plan of more than CRITICAL_WAIT_MOST times the wait is not waited for,
-    ``start_critical_linear``.)"""
+    ``_started``.)"""
     assert started.background is not None and started.built is not None  # a relaxation waited for is solved
     background, model = started.background, started.built.model
     limit = _shortlisted_wait(budget)
