@@ -34,6 +34,9 @@ pytestmark = pytest.mark.slow
 
 ROTASOLVE = [sys.executable, "-c", "from rotasolve.cli import main; main()"]
 SETTLE = 4.0  # seconds after the command starts solving: models built, the search under way
+# A sweep job of --time-limit 10 may take 3 x 10 + 10 s of wall time (sweep.run.CLOCK) on a
+# busy machine; a minute more for Ray to start its workers.
+JOB_DONE_WITHIN = 100.0
 
 
 @pytest.fixture(autouse=True)
@@ -90,8 +93,20 @@ class Running:
                     out.add(int(entry.name))
         return out
 
-    def interrupt(self, *signals: signal.Signals, gap: float = 0.3) -> tuple[int, str, str, float]:
+    def wait_for(self, prefix: str, timeout: float) -> None:
+        """Until a line of stderr starts with ``prefix`` (a sweep's first job done: ``[1/``)."""
+        ends = time.monotonic() + timeout
+        while not any(line.startswith(prefix) for line in list(self.err)):
+            assert time.monotonic() < ends and self.proc.poll() is None, "".join(self.err)
+            time.sleep(0.1)
+
+    def interrupt(self, *signals: signal.Signals, gap: float = 0.3,
+                  after: str | None = None) -> tuple[int, str, str, float]:
+        """Send ``signals``, SETTLE seconds after the command started solving, or after a
+        line starting with ``after`` (then nothing depends on how fast the machine is)."""
         assert self.started.wait(60), "".join(self.err)
+        if after is not None:
+            self.wait_for(after, JOB_DONE_WITHIN)
         time.sleep(SETTLE)
         assert self.proc.poll() is None, "".join(self.err)
         sent = time.monotonic()
@@ -179,11 +194,13 @@ def test_a_sweep_stopped_early_reports_the_jobs_done(schemes, tmp_path):
     scenarios, out, js = tmp_path / "scenarios.xlsx", tmp_path / "sweep.xlsx", tmp_path / "sweep.json"
     subprocess.run(ROTASOLVE + ["template", "--scenarios", str(scenarios)], check=True, capture_output=True)
     run = Running(["sweep", str(scenarios), str(schemes["one"]), "-o", str(out), "--json", str(js),
-                   "--workers", "2", "--time-limit", "30"], tmp_path)
+                   "--workers", "2", "--time-limit", "10"], tmp_path)
     assert run.started.wait(60)
     time.sleep(SETTLE)
     workers = run.children()
-    code, stdout, stderr, took = run.interrupt(signal.SIGINT)
+    # After a first job is done, so that the next has started (and has an allocation) on a
+    # machine of any speed: on one four times slower no job had one SETTLE s into the sweep.
+    code, stdout, stderr, took = run.interrupt(signal.SIGINT, after="[1/")
     assert code == EXIT_STOPPED, stderr
     assert took < 15, took
     report = json.loads(js.read_text())
@@ -345,8 +362,8 @@ def test_a_sweep_on_ray_stopped_early_reports_the_jobs_done(schemes, tmp_path):
     scenarios, js = tmp_path / "scenarios.xlsx", tmp_path / "sweep.json"
     subprocess.run(ROTASOLVE + ["template", "--scenarios", str(scenarios)], check=True, capture_output=True)
     run = Running(["sweep", str(scenarios), str(schemes["one"]), "-o", str(tmp_path / "sweep.xlsx"), "--json",
-                   str(js), "--ray", "local", "--workers", "2", "--time-limit", "30"], tmp_path)
-    code, _stdout, stderr, took = run.interrupt(signal.SIGINT)
+                   str(js), "--ray", "local", "--workers", "2", "--time-limit", "10"], tmp_path)
+    code, _stdout, stderr, took = run.interrupt(signal.SIGINT, after="[1/")
     assert code == EXIT_STOPPED, stderr
     assert took < 20, took
     rows = json.loads(js.read_text())["rows"]

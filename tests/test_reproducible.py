@@ -10,9 +10,10 @@ found when two benchmark runs of 1,000 trainees disagreed.)
 
 from __future__ import annotations
 
-import pytest
-
+import json
 import textwrap
+
+import pytest
 
 from conftest import python_with_hash_seed
 
@@ -50,8 +51,13 @@ def test_solve_gives_the_same_files_in_separate_processes(tmp_path):
     for h in (1, 2):
         xlsx, js = tmp_path / f"out{h}.xlsx", tmp_path / f"out{h}.json"
         out = python_with_hash_seed(["-c", "from rotasolve.cli import main; main()", "solve", str(workbook),
-                    "-o", str(xlsx), "--json", str(js), "--time-limit", "10", "--seed", "3", "--quiet"], h)
+                    "-o", str(xlsx), "--json", str(js), "--time-limit", "60", "--seed", "3", "--quiet"], h)
         assert out.returncode == 0, out.stdout + out.stderr
         files.append((js.read_bytes(), xlsx.read_bytes()))
+        # Only a run that finished its planned work promises the same bytes (the manifest
+        # says which). The limit is far above what 40 trainees need (2 s usually, 9 s on a
+        # machine 4 times slower): at 10 s such a machine's clock cut the search and CI failed.
+        if not json.loads(files[-1][0])["manifest"]["deterministic"]:
+            pytest.skip("this machine was too busy: the clock stopped the search before its planned work")
     assert files[0][0] == files[1][0]
     assert files[0][1] == files[1][1]

@@ -93,9 +93,9 @@ def test_the_app_from_upload_to_downloaded_workbook(browser, app_url, tmp_path):
     page.click("#upload")
     page.wait_for_url("**/workbooks/*")
     assert "OK — scheme" in page.inner_text(".headline")
-    page.fill("#time_limit", "10")
+    page.fill("#time_limit", "60")  # far above the example's need: a slow machine still finishes
     page.click("#solve")
-    page.wait_for_selector("text=Compliance per trust", timeout=90_000)
+    page.wait_for_selector("text=Compliance per trust", timeout=120_000)
     page.screenshot(path=str(SHOTS / "result.png"), full_page=False)
     headline = page.inner_text(".headline")
     status = page.inner_text(".solve-status")
@@ -122,7 +122,7 @@ def test_the_app_from_upload_to_downloaded_workbook(browser, app_url, tmp_path):
     from_cli = tmp_path / "north_thames-solution.xlsx"
     cli_json = tmp_path / "cli.json"
     result = CliRunner().invoke(cli, ["solve", str(EXAMPLE), "-o", str(from_cli), "--json", str(cli_json),
-                                      "--time-limit", "10", "-q"])
+                                      "--time-limit", "60", "-q"])
     assert result.exit_code == 0, result.output
     if not json.loads(cli_json.read_text(encoding="utf-8"))["manifest"]["deterministic"]:
         pytest.skip("this machine was too busy for the command-line solve to finish its planned work")
