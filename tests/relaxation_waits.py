@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 
-def late_through_its_wait(monkeypatch) -> tuple[list[float | None], list[float | None]]:
-    """A shortlisted part's critical relaxation (``critical.Background``) is not done while
-    it is waited for (``critical._critical_linear``, which looks at it now and then while
-    the search falls back meanwhile), and is done if waited for after. Returns the waits
-    asked for during and after."""
+def point_late_through_its_wait(monkeypatch) -> list[float | None]:
+    """PDLP's point on a shortlisted part's critical relaxation (``critical.FirstOrderBound``
+    with ``point``) is not done while it is waited for (``critical._critical_linear``), as on
+    a machine far slower than planned for. Returns the waits asked for."""
     from rotasolve.engine import critical
 
     during: list[float | None] = []
-    after: list[float | None] = []
     waiting = [False]
-    wait, linear = critical.Background.wait, critical._critical_linear
+    wait, linear = critical.FirstOrderBound.wait, critical._critical_linear
 
     def late(self, seconds):
-        (during if waiting[0] else after).append(seconds)
-        return None if waiting[0] else wait(self, None)
+        if waiting[0]:
+            during.append(seconds)
+            return None
+        return wait(self, seconds)
 
     def waited(*args, **kwargs):
         waiting[0] = True
@@ -26,6 +26,13 @@ def late_through_its_wait(monkeypatch) -> tuple[list[float | None], list[float |
         finally:
             waiting[0] = False
 
-    monkeypatch.setattr(critical.Background, "wait", late)
+    monkeypatch.setattr(critical.FirstOrderBound, "wait", late)
     monkeypatch.setattr(critical, "_critical_linear", waited)
-    return during, after
+    return during
+
+
+def highs_never_done(monkeypatch) -> None:
+    """HiGHS on the critical relaxation (``critical.Background``) never gives its result."""
+    from rotasolve.engine import critical
+
+    monkeypatch.setattr(critical.Background, "wait", lambda self, seconds: None)

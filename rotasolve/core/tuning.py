@@ -271,6 +271,12 @@ CRITICAL_WIDE_LOAD = 2.0
 # HiGHS 61 s for 358) 400 give 359.6 in 4.6 s and 800 give 358.2 in 8.4 s, one thread;
 # every iteration is a core taken from the search beside it.
 FIRST_ORDER_ITERATIONS = 800
+# Wall seconds PDLP's FIRST_ORDER_ITERATIONS take per variable of a shortlisted part's
+# critical relaxation, one thread, for the time its point is planned to take (set aside
+# from the critical search's budget, as RELAXATION_SECONDS_PER_VARIABLE is for HiGHS): on
+# a day 2.5 times slower than usual, seed 7002 9 s for 149,000 variables, f64 14 s for
+# 98,000, connected 2,000 20 s for 200,000 (1.0-1.4e-4 then; HiGHS took 28, 76 and 73 s).
+FIRST_ORDER_SECONDS_PER_VARIABLE = 4e-5
 # Wall seconds a guided part's final search must have left, beyond building its model
 # (planned from its size), to be built and run at all (engine/part.py, _guided): past
 # that, its start is the answer (connected 2,000 seed 1 on a slow day: the critical search

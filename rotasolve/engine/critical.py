@@ -9,9 +9,7 @@ relaxation's solution uses.
 
 from __future__ import annotations
 
-import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -24,7 +22,7 @@ from ..domain.choices import Candidates
 from ..domain.tiers import ByTier
 from ..model.build import Built, build, extract, hint_from
 from ..model.first_order import FirstOrderBound
-from ..model.relaxation import Background, Cancel, Relaxation, relax
+from ..model.relaxation import Background, Relaxation, relax
 from ..model.search import Budget, SearchResult, search
 from ..results.solution import Solution
 from . import memory
@@ -32,10 +30,8 @@ from .critical_units import critical_relaxation, critical_units, used
 from .kept_choices import add_allocation, restricted, with_allocation
 from ..core.tuning import (BUILD_SECONDS_PER_VARIABLE, CRITICAL_GAP, CRITICAL_SEARCH_LEAST, CRITICAL_SEARCH_WALL,
                            CRITICAL_SUBSOLVERS, CRITICAL_WAIT_MOST, CRITICAL_WIDE_LEAST, CRITICAL_WIDE_LOAD,
-                           FIRST_ORDER_ITERATIONS, LATE_SHARE, RELAXATION_SECONDS_PER_VARIABLE,
-                           SEARCH_PER_SECOND_LARGE, SHORTLISTED_CRITICAL_SUBSOLVERS)
-
-POLL = 0.1  # seconds between looks at a relaxation and the search run while it is waited for
+                           FIRST_ORDER_ITERATIONS, FIRST_ORDER_SECONDS_PER_VARIABLE, LATE_SHARE,
+                           RELAXATION_SECONDS_PER_VARIABLE, SEARCH_PER_SECOND_LARGE, SHORTLISTED_CRITICAL_SUBSOLVERS)
 
 
 def search_critical(inst: Instance, full: Candidates, by_hand: Solution | None, budget: Budget, seed: int,
@@ -60,15 +56,7 @@ def search_critical(inst: Instance, full: Candidates, by_hand: Solution | None, 
     candidates = started.candidates if started is not None else critical_units(relaxed, full)
     # Alone is a shortlisted part's: no whole relaxation waits on this search's wall time.
     subsolvers = SHORTLISTED_CRITICAL_SUBSOLVERS if alone else CRITICAL_SUBSOLVERS
-    among_shortlist = with_allocation(inst, critical_units(relaxed, shortlist), full, by_hand) \
-        if shortlist is not None else None
-    meanwhile = (lambda: Meanwhile(relaxed, among_shortlist, _searched(budget, out["set_aside"]), seed, workers - 1,
-                                   subsolvers)) if among_shortlist is not None and workers > 1 else None
-    linear, relaxation_model = _linear_of(relaxed, candidates, budget, shortlist is not None, alone, out, meanwhile,
-                                          started)
-    fallback: Meanwhile | None = out.pop("meanwhile", None)
-    if fallback is not None and linear.solution is not None:
-        fallback.cancel()  # the relaxation's choices guide the search: its answer is not needed
+    linear, relaxation_model = _linear_of(relaxed, candidates, budget, shortlist is not None, alone, out, started)
     set_aside = out["set_aside"]
     if out["skipped"]:  # not waited for: nothing to set aside from the searches after it
         out["set_aside"] = 0.0
@@ -78,24 +66,18 @@ def search_critical(inst: Instance, full: Candidates, by_hand: Solution | None, 
     out["clocked"] = linear.solution is None and not out["skipped"]
     if stop.requested():
         return
-    if linear.solution is None and among_shortlist is not None:
-        candidates = among_shortlist
+    if linear.solution is None and shortlist is not None:
+        candidates = with_allocation(inst, critical_units(relaxed, shortlist), full, by_hand)
     if linear.solution is not None:
         assert relaxation_model is not None  # a relaxation solved was built
         keep = used(relaxation_model.vars, linear.solution)
         add_allocation(inst, keep, by_hand)
         candidates = restricted(inst, candidates, keep)
-    if fallback is not None and linear.solution is None:
-        built, result = fallback.result()  # the search below, done while the relaxation was waited for
-        _found(inst, relaxed, built, result, fallback.budget, wide, out["bound"] if bound_is_global else None, seed,
-               workers, out)
-        return
     built = build(relaxed, candidates)  # with no other requirement placeable, tier 1 is 1a alone
     searched = _searched(budget, set_aside)
-    # A relaxation left running beside it (for its bound alone) takes one of the cores:
-    # searched with both, f64's came too late (the flow's 219 against its 212).
-    beside = workers - 1 if out["late"] is not None and workers > 1 else workers
-    result = _critical_search(built, searched, out["bound"], seed, beside, subsolvers=subsolvers)
+    # Every worker, even with HiGHS solving beside it for a bound (``_critical_linear``):
+    # the plan's choice, so the answer is the same however fast HiGHS is.
+    result = _critical_search(built, searched, out["bound"], seed, workers, subsolvers=subsolvers)
     _found(inst, relaxed, built, result, searched, wide, out["bound"] if bound_is_global else None, seed, workers, out)
 
 
@@ -124,28 +106,21 @@ def _found(inst: Instance, relaxed: Instance, built: Built, result: SearchResult
 
 
 def _linear_of(relaxed: Instance, candidates: Candidates, budget: Budget, shortlisted: bool, alone: bool,
-               out: dict[str, Any], meanwhile: Callable[[], Meanwhile] | None = None,
-               started: CriticalLinear | None = None) -> tuple[Relaxation, Built | None]:
-    """The critical relaxation's linear relaxation (for a shortlisted part, ``started``
-    or started now, then waited for by ``_critical_linear``, with ``meanwhile``) and its
-    model; the time planned for it in ``out["set_aside"]``: taken from the search's
-    budget only when nothing beside it takes longer (the whole part's relaxation, about
-    three times its size); planned from the model's size alone, so the budget stays
-    reproducible."""
+               out: dict[str, Any], started: CriticalLinear | None = None) -> tuple[Relaxation, Built | None]:
+    """The critical relaxation's linear relaxation (for a shortlisted part, PDLP's point,
+    ``started`` or started now, then waited for by ``_critical_linear``) and its model;
+    the time planned for it in ``out["set_aside"]``: taken from the search's budget only
+    when nothing beside it takes longer (the whole part's relaxation, about three times
+    its size); planned from the model's size alone, so the budget stays reproducible."""
     if shortlisted and budget.deterministic is not None:
         started = started if started is not None else _started(relaxed, candidates, budget)
-        out["set_aside"] = RELAXATION_SECONDS_PER_VARIABLE * started.variables if alone else 0.0
-        if started.background is None:  # not solved, or not waited for: bounded by PDLP beside the search
+        if started.point is None:  # not built: bounded by PDLP beside the search, built in its process
             out["skipped"] = True
-            seconds = LATE_SHARE * budget.wall_left()
-            if started.built is not None:
-                model = started.built.model
-                out["late"] = FirstOrderBound(lambda: model, FIRST_ORDER_ITERATIONS, seconds)
-            else:  # built in PDLP's process
-                out["late"] = FirstOrderBound(partial(_critical_model, started.relaxed, started.candidates),
-                                              FIRST_ORDER_ITERATIONS, seconds, apart=True)
+            out["late"] = FirstOrderBound(partial(_critical_model, started.relaxed, started.candidates),
+                                          FIRST_ORDER_ITERATIONS, LATE_SHARE * budget.wall_left(), apart=True)
             return Relaxation(None, 0.0), None
-        return _critical_linear(started, budget, out, meanwhile), started.built
+        out["set_aside"] = FIRST_ORDER_SECONDS_PER_VARIABLE * started.variables if alone else 0.0
+        return _critical_linear(started, budget, out), started.built
     built = _maximising_critical(relaxed, candidates)
     out["set_aside"] = RELAXATION_SECONDS_PER_VARIABLE * len(built.model.Proto().variables) if alone else 0.0
     return relax(built.model, max(1.0, budget.wall_left() / 2), threads=1, solution=True), built
@@ -154,14 +129,16 @@ def _linear_of(relaxed: Instance, candidates: Candidates, budget: Budget, shortl
 @dataclass
 class CriticalLinear:
     """A shortlisted part's critical relaxation and its linear relaxation, started
-    (``_started``): solved by HiGHS in the ``background``; None there when planned too
-    slow for that (its bound is then PDLP's, beside the search: ``_linear_of``)."""
+    (``_started``): PDLP's ``point`` guides its search, HiGHS in the ``background``
+    bounds it (None there when planned too slow for the run); neither when the model is
+    not built (its bound is then PDLP's alone, beside the search: ``_linear_of``)."""
 
     relaxed: Instance
     candidates: Candidates
     variables: int  # the model's (as planned, where it is not built)
     built: Built | None  # None: not built, planned far too slow to solve
     background: Background | None
+    point: FirstOrderBound | None = None
 
 
 def start_critical_linear(inst: Instance, every: Candidates, budget: Budget) -> CriticalLinear | None:
@@ -171,11 +148,12 @@ def start_critical_linear(inst: Instance, every: Candidates, budget: Budget) -> 
     search asks.
 
     Started before the part's greedy allocation (``part.solve_part``), which it does not
-    need: it is the slowest step before the search, and HiGHS lets go of Python's lock
-    while the greedy allocation, the flows and the lists are worked out beside it (on a
-    slow day, seed 7002's started at 18 s of a 60 s run, after 8 s of that Python work).
-    Not PDLP's model, which is built on a thread of its own: beside the greedy allocation,
-    both took twice as long (seed 7001: the greedy allocation 14.5 s instead of 6)."""
+    need: it is the slowest step before the search, and PDLP (in a process of its own)
+    and HiGHS leave Python's lock to the greedy allocation, the flows and the lists
+    worked out beside them (on a slow day, seed 7002's started at 18 s of a 60 s run,
+    after 8 s of that Python work). Not a model too large to solve in the run, whose
+    building would take Python's lock from that work: beside the greedy allocation, both
+    took twice as long (seed 7001: the greedy allocation 14.5 s instead of 6)."""
     if budget.deterministic is None:
         return None
     relaxed = critical_relaxation(inst)
@@ -185,8 +163,9 @@ def start_critical_linear(inst: Instance, every: Candidates, budget: Budget) -> 
 
 def _started(relaxed: Instance, candidates: Candidates, budget: Budget) -> CriticalLinear:
     """The critical relaxation (``relaxed``, among ``candidates``): its linear relaxation
-    started in HiGHS, unless planned from its size to take far longer than it is waited
-    for (``_critical_linear`` says why)."""
+    started in PDLP, for the point that guides the search, and in HiGHS, for a tighter
+    bound, unless planned from its size to take far longer than the search's share
+    (``_critical_linear`` says why)."""
     planned = memory.variables(relaxed, candidates)
     if _not_solved(planned, budget, True):
         # Planned from its size, HiGHS would not solve it in the run (random 1,000-trainee
@@ -196,14 +175,25 @@ def _started(relaxed: Instance, candidates: Candidates, budget: Budget) -> Criti
         return CriticalLinear(relaxed, candidates, planned, None, None)
     built = _maximising_critical(relaxed, candidates)
     variables = len(built.model.Proto().variables)
+    seconds = LATE_SHARE * budget.wall_left()
+    # PDLP's point after a fixed number of iterations guides the search, not HiGHS's
+    # optimum: as good a guide (seed 7002: 274 critical placements against 273, connected
+    # 2,000 seed 2 312 against 311), 3-4 times sooner (8 s against 28 and 19 against 73 on
+    # one slow day), and the same on any machine. HiGHS's optimum guided only when done
+    # within its wait; cut there, the search fell back on the shortlist, whose choices
+    # place far fewer (197, 220 and 199 where the guided searches place 274, 334 and 312).
+    # Its process builds the model again (the same, so the same indices): converted here,
+    # on a thread beside the greedy allocation, both took Python's lock (f64, a slow day:
+    # 9 s before PDLP started, the greedy allocation 19 s).
+    point = FirstOrderBound(partial(_critical_model, relaxed, candidates), FIRST_ORDER_ITERATIONS, seconds,
+                            apart=True, point=True)
     if RELAXATION_SECONDS_PER_VARIABLE * variables > CRITICAL_WAIT_MOST * _shortlisted_wait(budget):
-        # Not waited for (the plan's choice, not the clock's): bounded beside the search by
-        # PDLP, not HiGHS: f64's gives 212.1 after 800 iterations (5.4 s on one thread),
-        # where HiGHS took 24-28 s, and its 212 came too late for the answer (the flow's
-        # 219) in 2 of 4 runs on one afternoon.
-        return CriticalLinear(relaxed, candidates, variables, built, None)
-    return CriticalLinear(relaxed, candidates, variables, built, Background(built.model,
-                                                                              LATE_SHARE * budget.wall_left()))
+        # HiGHS planned far slower than the search's share (the plan's choice, not the
+        # clock's): PDLP's bound alone (f64's is 212.1 after 800 iterations, HiGHS's 212).
+        return CriticalLinear(relaxed, candidates, variables, built, None, point)
+    # HiGHS for its tighter bound (seed 7002: 275 where PDLP's is 280), read at the end.
+    return CriticalLinear(relaxed, candidates, variables, built, Background(built.model, seconds, solution=False),
+                          point)
 
 
 def _critical_model(relaxed: Instance, candidates: Candidates) -> cp_model.CpModel:
@@ -224,8 +214,7 @@ def _wider(relaxed: Instance, wide: Candidates | None, budget: Budget, bound: in
     """The critical relaxation searched again among every choice of its units (``wide``),
     hinted with the allocation found among the guided ones, when that search ended with
     at least CRITICAL_WIDE_LEAST deterministic seconds of its budget to spare after
-    building the wider model (planned from its size, CRITICAL_WIDE_LOAD), and no
-    relaxation left running beside it. Its allocation replaces the guided
+    building the wider model (planned from its size, CRITICAL_WIDE_LOAD). Its allocation replaces the guided
     one where it places more, and CP-SAT's bound on it holds for the whole part, as the
     relaxation's does. On a random 2,000-trainee region (seed 7003) the guided choices
     gave 60 critical placements, proven there in a hundredth of a second of a budget of
@@ -235,11 +224,6 @@ def _wider(relaxed: Instance, wide: Candidates | None, budget: Budget, bound: in
     result: SearchResult = out["result"]
     if wide is None or budget.deterministic is None or result.values.critical is None or stop.requested():
         return
-    if out["late"] is not None:
-        # Its relaxation over every choice is still running beside, on one of the two
-        # cores, for its bound: searched beside it, f64's came too late (219, the flow's,
-        # against its 212).
-        return
     placed = result.values.critical
     if bound is not None and placed >= bound - int(CRITICAL_GAP * bound):
         return  # within the gap already
@@ -247,6 +231,11 @@ def _wider(relaxed: Instance, wide: Candidates | None, budget: Budget, bound: in
     building = SEARCH_PER_SECOND_LARGE * seconds_per_variable * memory.variables(relaxed, wide)
     left = budget.deterministic - result.deterministic_seconds - building
     if left < CRITICAL_WIDE_LEAST:
+        return
+    if budget.wall_left() < seconds_per_variable * memory.variables(relaxed, wide) + CRITICAL_WIDE_LEAST:
+        # The clock's choice (a slow machine): built anyway, connected 2,000 seed 2's wider
+        # model took 9 s past its search's end and the run ended at 133 s of 120.
+        result.stopped_by_clock = True
         return
     out["set_aside"] += building  # planned, so the searches after it plan the same
     built = build(relaxed, wide)
@@ -271,7 +260,7 @@ def _allocation(inst: Instance, built: Built, assignment: dict[int, int]) -> Sol
 
 def _critical_search(built: Built, budget: Budget, bound: int | None, seed: int, workers: int,
                      hint: dict[int, int] | None = None,
-                     subsolvers: tuple[str, ...] = CRITICAL_SUBSOLVERS, cancel: Cancel | None = None) -> SearchResult:
+                     subsolvers: tuple[str, ...] = CRITICAL_SUBSOLVERS) -> SearchResult:
     """CP-SAT on the critical relaxation (from ``hint``, where given). Once within CRITICAL_GAP of its bound (CP-SAT's,
     told the relaxation's, so at most 1% of it), it stops: what is left is mostly its
     proof, which guides nothing (on a connected 1,000-trainee region, 145 of a bound of
@@ -292,97 +281,29 @@ def _critical_search(built: Built, budget: Budget, bound: int | None, seed: int,
     # 2 of 4 and 2 of 4); the two together, in 12 of 12 (seeds 0-5 on both regions). A
     # shortlisted part's first search takes its cuts alone (SHORTLISTED_CRITICAL_SUBSOLVERS).
     return search(built, budget, workers=workers, seed=seed, stages=1, subsolvers=subsolvers,
-                  gap=gap, at_most=bound, light=True, hint=hint, cancel=cancel)
+                  gap=gap, at_most=bound, light=True, hint=hint)
 
 
-class Meanwhile:
-    """The critical search a shortlisted part falls back on when its critical relaxation's
-    linear relaxation is cut at its wait (among the shortlist's choices, no bound known,
-    one core fewer: exactly the search ``search_critical`` would run after the wait), run
-    during the wait on the core the relaxation leaves idle; cancelled when the relaxation
-    is done in time and guides the search instead.
+def _critical_linear(started: CriticalLinear, budget: Budget, out: dict[str, Any]) -> Relaxation:
+    """A shortlisted part's critical relaxation's linear relaxation as PDLP's point (with
+    PDLP's bound), waited for at most the search's share of the wall time left
+    (``_shortlisted_wait``); HiGHS, solving beside it where planned, is left running for
+    its bound alone, read at the end (``out["late"]``). Cut at its wait (a machine far
+    slower than planned for), PDLP gives no point and the search falls back on the
+    shortlist's choices, the clock having decided.
 
-    Why: HiGHS solves on one core, and the other idled through the wait. On f64 (980
-    trainees) the relaxation is cut there in every run (15 s of 24-28), and the search
-    after it took 8 s more, which RINS then lacked (docs/decisions.md)."""
-
-    def __init__(self, relaxed: Instance, candidates: Candidates, budget: Budget, seed: int, workers: int,
-                 subsolvers: tuple[str, ...]) -> None:
-        self.budget = budget
-        self._cancel = Cancel()
-        self._found: list[tuple[Built, SearchResult] | BaseException] = []
-
-        def run() -> None:
-            try:
-                built = build(relaxed, candidates)
-                self._found.append((built, _critical_search(built, budget, None, seed, workers,
-                                                            subsolvers=subsolvers, cancel=self._cancel)))
-            except BaseException as error:  # noqa: BLE001 - raised again by result(), on the caller's thread
-                self._found.append(error)
-        self._thread = threading.Thread(target=run, name="rotasolve-critical", daemon=True)
-        self._thread.start()
-
-    def done_within(self, seconds: float) -> bool:
-        """Whether it has ended, waiting ``seconds`` at most."""
-        self._thread.join(seconds)
-        return not self._thread.is_alive()
-
-    def result(self) -> tuple[Built, SearchResult]:
-        """Its model and answer, once it has ended."""
-        self._thread.join()
-        found = self._found[0]
-        if isinstance(found, BaseException):
-            raise found
-        return found
-
-    def cancel(self) -> None:
-        """Ends it, waiting until it has (CP-SAT hears a stop only once started)."""
-        while self._thread.is_alive():
-            self._cancel.request()
-            self._thread.join(0.05)
-
-
-def _critical_linear(started: CriticalLinear, budget: Budget, out: dict[str, Any],
-                     meanwhile: Callable[[], Meanwhile] | None = None) -> Relaxation:
-    """A shortlisted part's critical relaxation's linear relaxation, started, waited for at
-    most the search's share of the wall time left (``_shortlisted_wait``), from now;
-    cut there, it is bounded by PDLP beside the search, for its bound alone
-    (``out["late"]``). While it is waited for, ``meanwhile`` starts the search that follows
-    if it is cut (``out["meanwhile"]``).
-
-    Why only so long: every choice of a shortlisted part makes its relaxation the larger
-    and the slower (a 980-trainee region, f64: 24 s for 98,000 variables, where a random
-    2,000-trainee one took 6 s for 163,000); it guides the search only if done within the
-    search's share, so that a slow one costs no more time than planned. Cut there, its
-    solution would come too late to guide the search; its bound may still come in time
-    for the answer. (The size is a rough guide: 98,000 variables took 24 s on f64, 262,000
-    took 21 s on connected 2,000 seed 2, where its solution guides the critical search to
-    311; so only a plan of more than CRITICAL_WAIT_MOST times the wait is not waited for,
-    ``_started``.)"""
-    assert started.background is not None and started.built is not None  # a relaxation waited for is solved
-    background, model = started.background, started.built.model
+    Why only so long: it guides the search only if done within the search's share, so
+    that a slow one costs no more time than planned. PDLP's iterations are fixed, so what
+    it guides is the same on any machine; HiGHS's bound comes when it comes (f64: 24-28
+    s, seed 7002 13 s, on an idle machine)."""
+    assert started.point is not None  # a point waited for was started
     limit = _shortlisted_wait(budget)
-    waited_until = time.monotonic() + limit
-    late = None
-    if meanwhile is not None:
-        out["meanwhile"] = fallback = meanwhile()
-        while background.wait(POLL) is None and time.monotonic() < waited_until and late is None:
-            if fallback.done_within(0):
-                # The search done, its core bounds the relaxation by PDLP in case HiGHS is
-                # cut (ended if not): started at the cut, f64's ran beside RINS's relaxation.
-                late = FirstOrderBound(lambda: model, FIRST_ORDER_ITERATIONS, LATE_SHARE * budget.wall_left())
-    linear = background.wait(max(0.0, waited_until - time.monotonic()))
-    if linear is not None:
-        if late is not None:
-            late.cancel()
-        return linear
-    # Not done in its wait, HiGHS is ended and PDLP bounds it instead, for a fixed number
-    # of iterations: left running for its bound alone, it took a core from the searches
-    # for as long as it ran (f64: 34 s, beside the whole final search, and then no bound
-    # at all), where PDLP takes about 5 s for 212.1 there.
-    background.cancel()
-    out["late"] = late or FirstOrderBound(lambda: model, FIRST_ORDER_ITERATIONS, LATE_SHARE * budget.wall_left())
-    return Relaxation(None, limit)
+    out["late"] = started.background
+    linear = started.point.wait(limit)
+    if linear is None or linear.solution is None:
+        started.point.cancel()
+        return Relaxation(None, limit)
+    return linear
 
 
 def _shortlisted_wait(budget: Budget) -> float:

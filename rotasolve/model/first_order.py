@@ -54,7 +54,7 @@ class FirstOrderBound:
     of the search's start, the checks and the writing of the workbook, which all ran late."""
 
     def __init__(self, build: Callable[[], cp_model.CpModel], iterations: int, seconds: float,
-                 apart: bool = False) -> None:
+                 apart: bool = False, point: bool = False) -> None:
         self._started = time.monotonic()
         self._result: list[Relaxation | None] = []
         self._child: subprocess.Popen[bytes] | None = None
@@ -63,6 +63,7 @@ class FirstOrderBound:
         # Pickled here, on the caller's thread: its instance's caches fill as the caller goes
         # on using it, and pickled on the thread beside it, they changed size as they were read.
         self._apart = pickle.dumps(build, protocol=pickle.HIGHEST_PROTOCOL) if apart else None
+        self._point = point
         self._thread = threading.Thread(target=self._run, args=(build, iterations, seconds),
                                         name="rotasolve-first-order", daemon=True)
         self._thread.start()
@@ -78,7 +79,7 @@ class FirstOrderBound:
     def _solve(self, job: dict[str, Any], iterations: int, seconds: float) -> Relaxation | None:
         """The bound from the child given ``job``: the model's program and objective, or
         what builds the model."""
-        sent = pickle.dumps(job | {"iterations": iterations,
+        sent = pickle.dumps(job | {"iterations": iterations, "point": self._point,
                                    "seconds": max(0.0, seconds - (time.monotonic() - self._started))},
                             protocol=pickle.HIGHEST_PROTOCOL)
         with self._lock:
@@ -93,10 +94,10 @@ class FirstOrderBound:
                 return None
         with stop.stoppable(child.kill, kill=child.kill):
             out, _ = child.communicate(sent)
-        maximum: float | None = pickle.loads(out) if child.returncode == 0 else None
-        if maximum is None:
+        found: tuple[float, np.ndarray | None] | None = pickle.loads(out) if child.returncode == 0 else None
+        if found is None:
             return None
-        return Relaxation(maximum, time.monotonic() - self._started)
+        return Relaxation(found[0], time.monotonic() - self._started, found[1])
 
     def cancel(self) -> None:
         """Ends it without a bound (nobody will read it), its child killed or never started."""
@@ -120,9 +121,9 @@ class FirstOrderBound:
         return relaxed.bound() if relaxed is not None else None
 
 
-def least_after(lp: LinearProgram, iterations: int, seconds: float) -> float | None:
+def least_after(lp: LinearProgram, iterations: int, seconds: float) -> tuple[float, np.ndarray] | None:
     """The least ``lp``'s objective can be (it is minimised), from PDLP's prices after
-    ``iterations``; None when ``seconds`` ran out first."""
+    ``iterations``, and its point then; None when ``seconds`` ran out first."""
     params = solvers_pb2.PrimalDualHybridGradientParams()
     params.termination_criteria.iteration_limit = iterations
     params.termination_criteria.time_sec_limit = seconds
@@ -130,7 +131,7 @@ def least_after(lp: LinearProgram, iterations: int, seconds: float) -> float | N
     result = pdlp.primal_dual_hybrid_gradient(pdlp.qp_from_mpmodel_proto(_mp_model(lp), True), params)
     if result.solve_log.termination_reason == solve_log_pb2.TERMINATION_REASON_TIME_LIMIT:
         return None
-    return lp.least(np.array(result.dual_solution))
+    return lp.least(np.array(result.dual_solution)), np.array(result.primal_solution)
 
 
 def _mp_model(lp: LinearProgram) -> linear_solver_pb2.MPModelProto:
@@ -160,9 +161,9 @@ def main() -> None:
     job = pickle.load(sys.stdin.buffer)
     if "build" in job:  # built here, apart from the parent's Python work
         job |= _program_of(pickle.loads(job["build"])())
-    least = least_after(job["program"], job["iterations"], max(0.0, job["seconds"] - (time.monotonic() - started)))
-    maximum = maximum_of(least, *job["objective"]) if least is not None else None
-    pickle.dump(maximum, sys.stdout.buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    solved = least_after(job["program"], job["iterations"], max(0.0, job["seconds"] - (time.monotonic() - started)))
+    found = None if solved is None else (maximum_of(solved[0], *job["objective"]), solved[1] if job["point"] else None)
+    pickle.dump(found, sys.stdout.buffer, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from relaxation_waits import late_through_its_wait
+from relaxation_waits import highs_never_done, point_late_through_its_wait
 from tiny import brute_force, tiny_scheme
 
 from rotasolve.check import check
@@ -92,54 +92,57 @@ def test_a_shortlisted_parts_first_search_takes_cuts_alone(monkeypatch):
 
 def _shortlisted(inst, workers: int, monkeypatch, cut: bool) -> dict:
     """``search_critical`` on a shortlisted part (each unit's first choices searched, every
-    choice relaxed), its relaxation waited for 1 s and, with ``cut``, never done in it."""
-    monkeypatch.setattr(critical, "_shortlisted_wait", lambda budget: 1.0)
+    choice relaxed), PDLP's point waited for 30 s and, with ``cut``, never done in it."""
+    monkeypatch.setattr(critical, "_shortlisted_wait", lambda budget: 30.0)
     if cut:
-        late_through_its_wait(monkeypatch)
+        point_late_through_its_wait(monkeypatch)
     every = eligible(inst)
     out: dict = {}
     critical.search_critical(inst, every, None, Budget(5.0, time.monotonic() + 60), seed=0, workers=workers,
                              alone=True, out=out, shortlist=_few(every))
     if out.get("late") is not None:
-        out["late"].bound(time.monotonic() + 30)  # its child ends before the next
+        out["late"].bound(time.monotonic() + 30)  # HiGHS ends before the next
     return out
 
 
-def test_a_relaxation_cut_at_its_wait_falls_back_on_the_search_run_meanwhile(monkeypatch):
-    """With two workers, the search that follows a cut relaxation (among the shortlist, one
-    worker) runs while the relaxation is waited for: its answer is the very one the search
-    after the wait gives with one worker (the same model, budget and seed), and passes
-    the checker."""
-    fell_back: list[bool] = []
-    result = critical.Meanwhile.result
-    monkeypatch.setattr(critical.Meanwhile, "result", lambda self: (fell_back.append(True), result(self))[1])
+def test_pdlps_point_guides_the_search_the_same_whatever_highs_does(monkeypatch):
+    """PDLP's point (a fixed number of iterations) guides a shortlisted part's critical
+    search: its answer is the same whether HiGHS, solving beside it for a bound, is done
+    or never is, so the clock decides nothing. Its bound (PDLP's) holds for the best
+    allocation, and the allocation passes the checker."""
     for seed in range(4):
         inst = tiny_scheme(seed)
-        after = _shortlisted(inst, 1, monkeypatch, cut=True)
-        meanwhile = _shortlisted(inst, 2, monkeypatch, cut=True)
-        assert len(fell_back) == seed + 1  # only with two workers
-        assert after["bound"] is None and meanwhile["bound"] is None and after["clocked"] and meanwhile["clocked"]
-        assert meanwhile["result"].values == after["result"].values
-        assert meanwhile["solution"] == after["solution"]
-        assert check(critical.critical_relaxation(inst), meanwhile["solution"]) == []
+        best = brute_force(inst)
+        with_highs = _shortlisted(inst, 2, monkeypatch, cut=False)
+        with monkeypatch.context() as later:
+            highs_never_done(later)
+            without = _shortlisted(inst, 2, later, cut=False)
+        for out in (with_highs, without):
+            assert not out["clocked"] and out["bound"] is not None
+            assert best is None or out["bound"] >= best[0]
+            assert check(critical.critical_relaxation(inst), out["solution"]) == []
+        assert with_highs["result"].values == without["result"].values
+        assert with_highs["solution"] == without["solution"]
+        assert with_highs["late"] is not None  # HiGHS was started beside it, for its bound
 
 
-def test_a_relaxation_done_in_its_wait_cancels_the_search_run_meanwhile(monkeypatch):
-    """Done in time, the relaxation guides the search as with one worker; the search run
-    meanwhile is ended, not waited for to its budget, and its answer is not used."""
-    cancelled: list[bool] = []
-    cancel = critical.Meanwhile.cancel
-    monkeypatch.setattr(critical.Meanwhile, "cancel", lambda self: (cancelled.append(True), cancel(self))[1])
-    monkeypatch.setattr(critical.Meanwhile, "result", lambda self: pytest.fail("the fallback was used"))
-    inst = tiny_scheme(0)
-    guided, alone = _shortlisted(inst, 2, monkeypatch, cut=False), _shortlisted(inst, 1, monkeypatch, cut=False)
-    assert cancelled == [True] and guided["bound"] is not None and not guided["clocked"]
-    assert guided["bound"] == alone["bound"] and check(critical.critical_relaxation(inst), guided["solution"]) == []
+def test_a_point_cut_at_its_wait_falls_back_on_the_shortlist(monkeypatch):
+    """PDLP's point not done in its wait (a far slower machine than planned for): the
+    search takes the shortlist's choices, says the clock decided, and its allocation
+    passes the checker; HiGHS still bounds it."""
+    for seed in range(4):
+        inst = tiny_scheme(seed)
+        out = _shortlisted(inst, 2, monkeypatch, cut=True)
+        assert out["bound"] is None and out["clocked"]
+        assert check(critical.critical_relaxation(inst), out["solution"]) == []
+        best = brute_force(inst)
+        late = out["late"].bound(time.monotonic() + 30)
+        assert late is not None and (best is None or late >= best[0])
 
 
 def test_pdlp_builds_a_critical_relaxation_apart_to_the_same_bound():
-    """Where its model is not built yet, PDLP's process builds it (``apart``), leaving the
-    parent's Python work alone: the same program, so the same bound, as built here."""
+    """PDLP's process builds the model (``apart``), leaving the parent's Python work
+    alone: the same program, so the same bound and the same point, as built here."""
     from functools import partial
 
     from rotasolve.model.first_order import FirstOrderBound
@@ -148,7 +151,11 @@ def test_pdlp_builds_a_critical_relaxation_apart_to_the_same_bound():
     inst = generate(40, 3, seed=1, connected=True)
     relaxed = critical.critical_relaxation(inst)
     choices = critical.critical_units(relaxed, eligible(inst))
-    apart = FirstOrderBound(partial(critical._critical_model, relaxed, choices), 300, 60, apart=True).wait(None)
-    here = FirstOrderBound(lambda: critical._critical_model(relaxed, choices), 300, 60).wait(None)
+    apart = FirstOrderBound(partial(critical._critical_model, relaxed, choices), 300, 60, apart=True,
+                            point=True).wait(None)
+    here = FirstOrderBound(lambda: critical._critical_model(relaxed, choices), 300, 60, point=True).wait(None)
     assert apart is not None and here is not None and apart.value is not None
     assert apart.value == pytest.approx(here.value, rel=1e-9)
+    # the same model, so the same point, variable for variable: it guides the parent's model
+    assert apart.solution is not None and here.solution is not None
+    assert apart.solution.tolist() == pytest.approx(here.solution.tolist(), abs=1e-9)

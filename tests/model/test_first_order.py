@@ -25,6 +25,16 @@ def test_a_converged_bound_is_the_relaxations():
     assert relaxed.bound() == 1  # the objective is integral
 
 
+def test_a_point_comes_only_when_asked_for():
+    """With ``point``, PDLP's solution too (converged: the optimum's objective, within the
+    bounds); without, none (nobody reads it, and it would go over the pipe)."""
+    relaxed = FirstOrderBound(two_halves, iterations=2000, seconds=60, point=True).wait(None)
+    assert relaxed is not None and relaxed.solution is not None and len(relaxed.solution) == 3
+    x, y, z = relaxed.solution
+    assert x + y + z == pytest.approx(1.5, abs=1e-3) and 2 * x + 2 * y <= 3 + 1e-3 and z <= 1e-3
+    assert FirstOrderBound(two_halves, iterations=2000, seconds=60).wait(None).solution is None
+
+
 @pytest.mark.parametrize("seed", [1])
 def test_the_bound_is_never_below_the_relaxation_or_an_allocation(seed):
     """On generated schemes' critical placements: at or above HiGHS's optimum of the same
