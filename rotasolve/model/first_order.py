@@ -42,8 +42,10 @@ from .relaxation import LinearProgram, Relaxation, linear_program, maximised_obj
 
 
 class FirstOrderBound:
-    """The (maximised) objective's bound from PDLP's prices after ``iterations``, solved in
-    a child process that is given ``seconds`` at most. Started at once, on a thread of its
+    """The (maximised) objective's bound from PDLP's prices after ``iterations`` (with
+    ``point``, PDLP's point then too, as the relaxation's solution: it guides a shortlisted
+    part's critical search), solved in a child process that is given ``seconds`` at most.
+    Started at once, on a thread of its
     own that first builds the model (``build``): building and reading out a large model
     is Python's work, which then overlaps a CP-SAT search that lets go of Python's lock.
 
