@@ -303,3 +303,16 @@ RINS_UP_TO = 100_000
 RINS_LISTS_PER_UNIT = 6
 RINS_ROUNDS = 6
 RINS_FINAL_WALL = 0.5
+# RINS's second phase (engine/rins.py, ``Wider``): from the first phase's answer, among each
+# unit's RINS_WIDER_PER_UNIT nearest of each kind (where they have at most RINS_WIDER_UP_TO
+# variables: random 1,000-trainee seed 7002, 121,000), its rounds fixing the variables
+# within each of RINS_WIDER_AGREE of the relaxation's point in turn. Seed 7002 from the
+# first phase's 599, one thread, a slow day: within 0.02, 610 in 21 s and nothing more in
+# 4 s; then within 0.01, 620 in 29 s. Within 0.01 alone: 616 in 94 s (the first round's
+# neighbourhood, 27,000 variables free, took HiGHS 41 s of cuts at its root); within 0.05,
+# 601. Its relaxation, planned at INTERIOR_SECONDS_PER_VARIABLE (HiGHS's interior point
+# without crossover: 10.9 s for 104,000 variables on a usual day, 22 s on a slow one).
+RINS_WIDER_PER_UNIT = 12
+RINS_WIDER_UP_TO = 150_000
+RINS_WIDER_AGREE = (0.02, 0.01)
+INTERIOR_SECONDS_PER_VARIABLE = 1e-4

@@ -56,7 +56,7 @@ from .critical_units import critical_units, every_critical_choice, least
 from .kept_choices import Keep, add_allocation, restricted, with_allocation
 from .guided import Guidance, LinearChoices, guide
 from .lns import improve
-from .rins import beside_final_search, rins_lists_of, rins_planned
+from .rins import RinsLists, beside_final_search, rins_lists_of, rins_planned
 from .one_model import (STOPPED, Outer, PartResult, flow_bounds, greedy_result, others_flow_bound, outer_bounds,
                         kept_only, search_one_model)
 from .options import SolveOptions
@@ -174,10 +174,10 @@ def _guided(inst: Instance, the_plan: Plan, by_hand: Solution | None, options: S
     candidates = with_allocation(inst, guidance.candidates, every, start)  # the search is hinted with it
     expected = BUILD_SECONDS_PER_VARIABLE * _built_in_python(inst, the_plan, every, candidates)
     rest = budget.less(guidance.deterministic_seconds + guidance.set_aside + SEARCH_PER_SECOND_LARGE * expected)
-    if budget.wall_left() < BUILD_SECONDS_PER_VARIABLE * memory.variables(inst, candidates) + FINAL_LEAST_WALL:
-        # Too late for the final search (a slow machine: the relaxations and the critical
-        # search ran long), building its model would only make the run late (connected
-        # 2,000 seed 1 ended at 132 s of 120): the start is the answer.
+    final_least = BUILD_SECONDS_PER_VARIABLE * memory.variables(inst, candidates) + FINAL_LEAST_WALL
+    if budget.wall_left() < final_least:
+        # Too late for the final search (a slow machine), building its model would only make
+        # the run late (connected 2,000 seed 1 ended at 132 s of 120): the start is the answer.
         result = greedy_result(inst, start, {"variables": 0, "constraints": 0}, [], outer=outer,
                                why="no time left for the final search: its start is the answer")
         result.stopped_by_clock = True
@@ -190,7 +190,8 @@ def _guided(inst: Instance, the_plan: Plan, by_hand: Solution | None, options: S
         search = partial(_search_guided, inst, the_plan, candidates, start, outer)
         if rins_lists is not None and start is not None:
             final = partial(search, budget_bytes=budget_bytes, label=label)
-            result = beside_final_search(inst, every, rins_lists(), start, outer, final, beside, rest, progress, where)
+            result = beside_final_search(inst, every, rins_lists(), start, outer, final, beside, rest, final_least,
+                                         progress, where)
         else:
             result = search(beside, rest, budget_bytes, progress, label, guidance.linear_choices, options)
     late = guidance.late_critical_bound()
@@ -202,7 +203,7 @@ def _guided(inst: Instance, the_plan: Plan, by_hand: Solution | None, options: S
     return result
 
 
-def _rins_lists_beside(inst: Instance, the_plan: Plan, options: SolveOptions) -> Callable[[], Candidates] | None:
+def _rins_lists_beside(inst: Instance, the_plan: Plan, options: SolveOptions) -> Callable[[], RinsLists] | None:
     """RINS's lists (``rins.py``) for a shortlisted part small enough, searched for tier 1
     first, made while the critical search lets go of Python's lock (3 s on seed 7001)."""
     everything = the_plan.everything

@@ -1,7 +1,8 @@
 """RINS beside the final search of a shortlisted part (``model/rins.py``): the guided
 search's start improved on tier 1b among each unit's nearest cases and supervisors of each
-kind and the start's own choices, while the final CP-SAT search runs from the same start
-on the other core; the better on tier 1 is the part's answer.
+kind and the start's own choices, then among wider lists from that answer; on the other
+core the wider lists' relaxation is solved for that second phase, then the final CP-SAT
+search runs from the same start; the better on tier 1 is the part's answer.
 
 Why other lists: the shortlist a large region is searched on ranks cases and supervisors
 by their cost in the trainee's week, where met by video costs nothing; its lists filled
@@ -16,6 +17,11 @@ no say there, and RINS from it found 575 on seed 7002 and 395 on f64 where with 
 found 595 and 403 (docs/decisions.md). So the relaxation is solved once the start is
 known, and the final search runs beside it on the other core, its answer kept where RINS
 does no better or not in time.
+
+Why a second phase among wider lists: the nearest lists' relaxation caps what RINS can
+reach among them, and a relaxation of the wider lists takes twice as long, too long to
+wait for before the first round. Solved on the other core while the first phase runs, it
+is ready as that phase's neighbourhoods are exhausted (``Wider``).
 """
 
 from __future__ import annotations
@@ -23,22 +29,31 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
+import numpy as np
+
+from ..core import stop
 from ..domain import Instance
 from ..domain.choices import Candidates, shortlist
 from ..model.build import build, completed_hint, extract, hint_from
 from ..model.objective import score
 from ..model.search import Budget
 from ..core.progress import Progress
-from ..model.rins import improve, relaxed_point
+from ..model.rins import AGREE, RelaxedPoint, improve, relaxed_point
 from ..results.solution import Solution
 from ..core.tuning import (
+    BUILD_SECONDS_PER_VARIABLE,
     HINT_COMPLETION_SECONDS,
+    INTERIOR_SECONDS_PER_VARIABLE,
     RINS_FINAL_WALL,
     RINS_LISTS_PER_UNIT,
     RINS_ROUNDS,
     RINS_UP_TO,
+    RINS_WIDER_AGREE,
+    RINS_WIDER_PER_UNIT,
+    RINS_WIDER_UP_TO,
+    SEARCH_PER_SECOND_LARGE,
 )
 from . import memory
 from .kept_choices import with_allocation
@@ -53,36 +68,63 @@ def rins_planned(inst: Instance, searched: Candidates) -> bool:
     return memory.variables(inst, searched) <= RINS_UP_TO
 
 
-def rins_lists_of(inst: Instance, every: Candidates) -> Candidates:
+@dataclass(frozen=True)
+class RinsLists:
     """The lists RINS searches among (with the start's own choices): each unit's
-    ``RINS_LISTS_PER_UNIT`` nearest cases and supervisors met in person and as many by video."""
-    return shortlist(inst, every, RINS_LISTS_PER_UNIT, by_kind=True)
+    ``RINS_LISTS_PER_UNIT`` nearest cases and supervisors met in person and as many by
+    video, and the wider lists of ``RINS_WIDER_PER_UNIT`` a kind its second phase
+    searches (None where they pass ``RINS_WIDER_UP_TO`` variables). The nearest are
+    within the wider: both rank alike, so the first phase's answer is among the second's
+    choices."""
+
+    nearest: Candidates
+    wider: Candidates | None
 
 
-def beside_final_search(inst: Instance, every: Candidates, lists: Candidates, start: Solution, outer: Outer,
-                        search: Callable[..., PartResult], options: SolveOptions, rest: Budget,
+def rins_lists_of(inst: Instance, every: Candidates) -> RinsLists:
+    wider = shortlist(inst, every, RINS_WIDER_PER_UNIT, by_kind=True)
+    return RinsLists(shortlist(inst, every, RINS_LISTS_PER_UNIT, by_kind=True),
+                     wider if memory.variables(inst, wider) <= RINS_WIDER_UP_TO else None)
+
+
+def beside_final_search(inst: Instance, every: Candidates, lists: RinsLists, start: Solution, outer: Outer,
+                        search: Callable[..., PartResult], options: SolveOptions, rest: Budget, final_least: float,
                         progress: Callable[[Progress], None] | None = None, where: str = "") -> PartResult:
-    """The final search on one core (``search``, given options and a budget), and RINS
-    (``Rins``) from the same start on the other, both until RINS_FINAL_WALL before
-    the deadline; RINS's allocation is the answer where it places more on tier 1. Its
-    later tiers are as RINS left them: searched from it, they had no time left (f64's
-    first round of RINS ends within a second of the deadline)."""
+    """RINS (``Rins``) from the start on one core, among the nearest lists and then among
+    the wider ones from its answer; on the other, the wider lists' relaxation for that
+    second phase (``Wider``), then the final search (``search``, given options and a
+    budget) from the same start, which keeps ``final_least`` seconds for itself whatever
+    the relaxation (it is cut there). Both end RINS_FINAL_WALL before the deadline; RINS's
+    allocation is the answer where it places more on tier 1. Its later tiers are as RINS
+    left them: searched from it, they had no time left (f64's first round of RINS ends
+    within a second of the deadline)."""
     until = rest.deadline - RINS_FINAL_WALL
     if progress:
         progress(Progress(what="note", message=f"{where}tier 1b improved by RINS among each trainee's nearest cases "
-                                               "and supervisors, beside the final search"))
-    rins = Rins(inst, every, lists, start)
+                                               "and supervisors, then among more, beside the final search"))
+    rins = Rins(inst, every, lists.nearest, start)
+    wider = Wider(inst, every, lists.wider, start, until - final_least) if lists.wider is not None else None
+    final_budget = Budget(rest.less(wider.planned_deterministic).deterministic if wider else rest.deterministic,
+                          until)
     searched: list[PartResult | BaseException] = []
 
     def final_search() -> None:
         try:
+            if wider is not None:
+                wider.relax()  # the final search rarely wins where RINS runs: the wider relaxation comes first
             searched.append(search(options=replace(options, workers=max(1, options.workers - 1)),
-                                   rest=Budget(rest.deterministic, until), progress=None))
+                                   rest=final_budget, progress=None))
         except BaseException as error:  # noqa: BLE001 - raised again below, on the caller's thread
             searched.append(error)
     worker = threading.Thread(target=final_search, name="rotasolve-final", daemon=True)
     worker.start()
     improved, clocked = rins.improved(until)
+    size = rins.size
+    if wider is not None:
+        further, wider_clocked = wider.improved(improved or start, until)
+        clocked = clocked or wider_clocked
+        if further is not None:
+            improved, size = further, wider.size
     worker.join()
     result = searched[0]
     if isinstance(result, BaseException):
@@ -96,7 +138,7 @@ def beside_final_search(inst: Instance, every: Candidates, lists: Candidates, st
                                                f"{values.others} weighted other requirements"))
     if result.values is not None and values.ordered()[:2] <= result.values.ordered()[:2]:
         return result
-    return PartResult("FEASIBLE", values, outer.bounds(values.critical), improved, rins.size, "guided",
+    return PartResult("FEASIBLE", values, outer.bounds(values.critical), improved, size, "guided",
                       result.deterministic_seconds, result.stopped_by_clock,
                       result.notes + ["tier 1 from RINS beside the final search (its later tiers not searched)"])
 
@@ -112,22 +154,81 @@ class Rins:
         self.built = built = build(inst, with_allocation(inst, lists, every, start))
         built.model.add(built.tiers.critical.expr >= score(inst, start).critical)
         built.model.maximize(built.tiers.others.expr)
-        self.hint = completed_hint(built.model, hint_from(built.vars, start), HINT_COMPLETION_SECONDS)
+        self.hint = self.hint_of(start)
         proto = built.model.Proto()
         self.size = {"variables": len(proto.variables), "constraints": len(proto.constraints)}
 
-    def improved(self, until: float) -> tuple[Solution | None, bool]:
-        """The start improved on tier 1b until ``until`` (a ``time.monotonic()``), in at
-        most ``RINS_ROUNDS`` rounds. Returns the better allocation (None: none found) and
+    def hint_of(self, allocation: Solution) -> dict[int, int]:
+        """A value for every variable: ``allocation``'s, completed."""
+        return completed_hint(self.built.model, hint_from(self.built.vars, allocation), HINT_COMPLETION_SECONDS)
+
+    def improved(self, until: float, point: RelaxedPoint | None = None, start: Solution | None = None,
+                 agree: tuple[float, ...] = (AGREE,)) -> tuple[Solution | None, bool]:
+        """``start`` (default: the model's own) improved on tier 1b until ``until`` (a
+        ``time.monotonic()``) against ``point`` (default: this model's relaxation, solved
+        now), in at most ``RINS_ROUNDS`` rounds fixing the variables within each of
+        ``agree`` of it in turn. Returns the better allocation (None: none found) and
         whether the clock, not the plan, ended it."""
         built = self.built
-        point = relaxed_point(built.model, until - time.monotonic())
+        point = point or relaxed_point(built.model, until - time.monotonic())
         if point is None:
             return None, True
-        rins = improve(built.model, self.hint, point, until - time.monotonic(), RINS_ROUNDS)
-        if rins.solution is None:
-            return None, rins.stopped_by_clock
-        values = rins.solution
+        hint = self.hint if start is None else self.hint_of(start)
+        found: np.ndarray | None = None
+        clocked = False
+        for tolerance in agree:
+            rins = improve(built.model, hint, point, until - time.monotonic(), RINS_ROUNDS, tolerance)
+            clocked = rins.stopped_by_clock
+            if rins.solution is not None:
+                found = rins.solution
+                hint = dict(enumerate(found.tolist()))
+            if clocked:
+                break
+        if found is None:
+            return None, clocked
+        values = found
         improved = extract(built.vars, lambda var: int(values[var.Index()]))
         improved.status = self.start.status
-        return improved, rins.stopped_by_clock
+        return improved, clocked
+
+
+class Wider:
+    """RINS's second phase: its model among the wider lists, built with the start's
+    choices and relaxed (``relax``, on the final search's thread before it searches, cut
+    at ``until``); ``improved`` waits for that relaxation and improves the first phase's
+    answer against it. Why: among the nearest lists RINS's relaxation caps tier 1b (seed 7002: 599 from
+    572, the neighbourhood then exhausted, where the bound is 631); the wider lists' model
+    is a third larger and its relaxation twice as long, too long before the first round,
+    and from the first phase's 599 their rounds reached 610 (fixing within 0.02 of the
+    point) and then 620 (within 0.01), docs/decisions.md."""
+
+    def __init__(self, inst: Instance, every: Candidates, lists: Candidates, start: Solution, until: float) -> None:
+        self._made = (inst, every, lists, start)
+        self._until = until
+        self._done = threading.Event()
+        self.rins: Rins | None = None
+        self.point: RelaxedPoint | None = None
+        # What it takes from the final search's core, planned from its lists' size.
+        seconds = (BUILD_SECONDS_PER_VARIABLE + INTERIOR_SECONDS_PER_VARIABLE) * memory.variables(inst, lists)
+        self.planned_deterministic = SEARCH_PER_SECOND_LARGE * seconds
+
+    @property
+    def size(self) -> dict[str, int]:
+        return self.rins.size if self.rins is not None else {"variables": 0, "constraints": 0}
+
+    def relax(self) -> None:
+        try:
+            if not stop.requested() and time.monotonic() < self._until:
+                self.rins = Rins(*self._made)
+                self.point = relaxed_point(self.rins.built.model, self._until - time.monotonic())
+        finally:
+            self._done.set()
+
+    def improved(self, first: Solution, until: float) -> tuple[Solution | None, bool]:
+        """``first`` (the first phase's answer, or the start) improved among the wider
+        lists; None where its relaxation was not done in time (clocked) or nothing better
+        was found."""
+        done = self._done.wait(max(0.0, until - time.monotonic()))
+        if not done or self.rins is None or self.point is None:
+            return None, True
+        return self.rins.improved(until, self.point, first, RINS_WIDER_AGREE)

@@ -49,11 +49,11 @@ class Relaxation:
 
 
 class Cancel:
-    """Ends one relaxation's run (or one CP-SAT search, ``search.search``) from another
-    thread: before HiGHS starts, the run is skipped; while it runs, HiGHS is asked to stop
-    (it returns within a tenth of a second, or up to about six while it starts a solve:
-    ``END_WAIT``). Each request calls the solver's stop again, so asking until the run has
-    ended reaches a solver that was only starting at the first request."""
+    """Ends one relaxation's run from another thread: before HiGHS starts, the run is
+    skipped; while it runs, HiGHS is asked to stop (it returns within a tenth of a second,
+    or up to about six while it starts a solve: ``END_WAIT``). Each request calls the
+    solver's stop again, so asking until the run has ended reaches a solver that was only
+    starting at the first request."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()

@@ -89,11 +89,11 @@ def _relaxed_point(model: cp_model.CpModel, seconds: float) -> RelaxedPoint | No
 
 
 def improve(model: cp_model.CpModel, start: Mapping[int, int], point: RelaxedPoint, window: float,
-            rounds: int) -> RinsResult:
+            rounds: int, agree: float = AGREE) -> RinsResult:
     """The model's objective (a maximum) improved from ``start`` (a value for every
     variable) in rounds of RINS against ``point`` (``relaxed_point``, of this model or
     of one with other choices: matched by variable name; a variable the point lacks is
-    taken as zero in it)."""
+    taken as zero in it), fixing the variables within ``agree`` of it."""
     started = time.monotonic()
     proto = parsed(model)
     lp = exact_program_of(proto)
@@ -110,9 +110,9 @@ def improve(model: cp_model.CpModel, start: Mapping[int, int], point: RelaxedPoi
         if left <= 0.05:
             result.stopped_by_clock = True
             break
-        agree = np.abs(relaxed - best) < AGREE
+        fixed = np.abs(relaxed - best) < agree
         lowest, highest = lp.lowest.copy(), lp.highest.copy()
-        lowest[agree] = highest[agree] = best[agree]
+        lowest[fixed] = highest[fixed] = best[fixed]
         found, clocked = _in_own_thread(partial(_first_better, lp, gains, lowest, highest, best, left))
         result.rounds += 1
         result.stopped_by_clock = clocked

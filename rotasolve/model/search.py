@@ -31,7 +31,6 @@ from .build import Built
 from .expr import value_in
 from .objective import Tier
 from .portfolio import call
-from .relaxation import Cancel
 from ..core.tuning import LEAST_WALL_PER_VARIABLE, LIGHT_PRESOLVE_ABOVE, MIP_WINDOW_SHARE, STAGE_SHARES
 
 
@@ -149,14 +148,12 @@ def search(built: Built, budget: Budget, *, workers: int = 2, seed: int = 0,
            hint: dict[int, int] | None = None, stages: list[Stage] | int | None = None,
            progress: Callable[[Progress], None] | None = None, label: str = "",
            subsolvers: tuple[str, ...] = (), mip_nodes_per_second: float = 0.0, gap: int = 0,
-           at_most: int | None = None, light: bool = False, cancel: Cancel | None = None) -> SearchResult:
+           at_most: int | None = None, light: bool = False) -> SearchResult:
     """Maximise the stages of ``built`` in order within ``budget`` (default: the tiers;
     a number: the first that many of them); ``subsolvers``: CP-SAT's to run, in turns;
     ``gap``: each stage ends once within that of CP-SAT's bound, which ``at_most`` (proven
     elsewhere: the first stage's value is at most that) makes tighter; ``light``: no
-    probing or symmetry detection in presolve, whatever the model's size; ``cancel``: ends
-    it from another thread, keeping what was found (CP-SAT hears it only once started, so
-    the canceller asks until the search has ended).
+    probing or symmetry detection in presolve, whatever the model's size.
     With ``mip_nodes_per_second``, HiGHS's MIP searches tier 1 beside CP-SAT
     (``portfolio.py``), allowed that many branch-and-bound nodes per deterministic second
     of the stage's budget."""
@@ -171,7 +168,7 @@ def search(built: Built, budget: Budget, *, workers: int = 2, seed: int = 0,
         share = stage.share / sum(s.share for s in stages[i:])
         stage_budget = budget.share(share, spent)
         solver = _solver(workers, seed, stage_budget, n_variables, subsolvers, gap, light)
-        if solver is None or stop.requested() or (cancel is not None and cancel.attach(solver.StopSearch)):
+        if solver is None or stop.requested():
             result.stopped_by_clock = True  # out of time, or stopped early: keep what was found
             break
         _objective_and_hint(model, stage, hint, at_most if i == 0 else None)

@@ -21,12 +21,56 @@ def test_rins_improves_the_start_on_tier_1b_and_holds_tier_1a():
     every = eligible(inst)
     start = greedy(inst)
     assert start is not None
-    rins = engine_rins.Rins(inst, every, engine_rins.rins_lists_of(inst, every), start)
+    rins = engine_rins.Rins(inst, every, engine_rins.rins_lists_of(inst, every).nearest, start)
     found, clocked = rins.improved(time.monotonic() + 60)
     assert found is not None and not clocked
     assert check(inst, found) == []
     before, after = score(inst, start), score(inst, found)
     assert after.critical >= before.critical and after.others > before.others
+
+
+def _choices(lists) -> set[tuple[str, str]]:
+    return {(str(key), item.id) for key in lists.cases for item in (*lists.cases[key], *lists.supervisors[key])}
+
+
+def test_the_nearest_lists_are_within_the_wider_ones():
+    """The second phase searches from the first's answer: its choices must be among the
+    wider lists' (so the answer is a value for every variable of the wider model)."""
+    for seed in (1, 4):
+        inst = generate(60, 3, seed=seed, connected=True)
+        every = eligible(inst)
+        lists = engine_rins.rins_lists_of(inst, every)
+        assert lists.wider is not None
+        assert _choices(lists.nearest) <= _choices(lists.wider) < _choices(every) | _choices(lists.wider)
+
+
+def test_the_wider_phase_improves_the_first_phases_answer_and_keeps_it_valid(monkeypatch):
+    """From a start the nearest lists leave short (a list of one a kind), the second phase
+    among wider lists places more on tier 1b, holds tier 1a, and passes the checker."""
+    inst = generate(40, 2, seed=1)
+    every = eligible(inst)
+    start = greedy(inst)
+    assert start is not None
+    until = time.monotonic() + 60
+    first, _ = engine_rins.Rins(inst, every, shortlist(inst, every, 1, by_kind=True), start).improved(until)
+    first = first or start
+    wider = engine_rins.Wider(inst, every, shortlist(inst, every, 6, by_kind=True), start, until)
+    wider.relax()
+    found, clocked = wider.improved(first, until)
+    assert found is not None and not clocked
+    assert check(inst, found) == []
+    before, after = score(inst, first), score(inst, found)
+    assert after.critical >= before.critical and after.others > before.others
+
+
+def test_a_wider_relaxation_not_done_in_time_leaves_the_first_phases_answer():
+    inst = generate(40, 2, seed=1)
+    every = eligible(inst)
+    start = greedy(inst)
+    assert start is not None
+    wider = engine_rins.Wider(inst, every, every, start, time.monotonic() - 1)  # its time already past
+    wider.relax()
+    assert wider.rins is None and wider.improved(start, time.monotonic() + 0.1) == (None, True)
 
 
 def _shortlisted(monkeypatch, inst):
@@ -43,19 +87,20 @@ def test_a_shortlisted_part_runs_rins_beside_its_final_search_and_keeps_the_bett
     answers: list = []
     improved = engine_rins.Rins.improved
 
-    def spied(self, until):
-        found = improved(self, until)
+    def spied(self, until, *more):
+        found = improved(self, until, *more)
         answers.append(found[0])
         return found
     monkeypatch.setattr(engine_rins.Rins, "improved", spied)
     sol = solve(inst, SolveOptions(time_limit=20, workers=2))
     assert sol.status == "FEASIBLE" and check(inst, sol) == []
-    assert len(answers) == 1  # RINS ran, once
+    assert len(answers) == 2  # RINS ran, among the nearest lists and then among the wider ones
     tiers = tuple(sol.objective.tiers[:2])
     by_hand = greedy(inst)
     assert by_hand is not None and tiers >= tuple(score(inst, by_hand).as_list()[:2])
-    if answers[0] is not None:
-        assert tiers >= tuple(score(inst, answers[0]).as_list()[:2])
+    for answer in answers:  # never below either phase's answer
+        if answer is not None:
+            assert tiers >= tuple(score(inst, answer).as_list()[:2])
 
 
 def test_rins_is_not_planned_past_its_size(monkeypatch):

@@ -43,28 +43,3 @@ def test_a_call_stopped_within_its_gap_is_not_called_proven():
     within_gap = portfolio._alone(solver(145, 146), cp_model.OPTIMAL, None)
     assert within_gap.found and (within_gap.value, within_gap.bound) == (145, 146) and not within_gap.proven
     assert portfolio._alone(solver(146, 146), cp_model.OPTIMAL, None).proven
-
-
-def test_a_cancelled_search_ends_keeping_what_it_found():
-    """``cancel`` ends a search from another thread (CP-SAT hears it once started, so it is
-    asked until the search ends); one cancelled before it starts does not run at all."""
-    import threading
-    import time
-
-    from rotasolve.model.relaxation import Cancel
-
-    built = build(generate(300, 6, 1))  # not solved in the half-second before it is cancelled
-    early = Cancel()
-    early.request()
-    skipped = search(built, Budget(None, time.monotonic() + 60), workers=1, cancel=early)
-    assert skipped.assignment is None and skipped.stopped_by_clock
-    cancel, found = Cancel(), []
-    worker = threading.Thread(target=lambda: found.append(search(built, Budget(None, time.monotonic() + 60),
-                                                                workers=1, cancel=cancel)))
-    started = time.monotonic()
-    worker.start()
-    time.sleep(0.5)
-    while worker.is_alive():
-        cancel.request()
-        worker.join(0.05)
-    assert time.monotonic() - started < 30 and not found[0].proven
