@@ -104,8 +104,7 @@ def beside_final_search(inst: Instance, every: Candidates, lists: RinsLists, sta
                                                "and supervisors, then among more, beside the final search"))
     rins = Rins(inst, every, lists.nearest, start)
     wider = Wider(inst, every, lists.wider, start, until - final_least) if lists.wider is not None else None
-    final_budget = Budget(rest.less(wider.planned_deterministic).deterministic if wider else rest.deterministic,
-                          until)
+    final_budget = Budget((rest.less(wider.planned_deterministic) if wider else rest).deterministic, until)
     searched: list[PartResult | BaseException] = []
 
     def final_search() -> None:
@@ -196,11 +195,11 @@ class Wider:
     """RINS's second phase: its model among the wider lists, built with the start's
     choices and relaxed (``relax``, on the final search's thread before it searches, cut
     at ``until``); ``improved`` waits for that relaxation and improves the first phase's
-    answer against it. Why: among the nearest lists RINS's relaxation caps tier 1b (seed 7002: 599 from
-    572, the neighbourhood then exhausted, where the bound is 631); the wider lists' model
-    is a third larger and its relaxation twice as long, too long before the first round,
-    and from the first phase's 599 their rounds reached 610 (fixing within 0.02 of the
-    point) and then 620 (within 0.01), docs/decisions.md."""
+    answer against it. Why: among the nearest lists RINS's relaxation caps tier 1b (seed
+    7002: 599 from 572, the neighbourhood then exhausted, where the bound is 631); the
+    wider lists' model is a third larger and its relaxation twice as long, too long before
+    the first round, and from the first phase's 599 their rounds reached 610 (fixing
+    within 0.02 of the point) and then 620 (within 0.01), docs/decisions.md."""
 
     def __init__(self, inst: Instance, every: Candidates, lists: Candidates, start: Solution, until: float) -> None:
         self._made = (inst, every, lists, start)
