@@ -119,9 +119,8 @@ def beside_final_search(inst: Instance, every: Candidates, lists: RinsLists, sta
     worker.start()
     improved, clocked = rins.improved(until)
     size = rins.size
-    if wider is not None:
-        further, wider_clocked = wider.improved(improved or start, until)
-        clocked = clocked or wider_clocked
+    if wider is not None and not clocked:  # clocked: at the deadline, where starting a round would only overrun it
+        further, clocked = wider.improved(improved or start, until)
         if further is not None:
             improved, size = further, wider.size
     worker.join()
