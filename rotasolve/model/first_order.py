@@ -45,9 +45,9 @@ class FirstOrderBound:
     """The (maximised) objective's bound from PDLP's prices after ``iterations`` (with
     ``point``, PDLP's point then too, as the relaxation's solution: it guides a shortlisted
     part's critical search), solved in a child process that is given ``seconds`` at most.
-    Started at once, on a thread of its
-    own that first builds the model (``build``): building and reading out a large model
-    is Python's work, which then overlaps a CP-SAT search that lets go of Python's lock.
+    Started at once, on a thread of its own that first builds the model (``build``):
+    building and reading out a large model is Python's work, which then overlaps a CP-SAT
+    search that lets go of Python's lock.
 
     ``apart``: the model is built in the child instead (``build`` is then pickled: a
     module's function, or a partial of one). Built in the parent, a model not yet built
