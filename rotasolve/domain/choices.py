@@ -177,6 +177,23 @@ def shortlist(inst: Instance, full: Candidates, per_unit: int, cover: int = 3, b
     used mostly supervisors met in person (2% by video, against 88% of the lists ranked
     together), and the lists' own relaxation said 575 for tier 1b where every choice's
     says 625; by kind, 624 (docs/decisions.md)."""
+    return shortlists(inst, full, (per_unit,), cover, by_kind)[0]
+
+
+def shortlists(inst: Instance, full: Candidates, sizes: Sequence[int], cover: int = 3,
+               by_kind: bool = False) -> list[Candidates]:
+    """``shortlist`` at each of ``sizes`` (per unit), the units' cases and supervisors
+    ranked once for all of them (ranking is most of the work: about a second of Python
+    for each list at 1,000 trainees)."""
+    ranked = _ranked(inst, full)
+    return [_listed(full, ranked, per_unit, cover, by_kind) for per_unit in sizes]
+
+
+_Ranked = tuple[dict[UnitKey, list[Case]], dict[UnitKey, list[Supervisor]]]
+
+
+def _ranked(inst: Instance, full: Candidates) -> _Ranked:
+    """Each new unit's cases and supervisors, cheapest in the trainee's week first."""
     mins = inst.minutes
     ranked_cases: dict[UnitKey, list[Case]] = {}
     ranked_sups: dict[UnitKey, list[Supervisor]] = {}
@@ -187,6 +204,12 @@ def shortlist(inst: Instance, full: Candidates, per_unit: int, cover: int = 3, b
         ranked_cases[key] = sorted(cases, key=lambda c: (mins.case_before_supervisor(t, c), _spread(key, c.id)))
         ranked_sups[key] = sorted(full.supervisors[key],
                                   key=lambda s: (mins.supervision_travel(t, s), _spread(key, s.id)))
+    return ranked_cases, ranked_sups
+
+
+def _listed(full: Candidates, ranked: _Ranked, per_unit: int, cover: int, by_kind: bool) -> Candidates:
+    """The lists ``shortlist`` keeps of the units' ranked cases and supervisors."""
+    ranked_cases, ranked_sups = ranked
     keep_cases = _kept_ranks(ranked_cases, per_unit, cover, _by_video_case if by_kind else None)
     keep_sups = _kept_ranks(ranked_sups, per_unit, cover, _by_video_supervisor if by_kind else None)
     out = Candidates(joiners=full.joiners)

@@ -35,7 +35,7 @@ import numpy as np
 
 from ..core import stop
 from ..domain import Instance
-from ..domain.choices import Candidates, shortlist
+from ..domain.choices import Candidates, shortlists
 from ..model.build import build, completed_hint, extract, hint_from
 from ..model.objective import score
 from ..model.search import Budget
@@ -82,9 +82,8 @@ class RinsLists:
 
 
 def rins_lists_of(inst: Instance, every: Candidates) -> RinsLists:
-    wider = shortlist(inst, every, RINS_WIDER_PER_UNIT, by_kind=True)
-    return RinsLists(shortlist(inst, every, RINS_LISTS_PER_UNIT, by_kind=True),
-                     wider if memory.variables(inst, wider) <= RINS_WIDER_UP_TO else None)
+    nearest, wider = shortlists(inst, every, (RINS_LISTS_PER_UNIT, RINS_WIDER_PER_UNIT), by_kind=True)
+    return RinsLists(nearest, wider if memory.variables(inst, wider) <= RINS_WIDER_UP_TO else None)
 
 
 def beside_final_search(inst: Instance, every: Candidates, lists: RinsLists, start: Solution, outer: Outer,
@@ -180,7 +179,7 @@ class Rins:
             if rins.solution is not None:
                 found = rins.solution
                 hint = dict(enumerate(found.tolist()))
-            if clocked:
+            if clocked or rins.at_most:  # at the most its relaxation says, no neighbourhood does better
                 break
         if found is None:
             return None, clocked

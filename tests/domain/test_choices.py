@@ -3,7 +3,7 @@ supervisors met in person as well as by video."""
 
 from __future__ import annotations
 
-from rotasolve.domain.choices import eligible, shortlist
+from rotasolve.domain.choices import eligible, shortlist, shortlists
 from rotasolve.synthetic.generate import generate
 
 
@@ -29,3 +29,14 @@ def test_lists_of_each_kind_keep_the_supervisors_met_in_person_that_lists_ranked
                            if s.remote == remote)
     in_person = sum(1 for key in units for s in by_kind.supervisors[key] if not s.remote)
     assert in_person > sum(1 for key in units for s in together.supervisors[key] if not s.remote)
+
+
+def test_lists_of_several_sizes_ranked_once_are_each_the_shortlist_of_that_size():
+    inst = generate(60, 3, seed=4, connected=True)
+    full = eligible(inst)
+    for by_kind in (False, True):
+        several = shortlists(inst, full, (1, 3), by_kind=by_kind)
+        for per_unit, listed in zip((1, 3), several, strict=True):
+            alone = shortlist(inst, full, per_unit, by_kind=by_kind)
+            assert listed.cases == alone.cases and listed.supervisors == alone.supervisors
+        assert several[0].cases != several[1].cases  # the sizes differ, so the lists do

@@ -3,12 +3,16 @@ returns a worse or invalid one."""
 
 from __future__ import annotations
 
+import math
+
+import numpy as np
 import pytest
 
 from rotasolve.baseline import greedy
 from rotasolve.check import check
 from rotasolve.model.build import build, completed_hint, extract, hint_from
 from rotasolve.model.objective import score
+from rotasolve.model.relaxation import parsed, program_of
 from rotasolve.model.rins import RelaxedPoint, improve, relaxed_point
 from rotasolve.synthetic.generate import generate
 
@@ -23,6 +27,15 @@ def _scheme_model_and_start(seed: int):
     return inst, built, start, completed_hint(built.model, hint_from(built.vars, start), 5.0)
 
 
+def _value(model, solution) -> float:
+    """The model's objective at a solution, in its program's terms (as ``RelaxedPoint.most``)."""
+    return float(-program_of(parsed(model)).costs @ solution)
+
+
+def _as_array(hint: dict[int, int]) -> np.ndarray:
+    return np.array([hint[i] for i in range(len(hint))], dtype=float)
+
+
 def _point(model) -> RelaxedPoint:
     point = relaxed_point(model, 30.0)
     assert point is not None
@@ -32,10 +45,14 @@ def _point(model) -> RelaxedPoint:
 @pytest.mark.parametrize("seed", [1, 5, 7])  # schemes where the greedy allocation can be bettered
 def test_rins_returns_a_better_allocation_that_passes_the_checker(seed):
     inst, built, start, hint = _scheme_model_and_start(seed)
-    found = improve(built.model, hint, _point(built.model), 30.0, 3)
+    point = _point(built.model)
+    assert point.most is not None
+    found = improve(built.model, hint, point, 30.0, 3)
     assert found.improved >= 1 and not found.stopped_by_clock
-    assert found.rounds == found.improved + 1  # the last round found nothing better: it ended the search
     assert found.solution is not None
+    # the last round found nothing better, or the allocation reached the relaxation's value
+    assert found.rounds == found.improved + (0 if found.at_most else 1)
+    assert found.at_most == (_value(built.model, found.solution) >= math.floor(point.most + 1e-6))
     values = found.solution
     better = extract(built.vars, lambda var: int(values[var.Index()]))
     assert check(inst, better) == []
@@ -49,3 +66,18 @@ def test_a_start_that_is_not_complete_is_left_alone():
     partial = dict(list(hint.items())[:-1])
     found = improve(built.model, partial, _point(built.model), 30.0, 3)
     assert found.solution is None and found.rounds == 0
+
+
+def test_no_round_runs_past_the_most_the_relaxation_says_and_every_answer_is_within_it():
+    _inst, built, _start, hint = _scheme_model_and_start(1)
+    point = _point(built.model)
+    assert point.most is not None
+    found = improve(built.model, hint, point, 30.0, 6)
+    assert found.solution is not None and _value(built.model, found.solution) <= point.most + 1e-6
+    # a start said to be at the most the model can reach: no round is run
+    at_most = improve(built.model, hint, RelaxedPoint(point.values, most=_value(built.model, _as_array(hint))), 30.0, 3)
+    assert at_most.rounds == 0 and at_most.solution is None and at_most.at_most
+    # a point of another model says nothing of this one's reach: rounds run as before
+    other = improve(built.model, hint, RelaxedPoint(point.values), 30.0, 3)
+    assert other.solution is not None and not other.at_most
+    assert other.rounds == other.improved + 1  # a round finding nothing better ended it
