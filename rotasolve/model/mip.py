@@ -34,7 +34,7 @@ from ortools.sat.python import cp_model, cp_model_helper
 
 from ..core import stop
 from .expr import flat_value
-from .relaxation import ONE_HIGHS_AT_A_TIME, LinearProgram, parsed, program_of, quiet_highs
+from .relaxation import ONE_HIGHS_AT_A_TIME, LinearProgram, parsed, program_of, quiet_highs, whole_at_most
 from ..core.tuning import END_WAIT, MIP_PRESOLVE
 
 
@@ -216,7 +216,7 @@ class MipMember:
             return result
         info = h.getInfo()
         if math.isfinite(info.mip_dual_bound):
-            result.bound = math.floor((-info.mip_dual_bound + offset) * scale + 1e-6)
+            result.bound = whole_at_most((-info.mip_dual_bound + offset) * scale, relative=0.0)
         solution = h.getSolution()
         if solution.value_valid:
             x = np.rint(np.array(solution.col_value))

@@ -33,6 +33,7 @@ from ortools.sat.python import cp_model
 
 from ..core import stop
 from .mip import MipMember, MipResult
+from .relaxation import whole_at_most
 from ..core.tuning import HEARTBEAT_SECONDS, MIP_GRACE
 
 
@@ -84,7 +85,7 @@ class _Tracker(cp_model.CpSolverSolutionCallback):
             if self.best is None or value > self.best:
                 self.best, self.best_at = value, self.DeterministicTime()
             self._stop_if_certified()
-            self.last = (value, math.floor(self.BestObjectiveBound() + 1e-6))
+            self.last = (value, whole_at_most(self.BestObjectiveBound(), relative=0.0))
             if self._report is not None:
                 self._report(*self.last)
 
@@ -170,7 +171,7 @@ def call(solver: cp_model.CpSolver, model: cp_model.CpModel, *, mip_nodes: int =
 def _alone(solver: cp_model.CpSolver, status: cp_model.CpSolverStatus, tracker: _Tracker) -> CallResult:
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return CallResult(False, deterministic_seconds=solver.deterministic_time)
-    value, bound = round(solver.ObjectiveValue()), math.floor(solver.BestObjectiveBound() + 1e-6)
+    value, bound = round(solver.ObjectiveValue()), whole_at_most(solver.BestObjectiveBound(), relative=0.0)
     # OPTIMAL is also CP-SAT's status for a search stopped within its gap limit
     return CallResult(True, value=value, bound=bound, proven=status == cp_model.OPTIMAL and value >= bound,
                       assignment=_final_allocation(solver),

@@ -45,7 +45,14 @@ class Relaxation:
         with a margin for the floating-point sums that computed it."""
         if self.value is None:
             return None
-        return math.floor(self.value + abs(self.value) * 1e-9 + 1e-6) // scale
+        return whole_at_most(self.value) // scale
+
+
+def whole_at_most(value: float, relative: float = 1e-9) -> int:
+    """The most a whole objective can reach where its relaxation says ``value``: rounded
+    down, after a margin for the floating-point sums that computed it (``relative`` of
+    it, and a millionth), so a value a hair below a whole number counts as that number."""
+    return math.floor(value + abs(value) * relative + 1e-6)
 
 
 class Cancel:

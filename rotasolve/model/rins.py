@@ -39,7 +39,7 @@ from ortools.sat.python import cp_model
 
 from ..core import stop
 from .mip import exact_program_of, satisfies
-from .relaxation import LinearProgram, parsed, program_of, quiet_highs
+from .relaxation import LinearProgram, parsed, program_of, quiet_highs, whole_at_most
 
 AGREE = 0.01  # a variable within this of the relaxation's value is fixed
 MIP_THREADS = 1
@@ -118,8 +118,9 @@ def improve(model: cp_model.CpModel, start: Mapping[int, int], point: RelaxedPoi
     if not satisfies(lp, best):
         return result
     # the objective is whole, so an allocation at the relaxation's value rounded down is
-    # the best (the margin: HiGHS's tolerances, in the safe direction)
-    best_possible = math.floor(point.most + abs(point.most) * 1e-6 + 1e-6) if point.most is not None else math.inf
+    # the best; the margin is wider than a vertex's, an interior point's value being only
+    # within HiGHS's optimality tolerance (too wide: a round more, never one too few)
+    best_possible = whole_at_most(point.most, relative=1e-6) if point.most is not None else math.inf
     while result.rounds < rounds and not stop.requested():
         result.at_most = float(gains @ best) >= best_possible
         if result.at_most:
