@@ -31,8 +31,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-import numpy as np
-
 from ..core import stop
 from ..domain import Instance
 from ..domain.choices import Candidates, shortlists
@@ -171,22 +169,13 @@ class Rins:
         if point is None:
             return None, True
         hint = self.hint if start is None else self.hint_of(start)
-        found: np.ndarray | None = None
-        clocked = False
-        for tolerance in agree:
-            rins = improve(built.model, hint, point, until - time.monotonic(), RINS_ROUNDS, tolerance)
-            clocked = rins.stopped_by_clock
-            if rins.solution is not None:
-                found = rins.solution
-                hint = dict(enumerate(found.tolist()))
-            if clocked or rins.at_most:  # at the most its relaxation says, no neighbourhood does better
-                break
-        if found is None:
-            return None, clocked
-        values = found
+        rins = improve(built.model, hint, point, until - time.monotonic(), RINS_ROUNDS, agree)
+        if rins.solution is None:
+            return None, rins.stopped_by_clock
+        values = rins.solution
         improved = extract(built.vars, lambda var: int(values[var.Index()]))
         improved.status = self.start.status
-        return improved, clocked
+        return improved, rins.stopped_by_clock
 
 
 class Wider:

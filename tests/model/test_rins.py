@@ -81,3 +81,16 @@ def test_no_round_runs_past_the_most_the_relaxation_says_and_every_answer_is_wit
     other = improve(built.model, hint, RelaxedPoint(point.values), 30.0, 3)
     assert other.solution is not None and not other.at_most
     assert other.rounds == other.improved + 1  # a round finding nothing better ended it
+
+
+def test_tolerances_are_tried_in_turn_the_next_once_a_round_finds_nothing():
+    _inst, built, _start, hint = _scheme_model_and_start(1)
+    point = _point(built.model)
+    # within 1.5 of the point every literal is fixed: its one round finds nothing, and the
+    # next tolerance then improves on the same start
+    everything_fixed = improve(built.model, hint, point, 30.0, 3, agree=(1.5,))
+    assert everything_fixed.solution is None and everything_fixed.rounds == 1
+    in_turn = improve(built.model, hint, point, 30.0, 3, agree=(1.5, 0.01))
+    alone = improve(built.model, hint, point, 30.0, 3, agree=(0.01,))
+    assert in_turn.solution is not None and in_turn.rounds == alone.rounds + 1
+    assert (in_turn.solution == alone.solution).all()
