@@ -97,6 +97,9 @@ class Variables:
     takers: dict[str, list[Unit]] = field(default_factory=dict)  # case id -> units that may hold it
     opened: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)  # (supervisor, slot)
     shared: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)  # >= 2 cases meet
+    # (supervisor, slot) -> modality -> 1 when the meeting is of it; only where the cases
+    # that may meet there are of several modalities (H5 states them)
+    meeting_modality: dict[tuple[str, str], dict[str, cp_model.IntVar]] = field(default_factory=dict)
     tutor: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)
     # Running items are literals, not constants: the normal solve fixes them to 1, the
     # conflict explanation passes them as assumptions to find which rows clash.

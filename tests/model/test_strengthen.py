@@ -4,6 +4,8 @@ they tighten the linear relaxation where it was loose."""
 from __future__ import annotations
 
 import random
+from fractions import Fraction
+from itertools import combinations
 
 import pytest
 from conftest import case, feasible, fix, scheme, supervisor, trainee
@@ -11,12 +13,14 @@ from ortools.sat.python import cp_model
 from tiny import tiny_scheme
 
 from rotasolve.domain import Profile
-from rotasolve.synthetic.generate import generate
+from rotasolve.model import strengthen
 from rotasolve.model.build import build
 from rotasolve.model.expr import total
 from rotasolve.model.relaxation import relax
 from rotasolve.model.rules import RULE_MODULES
+from rotasolve.model.strengthen import minutes_hull
 from rotasolve.model.variables import build_variables
+from rotasolve.synthetic.generate import generate
 
 
 def _allocations_of_the_rules(inst, draws: int, seed: int):
@@ -49,7 +53,10 @@ def _variables(model):
 
 def _fits_strengthened(inst, values) -> bool:
     strong = build(inst, relaxation=True)
-    fix(strong.model, *zip(_variables(strong.model), values))  # the rest stay free
+    # The rest stay free, and so do the meetings' modalities: the rules leave a meeting
+    # not held any modality (nothing reads it), which the inequalities then set to none.
+    fix(strong.model, *((var, value) for var, value in zip(_variables(strong.model), values)
+                        if not var.name.startswith("modality[")))
     return feasible(strong.model)
 
 
@@ -131,3 +138,84 @@ def test_trainees_with_room_still_share_the_meeting():
     solver = cp_model.CpSolver()
     assert solver.Solve(strong.model) == cp_model.OPTIMAL and solver.ObjectiveValue() == 3
     assert _most_cases_relaxed(inst, strong=True) == pytest.approx(3.0, abs=1e-6)
+
+
+def _whole_meetings(alone: int, shared: int, cap: int, most_shared: int | None) -> list[tuple[int, int]]:
+    top = cap // shared if most_shared is None else min(most_shared, cap // shared)
+    return [(a, b) for b in range(top + 1) for a in range((cap - shared * b) // alone + 1)]
+
+
+def _most_on_rows(rows, weights) -> Fraction:
+    """The most ``weights`` . (a, b) over a, b >= 0 and the rows: the best corner of the
+    polygon, found among every crossing of two of its lines."""
+    lines = [*rows, (-1, 0, 0), (0, -1, 0)]
+    best = None
+    for (p1, q1, r1), (p2, q2, r2) in combinations(lines, 2):
+        det = p1 * q2 - p2 * q1
+        if det == 0:
+            continue
+        a, b = Fraction(r1 * q2 - r2 * q1, det), Fraction(p1 * r2 - p2 * r1, det)
+        if all(p * a + q * b <= r for p, q, r in lines):
+            value = weights[0] * a + weights[1] * b
+            best = value if best is None else max(best, value)
+    assert best is not None
+    return best
+
+
+@pytest.mark.parametrize("alone,shared,cap,most_shared", [
+    (60, 90, 120, None), (60, 90, 240, None), (60, 90, 300, None), (60, 90, 360, None), (60, 90, 100, None),
+    (60, 90, 50, None), (60, 90, 240, 0), (45, 90, 330, None), (60, 75, 410, None), (60, 90, 360, 2)])
+def test_minutes_hull_is_the_hull_of_the_whole_meetings(alone, shared, cap, most_shared):
+    rows = minutes_hull(alone, shared, cap, most_shared)
+    whole = _whole_meetings(alone, shared, cap, most_shared)
+    assert all(p * a + q * b <= r for a, b in whole for p, q, r in rows)  # no whole point cut off
+    for weights in [(1, 0), (0, 1), (1, 1), (1, 2), (1, 3), (2, 3), (3, 1), (1, -1), (-1, 1)]:
+        # nothing outside the hull either: in every direction the rows reach no further
+        assert _most_on_rows(rows, weights) == max(weights[0] * a + weights[1] * b for a, b in whole)
+
+
+def _capped_supervisor_in_two_slots():
+    """One supervisor with 120 minutes a week (0.5 PA) who may meet three cases at once,
+    on Monday or Tuesday morning; two trainees free on Monday, two on Tuesday. A shared
+    meeting takes 90 minutes and one alone 60, so two cases at most: two meetings alone,
+    or one shared."""
+    free = {"T1": "MON-AM", "T2": "MON-AM", "T3": "TUE-AM", "T4": "TUE-AM"}
+    return scheme(trainees=[trainee(tid, grade=3, available_slots=(slot, "WED-AM")) for tid, slot in free.items()],
+                  cases=[case(f"C{i}") for i in (1, 2, 3, 4)],
+                  supervisors=[supervisor(available_slots=("MON-AM", "TUE-AM"), group_size=3, max_trainees=4,
+                                          supervision_pas=0.5)],
+                  profile=Profile(weekly_case_hours=2.5))
+
+
+def test_a_supervisors_week_holds_whole_meetings(monkeypatch):
+    inst = _capped_supervisor_in_two_slots()
+    assert inst.minutes.supervisor_limit(inst.supervisors[0]) == 120
+    strong = build(inst, relaxation=True)
+    strong.model.Maximize(total(u.held for u in strong.vars.units.values()))
+    solver = cp_model.CpSolver()
+    assert solver.Solve(strong.model) == cp_model.OPTIMAL and solver.ObjectiveValue() == 2
+    assert _most_cases_relaxed(inst, strong=True) == pytest.approx(2.0, abs=1e-6)
+    # without the hull's rows the relaxation shares Monday's meeting and holds part of
+    # Tuesday's besides
+    monkeypatch.setattr(strengthen, "_supervision_minutes", lambda v: None)
+    assert _most_cases_relaxed(inst, strong=True) > 2.1
+
+
+def test_a_meeting_not_held_is_of_no_modality(monkeypatch):
+    inst = scheme(trainees=[trainee("T1", grade=3), trainee("T2", grade=3)],
+                  cases=[case("C1"), case("C2", modality="PSYCHODYNAMIC")],
+                  supervisors=[supervisor(available_slots=("MON-AM",), group_size=2,
+                                          modalities=("CBT", "PSYCHODYNAMIC"))],
+                  profile=Profile(weekly_case_hours=2.5))
+
+    def most_modalities_of_a_closed_meeting() -> float:
+        built = build(inst, relaxation=True)
+        v = built.vars
+        assert list(v.meeting_modality) == [("S1", "MON-AM")]
+        built.model.add(v.opened[("S1", "MON-AM")] == 0)
+        built.model.Maximize(total(var for chosen in v.meeting_modality.values() for var in chosen.values()))
+        return relax(built.model, 10, threads=1).value
+
+    assert most_modalities_of_a_closed_meeting() == pytest.approx(0.0, abs=1e-6)
+    monkeypatch.setattr(strengthen, "_meeting_modalities", lambda v: None)
+    assert most_modalities_of_a_closed_meeting() == pytest.approx(1.0, abs=1e-6)

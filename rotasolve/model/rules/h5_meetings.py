@@ -38,7 +38,8 @@ def _one_modality(v: Variables, sid: str, k: str, units: list[Unit]) -> None:
     modalities = sorted({mod for u in units for mod in u.modalities()} & set(v.inst.supervisor[sid].modalities))
     if len(modalities) < 2:
         return
-    chosen = {mod: m.new_bool_var(f"modality[{sid},{k},{mod}]") for mod in modalities}
+    chosen = v.meeting_modality[(sid, k)] = {mod: m.new_bool_var(f"modality[{sid},{k},{mod}]")
+                                             for mod in modalities}
     m.add(total(chosen.values()) <= 1)
     for u in units:
         meets = u.meet[(sid, k)]
