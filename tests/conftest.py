@@ -11,16 +11,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 
 from rotasolve.domain import (
-    Case,
-    Group,
-    Instance,
-    Profile,
-    Settings,
-    Site,
-    Supervisor,
-    Trainee,
-    TravelTime,
-    Tutor,
+    Case, Group, Instance, Profile, Settings, Site, Supervisor, Trainee, TravelTime, Tutor,
 )
 from rotasolve.workbook.template import write_instance
 
@@ -88,8 +79,8 @@ def python_with_hash_seed(args: list[str], hash_seed: int):
 
 
 def solve(inst: Instance, time_limit: float = 5.0):
-    from rotasolve.engine import SolveOptions
     from rotasolve.pipeline import allocate
+    from rotasolve.engine import SolveOptions
 
     return allocate(inst, SolveOptions(time_limit=time_limit, workers=1, seed=0))
 
@@ -132,8 +123,8 @@ def fix(model, *pairs) -> None:
 @pytest.fixture(scope="session")
 def sweep_workbooks(tmp_path_factory):
     """Two small generated schemes (24 and 36 trainees) as workbooks, for the sweep tests."""
-    from rotasolve.synthetic.generate import generate
     from rotasolve.workbook.template import write_instance
+    from rotasolve.synthetic.generate import generate
 
     folder = tmp_path_factory.mktemp("sweep")
     paths = []
@@ -154,11 +145,3 @@ def kept_conflict_workbook(tmp_path: Path) -> Path:
     path = tmp_path / "conflict.xlsx"
     write_instance(inst, path)
     return path
-
-
-def planned(inst):
-    """Every choice as a solve plans it: each unit's list less the supervisors whose
-    running cases fill them (``without_full_supervisors``)."""
-    from rotasolve.domain.choices import eligible, without_full_supervisors
-
-    return without_full_supervisors(inst, eligible(inst))

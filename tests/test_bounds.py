@@ -7,23 +7,24 @@ from __future__ import annotations
 import time
 
 import pytest
-from conftest import planned
 from ortools.sat.python import cp_model
 from relaxation_waits import point_late_through_its_wait
 from tiny import brute_force, tiny_scheme
 
 from rotasolve.baseline import greedy, tier1
-from rotasolve.check import check
-from rotasolve.domain.choices import Candidates, eligible, shortlist
-from rotasolve.engine import SolveOptions, memory, solve
-from rotasolve.engine import part as part_module
-from rotasolve.engine.guided import MU, LinearChoices, guide
-from rotasolve.engine.one_model import Outer, search_one_model
 from rotasolve.flows import coverage_bound, placement_bound
-from rotasolve.model.build import build
-from rotasolve.model.relaxation import Background, relax
-from rotasolve.model.search import Budget
+from rotasolve.check import check
+from rotasolve.engine import SolveOptions, solve
+from rotasolve.engine import part as part_module
+from rotasolve.engine.one_model import Outer, search_one_model
+from rotasolve.model.relaxation import Background
+from rotasolve.engine.guided import MU, LinearChoices, guide
+from rotasolve.domain.choices import Candidates, eligible, shortlist
+from rotasolve.engine import memory
 from rotasolve.synthetic.generate import generate
+from rotasolve.model.build import build
+from rotasolve.model.relaxation import relax
+from rotasolve.model.search import Budget
 
 SEEDS = range(40)
 
@@ -40,8 +41,8 @@ def test_every_bound_is_at_least_the_best_allocation(seed):
     assert tuple(sol.objective.tiers[:2]) == best
     assert sol.objective.bound[0] >= best[0] and sol.objective.bound[1] >= best[1]
     assert coverage_bound(inst) >= best[0]
-    assert coverage_bound(inst, planned(inst)) >= best[0]  # each need reaching only its unit's list
-    guidance = guide(inst, planned(inst), None, Budget(5, time.monotonic() + 30), seed=0, workers=1,
+    assert coverage_bound(inst, eligible(inst)) >= best[0]  # each need reaching only its unit's list
+    guidance = guide(inst, eligible(inst), None, Budget(5, time.monotonic() + 30), seed=0, workers=1,
                      relaxation_limit=10, bound_is_global=True)
     assert guidance.critical_bound >= best[0]  # the critical relaxation's bound
     # the linear relaxation's tier-1b bound, for the best's critical placements and for fewer
@@ -49,7 +50,7 @@ def test_every_bound_is_at_least_the_best_allocation(seed):
     # with fewer critical placed more others may fit: the bound holds there too (the most
     # others with at least best[0] - 1 critical, proven by CP-SAT on the tiny model)
     # the best-paying flow's: MU x 1a + 1b, and 1b alone
-    both, others = placement_bound(inst, planned(inst), critical_worth=MU), placement_bound(inst, planned(inst))
+    both, others = placement_bound(inst, eligible(inst), critical_worth=MU), placement_bound(inst, eligible(inst))
     assert both - MU * best[0] >= best[1] and others >= best[1]
     if best[0] >= 1:
         fewer = _most_others(inst, best[0] - 1)
@@ -108,7 +109,7 @@ def _first_choices_only():
         best = brute_force(inst)
         if best is None:
             continue
-        every = eligible(inst)  # with full supervisors: first choices then often place less
+        every = eligible(inst)
         few = Candidates(cases={k: v if k.kept_case else v[:1] for k, v in every.cases.items()},
                          supervisors={k: v if k.kept_case else v[:1] for k, v in every.supervisors.items()},
                          joiners=every.joiners)
@@ -178,7 +179,7 @@ def test_the_last_tier_one_search_finishes_with_cuts(monkeypatch, more_to_come):
         return real(*args, **kwargs)
     monkeypatch.setattr(part_module, "search_one_model", recorded)
     inst = tiny_scheme(1)
-    every = planned(inst)
+    every = eligible(inst)
     options = SolveOptions(time_limit=10, workers=1)
     result = part_module._guided_then_wider(inst, every, every, None, every if more_to_come else None, None,
                                             Outer(None, None), options, Budget(5, time.monotonic() + 30), None, "")
@@ -191,7 +192,7 @@ def test_linear_choices_cut_short_say_so():
     """A relaxation with no solution gives no choices, and says the clock chose (the run
     is then not reproducible)."""
     inst = tiny_scheme(0)
-    choices = _linear_choices(inst, planned(inst), cancelled=True)
+    choices = _linear_choices(inst, eligible(inst), cancelled=True)
     assert choices.get() is None and choices.clocked
 
 
@@ -251,7 +252,7 @@ def test_neighbourhood_search_when_the_memory_budget_is_small(large_region_strat
     sol = solve(inst, SolveOptions(time_limit=5, workers=2))
     assert sol.status == "FEASIBLE" and check(inst, sol) == []
     assert sol.manifest.strategy == ["neighbourhoods"]
-    assert sol.objective.bound[0] == coverage_bound(inst, planned(inst)) >= sol.objective.tiers[0]
+    assert sol.objective.bound[0] == coverage_bound(inst, eligible(inst)) >= sol.objective.tiers[0]
     assert sol.objective.bound[1] >= sol.objective.tiers[1]  # the best-paying flow bounds tier 1b
 
 
@@ -259,7 +260,7 @@ def test_a_shortlisted_region_reports_a_bound_on_both_tiers(large_region_strateg
     # Too large to relax whole, so each unit chooses from a shortlist: no relaxation of the
     # model bounds tier 1b there, and the flow over every choice does.
     inst = generate(60, 3, seed=4, connected=True)
-    monkeypatch.setattr(part_module, "RELAXED_UP_TO", memory.variables(inst, planned(inst)) - 1)
+    monkeypatch.setattr(part_module, "RELAXED_UP_TO", memory.variables(inst, eligible(inst)) - 1)
     monkeypatch.setattr(part_module, "shortlist", lambda inst, full, most: shortlist(inst, full, 2))
     sol = solve(inst, SolveOptions(time_limit=10, workers=2))
     assert sol.status == "FEASIBLE" and check(inst, sol) == []
@@ -267,8 +268,8 @@ def test_a_shortlisted_region_reports_a_bound_on_both_tiers(large_region_strateg
     critical, others = sol.objective.tiers[:2]
     # the critical relaxation took every choice of its units: its bound holds too, at or
     # below the max-flow one
-    assert critical <= sol.objective.bound[0] <= coverage_bound(inst, planned(inst))
-    both, alone = placement_bound(inst, planned(inst), critical_worth=MU), placement_bound(inst, planned(inst))
+    assert critical <= sol.objective.bound[0] <= coverage_bound(inst, eligible(inst))
+    both, alone = placement_bound(inst, eligible(inst), critical_worth=MU), placement_bound(inst, eligible(inst))
     assert sol.objective.bound[1] == min(alone, both - MU * critical) >= others
 
 
@@ -294,10 +295,10 @@ def _shortlisted_critical_bound(inst) -> int:
     from rotasolve.engine import critical
 
     relaxed = critical.critical_relaxation(inst)
-    built = build(relaxed, critical.critical_units(relaxed, planned(inst)), relaxation=True)
+    built = build(relaxed, critical.critical_units(relaxed, eligible(inst)), relaxation=True)
     built.model.maximize(built.tiers.critical.expr)
     bound = relax(built.model, 10, threads=1).bound()
-    assert bound is not None and bound < coverage_bound(inst, planned(inst))  # so the bound below is a relaxation's
+    assert bound is not None and bound < coverage_bound(inst, eligible(inst))  # so the bound below is a relaxation's
     return bound
 
 
@@ -310,7 +311,7 @@ def test_highs_bounds_a_shortlisted_parts_critical_relaxation_whenever_it_is_don
     from rotasolve.engine import critical_units
 
     inst = generate(60, 3, seed=4, connected=True)
-    monkeypatch.setattr(part_module, "RELAXED_UP_TO", memory.variables(inst, planned(inst)) - 1)
+    monkeypatch.setattr(part_module, "RELAXED_UP_TO", memory.variables(inst, eligible(inst)) - 1)
     monkeypatch.setattr(part_module, "shortlist", lambda inst, full, most: shortlist(inst, full, 2))
     # the bound asserted is the relaxation's: no search among every choice (critical._wider) adds its own
     monkeypatch.setattr(critical_units, "CRITICAL_WIDE_UP_TO", 0)
@@ -327,7 +328,7 @@ def test_a_point_too_slow_to_guide_falls_back_and_is_still_bounded(large_region_
     from rotasolve.engine import critical_units
 
     inst = generate(60, 3, seed=4, connected=True)
-    monkeypatch.setattr(part_module, "RELAXED_UP_TO", memory.variables(inst, planned(inst)) - 1)
+    monkeypatch.setattr(part_module, "RELAXED_UP_TO", memory.variables(inst, eligible(inst)) - 1)
     monkeypatch.setattr(part_module, "shortlist", lambda inst, full, most: shortlist(inst, full, 2))
     monkeypatch.setattr(critical_units, "CRITICAL_WIDE_UP_TO", 0)
     during = point_late_through_its_wait(monkeypatch)
@@ -348,10 +349,10 @@ def test_a_linear_relaxation_too_slow_for_the_search_still_bounds_tier_1b(large_
     assert any("still running beside the search" in n for n in notes), notes
     assert waits[1:] and all(w is not None and 0 <= w <= 20 for w in waits[1:])  # until the deadline at most
     critical, others = sol.objective.tiers[:2]
-    built = build(inst, planned(inst), relaxation=True)
+    built = build(inst, eligible(inst), relaxation=True)
     built.model.maximize(MU * built.tiers.critical.expr + built.tiers.others.expr)
     linear = relax(built.model, 10, threads=1).bound()
-    both, alone = placement_bound(inst, planned(inst), critical_worth=MU), placement_bound(inst, planned(inst))
+    both, alone = placement_bound(inst, eligible(inst), critical_worth=MU), placement_bound(inst, eligible(inst))
     assert others <= sol.objective.bound[1] == min(linear - MU * critical, alone, both - MU * critical)
 
 
@@ -389,7 +390,7 @@ def test_a_critical_relaxation_planned_far_too_slow_is_not_waited_for(large_regi
     from rotasolve.engine import critical, critical_units, guided
 
     inst = generate(60, 3, seed=4, connected=True)
-    monkeypatch.setattr(part_module, "RELAXED_UP_TO", memory.variables(inst, planned(inst)) - 1)
+    monkeypatch.setattr(part_module, "RELAXED_UP_TO", memory.variables(inst, eligible(inst)) - 1)
     monkeypatch.setattr(part_module, "shortlist", lambda inst, full, most: shortlist(inst, full, 2))
     for module in (critical, guided):
         monkeypatch.setattr(module, "RELAXATION_SECONDS_PER_VARIABLE", 10.0)
@@ -400,12 +401,12 @@ def test_a_critical_relaxation_planned_far_too_slow_is_not_waited_for(large_regi
     assert sol.status == "FEASIBLE" and check(inst, sol) == [] and "guided" in sol.manifest.strategy
     assert relaxed == [] and sol.manifest.deterministic is True
     critical_placed, others = sol.objective.tiers[:2]
-    built = build(critical.critical_relaxation(inst), critical.critical_units(inst, planned(inst)), relaxation=True)
+    built = build(critical.critical_relaxation(inst), critical.critical_units(inst, eligible(inst)), relaxation=True)
     built.model.maximize(built.tiers.critical.expr)
     linear = relax(built.model, 10, threads=1).bound()
     assert critical_placed <= sol.objective.bound[0] and linear <= sol.objective.bound[0]
-    assert sol.objective.bound[0] < coverage_bound(inst, planned(inst))
-    both, alone = placement_bound(inst, planned(inst), critical_worth=MU), placement_bound(inst, planned(inst))
+    assert sol.objective.bound[0] < coverage_bound(inst, eligible(inst))
+    both, alone = placement_bound(inst, eligible(inst), critical_worth=MU), placement_bound(inst, eligible(inst))
     assert others <= sol.objective.bound[1] == min(alone, both - MU * critical_placed)
 
 
@@ -413,7 +414,7 @@ def test_linear_choices_let_go_are_never_read():
     """Released where nothing will read them, the relaxation's choices are gone at once
     (no wait for HiGHS, and not blamed on the clock), while its bound still comes."""
     inst = tiny_scheme(0)
-    choices = _linear_choices(inst, planned(inst))
+    choices = _linear_choices(inst, eligible(inst))
     choices.release()
     assert choices.get() is None and not choices.clocked
     assert choices._background.bound(time.monotonic() + 30.0) is not None
@@ -428,7 +429,7 @@ def test_a_shortlisted_parts_critical_relaxation_starts_before_its_greedy_alloca
     from rotasolve.engine import critical
 
     inst = generate(60, 3, seed=4, connected=True)
-    monkeypatch.setattr(part_module, "RELAXED_UP_TO", memory.variables(inst, planned(inst)) - 1)
+    monkeypatch.setattr(part_module, "RELAXED_UP_TO", memory.variables(inst, eligible(inst)) - 1)
     monkeypatch.setattr(part_module, "shortlist", lambda inst, full, most: shortlist(inst, full, 2))
     events: list[str] = []
     background, greedy = critical.Background.__init__, part_module.greedy

@@ -13,7 +13,6 @@ large-neighbourhood search (``engine/lns.py``) frees a few trainees at a time.
 from __future__ import annotations
 
 import zlib
-from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeVar
@@ -109,31 +108,6 @@ def eligible(inst: Instance) -> Candidates:
     if choices is None:
         choices = inst.__dict__[_EVERY_CHOICE] = every_choice(inst)
     return Candidates(cases=dict(choices.cases), supervisors=dict(choices.supervisors), joiners=choices.joiners)
-
-
-def without_full_supervisors(inst: Instance, choices: Candidates) -> Candidates:
-    """``choices`` less, for each new unit, the supervisors whose places their running
-    cases fill already (H4, and H10: a running case keeps its supervisor) and the cases
-    no other supervisor on its list may supervise; a unit left without either is left out. No
-    allocation loses a choice it could use, and on random connected regions of 1,000
-    trainees with scarce supervisors these are most of the lists (seed 7005: 33,317 of
-    46,114 unit-supervisor pairs, to 121 of 192 supervisors). Not for a capacity search,
-    which may buy such a supervisor more places, nor a re-plan, which may move a case
-    that was running at a cost."""
-    running = Counter(c.current_supervisor for c in inst.cases if c.kept and c.current_supervisor)
-    full = {s.id for s in inst.supervisors if inst.capacity.supervisor_cases(s) <= running[s.id]}
-    if not full:
-        return choices
-    out = Candidates(joiners=choices.joiners)
-    for key, cases in choices.cases.items():
-        supervisors = choices.supervisors[key]
-        if not key.kept_case:
-            supervisors = tuple(s for s in supervisors if s.id not in full)
-            cases = tuple(c for c in cases if any(qualified(s, c) for s in supervisors))
-            if not supervisors or not cases:
-                continue
-        out.cases[key], out.supervisors[key] = cases, supervisors
-    return out
 
 
 def every_choice(inst: Instance) -> Candidates:

@@ -33,22 +33,16 @@ def variables(inst: Instance, candidates: Candidates) -> int:
     """The number of variables the model of ``candidates`` will have (within a few %)."""
     free = {t.id: set(t.available_slots) for t in inst.trainees}
     count = 0
-    meetings: dict[str, set[str]] = {}  # supervisor -> the slots a unit may meet them in
     for key, cases in candidates.cases.items():
         slots = free[key.trainee_id]
         count += 1 + (0 if key.kept_case else len(cases))  # held, take
         count += len(slots & set().union(*(c.available_slots for c in cases)))  # session
-        modalities = {c.modality for c in cases}
         for s in candidates.supervisors[key]:
-            common = slots & set(s.available_slots)
-            count += len(common) * (2 if s.group_size > 1 else 1)  # meet (and in_shared)
-            meetings.setdefault(s.id, set()).update(common)
-            shared_modalities = len(modalities & set(s.modalities))
-            count += shared_modalities if shared_modalities > 1 else 0  # supervised in which (H4)
+            common = len(slots & set(s.available_slots))
+            count += common * (2 if s.group_size > 1 else 1)  # meet (and in_shared)
     count += sum(len(inst.groups) for _ in inst.trainees) // 4  # group places, a generous share
     count += 2 * len(inst.trainees)  # tutors
-    count += sum(len(slots) * (2 if inst.supervisor[sid].group_size > 1 else 1) + 1  # meetings opened,
-                 for sid, slots in meetings.items())  # shared; and the supervisor's cases above half
+    count += 2 * len(inst.supervisors) * len(inst.slot_ids)  # meetings opened and shared
     return count
 
 

@@ -22,7 +22,7 @@ from typing import TypeVar
 from ..core import stop
 from ..baseline import greedy
 from ..domain import Instance
-from ..domain.choices import Candidates, eligible, shortlist, without_full_supervisors
+from ..domain.choices import Candidates, eligible, shortlist
 from ..domain.tiers import ByTier
 from ..model.objective import score
 from ..model.search import Budget
@@ -79,8 +79,8 @@ class Plan:
         return self.everything if self.everything is not None else self.candidates
 
 
-def plan(inst: Instance, budget_bytes: int, label: str = "", running_fixed: bool = True) -> Plan:
-    full = without_full_supervisors(inst, eligible(inst)) if running_fixed else eligible(inst)
+def plan(inst: Instance, budget_bytes: int, label: str = "") -> Plan:
+    full = eligible(inst)
     variables = memory.variables(inst, full)
     where = f"{label}: " if label else ""
     if variables <= ONE_MODEL_UP_TO and memory.estimate(inst, full) <= budget_bytes:
@@ -112,7 +112,7 @@ def plan(inst: Instance, budget_bytes: int, label: str = "", running_fixed: bool
 
 def solve_part(inst: Instance, options: SolveOptions, budget: Budget, budget_bytes: int,
                progress: Callable[[Progress], None] | None = None, label: str = "") -> PartResult:
-    the_plan = plan(inst, budget_bytes, label, running_fixed=_tier_one_first(options))
+    the_plan = plan(inst, budget_bytes, label)
     notes = [the_plan.note] if the_plan.note else []
     if notes and progress:
         progress(Progress(what="note", message=notes[0]))

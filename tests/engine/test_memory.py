@@ -6,13 +6,13 @@ model (engine/part.py's plan changes strategy and says so)."""
 from __future__ import annotations
 
 import pytest
-from conftest import planned
 
-from rotasolve.core.tuning import BASE_BYTES, BYTES_PER_VARIABLE, ONE_MODEL_UP_TO
+from rotasolve.domain.choices import eligible
 from rotasolve.engine import memory
 from rotasolve.engine.part import plan
-from rotasolve.model.build import build
+from rotasolve.core.tuning import BASE_BYTES, BYTES_PER_VARIABLE, ONE_MODEL_UP_TO
 from rotasolve.synthetic.generate import generate
+from rotasolve.model.build import build
 
 SCHEMES = [(40, 3, 1, False), (60, 3, 4, True), (120, 4, 2, True)]
 
@@ -20,7 +20,7 @@ SCHEMES = [(40, 3, 1, False), (60, 3, 4, True), (120, 4, 2, True)]
 @pytest.mark.parametrize("n, trusts, seed, connected", SCHEMES)
 def test_the_variables_are_counted_before_the_model_is_built(n, trusts, seed, connected):
     inst = generate(n, trusts, seed, connected=connected)
-    candidates = planned(inst)
+    candidates = eligible(inst)
     counted = memory.variables(inst, candidates)
     built = len(build(inst, candidates).model.Proto().variables)
     # close, and if anything generous: a guard that undercounts lets a model pass the budget
@@ -29,7 +29,7 @@ def test_the_variables_are_counted_before_the_model_is_built(n, trusts, seed, co
 
 def test_the_estimate_is_a_fixed_base_and_a_cost_per_variable():
     inst = generate(40, 3, 1)
-    candidates = planned(inst)
+    candidates = eligible(inst)
     assert memory.estimate(inst, candidates) == (BASE_BYTES
                                                  + BYTES_PER_VARIABLE * memory.variables(inst, candidates))
     assert memory.default_budget() == memory.machine_memory() // 4 > 0
@@ -38,8 +38,8 @@ def test_the_estimate_is_a_fixed_base_and_a_cost_per_variable():
 
 def test_a_part_over_the_budget_is_not_built_as_one_model():
     inst = generate(60, 3, 4, connected=True)
-    need = memory.estimate(inst, planned(inst))
-    assert memory.variables(inst, planned(inst)) <= ONE_MODEL_UP_TO
+    need = memory.estimate(inst, eligible(inst))
+    assert memory.variables(inst, eligible(inst)) <= ONE_MODEL_UP_TO
     assert plan(inst, need).strategy == "one model"
     tight = plan(inst, need - 1)
     assert tight.strategy != "one model"

@@ -6,11 +6,9 @@ from __future__ import annotations
 
 import time
 
-from conftest import planned
-
 from rotasolve.baseline import greedy
 from rotasolve.check import check
-from rotasolve.domain.choices import shortlist
+from rotasolve.domain.choices import eligible, shortlist
 from rotasolve.engine import SolveOptions, memory, solve
 from rotasolve.engine import part as part_module
 from rotasolve.engine import rins as engine_rins
@@ -20,7 +18,7 @@ from rotasolve.synthetic.generate import generate
 
 def test_rins_improves_the_start_on_tier_1b_and_holds_tier_1a():
     inst = generate(40, 2, seed=1)
-    every = planned(inst)
+    every = eligible(inst)
     start = greedy(inst)
     assert start is not None
     rins = engine_rins.Rins(inst, every, engine_rins.rins_lists_of(inst, every).nearest, start)
@@ -40,7 +38,7 @@ def test_the_nearest_lists_are_within_the_wider_ones():
     wider lists' (so the answer is a value for every variable of the wider model)."""
     for seed in (1, 4):
         inst = generate(60, 3, seed=seed, connected=True)
-        every = planned(inst)
+        every = eligible(inst)
         lists = engine_rins.rins_lists_of(inst, every)
         assert lists.wider is not None
         assert _choices(lists.nearest) <= _choices(lists.wider) < _choices(every) | _choices(lists.wider)
@@ -50,7 +48,7 @@ def test_the_wider_phase_improves_the_first_phases_answer_and_keeps_it_valid(mon
     """From a start the nearest lists leave short (a list of one a kind), the second phase
     among wider lists places more on tier 1b, holds tier 1a, and passes the checker."""
     inst = generate(40, 2, seed=1)
-    every = planned(inst)
+    every = eligible(inst)
     start = greedy(inst)
     assert start is not None
     until = time.monotonic() + 60
@@ -67,7 +65,7 @@ def test_the_wider_phase_improves_the_first_phases_answer_and_keeps_it_valid(mon
 
 def test_a_wider_relaxation_not_done_in_time_leaves_the_first_phases_answer():
     inst = generate(40, 2, seed=1)
-    every = planned(inst)
+    every = eligible(inst)
     start = greedy(inst)
     assert start is not None
     wider = engine_rins.Wider(inst, every, every, start, time.monotonic() - 1)  # its time already past
@@ -79,7 +77,7 @@ def _shortlisted(monkeypatch, inst):
     """Solved as a large region too big to relax whole, its units choosing from shortlists."""
     monkeypatch.setattr(part_module, "ONE_MODEL_UP_TO", 0)
     monkeypatch.setattr(part_module, "WIDE_UP_TO", 0)
-    monkeypatch.setattr(part_module, "RELAXED_UP_TO", memory.variables(inst, planned(inst)) - 1)
+    monkeypatch.setattr(part_module, "RELAXED_UP_TO", memory.variables(inst, eligible(inst)) - 1)
     monkeypatch.setattr(part_module, "shortlist", lambda inst, full, most: shortlist(inst, full, 2))
 
 
@@ -124,7 +122,7 @@ def test_no_wider_round_starts_once_the_first_phase_is_cut_at_the_deadline(monke
     from rotasolve.model.search import Budget
 
     inst = generate(40, 2, seed=1)
-    every = planned(inst)
+    every = eligible(inst)
     start = greedy(inst)
     assert start is not None
     monkeypatch.setattr(engine_rins.Rins, "improved", lambda self, until, *more: (None, True))
