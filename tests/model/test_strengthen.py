@@ -51,8 +51,15 @@ def _variables(model):
     return [model.GetIntVarFromProtoIndex(i) for i in range(len(model.Proto().variables))]
 
 
+def _strongest(inst):
+    """The model as the critical relaxation's is built: every inequality."""
+    built = build(inst, relaxation=True)
+    strengthen.meetings_whole(built.vars)
+    return built
+
+
 def _fits_strengthened(inst, values) -> bool:
-    strong = build(inst, relaxation=True)
+    strong = _strongest(inst)
     # The rest stay free, and so do the meetings' modalities: the rules leave a meeting
     # not held any modality (nothing reads it), which the inequalities then set to none.
     fix(strong.model, *((var, value) for var, value in zip(_variables(strong.model), values)
@@ -113,7 +120,7 @@ def _three_for_one_group_meeting(weekly_case_hours: float):
 
 
 def _most_cases_relaxed(inst, strong: bool) -> float:
-    built = build(inst, strong=strong, relaxation=strong)
+    built = _strongest(inst) if strong else build(inst, strong=False)
     built.model.Maximize(total(u.held for u in built.vars.units.values()))
     return relax(built.model, 10, threads=1).value
 
@@ -190,7 +197,7 @@ def _capped_supervisor_in_two_slots():
 def test_a_supervisors_week_holds_whole_meetings(monkeypatch):
     inst = _capped_supervisor_in_two_slots()
     assert inst.minutes.supervisor_limit(inst.supervisors[0]) == 120
-    strong = build(inst, relaxation=True)
+    strong = _strongest(inst)
     strong.model.Maximize(total(u.held for u in strong.vars.units.values()))
     solver = cp_model.CpSolver()
     assert solver.Solve(strong.model) == cp_model.OPTIMAL and solver.ObjectiveValue() == 2
@@ -209,7 +216,7 @@ def test_a_meeting_not_held_is_of_no_modality(monkeypatch):
                   profile=Profile(weekly_case_hours=2.5))
 
     def most_modalities_of_a_closed_meeting() -> float:
-        built = build(inst, relaxation=True)
+        built = _strongest(inst)
         v = built.vars
         assert list(v.meeting_modality) == [("S1", "MON-AM")]
         built.model.add(v.opened[("S1", "MON-AM")] == 0)
