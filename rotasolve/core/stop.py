@@ -20,16 +20,21 @@ its own, so the terminal's Ctrl-C reaches the parent alone, which decides.
 Nothing here prints, exits or installs a signal handler: that is the command line's
 (``cli/interrupt.py``). A program using rotasolve as a library calls ``request()`` from
 its own handler (or another thread) to stop a solve early, and ``reset()`` before the next.
+What is still running when the process exits is stopped and waited for (``_end_at_exit``).
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import itertools
 import os
 import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+
+from .tuning import END_WAIT
 
 STOP_EVERY = 0.25  # seconds between calls of the registered stop functions once stopping
 
@@ -136,6 +141,25 @@ def abort() -> None:
     for p in paths:
         with contextlib.suppress(OSError):
             os.unlink(p)
+
+
+@atexit.register
+def _end_at_exit() -> None:
+    """As the process exits, stop whatever still runs and wait for it to return, END_WAIT
+    seconds at most. HiGHS left solving on a thread of its own (a relaxation no search
+    waits for any more) is otherwise killed with the process by C++'s terminate: "terminate
+    called without an active exception", exit status -6, after the outputs were written
+    (a 1,000-trainee region relaxed whole, on a slow day). Nothing registered: nothing to do."""
+    with _lock:
+        if not _stoppers:
+            return
+    request()
+    ends = time.monotonic() + END_WAIT
+    while time.monotonic() < ends:
+        with _lock:
+            if not _stoppers:
+                return
+        time.sleep(0.05)
 
 
 def once(f: Callable[[], None]) -> Callable[[], None]:

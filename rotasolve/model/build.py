@@ -37,7 +37,7 @@ def build(inst: Instance, candidates: Candidates | None = None, kept_as_assumpti
     """The model; with ``offer``, a capacity search: the additions it may buy are
     variables too (``additions.py``), read by the rules before they state capacities.
     With ``relaxation``, the model whose linear relaxation bounds the others (it gets
-    the meetings' inequalities too: ``strengthen.py``)."""
+    the shared-meeting inequalities too: ``strengthen.py``)."""
     model = cp_model.CpModel()
     v = build_variables(inst, model, candidates, kept_as_assumptions=kept_as_assumptions)
     if offer is not None:
