@@ -174,7 +174,10 @@ def _started(relaxed: Instance, candidates: Candidates, budget: Budget) -> Criti
         # beside the search, and bounded by a first-order method in a process of its own
         # (``FirstOrderBound``: 358.2 there after 8 s), for its bound alone.
         return CriticalLinear(relaxed, candidates, planned, None, None)
-    built = _maximising_critical(relaxed, candidates)
+    # HiGHS only bounds here, with the meetings' rows (seed 7005: 101, where 106 without
+    # them); PDLP's point, which guides, is of the model without them, built in its own
+    # process (the same variables): with them there too, seed 7002's tier 1b was 606, not 612.
+    built = _maximising_critical(relaxed, candidates, meetings_whole=True)
     variables = len(built.model.Proto().variables)
     seconds = LATE_SHARE * budget.wall_left()
     # PDLP's point after a fixed number of iterations guides the search, not HiGHS's
@@ -202,11 +205,12 @@ def _critical_model(relaxed: Instance, candidates: Candidates) -> cp_model.CpMod
     return _maximising_critical(relaxed, candidates).model
 
 
-def _maximising_critical(relaxed: Instance, candidates: Candidates) -> Built:
+def _maximising_critical(relaxed: Instance, candidates: Candidates, meetings_whole: bool = False) -> Built:
     """The critical relaxation's model, for its linear relaxation: critical placements
-    maximised."""
+    maximised; with ``meetings_whole``, the meetings' rows too (which add no variable)."""
     built = build(relaxed, candidates, relaxation=True)
-    strengthen.meetings_whole(built.vars)  # seed 7005's bound: 106 without, 101 with
+    if meetings_whole:
+        strengthen.meetings_whole(built.vars)
     built.model.maximize(built.tiers.critical.expr)
     return built
 

@@ -24,9 +24,9 @@ under the minutes' line. On a random connected region of 1,000 with scarce super
 (seed 7005) the bound on tier 1a falls from 106 to 103 with the first and to 101 with
 both (the best found is 100).
 
-All are stated for a linear relaxation only (``relaxation``; the last two for the
-critical relaxation's, ``meetings_whole``): CP-SAT finds its own cuts, and in its
-search the shared-meeting rows only changed which of equally good allocations came back.
+All are stated for a linear relaxation only (``relaxation``; the last two for one that
+only bounds, ``meetings_whole``): CP-SAT finds its own cuts, and in its search the
+shared-meeting rows only changed which of equally good allocations came back.
 """
 
 from __future__ import annotations
@@ -55,9 +55,10 @@ def build(v: Variables, relaxation: bool = False) -> None:
 
 
 def meetings_whole(v: Variables) -> None:
-    """The two rows on a supervisor's meetings: for the critical relaxation's model only.
-    On the whole part's relaxation they change the choices its solution hands a final
-    search: seed 7002's tier 1b, 612 with them left out there, was 593 with them in."""
+    """The two rows on a supervisor's meetings, for a relaxation that only bounds (the
+    critical relaxation's HiGHS run, ``engine/critical.py``). Where a relaxation's
+    solution also guides a search they change where it goes: on the whole part's
+    relaxation seed 7002's tier 1b was 593, not 612; on PDLP's critical point, 606."""
     _meeting_modalities(v)
     _supervision_minutes(v)
 
