@@ -76,13 +76,11 @@ def _supervision_minutes(v: Variables) -> None:
     and every row of ``minutes_hull`` holds for them; with ``a`` = opened - shared and
     ``b`` = shared, summed over the supervisor's slots."""
     inst, mins = v.inst, v.inst.minutes
-    slots: dict[str, list[tuple[str, str]]] = {}
-    for key in v.opened:
-        slots.setdefault(key[0], []).append(key)
-    for sid, keys in sorted(slots.items()):
+    for sid, slots in sorted(v.meeting_slots().items()):
         cap = mins.supervisor_limit(inst.supervisor[sid])
         if cap is None:
             continue
+        keys = [(sid, k) for k in slots]
         opened = total(v.opened[key] for key in keys)
         shared = total(v.shared[key] for key in keys if key in v.shared)
         most_shared = None if any(key in v.shared for key in keys) else 0

@@ -124,6 +124,13 @@ class Variables:
                 out.setdefault(key, []).append(u)
         return out
 
+    def meeting_slots(self) -> dict[str, list[str]]:
+        """The slots each supervisor may hold a meeting in (those of ``opened``), in order."""
+        out: dict[str, list[str]] = {}
+        for sid, k in self.opened:
+            out.setdefault(sid, []).append(k)
+        return out
+
     def holds_group(self, trainee_id: str) -> list[cp_model.IntVar]:
         """Literals that are 1 when the trainee has a group place (new or kept)."""
         out = list(self.groups_of(trainee_id))

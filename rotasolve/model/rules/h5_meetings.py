@@ -52,10 +52,7 @@ def _one_modality(v: Variables, sid: str, k: str, units: list[Unit]) -> None:
 def _supervision_pas(v: Variables) -> None:
     inst, m = v.inst, v.model
     mins = inst.minutes
-    by_supervisor: dict[str, list[str]] = {}
-    for (sid, k) in v.opened:
-        by_supervisor.setdefault(sid, []).append(k)
-    for sid, slots in by_supervisor.items():
+    for sid, slots in v.meeting_slots().items():
         cap = mins.supervisor_limit(inst.supervisor[sid])
         if cap is None:
             continue
