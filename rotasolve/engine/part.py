@@ -30,30 +30,15 @@ from ..core.progress import Progress
 from ..replan import still_there
 from ..results.solution import Solution
 from ..core.tuning import (
-    BASE_BYTES,
-    BUILD_SECONDS_PER_VARIABLE,
-    BYTES_PER_VARIABLE,
-    CRITICAL_SHARE,
-    FEWEST_FREE,
-    FINAL_LEAST_WALL,
-    FINISHING_SUBSOLVERS,
-    GROWN_TIER_ONE_SHARE,
-    GUIDED_FIRST_SHARE,
-    NEIGHBOURHOOD_VARIABLES,
-    ONE_MODEL_UP_TO,
-    RELAXATION_SHARE,
-    RELAXED_BYTES_PER_VARIABLE,
-    RELAXED_UP_TO,
-    SEARCH_PER_SECOND_LARGE,
-    STAGE_SHARES,
-    WIDE_BUDGET_SHARE,
-    WIDE_TIER_ONE_SHARE,
-    WIDE_UP_TO,
-)
+    BASE_BYTES, BUILD_SECONDS_PER_VARIABLE, BYTES_PER_VARIABLE, CRITICAL_SHARE, FEWEST_FREE, FINAL_LEAST_WALL,
+    FINISHING_SUBSOLVERS, GROWN_TIER_ONE_SHARE, GUIDED_FIRST_SHARE, NEIGHBOURHOOD_VARIABLES, ONE_MODEL_UP_TO,
+    RELAXATION_SHARE, RELAXED_BYTES_PER_VARIABLE, RELAXED_UP_TO, SEARCH_PER_SECOND_LARGE, STAGE_SHARES,
+    WIDE_BUDGET_SHARE, WIDE_TIER_ONE_SHARE, WIDE_UP_TO)
 from . import memory
 from .critical import CriticalLinear, start_critical_linear
 from .critical_units import critical_units, every_critical_choice, least
 from .kept_choices import Keep, add_allocation, restricted, with_allocation
+from .group_places import refilled, set_aside
 from .guided import Guidance, LinearChoices, guide
 from .lns import improve
 from .rins import RinsLists, beside_final_search, rins_lists_of, rins_planned
@@ -174,6 +159,7 @@ def _guided(inst: Instance, the_plan: Plan, by_hand: Solution | None, options: S
     candidates = with_allocation(inst, guidance.candidates, every, start)  # the search is hinted with it
     expected = BUILD_SECONDS_PER_VARIABLE * _built_in_python(inst, the_plan, every, candidates)
     rest = budget.less(guidance.deterministic_seconds + guidance.set_aside + SEARCH_PER_SECOND_LARGE * expected)
+    rest, refill = set_aside(inst, every, start, rest, options)  # the group places filled afresh, last
     final_least = BUILD_SECONDS_PER_VARIABLE * memory.variables(inst, candidates) + FINAL_LEAST_WALL
     if budget.wall_left() < final_least:
         # Too late for the final search (a slow machine), building its model would only make
@@ -194,6 +180,8 @@ def _guided(inst: Instance, the_plan: Plan, by_hand: Solution | None, options: S
                                          progress, where)
         else:
             result = search(beside, rest, budget_bytes, progress, label, guidance.linear_choices, options)
+    if refill is not None:
+        result = refilled(inst, every, result, options, refill, outer, progress, label)
     late = guidance.late_critical_bound()
     if late is not None and result.bounds is not None:
         result.bounds.critical = least(result.bounds.critical, late)
