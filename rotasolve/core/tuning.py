@@ -317,9 +317,13 @@ RINS_WIDER_UP_TO = 150_000
 RINS_WIDER_AGREE = (0.02, 0.01)
 INTERIOR_SECONDS_PER_VARIABLE = 1e-4
 # The group places filled afresh around a guided part's cases, its last step
-# (engine/group_places.py): its deterministic seconds, and the wall it keeps from the
-# searches before it, beside building its model (planned from its size). Seed 7005's
-# model (31,000 variables): tier 1b 284 -> 300 within 1.4 deterministic seconds, 6 s of
-# wall on a slow day (a 30-million-step Python loop 6.5 s, 2.5 s on a usual one).
+# (engine/group_places.py): its deterministic seconds, the wall it keeps from the searches
+# before it beside building its model (planned from its size), and CP-SAT's searches: with
+# the LP's, a model of group places is settled at its root. Held at 1.5 deterministic
+# seconds, seed 7004's (34,000 variables) reached 255 -> 261 (its bound) with these, 260
+# with max_lp alone and none better with the default portfolio (257 in 4 s); seed 7005's,
+# 284 -> 300 in 1.3. About 4 s of wall on a slow day (a 30-million-step Python loop 6.5 s,
+# 2.5 s on a usual one).
 GROUP_PLACES_SECONDS = 1.5
 GROUP_PLACES_WALL = 2.0
+GROUP_PLACES_SUBSOLVERS = ("default_lp", "max_lp")

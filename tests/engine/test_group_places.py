@@ -64,9 +64,10 @@ def test_group_places_left_empty_are_filled_and_the_answer_passes_the_checker():
     assert check(inst, result.solution) == []
     assert result.values.ordered()[:2] > found.values.ordered()[:2]
     assert any(not g.kept for g in result.solution.groups)
-    # its cases are the answer's
-    assert {(c.case_id, c.trainee_id, c.supervisor_id) for c in result.solution.cases} == \
-        {(c.case_id, c.trainee_id, c.supervisor_id) for c in emptied.cases}
+    # its cases are the answer's, in the answer's slots
+    held = [(c.case_id, c.trainee_id, c.supervisor_id, c.session_slot, c.supervision_slot) for c in emptied.cases]
+    assert sorted((c.case_id, c.trainee_id, c.supervisor_id, c.session_slot, c.supervision_slot)
+                  for c in result.solution.cases) == sorted(held)
 
 
 def test_an_answer_no_better_around_its_cases_is_kept_as_it_is():
