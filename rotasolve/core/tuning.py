@@ -318,12 +318,15 @@ RINS_WIDER_AGREE = (0.02, 0.01)
 INTERIOR_SECONDS_PER_VARIABLE = 1e-4
 # The group places filled afresh around a guided part's cases, its last step
 # (engine/group_places.py): its deterministic seconds, the wall it keeps from the searches
-# before it beside building its model (planned from its size), and CP-SAT's searches: with
-# the LP's, a model of group places is settled at its root. Held at 1.5 deterministic
-# seconds, seed 7004's (34,000 variables) reached 255 -> 261 (its bound) with these, 260
-# with max_lp alone and none better with the default portfolio (257 in 4 s); seed 7005's,
-# 284 -> 300 in 1.3. About 4 s of wall on a slow day (a 30-million-step Python loop 6.5 s,
-# 2.5 s on a usual one).
-GROUP_PLACES_SECONDS = 1.5
-GROUP_PLACES_WALL = 2.0
+# before it beside building its model (planned from its size), and CP-SAT's searches, with
+# HiGHS's MIP beside them (MIP_NODES_PER_SECOND). CP-SAT's LP says the best at once there
+# and its searches then climb to it one place at a time. Seed 7004's model (34,000
+# variables), from two answers of 255: 261 (its bound) within 1.5 deterministic seconds
+# from one, 256 from the other with CP-SAT's LP searches alone (261 at 3.3), 261 at 1.4
+# with HiGHS beside them; the default portfolio with the cases' slots free, 257 in 4.
+# Seed 7005's, 284 -> 300 in 0.8 (proven). About 8 s of wall on a slow day (a
+# 30-million-step Python loop 6.5 s, 2.5 s on a usual one); with 2 s kept in all, the
+# runs of that day reached their deadline before it was searched.
+GROUP_PLACES_SECONDS = 2.0
+GROUP_PLACES_WALL = 4.0
 GROUP_PLACES_SUBSOLVERS = ("default_lp", "max_lp")

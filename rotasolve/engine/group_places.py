@@ -14,7 +14,8 @@ The model is the engine's own (``model/build.py``), every rule in it, over fewer
 choices: each case the answer gives is held as it gives it (case, supervisor and slots),
 no other new case is offered, and every trainee may join any group they are eligible
 for. (With the cases' slots left free, CP-SAT reached 257 of seed 7004's 261 in 4
-deterministic seconds; held, with the LP's searches, 261 in 1.8.) The search starts
+deterministic seconds; held, with CP-SAT's LP searches and HiGHS's MIP beside them,
+261 in 1.4.) The search starts
 from the answer, tier 1a held there; what it finds is kept only where it is better,
 tier by tier.
 """
@@ -29,7 +30,7 @@ from ..domain import Instance
 from ..domain.choices import Candidates, UnitKey
 from ..domain.tiers import ByTier
 from ..core.tuning import (BUILD_SECONDS_PER_VARIABLE, GROUP_PLACES_SECONDS, GROUP_PLACES_SUBSOLVERS,
-                           GROUP_PLACES_WALL)
+                           GROUP_PLACES_WALL, MIP_NODES_PER_SECOND)
 from ..model.build import build, extract, hint_from
 from ..model.objective import score
 from ..model.search import Budget, search
@@ -86,7 +87,7 @@ def refilled(inst: Instance, every: Candidates, found: PartResult, options: Solv
             built.model.add(var == hint[var.Index()])
     built.model.add(built.tiers.critical.expr >= found.values.critical)
     searched = search(built, budget, workers=options.workers, seed=options.seed, hint=hint, stages=1,
-                      subsolvers=GROUP_PLACES_SUBSOLVERS)
+                      subsolvers=GROUP_PLACES_SUBSOLVERS, mip_nodes_per_second=MIP_NODES_PER_SECOND)
     assignment = searched.assignment
     if assignment is None:
         return found
