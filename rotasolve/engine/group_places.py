@@ -5,19 +5,18 @@ Why: on a region of 1,000 trainees the final searches look for cases, and the gr
 places they leave are the start's, filled by hand. A group place freed by moving one
 trainee to another group (where their week has the slot) can take a trainee the first
 group suited and the second did not; such chains are what a search of 200,000 variables
-does not find in its time, and what a model of the groups alone settles in a second. On
-a random connected region with scarce supervisors (seed 7005), the answer's cases kept
-as they were, its group places went from 247 to 263 and tier 1b from 284 to 300; on
-seed 7004, tier 1b from 255 to 261, its bound (docs/decisions.md).
+does not find in its time, and what a model of the groups settles in two deterministic
+seconds. On a random connected region with scarce supervisors (seed 7005), the answer's
+cases kept as they were, its group places went from 247 to 263 and tier 1b from 284 to
+300; on seed 7004, tier 1b from 255 to 261, its bound (docs/decisions.md).
 
 The model is the engine's own (``model/build.py``), every rule in it, over fewer
 choices: each case the answer gives is held as it gives it (case, supervisor and slots),
 no other new case is offered, and every trainee may join any group they are eligible
 for. (With the cases' slots left free, CP-SAT reached 257 of seed 7004's 261 in 4
 deterministic seconds; held, with CP-SAT's LP searches and HiGHS's MIP beside them,
-261 in 1.4.) The search starts
-from the answer, tier 1a held there; what it finds is kept only where it is better,
-tier by tier.
+261 in 1.4.) The search starts from the answer, tier 1a held there; what it finds is
+kept only where it is better, tier by tier.
 """
 
 from __future__ import annotations
@@ -64,7 +63,7 @@ def set_aside(inst: Instance, every: Candidates, start: Solution | None, budget:
     """``budget`` less what filling the group places afresh will take (planned from the
     size of its model around ``start``'s cases), and that (None: not done). Not for a
     re-plan or a capacity search, whose first stage is not tier 1."""
-    if start is None or options.previous is not None or options.additions is not None:
+    if start is None or not options.tier_one_first:
         return budget, None
     wall = GROUP_PLACES_WALL + BUILD_SECONDS_PER_VARIABLE * memory.variables(inst, around_cases(inst, every, start))
     before = budget.less(GROUP_PLACES_SECONDS)
@@ -87,7 +86,8 @@ def refilled(inst: Instance, every: Candidates, found: PartResult, options: Solv
             built.model.add(var == hint[var.Index()])
     built.model.add(built.tiers.critical.expr >= found.values.critical)
     searched = search(built, budget, workers=options.workers, seed=options.seed, hint=hint, stages=1,
-                      subsolvers=GROUP_PLACES_SUBSOLVERS, mip_nodes_per_second=MIP_NODES_PER_SECOND)
+                      subsolvers=GROUP_PLACES_SUBSOLVERS,
+                      mip_nodes_per_second=MIP_NODES_PER_SECOND if options.mip else 0.0)
     assignment = searched.assignment
     if assignment is None:
         return found

@@ -41,6 +41,13 @@ class SolveOptions:
     # placing critical requirements needs them, at least cost (engine/one_model.py stages_for).
     additions: Offer | None = None
 
+    @property
+    def tier_one_first(self) -> bool:
+        """Tier 1 is the first thing searched: not so for a re-plan (fewest changes first)
+        or a capacity search (cheapest additions), whose stages the searches after a
+        guided part's first do not know."""
+        return self.previous is None and self.additions is None
+
     def search_budget(self, trainees: int = 0) -> float | None:
         """Deterministic seconds for the whole search of a region of ``trainees``, or None
         to go by the clock alone."""

@@ -195,7 +195,7 @@ def _rins_lists_beside(inst: Instance, the_plan: Plan, options: SolveOptions) ->
     """RINS's lists (``rins.py``) for a shortlisted part small enough, searched for tier 1
     first, made while the critical search lets go of Python's lock (3 s on seed 7001)."""
     everything = the_plan.everything
-    if everything is None or the_plan.candidates is None or not _tier_one_first(options) \
+    if everything is None or the_plan.candidates is None or not options.tier_one_first \
             or not rins_planned(inst, the_plan.candidates):
         return None
     return _beside(lambda: rins_lists_of(inst, everything))
@@ -234,7 +234,7 @@ def _search_guided(inst: Instance, the_plan: Plan, candidates: Candidates, start
     those the whole linear relaxation uses, ``choices``, and every choice, where
     ``_every_choice_searched`` says so). ``every_worker``: as ``_guided_then_wider``."""
     wide = _every_choice_searched(inst, the_plan, options, budget_bytes)
-    if not _tier_one_first(options):
+    if not options.tier_one_first:
         if choices is not None:
             choices.release()  # its choices are for tier 1's searches, which follow the guided one
         result = search_one_model(inst, candidates, start, options, rest, progress, label, outer)
@@ -282,19 +282,12 @@ def _built_in_python(inst: Instance, the_plan: Plan, every: Candidates, searched
     return memory.variables(inst, critical_units(inst, every)) + memory.variables(inst, searched)
 
 
-def _tier_one_first(options: SolveOptions) -> bool:
-    """Tier 1 is the first thing searched: not so for a re-plan (fewest changes first) or
-    a capacity search (cheapest additions), whose stages the searches after the guided
-    choices do not know."""
-    return options.previous is None and options.additions is None
-
-
 def _every_choice_searched(inst: Instance, the_plan: Plan, options: SolveOptions,
                            budget_bytes: int) -> Candidates | None:
     """Every choice, where a guided part is searched among them after its guided choices
     (``WIDE_UP_TO``, and within the memory budget); else None. Not for a re-plan or a
     capacity search, whose first stage is not tier 1."""
-    if not the_plan.complete or the_plan.candidates is None or not _tier_one_first(options):
+    if not the_plan.complete or the_plan.candidates is None or not options.tier_one_first:
         return None
     fits = memory.estimate(inst, the_plan.candidates) <= budget_bytes
     return the_plan.candidates if fits and memory.variables(inst, the_plan.candidates) <= WIDE_UP_TO else None
