@@ -91,7 +91,7 @@ def search_one_model(inst: Instance, candidates: Candidates, by_hand: Solution |
     values: ByTier[int] = ByTier.of(known(v) if found.bounds[kind] is not None else known(counted[kind])
                                     for kind, v in found.values.items())
     bounds = found.bounds if outer is None else outer.bounds(known(found.values.critical))
-    if start is not None and options.additions is None and options.previous is None and not found.proven:
+    if start is not None and options.tier_one_first and not found.proven:
         kept = never_below(inst, start, values, bounds, size, found.deterministic_seconds, found.stopped_by_clock,
                            outer)
         if kept is not None:
