@@ -13,7 +13,7 @@ each can hold (``cases_that_fit``, ``supervisor_room``).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from ortools.graph.python import max_flow, min_cost_flow
 
@@ -85,12 +85,16 @@ def _places(inst: Instance, through_cases: bool) -> list[Arc]:
     """Group places and supervisor places to the sink, what running items leave of them;
     and (``through_cases``) each new case once, to the supervisors qualified for it."""
     arcs: list[Arc] = []
-    used = Counter(c.current_supervisor for c in inst.cases if c.kept and c.current_supervisor)
+    running: dict[str, list[Case]] = {}
+    for c in inst.cases:
+        if c.kept and c.current_supervisor:
+            running.setdefault(c.current_supervisor, []).append(c)
     kept_members = {g.id: len(inst.kept_group_members[g.id]) for g in inst.groups}
     for g in inst.groups:
         arcs.append((f"g:{g.id}", "sink", max(0, inst.capacity.group_core_places(g) - kept_members[g.id]), 0))
     for s in inst.supervisors:
-        arcs.append((f"s:{s.id}", "sink", max(0, supervisor_room(inst, s) - used[s.id]), 0))
+        held = running.get(s.id, [])
+        arcs.append((f"s:{s.id}", "sink", max(0, supervisor_room(inst, s, held) - len(held)), 0))
     for c in inst.cases if through_cases else ():
         if not c.kept:
             # in -> out with capacity 1: a case is given at most once
@@ -110,24 +114,132 @@ def _supervisors_reached(inst: Instance, t: Trainee, length: Length, reachable: 
     return sorted({s.id for c in reachable for s in inst.eligibility.pair_supervisors(t, c)})
 
 
-def supervisor_room(inst: Instance, s: Supervisor) -> int:
-    """The most cases a supervisor can hold at once, running ones included: their number
-    (H4), and what their meetings can hold (H5): one meeting a slot, and within the
-    supervision PAs the best mix of individual meetings (one case, ``meeting(False)``
-    minutes each) and shared ones (up to the group size, ``meeting(True)`` minutes)."""
+def supervisor_room(inst: Instance, s: Supervisor, running: Sequence[Case] = ()) -> int:
+    """The most cases a supervisor can hold at once, ``running`` (the running cases they
+    supervise) included: their number (H4), and what their meetings can hold (H5): one
+    meeting a slot, of one modality, and within the supervision PAs the best mix of
+    individual meetings (one case, ``meeting(False)`` minutes each) and shared ones (up
+    to the group size, ``meeting(True)`` minutes).
+
+    The running cases are kept (H10), so their meetings are not all free to choose: two
+    of different modalities are two meetings, and a running case's kept slot is its
+    meeting's. Without them a supervisor with half a PA (120 minutes) and two running
+    cases of two modalities had room for one more case, as if the two could share one
+    90-minute meeting with it: they fill two individual ones, all 120 minutes. Random
+    1,000 seed 7005 (scarce supervisors) has four such supervisors."""
     mins = inst.minutes
     size = max(1, s.group_size)
-    slots = len(set(s.available_slots) & set(inst.slot_ids))
-    most = min(inst.capacity.supervisor_cases(s), size * slots)
-    minutes = mins.supervisor_limit(s)
-    if minutes is None:
-        return most
+    slots = set(s.available_slots) & set(inst.slot_ids)
+    limit = mins.supervisor_limit(s)
     alone, together = max(1, mins.meeting(shared=False)), max(1, mins.meeting(shared=True))
-    held = 0
-    for shared in range(min(slots, minutes // together) + 1 if size > 1 else 1):
-        individual = min(slots - shared, (minutes - shared * together) // alone)
-        held = max(held, shared * size + individual)
-    return min(most, held)
+    at_slot, by_modality, outside = _running_meetings(running, slots)
+    # The running cases' meetings, block by block: (minutes, free slots taken) -> most held.
+    best: dict[tuple[int, int], int] = {(0, 0): 0}
+    # A kept slot's running cases are one meeting there: shared if two or more (as given),
+    # a lone one shared only with new cases joining it.
+    blocks = [[(together, 0, max(size, n))] if n > 1 else [(alone, 0, 1)] + ([(together, 0, size)] if size > 1 else [])
+              for n in at_slot.values()]
+    blocks += [_meeting_options(inst, cases, slots, size) for cases in by_modality.values()]
+    for options in blocks:
+        best = _combined(best, options, limit, len(slots) - len(at_slot))
+    most = -1
+    for (m, k), held in best.items():  # then new meetings in the slots left
+        left = len(slots) - len(at_slot) - k
+        for shared in range(left + 1 if size > 1 else 1):
+            spent = m + together * shared
+            if limit is not None and spent > limit:
+                break
+            individual = left - shared if limit is None else min(left - shared, (limit - spent) // alone)
+            most = max(most, held + size * shared + individual)
+    if most < 0:  # the running cases alone already break H5: no room for more
+        return len(running)
+    return min(inst.capacity.supervisor_cases(s), most + outside)
+
+
+def _combined(best: dict[tuple[int, int], int], options: Sequence[tuple[int, int, int]], limit: int | None,
+              free: int) -> dict[tuple[int, int], int]:
+    """The meetings so far, (minutes, free slots taken) -> most held, with one more
+    block's ``options`` (minutes, slots, held) added: what fits the PAs and the slots."""
+    out: dict[tuple[int, int], int] = {}
+    for (m, k), held in best.items():
+        for om, ok, oh in options:
+            key = (m + om, k + ok)
+            if (limit is None or key[0] <= limit) and key[1] <= free:
+                out[key] = max(out.get(key, 0), held + oh)
+    return out
+
+
+def _running_meetings(running: Sequence[Case], slots: set[str]) -> tuple[Counter[str], dict[str, list[Case]], int]:
+    """A supervisor's running cases as blocks of meetings: how many hold each kept slot,
+    and those of each modality with no kept slot yet (their meetings are chosen); beside
+    them, how many are counted as held outside any meeting: those whose slot is none of
+    the supervisor's (already breaking H5), and those with no slot whose modality a kept
+    slot's meeting has (they may join it) — generous, so the room stays a bound."""
+    at_slot = Counter(c.supervision_slot for c in running if c.supervision_slot in slots)
+    fixed_modalities = {c.modality for c in running if c.supervision_slot in slots}
+    by_modality: dict[str, list[Case]] = {}
+    for c in running:
+        if c.supervision_slot is None and c.modality not in fixed_modalities:
+            by_modality.setdefault(c.modality, []).append(c)
+    outside = len(running) - sum(at_slot.values()) - sum(len(cs) for cs in by_modality.values())
+    return at_slot, by_modality, outside
+
+
+def _meeting_options(inst: Instance, cases: Sequence[Case], slots: set[str], size: int) -> list[tuple[int, int, int]]:
+    """The ways running cases of one modality with no kept slot can meet, as (minutes,
+    slots taken, cases held): each in an individual meeting or in a shared one (new
+    cases filling it up to ``size``). Cases share a meeting only where their trainees
+    have a slot in common with the supervisor, and each has room in the week for a shared
+    meeting's extra minutes (H7); one whose trainee has none meets alone (and no new
+    case joins it). Past ``_MOST_PARTITIONED`` cases only the numbers are counted."""
+    mins = inst.minutes
+    alone, together = max(1, mins.meeting(shared=False)), max(1, mins.meeting(shared=True))
+    if len(cases) > _MOST_PARTITIONED:
+        n = len(cases)
+        return [(together * shared + alone * single, shared + single, size * shared + single)
+                for shared in range(n + 1 if size > 1 else 1) for single in range(n + 1 - shared)
+                if n <= size * shared + single] or [(alone * n, n, n)]
+    free = {c.id: set(inst.trainee[c.current_trainee].available_slots) & slots if c.current_trainee else slots
+            for c in cases}
+    room = {c.id: size > 1 and _has_room_to_share(inst, c) for c in cases}
+    options: set[tuple[int, int, int]] = set()
+    for parts in _partitions(list(cases)):
+        ways = [(0, 0)]  # (minutes, held) of the meetings so far
+        for part in parts:
+            if len(part) == 1:
+                own = [(alone, 1)] + ([(together, size)] if room[part[0].id] else [])
+            elif len(part) <= size and all(room[c.id] for c in part) and set.intersection(*(free[c.id] for c in part)):
+                own = [(together, size)]
+            else:
+                break
+            ways = [(m + om, h + oh) for m, h in ways for om, oh in own]
+        else:
+            options.update((m, len(parts), h) for m, h in ways)
+    return sorted(options) or [(alone * len(cases), len(cases), len(cases))]  # broken as given
+
+
+_MOST_PARTITIONED = 5  # 52 ways to part five running cases; a supervisor rarely has more of one modality
+
+
+def _has_room_to_share(inst: Instance, c: Case) -> bool:
+    """Whether the trainee of running case ``c`` has room in the week (H7) for a shared
+    meeting's extra minutes, beside the least their running cases take."""
+    if not c.current_trainee:
+        return True
+    t, mins = inst.trainee[c.current_trainee], inst.minutes
+    return sum(mins.case_week_least(t, k) for k in inst.kept_cases_of[t.id]) + mins.shared_extra <= mins.weekly
+
+
+def _partitions(items: list[Case]) -> Iterator[list[list[Case]]]:
+    """Every way to part ``items`` into non-empty blocks."""
+    if not items:
+        yield []
+        return
+    first, rest = items[0], items[1:]
+    for parts in _partitions(rest):
+        yield [[first], *parts]
+        for i in range(len(parts)):
+            yield [*parts[:i], [first, *parts[i]], *parts[i + 1:]]
 
 
 def cases_that_fit(inst: Instance, t: Trainee, reachable: Sequence[Sequence[Case]]) -> int:
