@@ -1,0 +1,74 @@
+"""The relaxation without slots bounds tier 1b: never below the best allocation, found by
+exhaustive search on tiny schemes and by CP-SAT on schemes of running cases at one
+supervisor; and a shortlisted part reports it."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from ortools.sat.python import cp_model
+from test_flows import _running_at_one_supervisor
+from tiny import brute_force, tiny_scheme
+
+from rotasolve.domain.choices import eligible
+from rotasolve.model.build import build
+from rotasolve.model.relaxation import relax
+from rotasolve.engine.without_slots import WithoutSlots, bound_model
+
+
+def _bound(inst, critical_placed: int) -> int | None:
+    model = bound_model(inst, eligible(inst), critical_placed)
+    return 0 if model is None else relax(model, 10, threads=1).bound()
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_never_below_the_best_allocation_of_a_tiny_scheme(seed):
+    inst = tiny_scheme(seed)
+    best = brute_force(inst)
+    if best is None:
+        return
+    assert _bound(inst, best[0]) >= best[1]
+
+
+def _best(inst) -> tuple[int, int] | None:
+    """Tier 1 of the best allocation (CP-SAT, exactly); None where there is none."""
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    built = build(inst)
+    built.model.maximize(built.tiers.critical.expr)
+    if solver.solve(built.model) != cp_model.OPTIMAL:
+        return None
+    critical = round(solver.objective_value)
+    built = build(inst)
+    built.model.add(built.tiers.critical.expr >= critical)
+    built.model.maximize(built.tiers.others.expr)
+    assert solver.solve(built.model) == cp_model.OPTIMAL
+    return critical, round(solver.objective_value)
+
+
+def test_never_below_the_best_allocation_with_running_cases_at_a_supervisor():
+    slots = ["MON-AM", "TUE-AM", "WED-AM", "THU-AM"]
+    bounded = tight = 0
+    for seed in range(120):
+        rng = random.Random(seed)
+        n = rng.randint(1, 4)
+        weeks = [tuple(sorted(rng.sample(slots, rng.randint(2, 4)))) for _ in range(n)]
+        inst = _running_at_one_supervisor([rng.choice(["CBT", "PDT"]) for _ in range(n)], None, weeks,
+                                          pas=rng.choice([None, 0.25, 0.375, 0.5, 0.75, 1.0]),
+                                          group_size=rng.choice([1, 2, 3, 3]), newcomers=rng.randint(0, 3))
+        best = _best(inst)
+        if best is None:
+            continue
+        found = _bound(inst, best[0])
+        assert found is not None and found >= best[1], seed
+        bounded, tight = bounded + 1, tight + (found == best[1])
+    assert bounded >= 60 and tight >= 0.8 * bounded, (bounded, tight)
+
+
+def test_a_count_of_critical_placements_short_of_its_own_gives_no_bound():
+    inst = tiny_scheme(3)
+    slotless = WithoutSlots(inst, eligible(inst), 1, time_limit=10)
+    assert slotless.bound(0, seconds=10) is None  # built for answers placing at least one
+    again = WithoutSlots(inst, eligible(inst), 0, time_limit=10)
+    assert again.bound(0, seconds=10) is not None
