@@ -45,7 +45,6 @@ from .rins import RinsLists, beside_final_search, rins_lists_of, rins_planned
 from .one_model import (STOPPED, Outer, PartResult, flow_bounds, greedy_result, others_flow_bound, outer_bounds,
                         kept_only, search_one_model)
 from .options import SolveOptions
-from .without_slots import WithoutSlots
 
 _Made = TypeVar("_Made")
 
@@ -158,11 +157,6 @@ def _guided(inst: Instance, the_plan: Plan, by_hand: Solution | None, options: S
     every = the_plan.every_choice
     assert every is not None  # only a greedy plan has none
     candidates = with_allocation(inst, guidance.candidates, every, start)  # the search is hinted with it
-    # Tier 1b's bound over every choice of a shortlisted part, tighter than the flows', worked
-    # out beside its final searches from the count of critical placements they start from.
-    slotless = WithoutSlots(inst, the_plan.everything, score(inst, start).critical, budget.wall_left()) \
-        if start is not None and the_plan.everything is not None and not the_plan.complete \
-        and options.additions is None and options.tier_one_first else None
     expected = BUILD_SECONDS_PER_VARIABLE * _built_in_python(inst, the_plan, every, candidates)
     rest = budget.less(guidance.deterministic_seconds + guidance.set_aside + SEARCH_PER_SECOND_LARGE * expected)
     rest, refill = set_aside(inst, every, start, rest, options)  # the group places filled afresh, last
@@ -188,8 +182,6 @@ def _guided(inst: Instance, the_plan: Plan, by_hand: Solution | None, options: S
             result = search(beside, rest, budget_bytes, progress, label, guidance.linear_choices, options)
     if refill is not None:
         result = refilled(inst, every, result, options, refill, outer, progress, label)
-    if slotless is not None and result.bounds is not None and result.values is not None:
-        result.bounds.others = least(result.bounds.others, slotless.bound(result.values.critical, budget.wall_left()))
     late = guidance.late_critical_bound()
     if late is not None and result.bounds is not None:
         result.bounds.critical = least(result.bounds.critical, late)
