@@ -139,7 +139,7 @@ def supervisor_room(inst: Instance, s: Supervisor, running: Sequence[Case] = ())
     # a lone one shared only with new cases joining it.
     blocks = [[(together, 0, max(size, n))] if n > 1 else [(alone, 0, 1)] + ([(together, 0, size)] if size > 1 else [])
               for n in at_slot.values()]
-    blocks += [_meeting_options(inst, cases, slots, size) for cases in by_modality.values()]
+    blocks += [_meeting_options(inst, cases, slots, size, alone, together) for cases in by_modality.values()]
     for options in blocks:
         best = _combined(best, options, limit, len(slots) - len(at_slot))
     most = -1
@@ -185,15 +185,15 @@ def _running_meetings(running: Sequence[Case], slots: set[str]) -> tuple[Counter
     return at_slot, by_modality, outside
 
 
-def _meeting_options(inst: Instance, cases: Sequence[Case], slots: set[str], size: int) -> list[tuple[int, int, int]]:
+def _meeting_options(inst: Instance, cases: Sequence[Case], slots: set[str], size: int, alone: int,
+                     together: int) -> list[tuple[int, int, int]]:
     """The ways running cases of one modality with no kept slot can meet, as (minutes,
     slots taken, cases held): each in an individual meeting or in a shared one (new
     cases filling it up to ``size``). Cases share a meeting only where their trainees
     have a slot in common with the supervisor, and each has room in the week for a shared
     meeting's extra minutes (H7); one whose trainee has none meets alone (and no new
-    case joins it). Past ``_MOST_PARTITIONED`` cases only the numbers are counted."""
-    mins = inst.minutes
-    alone, together = max(1, mins.meeting(shared=False)), max(1, mins.meeting(shared=True))
+    case joins it). Past ``_MOST_PARTITIONED`` cases only the numbers are counted.
+    ``alone`` and ``together``: an individual and a shared meeting's minutes."""
     if len(cases) > _MOST_PARTITIONED:
         n = len(cases)
         return [(together * shared + alone * single, shared + single, size * shared + single)
