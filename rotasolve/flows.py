@@ -198,7 +198,7 @@ def _meeting_options(inst: Instance, cases: Sequence[Case], slots: set[str], siz
         n = len(cases)
         return [(together * shared + alone * single, shared + single, size * shared + single)
                 for shared in range(n + 1 if size > 1 else 1) for single in range(n + 1 - shared)
-                if n <= size * shared + single] or [(alone * n, n, n)]
+                if n <= size * shared + single]  # single = n always fits
     free = {c.id: set(inst.trainee[c.current_trainee].available_slots) & slots if c.current_trainee else slots
             for c in cases}
     room = {c.id: size > 1 and _has_room_to_share(inst, c) for c in cases}
@@ -215,7 +215,7 @@ def _meeting_options(inst: Instance, cases: Sequence[Case], slots: set[str], siz
             ways = [(m + om, h + oh) for m, h in ways for om, oh in own]
         else:
             options.update((m, len(parts), h) for m, h in ways)
-    return sorted(options) or [(alone * len(cases), len(cases), len(cases))]  # broken as given
+    return sorted(options)  # never empty: each case alone in its own meeting is a way
 
 
 _MOST_PARTITIONED = 5  # 52 ways to part five running cases; a supervisor rarely has more of one modality
