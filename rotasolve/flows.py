@@ -253,21 +253,27 @@ def cases_that_fit(inst: Instance, t: Trainee, reachable: Sequence[Sequence[Case
     7002), 80 (7001) and 91 (f64) of the flow's 631, 908 and 731 places for new cases do
     not fit their trainees' weeks."""
     mins = inst.minutes
-    free = set(inst.slot_ids) & set(t.available_slots)
-    kept = inst.kept_cases_of[t.id]
-    # A running item's slot outside the trainee's week leaves no allocation at all (H10),
-    # so only those inside are counted as taken: the count stays a bound either way.
-    taken = sum(1 for c in kept for k in (c.session_slot, c.supervision_slot) if k is None or k in free)
-    if t.current_group and inst.group[t.current_group].slot in free:
-        taken += 1
-    by_slots = (len(free) - taken) // 2
-    left = mins.weekly - sum(mins.case_week_least(t, c) for c in kept)
+    by_slots = slots_left(inst, t) // 2
+    left = mins.weekly - sum(mins.case_week_least(t, c) for c in inst.kept_cases_of[t.id])
     by_hours = 0
     for least in sorted(min(mins.case_week_least(t, c) for c in cases) for cases in reachable if cases):
         if least > left:
             break
         by_hours, left = by_hours + 1, left - least
     return max(0, min(by_slots, by_hours))
+
+
+def slots_left(inst: Instance, t: Trainee) -> int:
+    """The trainee's free slots that their running items leave (H6, H10): a running
+    case's session and meeting and a running group's slot each take one."""
+    free = set(inst.slot_ids) & set(t.available_slots)
+    # A running item's slot outside the trainee's week leaves no allocation at all (H10),
+    # so only those inside are counted as taken: the count stays a bound either way.
+    taken = sum(1 for c in inst.kept_cases_of[t.id] for k in (c.session_slot, c.supervision_slot)
+                if k is None or k in free)
+    if t.current_group and inst.group[t.current_group].slot in free:
+        taken += 1
+    return max(0, len(free) - taken)
 
 
 def _numbered(arcs: list[Arc]) -> tuple[dict[str, int], list[tuple[int, int, int, int]]]:
@@ -328,4 +334,4 @@ def _best_paying_flow(arcs: list[Arc]) -> int:
     return -flow.optimal_cost()
 
 
-__all__ = ["coverage_bound", "placement_bound", "cases_that_fit", "supervisor_room"]
+__all__ = ["coverage_bound", "placement_bound", "cases_that_fit", "slots_left", "supervisor_room"]

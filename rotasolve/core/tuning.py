@@ -316,6 +316,15 @@ RINS_WIDER_PER_UNIT = 12
 RINS_WIDER_UP_TO = 150_000
 RINS_WIDER_AGREE = (0.02, 0.01)
 INTERIOR_SECONDS_PER_VARIABLE = 1e-4
+# Tier 1b's relaxation without slots (engine/without_slots.py), solved beside a guided
+# part's final searches where planned (``planned_variables``) at most WITHOUT_SLOTS_UP_TO
+# variables. Offline on a slow day (HiGHS's interior point, one thread), planned / made:
+# seed 7002 87,000 / 98,000 variables, 23 s, 271 MiB in all (623, the flows 631); seed
+# 7004 106,000 / 118,000, 18 s; seed 7001 431,000 / 437,000, 159 s, 793 MiB (400, the
+# flows 401): started beside its searches, it was not done by their end and its process
+# raised the run's peak from 0.98 to 1.75 GiB; f64 194,000 / 200,000, 408 (the flows
+# 406); seed 7005 152,000 / 157,000, 312 (the flows 314).
+WITHOUT_SLOTS_UP_TO = 150_000
 # The group places filled afresh around a guided part's cases, its last step
 # (engine/group_places.py): its deterministic seconds, the wall it keeps from the searches
 # before it beside building its model (planned from its size), and CP-SAT's searches, with

@@ -33,7 +33,7 @@ from ..core.tuning import (
     BASE_BYTES, BUILD_SECONDS_PER_VARIABLE, BYTES_PER_VARIABLE, CRITICAL_SHARE, FEWEST_FREE, FINAL_LEAST_WALL,
     FINISHING_SUBSOLVERS, GROWN_TIER_ONE_SHARE, GUIDED_FIRST_SHARE, NEIGHBOURHOOD_VARIABLES, ONE_MODEL_UP_TO,
     RELAXATION_SHARE, RELAXED_BYTES_PER_VARIABLE, RELAXED_UP_TO, SEARCH_PER_SECOND_LARGE, STAGE_SHARES,
-    WIDE_BUDGET_SHARE, WIDE_TIER_ONE_SHARE, WIDE_UP_TO)
+    WIDE_BUDGET_SHARE, WIDE_TIER_ONE_SHARE, WIDE_UP_TO, WITHOUT_SLOTS_UP_TO)
 from . import memory
 from .critical import CriticalLinear, start_critical_linear
 from .critical_units import critical_units, every_critical_choice, least
@@ -45,6 +45,7 @@ from .rins import RinsLists, beside_final_search, rins_lists_of, rins_planned
 from .one_model import (STOPPED, Outer, PartResult, flow_bounds, greedy_result, others_flow_bound, outer_bounds,
                         kept_only, search_one_model)
 from .options import SolveOptions
+from .without_slots import WithoutSlots, planned_variables
 
 _Made = TypeVar("_Made")
 
@@ -157,6 +158,7 @@ def _guided(inst: Instance, the_plan: Plan, by_hand: Solution | None, options: S
     every = the_plan.every_choice
     assert every is not None  # only a greedy plan has none
     candidates = with_allocation(inst, guidance.candidates, every, start)  # the search is hinted with it
+    slotless = _without_slots(inst, the_plan, start, options, budget)
     expected = BUILD_SECONDS_PER_VARIABLE * _built_in_python(inst, the_plan, every, candidates)
     rest = budget.less(guidance.deterministic_seconds + guidance.set_aside + SEARCH_PER_SECOND_LARGE * expected)
     rest, refill = set_aside(inst, every, start, rest, options)  # the group places filled afresh, last
@@ -182,6 +184,8 @@ def _guided(inst: Instance, the_plan: Plan, by_hand: Solution | None, options: S
             result = search(beside, rest, budget_bytes, progress, label, guidance.linear_choices, options)
     if refill is not None:
         result = refilled(inst, every, result, options, refill, outer, progress, label)
+    if slotless is not None and result.bounds is not None and result.values is not None:
+        result.bounds.others = slotless.tightened(result.values, result.bounds.others, budget.deadline)
     late = guidance.late_critical_bound()
     if late is not None and result.bounds is not None:
         result.bounds.critical = least(result.bounds.critical, late)
@@ -224,6 +228,17 @@ def _outer(inst: Instance, the_plan: Plan, options: SolveOptions, guidance: Guid
         most = outer.critical if outer.critical is not None else "?"
         progress(Progress(what="note", message=f"{where}{relaxed}; critical placements at most {most}"))
     return outer
+
+
+def _without_slots(inst: Instance, the_plan: Plan, start: Solution | None, options: SolveOptions,
+                   budget: Budget) -> WithoutSlots | None:
+    """Tier 1b's bound over every choice of a shortlisted part, tighter than the flows',
+    worked out beside its final searches from the count of critical placements they start
+    from; not where planned too large to be solved in the run (``WITHOUT_SLOTS_UP_TO``)."""
+    if start is None or the_plan.everything is None or the_plan.complete or options.additions is not None \
+            or not options.tier_one_first or planned_variables(inst, the_plan.everything) > WITHOUT_SLOTS_UP_TO:
+        return None
+    return WithoutSlots(inst, the_plan.everything, score(inst, start).critical, budget.wall_left())
 
 
 def _search_guided(inst: Instance, the_plan: Plan, candidates: Candidates, start: Solution | None, outer: Outer,

@@ -19,10 +19,17 @@ parent, which kills it; the program goes over a pipe as arrays.
 
 Reproducible: it stops after a fixed number of iterations (planned by the caller), not
 at a time; a run that its time limit cuts short gives no bound at all.
+
+The same child solves with HiGHS instead (``highs``: its interior-point method, one
+thread), for a model small enough for it but built and solved beside a search: in a
+thread of the parent, HiGHS held the one-HiGHS-at-a-time lock that the search's own
+relaxations wait on, and building the model took Python's lock from the search's
+callbacks (engine/without_slots.py: runs ended 5-15 s past their limit).
 """
 
 from __future__ import annotations
 
+import os
 import pickle
 import subprocess
 import sys
@@ -38,7 +45,7 @@ from ortools.pdlp.python import pdlp
 from ortools.sat.python import cp_model
 
 from ..core import stop
-from .relaxation import LinearProgram, Relaxation, linear_program, maximised_objective, maximum_of
+from .relaxation import LinearProgram, Relaxation, linear_program, maximised_objective, maximum_of, relax
 
 
 class FirstOrderBound:
@@ -53,10 +60,16 @@ class FirstOrderBound:
     module's function, or a partial of one). Built in the parent, a model not yet built
     takes Python's lock from whatever Python work runs beside it: seed 7001's critical
     relaxation (236,000 variables) took 31 s to build on a slow day, beside the completion
-    of the search's start, the checks and the writing of the workbook, which all ran late."""
+    of the search's start, the checks and the writing of the workbook, which all ran late.
+
+    ``highs``: solved by HiGHS (``relaxation.relax``, one thread, within ``seconds``)
+    instead of PDLP (``iterations`` is then not read); built in the child (``apart``), at
+    the lowest priority."""
 
     def __init__(self, build: Callable[[], cp_model.CpModel], iterations: int, seconds: float,
-                 apart: bool = False, point: bool = False) -> None:
+                 apart: bool = False, point: bool = False, highs: bool = False) -> None:
+        if highs and not apart:
+            raise ValueError("HiGHS solves the model in the child: it must be built there (apart)")
         self._started = time.monotonic()
         self._result: list[Relaxation | None] = []
         self._child: subprocess.Popen[bytes] | None = None
@@ -66,6 +79,7 @@ class FirstOrderBound:
         # on using it, and pickled on the thread beside it, they changed size as they were read.
         self._apart = pickle.dumps(build, protocol=pickle.HIGHEST_PROTOCOL) if apart else None
         self._point = point
+        self._highs = highs
         self._thread = threading.Thread(target=self._run, args=(build, iterations, seconds),
                                         name="rotasolve-first-order", daemon=True)
         self._thread.start()
@@ -81,7 +95,7 @@ class FirstOrderBound:
     def _solve(self, job: dict[str, Any], iterations: int, seconds: float) -> Relaxation | None:
         """The bound from the child given ``job``: the model's program and objective, or
         what builds the model."""
-        sent = pickle.dumps(job | {"iterations": iterations, "point": self._point,
+        sent = pickle.dumps(job | {"iterations": iterations, "point": self._point, "highs": self._highs,
                                    "seconds": max(0.0, seconds - (time.monotonic() - self._started))},
                             protocol=pickle.HIGHEST_PROTOCOL)
         with self._lock:
@@ -92,6 +106,11 @@ class FirstOrderBound:
                                                        env=stop.child_environment(),
                                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                                        stderr=subprocess.DEVNULL, start_new_session=True)
+                if self._highs and hasattr(os, "setpriority"):
+                    # Beside a search that has a core for each of its workers: it takes the
+                    # cores they leave, not theirs (measured beside them at the same
+                    # priority: f64's final search found nothing in 2 runs of 2).
+                    os.setpriority(os.PRIO_PROCESS, child.pid, 19)
             except OSError:  # pragma: no cover - no process could be started: no bound, as if too slow
                 return None
         with stop.stoppable(child.kill, kill=child.kill):
@@ -161,6 +180,13 @@ def _program_of(model: cp_model.CpModel) -> dict[str, Any]:
 def main() -> None:
     started = time.monotonic()
     job = pickle.load(sys.stdin.buffer)
+    found: tuple[float, np.ndarray | None] | None
+    if job["highs"]:
+        relaxed = relax(pickle.loads(job["build"])(), max(0.1, job["seconds"] - (time.monotonic() - started)),
+                        threads=1)
+        found = None if relaxed.value is None else (relaxed.value, None)
+        pickle.dump(found, sys.stdout.buffer, protocol=pickle.HIGHEST_PROTOCOL)
+        return
     if "build" in job:  # built here, apart from the parent's Python work
         job |= _program_of(pickle.loads(job["build"])())
     solved = least_after(job["program"], job["iterations"], max(0.0, job["seconds"] - (time.monotonic() - started)))

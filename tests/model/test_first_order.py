@@ -78,3 +78,12 @@ def test_a_cancelled_bound_is_none_and_its_child_ends():
         time.sleep(0.01)
     running.cancel()
     assert running.wait(30) is None and running._child is not None and running._child.poll() is not None
+
+
+
+def test_highs_solves_only_a_model_built_in_the_child():
+    """HiGHS in the child reads the model, not the program PDLP reads: it is built there
+    (its optimum is checked against HiGHS in the parent in tests/engine/test_without_slots.py,
+    whose model the child can import; this module's cannot be)."""
+    with pytest.raises(ValueError):
+        FirstOrderBound(two_halves, iterations=0, seconds=60, highs=True)

@@ -1,0 +1,119 @@
+"""The relaxation without slots bounds tier 1b: never below the best allocation, found by
+exhaustive search on tiny schemes and by CP-SAT on schemes of running cases at one
+supervisor; and a shortlisted part reports it."""
+
+from __future__ import annotations
+
+import random
+import time
+
+import pytest
+from ortools.sat.python import cp_model
+from test_flows import _running_at_one_supervisor
+from tiny import brute_force, tiny_scheme
+
+from rotasolve.baseline import greedy
+from rotasolve.domain.choices import eligible, shortlist
+from rotasolve.domain.tiers import ByTier
+from rotasolve.engine.options import SolveOptions
+from rotasolve.model.build import build
+from rotasolve.model.relaxation import relax
+from rotasolve.model.search import Budget
+from rotasolve.engine.without_slots import WithoutSlots, bound_model, planned_variables
+from rotasolve.synthetic.generate import generate
+
+
+def _bound(inst, critical_placed: int) -> int | None:
+    model = bound_model(inst, eligible(inst), critical_placed)
+    return 0 if model is None else relax(model, 10, threads=1).bound()
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_never_below_the_best_allocation_of_a_tiny_scheme(seed):
+    inst = tiny_scheme(seed)
+    best = brute_force(inst)
+    if best is None:
+        return
+    assert _bound(inst, best[0]) >= best[1]
+
+
+def _best(inst) -> tuple[int, int] | None:
+    """Tier 1 of the best allocation (CP-SAT, exactly); None where there is none."""
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    built = build(inst)
+    built.model.maximize(built.tiers.critical.expr)
+    if solver.solve(built.model) != cp_model.OPTIMAL:
+        return None
+    critical = round(solver.objective_value)
+    built = build(inst)
+    built.model.add(built.tiers.critical.expr >= critical)
+    built.model.maximize(built.tiers.others.expr)
+    assert solver.solve(built.model) == cp_model.OPTIMAL
+    return critical, round(solver.objective_value)
+
+
+def test_never_below_the_best_allocation_with_running_cases_at_a_supervisor():
+    slots = ["MON-AM", "TUE-AM", "WED-AM", "THU-AM"]
+    bounded = tight = 0
+    for seed in range(120):
+        rng = random.Random(seed)
+        n = rng.randint(1, 4)
+        weeks = [tuple(sorted(rng.sample(slots, rng.randint(2, 4)))) for _ in range(n)]
+        inst = _running_at_one_supervisor([rng.choice(["CBT", "PDT"]) for _ in range(n)], None, weeks,
+                                          pas=rng.choice([None, 0.25, 0.375, 0.5, 0.75, 1.0]),
+                                          group_size=rng.choice([1, 2, 3, 3]), newcomers=rng.randint(0, 3))
+        best = _best(inst)
+        if best is None:
+            continue
+        found = _bound(inst, best[0])
+        assert found is not None and found >= best[1], seed
+        bounded, tight = bounded + 1, tight + (found == best[1])
+    assert bounded >= 60 and tight >= 0.8 * bounded, (bounded, tight)
+
+
+def test_a_count_of_critical_placements_short_of_its_own_gives_no_bound():
+    inst = tiny_scheme(3)
+    slotless = WithoutSlots(inst, eligible(inst), 1, time_limit=30)
+    assert slotless.bound(0, time.monotonic() + 30) is None  # built for answers placing at least one
+    again = WithoutSlots(inst, eligible(inst), 0, time_limit=30)
+    assert again.bound(0, time.monotonic() + 30) == _bound(inst, 0)  # the same, solved in its own process
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_planned_variables_are_the_case_units_variables_it_makes(seed):
+    """Planned without building: each case unit's cases and meetings, counted as made."""
+    inst = generate(30 + 10 * seed, 3, seed=seed, connected=seed % 2 == 0)
+    model = bound_model(inst, eligible(inst), 0)
+    made = sum(v.name.startswith(("take[", "alone[", "shared[")) for v in model.Proto().variables)
+    assert planned_variables(inst, eligible(inst)) == made > 0
+
+
+def test_a_part_planned_too_large_starts_none(monkeypatch):
+    """Over ``WITHOUT_SLOTS_UP_TO`` planned variables, no relaxation (nor its process) is
+    started: it would not be done in the run, and its process holds memory all the while."""
+    from rotasolve.engine import part
+
+    inst = tiny_scheme(3)
+    the_plan = part.Plan("guided", shortlist(inst, eligible(inst), 1), complete=False, everything=eligible(inst))
+    start = greedy(inst)
+    budget = Budget(5.0, time.monotonic() + 30)
+    planned = planned_variables(inst, eligible(inst))
+    monkeypatch.setattr(part, "WITHOUT_SLOTS_UP_TO", planned)
+    started = part._without_slots(inst, the_plan, start, SolveOptions(), budget)
+    assert started is not None and started.bound(started.critical_placed, time.monotonic() + 30) is not None
+    monkeypatch.setattr(part, "WITHOUT_SLOTS_UP_TO", planned - 1)
+    assert part._without_slots(inst, the_plan, start, SolveOptions(), budget) is None
+
+
+def test_an_answer_at_the_parts_own_bound_is_not_kept_waiting():
+    """Proven by the part's own bound, its answer's tier 1b is that bound at once: the
+    relaxation's process is ended, not waited for. Otherwise the least of the two."""
+    inst = tiny_scheme(3)
+    slotless = WithoutSlots(inst, eligible(inst), 0, time_limit=30)
+    began = time.monotonic()
+    assert slotless.tightened(ByTier(0, 5, 0, 0), 5, time.monotonic() + 600) == 5
+    assert time.monotonic() - began < 5
+    own = _bound(inst, 0)
+    assert WithoutSlots(inst, eligible(inst), 0, time_limit=30).tightened(
+        ByTier(0, 0, 0, 0), own + 1, time.monotonic() + 30) == own
