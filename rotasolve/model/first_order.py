@@ -106,13 +106,10 @@ class FirstOrderBound:
                                                        env=stop.child_environment(),
                                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                                        stderr=subprocess.DEVNULL, start_new_session=True)
-                if self._highs and hasattr(os, "setpriority"):
-                    # Beside a search that has a core for each of its workers: it takes the
-                    # cores they leave, not theirs (measured beside them at the same
-                    # priority: f64's final search found nothing in 2 runs of 2).
-                    os.setpriority(os.PRIO_PROCESS, child.pid, 19)
             except OSError:  # pragma: no cover - no process could be started: no bound, as if too slow
                 return None
+            if self._highs:
+                _lowest_priority(child.pid)
         with stop.stoppable(child.kill, kill=child.kill):
             out, _ = child.communicate(sent)
         found: tuple[float, np.ndarray | None] | None = pickle.loads(out) if child.returncode == 0 else None
@@ -140,6 +137,17 @@ class FirstOrderBound:
         if self._thread.is_alive() and self._child is not None:
             self._child.kill()
         return relaxed.bound() if relaxed is not None else None
+
+
+def _lowest_priority(pid: int) -> None:
+    """Beside a search that has a core for each of its workers, the child takes the cores
+    they leave, not theirs (at the same priority, f64's final search gave no result and
+    its answer fell from 402 to 366). Where the system has no priorities or refuses, it
+    runs as it is."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, pid, 19)
+    except (AttributeError, OSError):  # pragma: no cover - not on this system
+        pass
 
 
 def least_after(lp: LinearProgram, iterations: int, seconds: float) -> tuple[float, np.ndarray] | None:
