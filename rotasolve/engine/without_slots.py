@@ -57,7 +57,7 @@ class _Model:
         self.shared: _Meetings = defaultdict(lambda: defaultdict(list))
         self.held: dict[str, list[cp_model.IntVar]] = defaultdict(list)
         self.running = _running(inst)
-        self.room = _room(inst)
+        self.room = _room(inst, self.running)
 
 
 def _running(inst: Instance) -> dict[str, list[Case]]:
@@ -69,9 +69,8 @@ def _running(inst: Instance) -> dict[str, list[Case]]:
     return running
 
 
-def _room(inst: Instance) -> dict[str, int]:
-    """Each supervisor's room for new cases beside their running ones (``supervisor_room``)."""
-    running = _running(inst)
+def _room(inst: Instance, running: dict[str, list[Case]]) -> dict[str, int]:
+    """Each supervisor's room for new cases beside their ``running`` ones (``supervisor_room``)."""
     return {s.id: supervisor_room(inst, s, running[s.id]) - len(running[s.id]) for s in inst.supervisors}
 
 
@@ -244,7 +243,7 @@ def planned_variables(inst: Instance, everything: Candidates) -> int:
     (its groups' and tutors' are a few per trainee): each unit's cases and, for each
     supervisor with room who supervises one of their modalities, a meeting alone and one
     shared. (Counted with every supervisor, seed 7002's 98,000 were 155,000.)"""
-    room = _room(inst)
+    room = _room(inst, _running(inst))
     count = 0
     for t in inst.trainees:
         for n in inst.needs.of(t.id):
