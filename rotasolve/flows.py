@@ -12,7 +12,6 @@ each can hold (``cases_that_fit``, ``supervisor_room``).
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 
 from ortools.graph.python import max_flow, min_cost_flow
@@ -136,9 +135,11 @@ def supervisor_room(inst: Instance, s: Supervisor, running: Sequence[Case] = ())
     # The running cases' meetings, block by block: (minutes, free slots taken) -> most held.
     best: dict[tuple[int, int], int] = {(0, 0): 0}
     # A kept slot's running cases are one meeting there: shared if two or more (as given),
-    # a lone one shared only with new cases joining it.
-    blocks = [[(together, 0, max(size, n))] if n > 1 else [(alone, 0, 1)] + ([(together, 0, size)] if size > 1 else [])
-              for n in at_slot.values()]
+    # a lone one shared only with new cases joining it, where its trainee has room in the
+    # week for a shared meeting's extra minutes (H7), as a running case without a slot.
+    blocks = [[(together, 0, max(size, len(kept)))] if len(kept) > 1
+              else [(alone, 0, 1)] + ([(together, 0, size)] if size > 1 and _has_room_to_share(inst, kept[0]) else [])
+              for kept in at_slot.values()]
     blocks += [_meeting_options(inst, cases, slots, size, alone, together) for cases in by_modality.values()]
     for options in blocks:
         best = _combined(best, options, limit, len(slots) - len(at_slot))
@@ -169,19 +170,23 @@ def _combined(best: dict[tuple[int, int], int], options: Sequence[tuple[int, int
     return out
 
 
-def _running_meetings(running: Sequence[Case], slots: set[str]) -> tuple[Counter[str], dict[str, list[Case]], int]:
-    """A supervisor's running cases as blocks of meetings: how many hold each kept slot,
+def _running_meetings(running: Sequence[Case], slots: set[str]) -> tuple[dict[str, list[Case]], dict[str, list[Case]],
+                                                                        int]:
+    """A supervisor's running cases as blocks of meetings: those holding each kept slot,
     and those of each modality with no kept slot yet (their meetings are chosen); beside
     them, how many are counted as held outside any meeting: those whose slot is none of
     the supervisor's (already breaking H5), and those with no slot whose modality a kept
     slot's meeting has (they may join it) — generous, so the room stays a bound."""
-    at_slot = Counter(c.supervision_slot for c in running if c.supervision_slot in slots)
-    fixed_modalities = {c.modality for c in running if c.supervision_slot in slots}
+    at_slot: dict[str, list[Case]] = {}
     by_modality: dict[str, list[Case]] = {}
+    for c in running:
+        if c.supervision_slot in slots:
+            at_slot.setdefault(c.supervision_slot, []).append(c)
+    fixed_modalities = {c.modality for cases in at_slot.values() for c in cases}
     for c in running:
         if c.supervision_slot is None and c.modality not in fixed_modalities:
             by_modality.setdefault(c.modality, []).append(c)
-    outside = len(running) - sum(at_slot.values()) - sum(len(cs) for cs in by_modality.values())
+    outside = len(running) - sum(len(cs) for cs in at_slot.values()) - sum(len(cs) for cs in by_modality.values())
     return at_slot, by_modality, outside
 
 

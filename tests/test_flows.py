@@ -8,6 +8,7 @@ from __future__ import annotations
 from conftest import solve
 
 from rotasolve.flows import coverage_bound
+from rotasolve.domain.entities import Profile
 
 
 def _two_cases(**trainee_kw):
@@ -72,10 +73,11 @@ def test_a_case_need_reaches_only_the_supervisors_its_trainee_can_meet():
 
 
 def _running_at_one_supervisor(modalities, kept_slots=None, trainee_slots=None, pas=0.5, group_size=3,
-                               newcomers=1):
+                               newcomers=1, running_site="A", profile=None):
     """One supervisor holding a running case for each of ``modalities`` (their kept
-    supervision slots ``kept_slots``; their trainees free in ``trainee_slots``), and
-    ``newcomers`` CT3 trainees who need a short case, a CBT case each waiting."""
+    supervision slots ``kept_slots``; their trainees free in ``trainee_slots``; the cases
+    at ``running_site``), and ``newcomers`` CT3 trainees who need a short case, a CBT case
+    each waiting (at site A, as the supervisor and every trainee)."""
     from conftest import case, scheme, supervisor, trainee
 
     n = len(modalities)
@@ -84,12 +86,13 @@ def _running_at_one_supervisor(modalities, kept_slots=None, trainee_slots=None, 
     sup = supervisor("S1", modalities=("CBT", "PDT"), max_trainees=n + newcomers, group_size=group_size,
                      supervision_pas=pas)
     running = [case(f"R{i}", modality=m, length="long", sessions=20, current_trainee=f"K{i}", current_supervisor="S1",
-                    sessions_done=5, supervision_slot=k) for i, (m, k) in enumerate(zip(modalities, kept_slots))]
+                    sessions_done=5, supervision_slot=k, site=running_site)
+               for i, (m, k) in enumerate(zip(modalities, kept_slots))]
     holders = [trainee(f"K{i}", grade=3, available_slots=slots, current_cases=(f"R{i}",), short_case_done="DIT")
                for i, slots in enumerate(trainee_slots)]
     newcomers_ = [trainee(f"N{i}", grade=3) for i in range(newcomers)]
     waiting = [case(f"C{i}") for i in range(newcomers)]
-    return scheme(trainees=holders + newcomers_, cases=running + waiting, supervisors=[sup])
+    return scheme(trainees=holders + newcomers_, cases=running + waiting, supervisors=[sup], profile=profile)
 
 
 def _most_held(inst) -> int | None:
@@ -135,6 +138,19 @@ def test_running_cases_share_a_meeting_only_where_their_trainees_have_a_slot_in_
     assert _room(kept_apart) == 2 == _most_held(kept_apart)
     kept_together = _running_at_one_supervisor(["CBT", "CBT"], kept_slots=["MON-AM", "MON-AM"])
     assert _room(kept_together) == 3
+
+
+def test_a_lone_running_case_at_its_kept_slot_is_shared_only_where_its_trainee_has_room():
+    """90 minutes of supervision (0.375 PA): a lone running case kept on Monday morning
+    could share its meeting (90 minutes) with two newcomers, but its trainee's week, 3 h
+    15 min, has 180 minutes of it taken (the session, the meeting and an hour's travel to
+    the case at A2): no room for a shared meeting's 30 more. So it meets alone, and the
+    60 minutes left of 90 hold no more."""
+    tight = _running_at_one_supervisor(["CBT"], kept_slots=["MON-AM"], pas=0.375, newcomers=2, running_site="A2",
+                                       profile=Profile(weekly_case_hours=3.25))
+    assert _room(tight) == 1 == _most_held(tight)  # was 3
+    roomy = _running_at_one_supervisor(["CBT"], kept_slots=["MON-AM"], pas=0.375, newcomers=2, running_site="A2")
+    assert _room(roomy) == 3 == _most_held(roomy)  # 4 h: room for it
 
 
 def test_a_supervisors_room_is_never_below_what_an_allocation_gives_them():
