@@ -84,16 +84,11 @@ def _places(inst: Instance, through_cases: bool) -> list[Arc]:
     """Group places and supervisor places to the sink, what running items leave of them;
     and (``through_cases``) each new case once, to the supervisors qualified for it."""
     arcs: list[Arc] = []
-    running: dict[str, list[Case]] = {}
-    for c in inst.cases:
-        if c.kept and c.current_supervisor:
-            running.setdefault(c.current_supervisor, []).append(c)
     kept_members = {g.id: len(inst.kept_group_members[g.id]) for g in inst.groups}
     for g in inst.groups:
         arcs.append((f"g:{g.id}", "sink", max(0, inst.capacity.group_core_places(g) - kept_members[g.id]), 0))
-    for s in inst.supervisors:
-        held = running.get(s.id, [])
-        arcs.append((f"s:{s.id}", "sink", max(0, supervisor_room(inst, s, held) - len(held)), 0))
+    for sid, room in new_case_room(inst, running_cases(inst)).items():
+        arcs.append((f"s:{sid}", "sink", room, 0))
     for c in inst.cases if through_cases else ():
         if not c.kept:
             # in -> out with capacity 1: a case is given at most once
@@ -111,6 +106,21 @@ def _supervisors_reached(inst: Instance, t: Trainee, length: Length, reachable: 
     if choices is not None:
         return [s.id for s in choices.supervisors.get(UnitKey(t.id, length), ())]
     return sorted({s.id for c in reachable for s in inst.eligibility.pair_supervisors(t, c)})
+
+
+def running_cases(inst: Instance) -> dict[str, list[Case]]:
+    """Each supervisor's running cases (H10), by supervisor id (every supervisor)."""
+    running: dict[str, list[Case]] = {s.id: [] for s in inst.supervisors}
+    for c in inst.cases:
+        if c.kept and c.current_supervisor:
+            running.setdefault(c.current_supervisor, []).append(c)
+    return running
+
+
+def new_case_room(inst: Instance, running: dict[str, list[Case]]) -> dict[str, int]:
+    """Each supervisor's room for new cases beside their ``running`` ones
+    (``running_cases``): ``supervisor_room`` less what the running ones hold."""
+    return {s.id: max(0, supervisor_room(inst, s, running[s.id]) - len(running[s.id])) for s in inst.supervisors}
 
 
 def supervisor_room(inst: Instance, s: Supervisor, running: Sequence[Case] = ()) -> int:
@@ -339,4 +349,5 @@ def _best_paying_flow(arcs: list[Arc]) -> int:
     return -flow.optimal_cost()
 
 
-__all__ = ["coverage_bound", "placement_bound", "cases_that_fit", "slots_left", "supervisor_room"]
+__all__ = ["coverage_bound", "placement_bound", "cases_that_fit", "new_case_room", "running_cases", "slots_left",
+           "supervisor_room"]

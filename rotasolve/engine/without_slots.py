@@ -33,11 +33,11 @@ from ..domain import SENIORITY_WEIGHT, Instance, Trainee, length_of
 from ..domain.choices import Candidates, UnitKey
 from ..domain.entities import Case, Supervisor
 from ..domain.tiers import ByTier
-from ..flows import cases_that_fit, slots_left, supervisor_room
+from ..flows import cases_that_fit, new_case_room, running_cases, slots_left
 from ..model.expr import total
 from ..model.first_order import FirstOrderBound
-from .critical_units import least
 from ..model.strengthen import minutes_hull
+from .critical_units import least
 
 # Per supervisor: a unit's new-case literals meeting them individually (by modality,
 # ``alone``) and shared (``shared``), and every one of them (``held``).
@@ -56,22 +56,8 @@ class _Model:
         self.alone: _Meetings = defaultdict(lambda: defaultdict(list))
         self.shared: _Meetings = defaultdict(lambda: defaultdict(list))
         self.held: dict[str, list[cp_model.IntVar]] = defaultdict(list)
-        self.running = _running(inst)
-        self.room = _room(inst, self.running)
-
-
-def _running(inst: Instance) -> dict[str, list[Case]]:
-    """Each supervisor's running cases (H10)."""
-    running: dict[str, list[Case]] = defaultdict(list)
-    for c in inst.cases:
-        if c.kept and c.current_supervisor:
-            running[c.current_supervisor].append(c)
-    return running
-
-
-def _room(inst: Instance, running: dict[str, list[Case]]) -> dict[str, int]:
-    """Each supervisor's room for new cases beside their ``running`` ones (``supervisor_room``)."""
-    return {s.id: supervisor_room(inst, s, running[s.id]) - len(running[s.id]) for s in inst.supervisors}
+        self.running = running_cases(inst)
+        self.room = new_case_room(inst, self.running)
 
 
 def bound_model(inst: Instance, everything: Candidates, critical_placed: int) -> cp_model.CpModel | None:
@@ -243,7 +229,7 @@ def planned_variables(inst: Instance, everything: Candidates) -> int:
     (its groups' and tutors' are a few per trainee): each unit's cases and, for each
     supervisor with room who supervises one of their modalities, a meeting alone and one
     shared. (Counted with every supervisor, seed 7002's 98,000 were 155,000.)"""
-    room = _room(inst, _running(inst))
+    room = new_case_room(inst, running_cases(inst))
     count = 0
     for t in inst.trainees:
         for n in inst.needs.of(t.id):
