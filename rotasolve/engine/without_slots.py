@@ -107,11 +107,10 @@ def _trainee(m: _Model, t: Trainee) -> None:
             placed = total(joined.values())
             groups.append(placed)
         else:
-            key = UnitKey(t.id, length_of(n.requirement))
-            cases = m.everything.cases.get(key, ())
-            supervisors = [s for s in m.everything.supervisors.get(key, ()) if m.room[s.id] > 0]
-            if not cases or not supervisors:
+            unit = _unit_choices(m.everything, m.room, t, n.requirement)
+            if unit is None:
                 continue
+            key, cases, supervisors = unit
             placed = _case_unit(m, t, key, cases, supervisors, week)
             cases_held.append(placed)
             reachable.append(cases)
@@ -233,16 +232,23 @@ def planned_variables(inst: Instance, everything: Candidates) -> int:
     count = 0
     for t in inst.trainees:
         for n in inst.needs.of(t.id):
-            if n.gated or n.requirement == "cbdg":
-                continue
-            key = UnitKey(t.id, length_of(n.requirement))
-            cases = everything.cases.get(key, ())
-            supervisors = [s for s in everything.supervisors.get(key, ()) if room[s.id] > 0]
-            if cases and supervisors:
+            unit = None if n.gated or n.requirement == "cbdg" else _unit_choices(everything, room, t, n.requirement)
+            if unit is not None:
+                _, cases, supervisors = unit
                 modalities = {c.modality for c in cases}
                 count += len(cases) + sum(len(modalities & set(s.modalities)) * (2 if s.group_size > 1 else 1)
                                           for s in supervisors)
     return count
+
+
+def _unit_choices(everything: Candidates, room: dict[str, int], t: Trainee,
+                  requirement: str) -> tuple[UnitKey, tuple[Case, ...], list[Supervisor]] | None:
+    """A case unit's key, cases and the supervisors with ``room`` left among its choices;
+    None where it has no case or no such supervisor (it is left out)."""
+    key = UnitKey(t.id, length_of(requirement))
+    cases = everything.cases.get(key, ())
+    supervisors = [s for s in everything.supervisors.get(key, ()) if room[s.id] > 0]
+    return (key, cases, supervisors) if cases and supervisors else None
 
 
 def _maximising(inst: Instance, everything: Candidates, critical_placed: int) -> cp_model.CpModel:
