@@ -360,6 +360,35 @@ def test_a_linear_relaxation_too_slow_for_the_search_still_bounds_tier_1b(large_
     assert others <= sol.objective.bound[1] == min(linear - MU * critical, alone, both - MU * critical)
 
 
+@pytest.mark.parametrize("planned_share, started", [(0.65, True), (1.5, False)])
+def test_a_linear_relaxation_planned_past_the_wait_is_started_if_done_by_the_deadline(
+        large_region_strategies, monkeypatch, planned_share, started):
+    """The whole part's linear relaxation planned (from its size) to take longer than the
+    critical relaxation's wait, but done by the part's deadline, is started and bounds
+    tier 1b; planned past the deadline, it is not built and the flows bound it."""
+    from rotasolve.engine import guided
+
+    inst = generate(60, 3, seed=1, connected=False)  # one part, where the flows are looser
+    limit = 20.0  # the part's wall time is a little less: planned_share of it is past
+    # RELAXATION_SHARE's wait (0.45) and within LATE_SHARE (0.9) at 0.65, past both at 1.5
+    monkeypatch.setattr(guided, "RELAXATION_SECONDS_PER_VARIABLE",
+                        planned_share * limit / memory.variables(inst, eligible(inst)))
+    built_models: list[object] = []
+    linear = guided._linear
+    monkeypatch.setattr(guided, "_linear", lambda *a: built_models.append(a) or linear(*a))
+    sol = solve(inst, SolveOptions(time_limit=limit, workers=2))
+    assert sol.status == "FEASIBLE" and check(inst, sol) == [] and "guided" in sol.manifest.strategy
+    assert bool(built_models) is started
+    critical, others = sol.objective.tiers[:2]
+    both, alone = placement_bound(inst, eligible(inst), critical_worth=MU), placement_bound(inst, eligible(inst))
+    flows = min(alone, both - MU * critical)
+    relaxed = build(inst, eligible(inst), relaxation=True)
+    relaxed.model.maximize(MU * relaxed.tiers.critical.expr + relaxed.tiers.others.expr)
+    bound = relax(relaxed.model, 10, threads=1).bound() - MU * critical
+    assert others <= sol.objective.bound[1] == (min(bound, flows) if started else flows)
+    assert bound < flows  # so the test tells the two apart
+
+
 def late_at_first(monkeypatch) -> list[float | None]:
     """A relaxation left running (``critical.Background``) is not done when first waited
     for (the search's start) and is done when waited for again (the bounds). Returns the
