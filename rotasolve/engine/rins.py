@@ -38,7 +38,7 @@ from ..model.build import build, completed_hint, extract, hint_from
 from ..model.objective import score
 from ..model.search import Budget
 from ..core.progress import Progress
-from ..model.rins import AGREE, RelaxedPoint, improve, relaxed_point
+from ..model.rins import AGREE, RelaxedPoint, RinsProgram, improve, relaxed_point, rins_program
 from ..results.solution import Solution
 from ..core.tuning import (
     BUILD_SECONDS_PER_VARIABLE,
@@ -138,18 +138,30 @@ def beside_final_search(inst: Instance, every: Candidates, lists: RinsLists, sta
                       result.notes + ["tier 1 from RINS beside the final search (its later tiers not searched)"])
 
 
+@dataclass(frozen=True)
+class Ready:
+    """What RINS's rounds need before the first: the allocation they start from, as a
+    value for every variable, and the model as they read it."""
+
+    hint: dict[int, int]
+    program: RinsProgram
+
+
 class Rins:
     """RINS's model of a part: its lists of each kind with the start's own choices, tier
-    1a held at the start's and tier 1b maximised, and the start as a value for every
-    variable. Built before the final search starts beside it, which builds its own model
-    in Python too (built beside it, this one took a second longer)."""
+    1a held at the start's and tier 1b maximised, and (``hinted``) the start as a value
+    for every variable. Built before the final search starts beside it, which builds its
+    own model in Python too (built beside it, this one took a second longer). Not hinted
+    where the rounds start from another allocation (the second phase's: the first's answer,
+    ``Wider``)."""
 
-    def __init__(self, inst: Instance, every: Candidates, lists: Candidates, start: Solution) -> None:
+    def __init__(self, inst: Instance, every: Candidates, lists: Candidates, start: Solution,
+                 hinted: bool = True) -> None:
         self.start = start
         self.built = built = build(inst, with_allocation(inst, lists, every, start))
         built.model.add(built.tiers.critical.expr >= score(inst, start).critical)
         built.model.maximize(built.tiers.others.expr)
-        self.hint = self.hint_of(start)
+        self.hint = self.hint_of(start) if hinted else None
         proto = built.model.Proto()
         self.size = {"variables": len(proto.variables), "constraints": len(proto.constraints)}
 
@@ -157,19 +169,26 @@ class Rins:
         """A value for every variable: ``allocation``'s, completed."""
         return completed_hint(self.built.model, hint_from(self.built.vars, allocation), HINT_COMPLETION_SECONDS)
 
+    def ready(self, start: Solution | None = None) -> Ready:
+        """The rounds' start (``start``, default the model's own) and the model read."""
+        hint = self.hint if start is None and self.hint is not None \
+            else self.hint_of(start if start is not None else self.start)
+        return Ready(hint, rins_program(self.built.model))
+
     def improved(self, until: float, point: RelaxedPoint | None = None, start: Solution | None = None,
-                 agree: tuple[float, ...] = (AGREE,)) -> tuple[Solution | None, bool]:
+                 agree: tuple[float, ...] = (AGREE,), ready: Ready | None = None) -> tuple[Solution | None, bool]:
         """``start`` (default: the model's own) improved on tier 1b until ``until`` (a
         ``time.monotonic()``) against ``point`` (default: this model's relaxation, solved
         now), in at most ``RINS_ROUNDS`` rounds fixing the variables within each of
-        ``agree`` of it in turn. Returns the better allocation (None: none found) and
-        whether the clock, not the plan, ended it."""
+        ``agree`` of it in turn. ``ready``: ``self.ready(start)``, where made before.
+        Returns the better allocation (None: none found) and whether the clock, not the
+        plan, ended it."""
         built = self.built
         point = point or relaxed_point(built.model, until - time.monotonic())
         if point is None:
             return None, True
-        hint = self.hint if start is None else self.hint_of(start)
-        rins = improve(built.model, hint, point, until - time.monotonic(), RINS_ROUNDS, agree)
+        ready = ready or self.ready(start)
+        rins = improve(ready.program, ready.hint, point, until - time.monotonic(), RINS_ROUNDS, agree)
         if rins.solution is None:
             return None, rins.stopped_by_clock
         values = rins.solution
@@ -186,11 +205,17 @@ class Wider:
     7002: 599 from 572, the neighbourhood then exhausted, where the bound is 631); the
     wider lists' model is a third larger and its relaxation twice as long, too long before
     the first round, and from the first phase's 599 their rounds reached 610 (fixing
-    within 0.02 of the point) and then 620 (within 0.01), docs/decisions.md."""
+    within 0.02 of the point) and then 620 (within 0.01), docs/decisions.md.
+
+    Its first round waits for the relaxation only: the first phase's answer as a value for
+    every variable, and the model read for the rounds, are made while it is solved (the
+    first phase is mostly done first; on a fast day at seed 7002, 1.4 s of a round of
+    9-10 s that had 8.6-11.4)."""
 
     def __init__(self, inst: Instance, every: Candidates, lists: Candidates, start: Solution, until: float) -> None:
         self._made = (inst, every, lists, start)
         self._until = until
+        self._built = threading.Event()
         self._done = threading.Event()
         self.rins: Rins | None = None
         self.point: RelaxedPoint | None = None
@@ -205,16 +230,21 @@ class Wider:
     def relax(self) -> None:
         try:
             if not stop.requested() and time.monotonic() < self._until:
-                self.rins = Rins(*self._made)
+                self.rins = Rins(*self._made, hinted=False)  # its rounds start from the first phase's answer
+                self._built.set()
                 self.point = relaxed_point(self.rins.built.model, self._until - time.monotonic())
         finally:
+            self._built.set()
             self._done.set()
 
     def improved(self, first: Solution, until: float) -> tuple[Solution | None, bool]:
         """``first`` (the first phase's answer, or the start) improved among the wider
         lists; None where its relaxation was not done in time (clocked) or nothing better
         was found."""
-        done = self._done.wait(max(0.0, until - time.monotonic()))
-        if not done or self.rins is None or self.point is None:
+        if not self._built.wait(max(0.0, until - time.monotonic())) or self.rins is None:
             return None, True
-        return self.rins.improved(until, self.point, first, RINS_WIDER_AGREE)
+        ready = self.rins.ready(first)  # while its relaxation is solved
+        done = self._done.wait(max(0.0, until - time.monotonic()))
+        if not done or self.point is None:
+            return None, True
+        return self.rins.improved(until, self.point, first, RINS_WIDER_AGREE, ready)

@@ -101,11 +101,18 @@ class FirstOrderBound:
         with self._lock:
             if stop.requested() or self._cancelled:
                 return None
+            # Out of the terminal's process group, so Ctrl-C reaches the parent alone (which
+            # ends it). A child at the lowest priority stays in the parent's session: where
+            # the system schedules sessions as groups (Linux's autogroup, on here), a session
+            # of its own took a whole core of two from RINS whatever its priority (seed 7002,
+            # the relaxation without slots at 199 of 200 ticks, RINS's two threads sharing
+            # the other core), and priority counts within a group only.
+            apart_from: dict[str, Any] = {"process_group": 0} if self._highs else {"start_new_session": True}
             try:
                 self._child = child = subprocess.Popen([sys.executable, "-m", "rotasolve.model.first_order"],
                                                        env=stop.child_environment(),
                                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                                       stderr=subprocess.DEVNULL, start_new_session=True)
+                                                       stderr=subprocess.DEVNULL, **apart_from)
             except OSError:  # pragma: no cover - no process could be started: no bound, as if too slow
                 return None
             if self._highs:

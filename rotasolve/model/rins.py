@@ -95,27 +95,44 @@ def _relaxed_point(model: cp_model.CpModel, seconds: float) -> RelaxedPoint | No
                         most=-h.getInfo().objective_function_value)  # HiGHS minimised the negated gains
 
 
-def improve(model: cp_model.CpModel, start: Mapping[int, int], point: RelaxedPoint, window: float,
+@dataclass(frozen=True)
+class RinsProgram:
+    """A model as RINS's rounds read it: its variables' names, in order, and its rows
+    stated exactly (None where the model has one no linear program states exactly)."""
+
+    names: tuple[str, ...]
+    lp: LinearProgram | None
+
+
+def rins_program(model: cp_model.CpModel) -> RinsProgram:
+    """The model read for RINS (2 s on the slow day for the wider lists' model, 0.9 s on
+    a fast one): apart from ``improve`` so that it can be read while its relaxation is
+    still being solved."""
+    proto = parsed(model)
+    return RinsProgram(tuple(v.name for v in proto.variables), exact_program_of(proto))
+
+
+def improve(model: cp_model.CpModel | RinsProgram, start: Mapping[int, int], point: RelaxedPoint, window: float,
             rounds: int, agree: tuple[float, ...] = (AGREE,)) -> RinsResult:
     """The model's objective (a maximum) improved from ``start`` (a value for every
     variable) in rounds of RINS against ``point`` (``relaxed_point``, of this model or
     of one with other choices: matched by variable name; a variable the point lacks is
     taken as zero in it), fixing the variables within each of ``agree`` of it in turn
     (up to ``rounds`` rounds each; the next tolerance once a round finds nothing). The
-    model is read once for all of them (2 s on the slow day for the wider lists' model).
+    model is read once for all of them (``rins_program``, unless given read).
 
     A point of this model says how far any allocation can go (``RelaxedPoint.most``);
     rounds end there, where one more could only prove nothing better exists (seed 7002's
     nearest lists: 599.73, their third round from 599 spent 3-5 s finding nothing). A point
     of another model says nothing of this one's: pass it without ``most``."""
     deadline = time.monotonic() + window
-    proto = parsed(model)
-    lp = exact_program_of(proto)
+    program = model if isinstance(model, RinsProgram) else rins_program(model)
+    lp, names = program.lp, program.names
     result = RinsResult()
-    if lp is None or len(start) < len(proto.variables):
+    if lp is None or len(start) < len(names):
         return result
-    relaxed = np.array([point.values.get(v.name, 0.0) for v in proto.variables])
-    best = np.array([start[i] for i in range(len(proto.variables))], dtype=float)
+    relaxed = np.array([point.values.get(name, 0.0) for name in names])
+    best = np.array([start[i] for i in range(len(names))], dtype=float)
     if not satisfies(lp, best):
         return result
     # the objective is whole, so an allocation at the relaxation's value rounded down is

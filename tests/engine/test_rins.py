@@ -4,6 +4,7 @@ checker, and the part's answer is never below either search's."""
 
 from __future__ import annotations
 
+import threading
 import time
 
 from rotasolve.baseline import greedy
@@ -61,6 +62,43 @@ def test_the_wider_phase_improves_the_first_phases_answer_and_keeps_it_valid(mon
     assert check(inst, found) == []
     before, after = score(inst, first), score(inst, found)
     assert after.critical >= before.critical and after.others > before.others
+
+
+def test_the_wider_phase_makes_its_start_ready_while_its_relaxation_is_solved(monkeypatch):
+    """The second phase's start (the first phase's answer as a value for every variable)
+    and its model read for the rounds are made while its relaxation is still solved, not
+    after: the relaxation here is held until they are made, and the phase still improves."""
+    inst = generate(40, 2, seed=1)
+    every = eligible(inst)
+    start = greedy(inst)
+    assert start is not None
+    until = time.monotonic() + 60
+    first, _ = engine_rins.Rins(inst, every, shortlist(inst, every, 1, by_kind=True), start).improved(until)
+    first = first or start
+    made, order = threading.Event(), []
+    point, ready = engine_rins.relaxed_point, engine_rins.Rins.ready
+
+    def held_point(model, seconds):
+        made.wait(10)  # the old order (ready after the point) waits here in vain
+        order.append("point")
+        return point(model, seconds)
+
+    def ready_noted(self, allocation=None):
+        out = ready(self, allocation)
+        order.append("ready")
+        made.set()
+        return out
+
+    monkeypatch.setattr(engine_rins, "relaxed_point", held_point)
+    monkeypatch.setattr(engine_rins.Rins, "ready", ready_noted)
+    wider = engine_rins.Wider(inst, every, shortlist(inst, every, 6, by_kind=True), start, until)
+    relaxing = threading.Thread(target=wider.relax)
+    relaxing.start()
+    found, clocked = wider.improved(first, until)
+    relaxing.join()
+    assert order == ["ready", "point"] and wider.rins is not None and wider.rins.hint is None
+    assert found is not None and not clocked and check(inst, found) == []
+    assert score(inst, found).others > score(inst, first).others
 
 
 def test_a_wider_relaxation_not_done_in_time_leaves_the_first_phases_answer():

@@ -117,3 +117,25 @@ def test_an_answer_at_the_parts_own_bound_is_not_kept_waiting():
     own = _bound(inst, 0)
     assert WithoutSlots(inst, eligible(inst), 0, time_limit=30).tightened(
         ByTier(0, 0, 0, 0), own + 1, time.monotonic() + 30) == own
+
+
+def test_its_process_yields_to_the_searches_and_not_to_ctrl_c():
+    """Its child runs at the lowest priority in the parent's session, so the priority counts
+    against the searches' threads (a session of its own is a scheduling group of its own
+    where the system groups by session, and there it took a whole core of two from RINS
+    whatever its priority), and in a process group of its own, so Ctrl-C at the terminal
+    reaches the parent alone (which ends it)."""
+    import os
+
+    inst = generate(200, 4, seed=1, connected=True)  # large enough to be still running when looked at
+    slotless = WithoutSlots(inst, eligible(inst), 0, time_limit=30)
+    child, deadline = None, time.monotonic() + 30
+    while child is None and time.monotonic() < deadline:
+        child = slotless._apart._child
+        time.sleep(0.01)
+    assert child is not None
+    try:
+        assert os.getsid(child.pid) == os.getsid(0) and os.getpgid(child.pid) != os.getpgid(0)
+        assert os.getpriority(os.PRIO_PROCESS, child.pid) == 19
+    finally:
+        slotless._apart.cancel()
