@@ -45,16 +45,22 @@ def test_the_nearest_lists_are_within_the_wider_ones():
         assert _choices(lists.nearest) <= _choices(lists.wider) < _choices(every) | _choices(lists.wider)
 
 
-def test_the_wider_phase_improves_the_first_phases_answer_and_keeps_it_valid(monkeypatch):
-    """From a start the nearest lists leave short (a list of one a kind), the second phase
-    among wider lists places more on tier 1b, holds tier 1a, and passes the checker."""
+def _first_phase_short():
+    """A scheme, its choices, a start, and the first phase's answer from it among lists of
+    one a kind (which leave it short), with the time they have."""
     inst = generate(40, 2, seed=1)
     every = eligible(inst)
     start = greedy(inst)
     assert start is not None
     until = time.monotonic() + 60
     first, _ = engine_rins.Rins(inst, every, shortlist(inst, every, 1, by_kind=True), start).improved(until)
-    first = first or start
+    return inst, every, start, first or start, until
+
+
+def test_the_wider_phase_improves_the_first_phases_answer_and_keeps_it_valid(monkeypatch):
+    """From a start the nearest lists leave short (a list of one a kind), the second phase
+    among wider lists places more on tier 1b, holds tier 1a, and passes the checker."""
+    inst, every, start, first, until = _first_phase_short()
     wider = engine_rins.Wider(inst, every, shortlist(inst, every, 6, by_kind=True), start, until)
     wider.relax()
     found, clocked = wider.improved(first, until)
@@ -68,13 +74,7 @@ def test_the_wider_phase_makes_its_start_ready_while_its_relaxation_is_solved(mo
     """The second phase's start (the first phase's answer as a value for every variable)
     and its model read for the rounds are made while its relaxation is still solved, not
     after: the relaxation here is held until they are made, and the phase still improves."""
-    inst = generate(40, 2, seed=1)
-    every = eligible(inst)
-    start = greedy(inst)
-    assert start is not None
-    until = time.monotonic() + 60
-    first, _ = engine_rins.Rins(inst, every, shortlist(inst, every, 1, by_kind=True), start).improved(until)
-    first = first or start
+    inst, every, start, first, until = _first_phase_short()
     made, order = threading.Event(), []
     point, ready = engine_rins.relaxed_point, engine_rins.Rins.ready
 
