@@ -274,25 +274,6 @@ def test_a_shortlisted_region_reports_a_bound_on_both_tiers(large_region_strateg
     assert sol.objective.bound[1] == min(alone, both - MU * critical) >= others
 
 
-def test_a_shortlisted_parts_critical_search_is_told_the_flows_bound(large_region_strategies, monkeypatch):
-    """The flows over every choice, worked out beside the critical relaxation, reach its
-    search (``critical._told``, which picks the bound it is told): the max-flow bound on
-    tier 1a, waited for before the search starts, whatever the clock."""
-    from rotasolve.engine import critical
-
-    inst = generate(60, 3, seed=4, connected=True)
-    monkeypatch.setattr(part_module, "RELAXED_UP_TO", memory.variables(inst, eligible(inst)) - 1)
-    monkeypatch.setattr(part_module, "shortlist", lambda inst, full, most: shortlist(inst, full, 2))
-    asked: list[tuple[int | None, int | None]] = []
-    real = critical._told
-    monkeypatch.setattr(critical, "_told",
-                        lambda bound, outside: asked.append((bound, outside)) or real(bound, outside))
-    sol = solve(inst, SolveOptions(time_limit=20, workers=2))
-    assert sol.status == "FEASIBLE" and check(inst, sol) == []
-    assert asked and all(outside == coverage_bound(inst, eligible(inst)) for _, outside in asked)
-    assert sol.manifest.deterministic is True
-
-
 def test_a_critical_relaxation_cut_short_searches_every_choice_and_says_so(large_region_strategies, monkeypatch):
     """Without its linear relaxation's solution (cut short by the clock) the critical
     relaxation is searched among every choice: the answer is still checked and bounded

@@ -12,7 +12,6 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from functools import partial
-from collections.abc import Callable
 from typing import Any
 
 from ortools.sat.python import cp_model
@@ -39,8 +38,7 @@ from ..core.tuning import (BUILD_SECONDS_PER_VARIABLE, CRITICAL_GAP, CRITICAL_SE
 def search_critical(inst: Instance, full: Candidates, by_hand: Solution | None, budget: Budget, seed: int,
                     workers: int, alone: bool, out: dict[str, Any], shortlist: Candidates | None = None,
                     wide: Candidates | None = None, bound_is_global: bool = False,
-                    started: CriticalLinear | None = None,
-                    outside: Callable[[], int | None] | None = None) -> None:
+                    started: CriticalLinear | None = None) -> None:
     """The critical relaxation into ``out``: the bound from its linear relaxation, then
     its allocation searched by CP-SAT among the choices that relaxation uses, the greedy
     allocation's and each unit's cheapest (every choice of ``full``, when the relaxation
@@ -48,9 +46,7 @@ def search_critical(inst: Instance, full: Candidates, by_hand: Solution | None, 
     ``wide`` (``_wider``). ``alone``: no linear relaxation of the whole part runs beside
     it, which would hide this one's time. ``bound_is_global``: ``full`` holds every choice
     of the critical requirements' units, so its relaxation's bound holds for the part.
-    ``started``: its linear relaxation, started already (``start_critical_linear``).
-    ``outside``: waits for a bound on tier 1a from outside the model (the flows over every
-    choice), by which its search stops too (``_critical_search``)."""
+    ``started``: its linear relaxation, started already (``start_critical_linear``)."""
     out.update(bound=None, clocked=True, skipped=False, set_aside=0.0, searched_every=shortlist is None, late=None,
                wide_bound=None,
                result=SearchResult(values=ByTier.filled(None), bounds=ByTier.filled(None), proven=False,
@@ -82,13 +78,8 @@ def search_critical(inst: Instance, full: Candidates, by_hand: Solution | None, 
     searched = _searched(budget, set_aside)
     # Every worker, even with HiGHS solving beside it for a bound (``_critical_linear``):
     # the plan's choice, so the answer is the same however fast HiGHS is.
-    # Waited for, not raced: the flows are done in a thread well before the critical
-    # relaxation's linear relaxation, and what the search is told never depends on the clock.
-    outside_bound = outside() if outside is not None else None
-    result = _critical_search(built, searched, out["bound"], seed, workers, subsolvers=subsolvers,
-                              outside=outside_bound)
-    _found(inst, relaxed, built, result, searched, wide, out["bound"] if bound_is_global else None, seed, workers,
-           out, outside_bound)
+    result = _critical_search(built, searched, out["bound"], seed, workers, subsolvers=subsolvers)
+    _found(inst, relaxed, built, result, searched, wide, out["bound"] if bound_is_global else None, seed, workers, out)
 
 
 def _searched(budget: Budget, set_aside: float) -> Budget:
@@ -106,14 +97,13 @@ def _searched(budget: Budget, set_aside: float) -> Budget:
 
 
 def _found(inst: Instance, relaxed: Instance, built: Built, result: SearchResult, searched: Budget,
-           wide: Candidates | None, bound: int | None, seed: int, workers: int, out: dict[str, Any],
-           outside: int | None = None) -> None:
+           wide: Candidates | None, bound: int | None, seed: int, workers: int, out: dict[str, Any]) -> None:
     """The critical search's answer (of ``searched``) into ``out``, then searched again among
     ``wide`` (``_wider``)."""
     out["result"] = result
     if result.assignment is not None:
         out["solution"] = _allocation(inst, built, result.assignment)
-        _wider(relaxed, wide, searched, bound, seed, workers, out, outside)
+        _wider(relaxed, wide, searched, bound, seed, workers, out)
 
 
 def _linear_of(relaxed: Instance, candidates: Candidates, budget: Budget, shortlisted: bool, alone: bool,
@@ -226,7 +216,7 @@ def _maximising_critical(relaxed: Instance, candidates: Candidates, meetings_who
 
 
 def _wider(relaxed: Instance, wide: Candidates | None, budget: Budget, bound: int | None, seed: int, workers: int,
-           out: dict[str, Any], outside: int | None = None) -> None:
+           out: dict[str, Any]) -> None:
     """The critical relaxation searched again among every choice of its units (``wide``),
     hinted with the allocation found among the guided ones, when that search ended with
     at least CRITICAL_WIDE_LEAST deterministic seconds of its budget to spare after
@@ -236,14 +226,12 @@ def _wider(relaxed: Instance, wide: Candidates | None, budget: Budget, bound: in
     gave 60 critical placements, proven there in a hundredth of a second of a budget of
     25, while the linear relaxation of the shortlist said at most 62 and the flow over
     every choice 67; among every choice (383,000 variables, 13 s to build) CP-SAT places
-    61 and proves 61 within 6 deterministic seconds. ``bound``: proven for the whole part;
-    ``outside``: likewise, from outside the model (``_critical_search``)."""
+    61 and proves 61 within 6 deterministic seconds. ``bound``: proven for the whole part."""
     result: SearchResult = out["result"]
     if wide is None or budget.deterministic is None or result.values.critical is None or stop.requested():
         return
     placed = result.values.critical
-    best = _told(bound, outside)
-    if best is not None and placed >= best - int(CRITICAL_GAP * best):
+    if bound is not None and placed >= bound - int(CRITICAL_GAP * bound):
         return  # within the gap already
     seconds_per_variable = CRITICAL_WIDE_LOAD * BUILD_SECONDS_PER_VARIABLE
     building = SEARCH_PER_SECOND_LARGE * seconds_per_variable * memory.variables(relaxed, wide)
@@ -258,7 +246,7 @@ def _wider(relaxed: Instance, wide: Candidates | None, budget: Budget, bound: in
     out["set_aside"] += building  # planned, so the searches after it plan the same
     built = build(relaxed, wide)
     found = _critical_search(built, Budget(left, budget.deadline), bound, seed, workers,
-                             hint_from(built.vars, out["solution"]), outside=outside)
+                             hint_from(built.vars, out["solution"]))
     found.stopped_by_clock = found.stopped_by_clock or result.stopped_by_clock
     if found.assignment is not None:
         out["wide_bound"] = found.bounds.critical
@@ -278,7 +266,7 @@ def _allocation(inst: Instance, built: Built, assignment: dict[int, int]) -> Sol
 
 def _critical_search(built: Built, budget: Budget, bound: int | None, seed: int, workers: int,
                      hint: dict[int, int] | None = None,
-                     subsolvers: tuple[str, ...] = CRITICAL_SUBSOLVERS, outside: int | None = None) -> SearchResult:
+                     subsolvers: tuple[str, ...] = CRITICAL_SUBSOLVERS) -> SearchResult:
     """CP-SAT on the critical relaxation (from ``hint``, where given). Once within CRITICAL_GAP of its bound (CP-SAT's,
     told the relaxation's, so at most 1% of it), it stops: what is left is mostly its
     proof, which guides nothing (on a connected 1,000-trainee region, 145 of a bound of
@@ -290,34 +278,16 @@ def _critical_search(built: Built, budget: Budget, bound: int | None, seed: int,
     273 of a bound of 275 in 7.6. It is not hinted with the greedy allocation (its critical
     placements, which the model can hold): that reached 273 in 5.4 deterministic seconds on
     the same region, but connected 2,000-trainee regions stayed near the greedy start, 273
-    and 301 critical placements where unhinted they reach 311 and 332.
-
-    ``outside``: a bound from outside the model (the flows over every choice), told to
-    CP-SAT instead of ``bound`` where it is below the least value the gap lets the search
-    stop at by ``bound`` (``_told``)."""
-    told = _told(bound, outside)
-    gap = int(CRITICAL_GAP * told) if told is not None else 0
+    and 301 critical placements where unhinted they reach 311 and 332."""
+    gap = int(CRITICAL_GAP * bound) if bound is not None else 0
+    # By default two searches in turns: CP-SAT's default, with its linear relaxation, and
+    # core-based search, which works up from unsatisfiable subsets of the placements. On
+    # connected 1,000 each alone reached the restricted model's optimum with some seeds and
+    # not others (seed 1: 160 in 2 of 6 runs by default, 5 of 6 core-based; seed 2: 159 in
+    # 2 of 4 and 2 of 4); the two together, in 12 of 12 (seeds 0-5 on both regions). A
+    # shortlisted part's first search takes its cuts alone (SHORTLISTED_CRITICAL_SUBSOLVERS).
     return search(built, budget, workers=workers, seed=seed, stages=1, subsolvers=subsolvers,
-                  gap=gap, at_most=told, light=True, hint=hint)
-
-
-def _told(bound: int | None, outside: int | None) -> int | None:
-    """The bound the critical search is told: the relaxation's, or the one from outside
-    (the flows) where even an allocation placing that many would not be within the gap of
-    the relaxation's. Why: on random connected 1,000 seed 7007 the relaxation said 166,
-    the flows 164, and 163 is the most; told 166 (a gap of 1), the search could stop only
-    once CP-SAT proved 164 itself, which it never did: it spent its whole budget (16 s of
-    wall), and RINS after it was cut by the clock (tier 1b 84, where 110-112 once its
-    first phase ends). Told 164, it stops at 163, after 6 s. Not told otherwise: a
-    different bound is a different model to CP-SAT, and on seed 7002 (280 and 278, where
-    the gap stops at 278 either way) told 278 it searched otherwise and stopped later
-    (12 s against 9.5), its RINS then cut shorter. (Stopping by a callback once the flows'
-    value is reached keeps CP-SAT's search, but the allocation it stops on then depends on
-    which of its two workers reports first: 10 or 12 critical placements from the same
-    seed on a 120-trainee scheme.)"""
-    if outside is None or bound is None:  # with no relaxation's bound, as before the flows were told
-        return bound
-    return outside if outside < bound - int(CRITICAL_GAP * bound) else bound
+                  gap=gap, at_most=bound, light=True, hint=hint)
 
 
 def _critical_linear(started: CriticalLinear, budget: Budget, out: dict[str, Any]) -> Relaxation:

@@ -42,7 +42,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -150,22 +149,21 @@ class LinearChoices:
 def guide(inst: Instance, full: Candidates, by_hand: Solution | None, budget: Budget, seed: int, workers: int,
           relaxation_limit: float, bound_is_global: bool, previous: Solution | None = None,
           every: Candidates | None = None, wide: Candidates | None = None,
-          started: CriticalLinear | None = None, outside: Callable[[], int | None] | None = None) -> Guidance:
+          started: CriticalLinear | None = None) -> Guidance:
     """Both relaxations, side by side; the choices to search. The linear relaxation is
     solved only when its bound holds for the whole part (``bound_is_global``). ``every``:
     every choice, where ``full`` is a shortlist; the critical relaxation then takes every
     choice of the critical requirements' units, and its bound holds for the whole part.
     ``wide``: every choice of the critical requirements' units, searched again from the
     critical relaxation's allocation when its search ends with time to spare (None: not).
-    ``started``: the critical relaxation's linear relaxation, started before (``every``'s).
-    ``outside``: waits for tier 1a's bound from outside (the flows), told to its search."""
+    ``started``: the critical relaxation's linear relaxation, started before (``every``'s)."""
     critical: dict[str, Any] = {}
     source = every if every is not None else full
     bound_is_global_critical = bound_is_global or every is not None
     shortlist = full if every is not None else None
     worker = threading.Thread(target=search_critical, args=(inst, source, by_hand, budget, seed, workers,
                                                       not bound_is_global, critical, shortlist,
-                                                      wide, bound_is_global_critical, started, outside))
+                                                      wide, bound_is_global_critical, started))
     worker.start()  # CP-SAT and HiGHS both let go of Python's lock while they solve
     linear_bound, seconds, late_linear, choices = None, None, None, None
     # Started wherever it is planned to be done by the part's deadline, not only by the

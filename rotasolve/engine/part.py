@@ -149,7 +149,7 @@ def _guided(inst: Instance, the_plan: Plan, by_hand: Solution | None, options: S
     rins_lists = _rins_lists_beside(inst, the_plan, options)
     guidance = guide(inst, the_plan.candidates, by_hand, budget.share(CRITICAL_SHARE, 0.0), options.seed,
                      options.workers, RELAXATION_SHARE * budget.wall_left(), the_plan.complete, previous, every, wide,
-                     started, (lambda: flows().critical) if flows is not None else None)
+                     started)
     outer = _outer(inst, the_plan, options, guidance, flows, progress, where)
     # Start from the critical relaxation's placements, completed by hand where they fit.
     completed = greedy(inst, first=guidance.start, running=guidance.start) if guidance.start is not None else None

@@ -26,15 +26,6 @@ def _few(every: Candidates) -> Candidates:
                       joiners=every.joiners)
 
 
-def _with_best():
-    """Each tiny scheme with an allocation, and its best tiers 1a and 1b (exhaustive search)."""
-    for seed in SEEDS:
-        inst = tiny_scheme(seed)
-        best = brute_force(inst)
-        if best is not None:
-            yield inst, best
-
-
 def _critical(inst, full: Candidates, wide: Candidates | None, deterministic: float) -> dict:
     out: dict = {}
     critical.search_critical(inst, full, None, Budget(deterministic, time.monotonic() + 30), seed=0, workers=1,
@@ -48,7 +39,11 @@ def test_with_time_to_spare_the_critical_relaxation_is_searched_among_every_choi
     the checker, CP-SAT's bound there is never below the best allocation's critical
     placements, and on some schemes it places more than the few choices allowed."""
     placed_more = 0
-    for inst, best in _with_best():
+    for seed in SEEDS:
+        inst = tiny_scheme(seed)
+        best = brute_force(inst)
+        if best is None:
+            continue
         every = eligible(inst)
         relaxed = critical.critical_relaxation(inst)
         narrow = _critical(inst, _few(every), None, 10.0)
@@ -164,47 +159,3 @@ def test_pdlp_builds_a_critical_relaxation_apart_to_the_same_bound():
     # the same model, so the same point, variable for variable: it guides the parent's model
     assert apart.solution is not None and here.solution is not None
     assert apart.solution.tolist() == pytest.approx(here.solution.tolist(), abs=1e-9)
-
-
-def test_the_flows_bound_is_told_where_the_relaxations_gap_could_not_stop_the_search():
-    """The search is told the bound from outside (the flows) only where even that many
-    placed would not be within CRITICAL_GAP of the relaxation's bound (seed 7007: 166 and
-    164); else the relaxation's, so its search is unchanged (seed 7002: 280 and 278)."""
-    assert critical._told(166, 164) == 164
-    assert critical._told(280, 278) == 280
-    assert critical._told(30, 29) == 29  # a gap of none under 100
-    assert critical._told(None, 164) is None and critical._told(166, None) == 166
-
-
-def test_a_critical_search_waits_for_the_outside_bound_and_is_told_it(monkeypatch):
-    """``outside`` is waited for once and told to the search where it is below the
-    relaxation's bound (on tiny schemes, with no gap, wherever it is below: here the
-    relaxation's bound is made 3 looser than it is, as 7007's was, and the outside one is
-    the exhaustive optimum); the search reaches that optimum, its allocation passes the
-    checker, and the relaxation's bound is still the one reported."""
-    told: list[int | None] = []
-    real_search, real_linear = critical.search, critical._linear_of
-
-    def recorded(*args, **kwargs):
-        told.append(kwargs.get("at_most"))
-        return real_search(*args, **kwargs)
-
-    def looser(*args, **kwargs):
-        linear, model = real_linear(*args, **kwargs)
-        bound = linear.bound()
-        monkeypatch.setattr(linear, "bound", lambda: None if bound is None else bound + 3)
-        return linear, model
-    monkeypatch.setattr(critical, "search", recorded)
-    monkeypatch.setattr(critical, "_linear_of", looser)
-    below = 0
-    for inst, best in _with_best():
-        every, asked = eligible(inst), []
-        told.clear()
-        out: dict = {}
-        critical.search_critical(inst, every, None, Budget(10.0, time.monotonic() + 30), seed=0, workers=1,
-                                 alone=True, out=out, outside=lambda asked=asked, most=best[0]: asked.append(1) or most)
-        assert len(asked) == 1 and told[0] == best[0] < out["bound"]
-        assert out["result"].values.critical == best[0]
-        assert check(critical.critical_relaxation(inst), out["solution"]) == []
-        below += 1
-    assert below >= 10
