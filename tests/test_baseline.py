@@ -55,3 +55,23 @@ def test_completing_an_allocation_keeps_it_and_breaks_no_rule(n, trusts, seed):
     completed = greedy(inst, first=relaxed, running=relaxed)
     assert check(inst, completed) == []
 
+
+
+def test_a_case_whose_least_week_does_not_fit_is_refused_before_its_supervisors_are_tried(monkeypatch):
+    """Whoever supervised it, a case that would take the trainee's week past its limit is
+    refused at once, before any supervisor or slot is tried; and the allocation is the
+    same as with every one tried."""
+    from rotasolve import baseline
+
+    inst = generate(40, 2, 3)
+    tried: list[int] = []
+    real = baseline._Book._fits
+    monkeypatch.setattr(baseline._Book, "_fits", lambda self, *args: tried.append(1) or real(self, *args))
+    t, c = next((t, c) for t in inst.trainees for c in inst.cases
+                if not c.kept and baseline._Book(inst).place_case(t, c, kept=False))  # fits in an empty week
+    book, tried[:] = baseline._Book(inst), []
+    book.minutes[t.id] = inst.minutes.weekly - inst.minutes.case_week_least(t, c) + 1
+    assert not book.place_case(t, c, kept=False) and not tried
+    full = greedy(inst)
+    monkeypatch.setattr(inst.minutes, "case_week_least", lambda t, c: 0)  # the check off: what it was before
+    assert greedy(inst) == full and tried
