@@ -56,7 +56,6 @@ def test_completing_an_allocation_keeps_it_and_breaks_no_rule(n, trusts, seed):
     assert check(inst, completed) == []
 
 
-
 def test_a_case_whose_least_week_does_not_fit_is_refused_before_its_supervisors_are_tried(monkeypatch):
     """Whoever supervised it, a case that would take the trainee's week past its limit is
     refused at once, before any supervisor or slot is tried; and the allocation is the
