@@ -139,3 +139,21 @@ def test_its_process_yields_to_the_searches_and_not_to_ctrl_c():
         assert os.getpriority(os.PRIO_PROCESS, child.pid) == 19
     finally:
         slotless._apart.cancel()
+
+
+def test_a_trainee_holding_only_running_items_takes_a_tutor_place():
+    # H9: a trainee who holds a running case is overseen like any other. Left out, the
+    # relaxation had the tutor's one place for the newcomer (random 1,000-trainee region
+    # seed 7015: 545 for tier 1b, 493 with it; seed 7007: 151, then 126).
+    from conftest import case, scheme, supervisor, trainee, tutor
+
+    from rotasolve.domain import Profile
+
+    running = case("R0", modality="PDT", length="long", sessions=20, current_trainee="K0", current_supervisor="S1",
+                   sessions_done=5)
+    inst = scheme(trainees=[trainee("K0", grade=3, current_cases=("R0",), short_case_done="DIT"),
+                            trainee("N0", grade=3)],
+                  cases=[running, case("C0")], supervisors=[supervisor("S1", modalities=("CBT", "PDT"))],
+                  tutors=[tutor(core_pas=1)], profile=Profile(trainees_per_tutor_pa=1))
+    assert _best(inst) == (0, 0)  # the tutor's one place is K0's
+    assert _bound(inst, 0) == 0
