@@ -214,8 +214,7 @@ def _meeting_options(inst: Instance, cases: Sequence[Case], slots: set[str], siz
         return [(together * shared + alone * single, shared + single, size * shared + single)
                 for shared in range(n + 1 if size > 1 else 1) for single in range(n + 1 - shared)
                 if n <= size * shared + single]  # single = n always fits
-    free = {c.id: set(inst.trainee[c.current_trainee].available_slots) & slots if c.current_trainee else slots
-            for c in cases}
+    free = {c.id: meeting_slots(inst, c, slots) for c in cases}
     room = {c.id: size > 1 and _has_room_to_share(inst, c) for c in cases}
     options: set[tuple[int, int, int]] = set()
     for parts in _partitions(list(cases)):
@@ -234,6 +233,46 @@ def _meeting_options(inst: Instance, cases: Sequence[Case], slots: set[str], siz
 
 
 _MOST_PARTITIONED = 5  # 52 ways to part five running cases; a supervisor rarely has more of one modality
+
+
+def meeting_slots(inst: Instance, c: Case, slots: set[str]) -> set[str]:
+    """Of a supervisor's ``slots``, those where running case ``c`` (with no kept
+    supervision slot) can meet them: in its trainee's week, with the trainee's other
+    running items (their group, and each running case's session and meeting) still in
+    slots of their own (H6: a session where the patient is available too).
+
+    Why: two running cases share a meeting only in a slot both can meet in. Their
+    trainees' weeks alone said random 1,000 seed 7011's S042 (half a PA, two running
+    cases of one modality) could share one meeting of the two and take a new case into
+    it. But one trainee has two slots and their patient only one of them: the session
+    takes that one, the meeting the other, which the other trainee lacks. So they meet
+    individually, 120 minutes, and there is no room."""
+    if not c.current_trainee:
+        return set(slots)
+    t = inst.trainee[c.current_trainee]
+    week = set(inst.slot_ids) & set(t.available_slots)
+    others: list[set[str]] = []  # each of the trainee's other running items: its possible slots
+    if t.current_group:
+        others.append({inst.group[t.current_group].slot})
+    for r in inst.kept_cases_of[t.id]:
+        others.append({r.session_slot} if r.session_slot else week & set(r.available_slots))
+        if r.id == c.id:
+            continue
+        if r.supervision_slot:
+            others.append({r.supervision_slot})
+        else:
+            theirs = inst.supervisor.get(r.current_supervisor or "")
+            others.append(week & set(theirs.available_slots) if theirs is not None else set(week))
+    return {k for k in slots & week if _apart(others, {k})}
+
+
+def _apart(items: list[set[str]], taken: set[str]) -> bool:
+    """Whether each of ``items`` (its possible slots) can have a slot of its own, none of
+    ``taken`` (a trainee's few running items: tried in turn)."""
+    if not items:
+        return True
+    first, rest = items[0], items[1:]
+    return any(_apart(rest, taken | {k}) for k in first - taken)
 
 
 def _has_room_to_share(inst: Instance, c: Case) -> bool:

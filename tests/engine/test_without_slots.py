@@ -157,3 +157,23 @@ def test_a_trainee_holding_only_running_items_takes_a_tutor_place():
                   tutors=[tutor(core_pas=1)], profile=Profile(trainees_per_tutor_pa=1))
     assert _best(inst) == (0, 0)  # the tutor's one place is K0's
     assert _bound(inst, 0) == 0
+
+
+def test_a_case_unit_takes_one_case():
+    # A trainee in a running group, with room for two cases, needs one short and one long;
+    # the one long case is better given to another. Left out, the short unit took both
+    # short cases and counted both (random 1,000-trainee region seed 7012: 715 for tier 1b,
+    # 650 with it): only a trainee with no running item had its placements capped at one
+    # each, by their tutor's place.
+    from conftest import case, group, scheme, supervisor, trainee
+
+    from rotasolve.domain import Profile
+
+    week = ("MON-AM", "TUE-AM", "WED-AM", "THU-AM", "MON-PM", "TUE-PM")
+    inst = scheme(trainees=[trainee("A", grade=3, current_group="G1", cbdg_sessions_attended=10, available_slots=week),
+                            trainee("B", grade=3, short_case_done="DIT")],
+                  cases=[case("S1"), case("S2"), case("L1", length="long", sessions=20)],
+                  supervisors=[supervisor("S1"), supervisor("S2")], groups=[group("G1", slot="THU-AM")],
+                  profile=Profile(weekly_case_hours=5))
+    assert _best(inst) == (0, 6)  # two placements of CT3 trainees: A's short case and B's long
+    assert _bound(inst, 0) == 6  # was 9
