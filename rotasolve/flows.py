@@ -150,7 +150,9 @@ def supervisor_room(inst: Instance, s: Supervisor, running: Sequence[Case] = ())
     blocks = [[(together, 0, max(size, len(kept)))] if len(kept) > 1
               else [(alone, 0, 1)] + ([(together, 0, size)] if size > 1 and _has_room_to_share(inst, kept[0]) else [])
               for kept in at_slot.values()]
-    blocks += [_meeting_options(inst, cases, slots, size, alone, together) for cases in by_modality.values()]
+    # a kept slot holds its own meeting, of another modality than these (H5: one a slot)
+    blocks += [_meeting_options(inst, cases, slots - set(at_slot), size, alone, together)
+               for cases in by_modality.values()]
     for options in blocks:
         best = _combined(best, options, limit, len(slots) - len(at_slot))
     most = -1

@@ -157,6 +157,14 @@ def test_running_cases_share_a_meeting_only_in_a_slot_their_sessions_leave_free(
     assert _room(inst) == 2 == _most_held(inst)  # was 3: as if the two shared Tuesday with the newcomer
 
 
+def test_running_cases_share_no_slot_another_modalitys_kept_meeting_holds():
+    # 180 minutes: the two CBT trainees' only slot in common is Monday morning, where the
+    # running PDT case keeps its meeting; so the pair meets individually (60 + 60 + 60)
+    inst = _running_at_one_supervisor(["CBT", "CBT", "PDT"], [None, None, "MON-AM"],
+                                      [("MON-AM", "TUE-AM"), ("MON-AM", "WED-AM"), ("MON-AM", "THU-AM")], pas=0.75)
+    assert _room(inst) == 3 == _most_held(inst)  # was 4: as if the pair shared Monday with a newcomer
+
+
 def test_a_lone_running_case_at_its_kept_slot_is_shared_only_where_its_trainee_has_room():
     """90 minutes of supervision (0.375 PA): a lone running case kept on Monday morning
     could share its meeting (90 minutes) with two newcomers, but its trainee's week, 3 h
