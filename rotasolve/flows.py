@@ -265,16 +265,23 @@ def meeting_slots(inst: Instance, c: Case, slots: set[str]) -> set[str]:
         else:
             theirs = inst.supervisor.get(r.current_supervisor or "")
             others.append(week & set(theirs.available_slots) if theirs is not None else set(week))
-    return {k for k in slots & week if _apart(others, {k})}
+    return {k for k in slots & week if _apart([options - {k} for options in others])}
 
 
-def _apart(items: list[set[str]], taken: set[str]) -> bool:
-    """Whether each of ``items`` (its possible slots) can have a slot of its own, none of
-    ``taken`` (a trainee's few running items: tried in turn)."""
-    if not items:
-        return True
-    first, rest = items[0], items[1:]
-    return any(_apart(rest, taken | {k}) for k in first - taken)
+def _apart(items: list[set[str]]) -> bool:
+    """Whether each of ``items`` (its possible slots) can have a slot of its own: a
+    matching of every item (augmenting paths; a trainee's running items are few, but
+    tried in turn, items with no slot in common with the rest took every order)."""
+    holder: dict[str, int] = {}  # slot -> the item holding it
+
+    def place(i: int, seen: set[str]) -> bool:
+        for k in items[i] - seen:
+            seen.add(k)
+            if k not in holder or place(holder[k], seen):
+                holder[k] = i
+                return True
+        return False
+    return all(place(i, set()) for i in range(len(items)))
 
 
 def _has_room_to_share(inst: Instance, c: Case) -> bool:

@@ -201,3 +201,19 @@ def test_a_supervisors_room_is_never_below_what_an_allocation_gives_them():
         assert room >= most, seed
         bounded, tight = bounded + 1, tight + (room == most)
     assert bounded >= 150 and tight >= 0.8 * bounded, (bounded, tight)
+
+
+def test_a_trainees_running_items_are_apart_exactly_where_some_slot_each_exists():
+    """``_apart`` (a matching) against every assignment, on 500 random draws of up to six
+    items over five slots."""
+    import random
+    from itertools import product
+
+    from rotasolve.flows import _apart
+
+    slots = ["MON-AM", "TUE-AM", "WED-AM", "THU-AM", "FRI-AM"]
+    for seed in range(500):
+        rng = random.Random(seed)
+        items = [set(rng.sample(slots, rng.randint(0, 3))) for _ in range(rng.randint(0, 6))]
+        exists = any(len(set(pick)) == len(pick) for pick in product(*(sorted(i) for i in items)))
+        assert _apart(items) == exists, (seed, items)
