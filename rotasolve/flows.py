@@ -253,7 +253,7 @@ def meeting_slots(inst: Instance, c: Case, slots: set[str]) -> set[str]:
         return set(slots)
     t = inst.trainee[c.current_trainee]
     week = set(inst.slot_ids) & set(t.available_slots)
-    others: list[set[str]] = []  # each of the trainee's other running items: its possible slots
+    others: list[set[str]] = []  # the trainee's running items but this meeting (its session too): their slots
     if t.current_group:
         others.append({inst.group[t.current_group].slot})
     for r in inst.kept_cases_of[t.id]:
