@@ -73,8 +73,9 @@ class Guidance:
     set_aside: float  # seconds planned for the critical relaxation's linear relaxation
     stopped_by_clock: bool  # the clock, not the budget, chose the starting allocation
     # The critical relaxation's linear relaxation, still running when it was cut from
-    # guiding the search (a shortlisted part's): its bound, if it comes by the deadline.
-    late: FirstOrderBound | None = None
+    # guiding the search (a shortlisted part's): its bound, if it comes by the deadline;
+    # HiGHS's (Background), or PDLP's (FirstOrderBound) where the model was not built.
+    late: FirstOrderBound | Background | None = None
     # The whole part's linear relaxation, likewise, when not done by the search's start.
     late_linear: Background | None = None
     deadline: float = float("inf")  # the part's: relaxations left running are waited for until then at most
