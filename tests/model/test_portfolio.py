@@ -5,6 +5,8 @@ bound is never below a known allocation."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 from ortools.sat.python import cp_model
 from tiny import brute_force, tiny_scheme
@@ -14,6 +16,7 @@ from rotasolve.check import check
 from rotasolve.domain.choices import eligible
 from rotasolve.engine import SolveOptions, solve
 from rotasolve.synthetic.generate import generate
+from rotasolve.model import mip as mip_module
 from rotasolve.model import search as search_module
 from rotasolve.model.build import build, extract
 from rotasolve.model.mip import MipMember, exact_program
@@ -133,3 +136,46 @@ def test_a_member_cancelled_in_its_second_level_keeps_the_first_levels_proven_al
     # tier 1a proven; tier 1b only below the weight
     weight = tier_stages(build(inst, eligible(inst)))[0].weight
     assert result.bound == weight * critical + weight - 1
+
+
+def test_an_optimal_status_whose_allocation_falls_short_of_highs_bound_proves_nothing(monkeypatch):
+    # After presolve HiGHS 1.16 once stopped "optimal" on a start it had misjudged
+    # (benchmarks/reference.py). The member counts the value from the allocation, so an
+    # allocation below HiGHS's own bound must leave the bound standing, unproven.
+    inst = tiny_scheme(3)
+    real = mip_module.quiet_highs
+
+    class Overclaiming:  # HiGHS, but its bound one placement above what it proves
+        def __init__(self):
+            self._h = real()
+
+        def __getattr__(self, name):
+            return getattr(self._h, name)
+
+        def getInfo(self):
+            info = self._h.getInfo()
+            return SimpleNamespace(mip_dual_bound=info.mip_dual_bound - 1,
+                                   objective_function_value=info.objective_function_value)
+    monkeypatch.setattr(mip_module, "quiet_highs", Overclaiming)
+    (critical, others), allocation, result = _mip_alone(inst)
+    assert check(inst, allocation) == []
+    assert not result.proven
+    assert result.value is not None and result.bound is not None and result.bound > result.value
+
+
+@pytest.mark.slow
+def test_tier_1b_of_a_scheme_whose_root_node_is_slow_without_presolve_is_proven_within_its_nodes():
+    # f59 of the random family: without presolve HiGHS's second level needed 553 nodes
+    # (and a 30-s run's window cut it at 104, tier 1b's bound 84); presolved, its root
+    # node proves 82. The run's node limit at 30 s is 270, which a proof must fit.
+    inst = generate(149, 6, seed=1058, connected=True, at_random=True)
+    built = build(inst, eligible(inst))
+    stage = tier_stages(built)[0]
+    built.model.Maximize(stage.expr)
+    member = MipMember(built.model, nodes=270, window=120,
+                       levels=(built.tiers.critical.expr, built.tiers.others.expr), weight=stage.weight)
+    member.start()
+    result = member.wait(150)
+    assert member.done.is_set() and result.proven and not result.stopped_by_clock
+    assert divmod(result.value, stage.weight) == (43, 82)
+    assert check(inst, extract(built.vars, lambda var: int(result.solution[var.Index()]))) == []
