@@ -26,15 +26,15 @@ from rotasolve.model.search import tier_stages
 SEEDS = range(0, 40, 3)
 
 
-def _mip_alone(inst):
+def _mip_alone(inst, nodes=10_000, window=60):
     """HiGHS's member alone on tier 1 (1a, then 1b holding it): its tiers and allocation."""
     built = build(inst, eligible(inst))
     stage = tier_stages(built)[0]
     built.model.Maximize(stage.expr)
-    member = MipMember(built.model, nodes=10_000, window=60,
+    member = MipMember(built.model, nodes=nodes, window=window,
                        levels=(built.tiers.critical.expr, built.tiers.others.expr), weight=stage.weight)
     member.start()
-    result = member.wait(90)
+    result = member.wait(window + 30)
     assert member.done.is_set()
     if result.value is None:
         return None, None, result
@@ -169,13 +169,6 @@ def test_tier_1b_of_a_scheme_whose_root_node_is_slow_without_presolve_is_proven_
     # (and a 30-s run's window cut it at 104, tier 1b's bound 84); presolved, its root
     # node proves 82. The run's node limit at 30 s is 270, which a proof must fit.
     inst = generate(149, 6, seed=1058, connected=True, at_random=True)
-    built = build(inst, eligible(inst))
-    stage = tier_stages(built)[0]
-    built.model.Maximize(stage.expr)
-    member = MipMember(built.model, nodes=270, window=120,
-                       levels=(built.tiers.critical.expr, built.tiers.others.expr), weight=stage.weight)
-    member.start()
-    result = member.wait(150)
-    assert member.done.is_set() and result.proven and not result.stopped_by_clock
-    assert divmod(result.value, stage.weight) == (43, 82)
-    assert check(inst, extract(built.vars, lambda var: int(result.solution[var.Index()]))) == []
+    tiers, allocation, result = _mip_alone(inst, nodes=270, window=120)
+    assert result.proven and not result.stopped_by_clock
+    assert tiers == (43, 82) and check(inst, allocation) == []
