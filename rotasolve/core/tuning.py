@@ -71,7 +71,9 @@ MIP_PRESOLVE = "off"
 # it at 104 nodes with tier 1b's bound at 84; with it, 6.1 s at the root node. With it
 # every scheme is still proven at the same optimum, the second levels' median 0.3 s against
 # 0.2 and their worst 6.1 s against 40.8 (h20 3.6 against 7.4); the first level keeps
-# MIP_PRESOLVE (with presolve, 7.3 s on h01 against 1.6).
+# MIP_PRESOLVE (with presolve, 7.3 s on h01 against 1.6). The cost: a cancel waits for the
+# presolve to end (f13: 2.6-3.9 s), so where CP-SAT proves tier 1 first its call ends that
+# much later (docs/decisions.md).
 MIP_SECOND_LEVEL_PRESOLVE = "on"
 
 # ---- Strategies for a part (engine/part.py) ----------------------------------------------
