@@ -275,7 +275,9 @@ def _apart(items: list[set[str]]) -> bool:
     holder: dict[str, int] = {}  # slot -> the item holding it
 
     def place(i: int, seen: set[str]) -> bool:
-        for k in items[i] - seen:
+        for k in items[i]:
+            if k in seen:  # read as it grows: a slot tried deeper in this path is not tried again
+                continue
             seen.add(k)
             if k not in holder or place(holder[k], seen):
                 holder[k] = i
