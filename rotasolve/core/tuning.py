@@ -315,6 +315,17 @@ RINS_UP_TO = 100_000
 RINS_LISTS_PER_UNIT = 6
 RINS_ROUNDS = 6
 RINS_FINAL_WALL = 0.5
+# RINS's point (engine/rins.py, ``Rins.relaxed``): HiGHS's interior point where the window
+# left holds its plan, RINS_INTERIOR_SECONDS_PER_VARIABLE of the model's variables (in the
+# run, beside the wider lists' building and relaxation: f64 10.3-11.4 s for 66,357, seed
+# 7012 16-21 s for 86,287, 7007 8.4 s for 76,368; alone about half), and RINS_ROUNDS_LEAST
+# for rounds after it; otherwise PDLP's after RINS_FIRST_ORDER_ITERATIONS (one thread, a
+# fixed count: the same point on any machine). Seed 7012's nearest lists from the run's
+# start 574, offline, one thread, a fast day: PDLP 400 iterations 1.5 s, first round 630;
+# 800, 2.4 s, 634; 1600, 4.4 s, 620; 3200, 8.3 s, 629 (the interior point's, 16 s, 627).
+RINS_INTERIOR_SECONDS_PER_VARIABLE = 2e-4
+RINS_ROUNDS_LEAST = 6.0
+RINS_FIRST_ORDER_ITERATIONS = 800
 # RINS's second phase (engine/rins.py, ``Wider``): from the first phase's answer, among each
 # unit's RINS_WIDER_PER_UNIT nearest of each kind (where they have at most RINS_WIDER_UP_TO
 # variables: random 1,000-trainee seed 7002, 121,000), its rounds fixing the variables

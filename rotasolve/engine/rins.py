@@ -38,14 +38,17 @@ from ..model.build import build, completed_hint, extract, hint_from
 from ..model.objective import score
 from ..model.search import Budget
 from ..core.progress import Progress
-from ..model.rins import AGREE, RelaxedPoint, RinsProgram, improve, relaxed_point, rins_program
+from ..model.rins import AGREE, RelaxedPoint, RinsProgram, first_order_point, improve, relaxed_point, rins_program
 from ..results.solution import Solution
 from ..core.tuning import (
     BUILD_SECONDS_PER_VARIABLE,
     HINT_COMPLETION_SECONDS,
     INTERIOR_SECONDS_PER_VARIABLE,
     RINS_FINAL_WALL,
+    RINS_FIRST_ORDER_ITERATIONS,
     RINS_LISTS_PER_UNIT,
+    RINS_INTERIOR_SECONDS_PER_VARIABLE,
+    RINS_ROUNDS_LEAST,
     RINS_ROUNDS,
     RINS_UP_TO,
     RINS_WIDER_AGREE,
@@ -184,17 +187,36 @@ class Rins:
         Returns the better allocation (None: none found) and whether the clock, not the
         plan, ended it."""
         built = self.built
-        point = point or relaxed_point(built.model, until - time.monotonic())
+        clocked = False
+        if point is None:
+            point, clocked = self.relaxed(until)
         if point is None:
             return None, True
         ready = ready or self.ready(start)
         rins = improve(ready.program, ready.hint, point, until - time.monotonic(), RINS_ROUNDS, agree)
         if rins.solution is None:
-            return None, rins.stopped_by_clock
+            return None, rins.stopped_by_clock or clocked
         values = rins.solution
         improved = extract(built.vars, lambda var: int(values[var.Index()]))
         improved.status = self.start.status
-        return improved, rins.stopped_by_clock
+        return improved, rins.stopped_by_clock or clocked
+
+    def relaxed(self, until: float) -> tuple[RelaxedPoint | None, bool]:
+        """This model's relaxation's point, and whether the clock chose it: HiGHS's
+        interior point where the window left holds its planned time and rounds after it
+        (``RINS_INTERIOR_SECONDS_PER_VARIABLE``, ``RINS_ROUNDS_LEAST``); otherwise PDLP's
+        after ``RINS_FIRST_ORDER_ITERATIONS``.
+
+        Why: RINS's rounds need a guide, and the interior point is the better one where it
+        comes in time (f64: 402 where PDLP's point gave 394). Where it does not, the run
+        ended with no round at all: seed 7012's took 16-21 s of a window of 15 and its
+        answer stayed the start's 574; from PDLP's point (2.5-4.3 s) a round finds 620-625
+        (docs/decisions.md)."""
+        model = self.built.model
+        planned = RINS_INTERIOR_SECONDS_PER_VARIABLE * self.size["variables"] + RINS_ROUNDS_LEAST
+        if until - time.monotonic() >= planned:
+            return relaxed_point(model, until - time.monotonic()), False
+        return first_order_point(model, RINS_FIRST_ORDER_ITERATIONS, until - time.monotonic()), True
 
 
 class Wider:

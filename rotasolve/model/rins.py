@@ -21,6 +21,8 @@ crossover, several times faster than a vertex here): every choice some optimal s
 uses is above zero in it, so the neighbourhood holds all of them, not one vertex's few.
 Fixing where they agree within 0.01 left 27,000 of 104,000 variables free on seed 7002
 and found 620; within 0.1, 9,800 and 562; a vertex's exact agreement, 6,000 and 609.
+Where the interior point would not come in time, PDLP's point after a fixed count of
+iterations guides instead (``first_order_point``): a rougher guide, but one in seconds.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from ..core import stop
+from .first_order import least_after
 from .mip import exact_program_of, satisfies
 from .relaxation import LinearProgram, parsed, program_of, quiet_highs, whole_at_most
 
@@ -71,6 +74,27 @@ def relaxed_point(model: cp_model.CpModel, seconds: float) -> RelaxedPoint | Non
     within ``seconds`` or a stop was requested; solved on a thread of its own
     (``_in_own_thread``), with one thread (the interior-point method uses one)."""
     return _in_own_thread(partial(_relaxed_point, model, seconds))
+
+
+def first_order_point(model: cp_model.CpModel, iterations: int, seconds: float) -> RelaxedPoint | None:
+    """The model's linear relaxation's point after ``iterations`` of PDLP (one thread), and
+    the most its row prices then allow (weak duality: a bound whether converged or not);
+    None when ``seconds`` run out first.
+
+    Why not HiGHS's optimum: RINS needs a guide, not the optimum, and waiting for the
+    optimum cost the run the rounds it guides. On seed 7012 (86,000 variables, from the run's
+    start 574) HiGHS's interior point took 16.4 s and its first round found 627; 800
+    iterations of PDLP took 2.4 s and their first round found 634 (docs/decisions.md).
+    PDLP holds Python's lock while it runs (model/first_order.py), a few seconds here."""
+    proto = parsed(model)
+    lp = program_of(proto)
+    solved = least_after(lp, iterations, max(0.1, seconds))
+    if solved is None or stop.requested():
+        return None
+    least, x = solved
+    x = np.clip(x, lp.lowest, lp.highest)
+    return RelaxedPoint({proto.variables[i].name: float(x[i]) for i in np.flatnonzero(x > _NONZERO)},
+                        most=-least)  # the program minimises the negated gains
 
 
 def _relaxed_point(model: cp_model.CpModel, seconds: float) -> RelaxedPoint | None:

@@ -30,6 +30,34 @@ def test_rins_improves_the_start_on_tier_1b_and_holds_tier_1a():
     assert after.critical >= before.critical and after.others > before.others
 
 
+def test_where_the_window_is_short_of_the_interior_points_plan_pdlps_point_guides(monkeypatch):
+    """The interior point where the window holds its plan and rounds after it; in a window
+    short of that, PDLP's point guides the rounds instead (never the interior point), the
+    answer improves and passes the checker, and it says the clock chose."""
+    inst = generate(40, 2, seed=1)
+    every = eligible(inst)
+    start = greedy(inst)
+    assert start is not None
+    lists = engine_rins.rins_lists_of(inst, every).nearest
+    interior: list[float] = []
+    solve_interior = engine_rins.relaxed_point
+
+    def noted(model, seconds):
+        interior.append(seconds)
+        return solve_interior(model, seconds)
+
+    monkeypatch.setattr(engine_rins, "relaxed_point", noted)
+    short = engine_rins.RINS_ROUNDS_LEAST - 1.0
+    found, clocked = engine_rins.Rins(inst, every, lists, start).improved(time.monotonic() + short)
+    assert interior == [] and found is not None and clocked
+    assert check(inst, found) == []
+    before, after = score(inst, start), score(inst, found)
+    assert after.critical >= before.critical and after.others > before.others
+
+    point, chosen_by_clock = engine_rins.Rins(inst, every, lists, start).relaxed(time.monotonic() + 60)
+    assert point is not None and not chosen_by_clock and len(interior) == 1
+
+
 def _choices(lists) -> set[tuple[str, str]]:
     return {(str(key), item.id) for key in lists.cases for item in (*lists.cases[key], *lists.supervisors[key])}
 

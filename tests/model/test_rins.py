@@ -13,7 +13,7 @@ from rotasolve.check import check
 from rotasolve.model.build import build, completed_hint, extract, hint_from
 from rotasolve.model.objective import score
 from rotasolve.model.relaxation import parsed, program_of
-from rotasolve.model.rins import RelaxedPoint, improve, relaxed_point
+from rotasolve.model.rins import RelaxedPoint, first_order_point, improve, relaxed_point
 from rotasolve.synthetic.generate import generate
 
 
@@ -94,3 +94,32 @@ def test_tolerances_are_tried_in_turn_the_next_once_a_round_finds_nothing():
     alone = improve(built.model, hint, point, 30.0, 3, agree=(0.01,))
     assert in_turn.solution is not None and in_turn.rounds == alone.rounds + 1
     assert (in_turn.solution == alone.solution).all()
+
+
+@pytest.mark.parametrize("seed", [1, 5])
+def test_pdlps_point_bounds_the_relaxation_and_guides_rins_to_a_better_valid_allocation(seed):
+    """PDLP's point after a fixed count of iterations: the most its prices allow is never
+    below the relaxation's optimum (weak duality, converged or not), and RINS from it
+    still returns a better allocation that passes the checker."""
+    inst, built, start, hint = _scheme_model_and_start(seed)
+    exact = _point(built.model)
+    rough = first_order_point(built.model, 200, 30.0)
+    assert rough is not None and rough.most is not None and exact.most is not None
+    assert rough.most >= exact.most - 1e-6
+    assert rough.values and all(value > 0 for value in rough.values.values())
+    found = improve(built.model, hint, rough, 30.0, 3)
+    assert found.solution is not None
+    values = found.solution
+    better = extract(built.vars, lambda var: int(values[var.Index()]))
+    assert check(inst, better) == []
+    before, after = score(inst, start), score(inst, better)
+    assert after.critical >= before.critical and after.others > before.others
+
+
+def test_pdlps_point_is_the_same_every_time():
+    """A fixed count of iterations on one thread: the same point on every run."""
+    _inst, built, _start, _hint = _scheme_model_and_start(1)
+    first, second = first_order_point(built.model, 200, 30.0), first_order_point(built.model, 200, 30.0)
+    assert first is not None and second is not None
+    assert first == second
+
