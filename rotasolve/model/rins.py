@@ -37,6 +37,7 @@ from typing import TypeVar
 
 import highspy
 import numpy as np
+from ortools.sat import cp_model_pb2
 from ortools.sat.python import cp_model
 
 from ..core import stop
@@ -92,9 +93,7 @@ def first_order_point(model: cp_model.CpModel, iterations: int, seconds: float) 
     if solved is None or stop.requested():
         return None
     least, x = solved
-    x = np.clip(x, lp.lowest, lp.highest)
-    return RelaxedPoint({proto.variables[i].name: float(x[i]) for i in np.flatnonzero(x > _NONZERO)},
-                        most=-least)  # the program minimises the negated gains
+    return _point_of(proto, np.clip(x, lp.lowest, lp.highest), -least)  # it minimises the negated gains
 
 
 def _relaxed_point(model: cp_model.CpModel, seconds: float) -> RelaxedPoint | None:
@@ -114,9 +113,13 @@ def _relaxed_point(model: cp_model.CpModel, seconds: float) -> RelaxedPoint | No
     solution = h.getSolution()
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal or not solution.value_valid:
         return None
-    x = np.array(solution.col_value)
-    return RelaxedPoint({proto.variables[i].name: float(x[i]) for i in np.flatnonzero(x > _NONZERO)},
-                        most=-h.getInfo().objective_function_value)  # HiGHS minimised the negated gains
+    # HiGHS minimised the negated gains
+    return _point_of(proto, np.array(solution.col_value), -h.getInfo().objective_function_value)
+
+
+def _point_of(proto: cp_model_pb2.CpModelProto, x: np.ndarray, most: float) -> RelaxedPoint:
+    """A relaxation's solution ``x`` of the model ``proto`` as its nonzero values by name."""
+    return RelaxedPoint({proto.variables[i].name: float(x[i]) for i in np.flatnonzero(x > _NONZERO)}, most=most)
 
 
 @dataclass(frozen=True)

@@ -122,4 +122,3 @@ def test_pdlps_point_is_the_same_every_time():
     first, second = first_order_point(built.model, 200, 30.0), first_order_point(built.model, 200, 30.0)
     assert first is not None and second is not None
     assert first == second
-
