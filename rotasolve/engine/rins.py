@@ -212,11 +212,10 @@ class Rins:
         ended with no round at all: seed 7012's took 16-21 s of a window of 15 and its
         answer stayed the start's 574; from PDLP's point (2.5-4.3 s) a round finds 620-625
         (docs/decisions.md)."""
-        model = self.built.model
-        planned = RINS_INTERIOR_SECONDS_PER_VARIABLE * self.size["variables"] + RINS_ROUNDS_LEAST
-        if until - time.monotonic() >= planned:
-            return relaxed_point(model, until - time.monotonic()), False
-        return first_order_point(model, RINS_FIRST_ORDER_ITERATIONS, until - time.monotonic()), True
+        model, left = self.built.model, until - time.monotonic()
+        if left >= RINS_INTERIOR_SECONDS_PER_VARIABLE * self.size["variables"] + RINS_ROUNDS_LEAST:
+            return relaxed_point(model, left), False
+        return first_order_point(model, RINS_FIRST_ORDER_ITERATIONS, left), True
 
 
 class Wider:
