@@ -353,6 +353,7 @@ def test_a_linear_relaxation_too_slow_for_the_search_still_bounds_tier_1b(large_
     had been done in time."""
     inst = generate(60, 3, seed=4, connected=True)
     waits = late_at_first(monkeypatch)
+    no_bound_without_slots(monkeypatch)
     sol, notes = solve_with_notes(inst, SolveOptions(time_limit=20, workers=2))
     assert sol.status == "FEASIBLE" and check(inst, sol) == [] and "guided" in sol.manifest.strategy
     assert any("still running beside the search" in n for n in notes), notes
@@ -374,6 +375,7 @@ def test_a_linear_relaxation_planned_past_the_wait_is_started_if_done_by_the_dea
     from rotasolve.engine import guided
 
     inst = generate(60, 3, seed=1, connected=False)  # one part, where the flows are looser
+    no_bound_without_slots(monkeypatch)
     limit = 20.0  # the part's wall time is a little less: planned_share of it is past
     # RELAXATION_SHARE's wait (0.45) and within LATE_SHARE (0.9) at 0.65, past both at 1.5
     monkeypatch.setattr(guided, "RELAXATION_SECONDS_PER_VARIABLE",
@@ -392,6 +394,12 @@ def test_a_linear_relaxation_planned_past_the_wait_is_started_if_done_by_the_dea
     bound = relax(relaxed.model, 10, threads=1).bound() - MU * critical
     assert others <= sol.objective.bound[1] == (min(bound, flows) if started else flows)
     assert bound < flows  # so the test tells the two apart
+
+
+def no_bound_without_slots(monkeypatch) -> None:
+    """The relaxation without slots not started (it bounds a part relaxed whole too, and
+    these tests are of the whole part's linear relaxation and the flows)."""
+    monkeypatch.setattr(part_module, "WITHOUT_SLOTS_UP_TO", -1)
 
 
 def late_at_first(monkeypatch) -> list[float | None]:

@@ -356,6 +356,11 @@ INTERIOR_SECONDS_PER_VARIABLE = 1e-4
 # raised the run's peak from 0.98 to 1.75 GiB; f64 194,000 / 200,000, 408 (the flows
 # 406); seed 7005 152,000 / 157,000, 312 (the flows 314).
 WITHOUT_SLOTS_UP_TO = 150_000
+# A case unit with more cases to choose from takes a kind of case in that relaxation, not
+# a case by name (``without_slots._taken``): on random connected 1,000 seeds 7005, 7007,
+# 7012, 7015, 7016 and 7018 the bound was as by name at 100 (7012's at 30 was 730, not 650)
+# and the variables 23,000-166,000, where by name they were 152,000-279,000.
+WITHOUT_SLOTS_BY_NAME_UP_TO = 100
 # The group places filled afresh around a guided part's cases, its last step
 # (engine/group_places.py): its deterministic seconds, the wall it keeps from the searches
 # before it beside building its model (planned from its size), and CP-SAT's searches, with

@@ -7,14 +7,16 @@ the cases which supervisors a trainee can meet, the one through the supervisors 
 cases they can take; where cases and supervisors bind together, neither sees it (random
 1,000 seed 7002: the flows 631, the best found 612). This relaxation keeps both, and
 leaves out what makes the model large, its slots: each case unit takes a case (each
-case once) and, by the case's modality, meets a supervisor individually or shared; a
+case once; or, with many to choose from, a kind of case, ``_taken``) and, by the case's
+modality, meets a supervisor individually or shared; a
 trainee's week counts minutes, slots and cases; a supervisor's meetings are counts, new
 and running, by modality, within their slots and PAs (with the minutes' hull, as
 ``strengthen.minutes_hull``) and never more new cases than ``flows.supervisor_room``
-leaves; groups and tutors by their places. From 26,000 to 437,000 variables at 1,000
-trainees, as dense as the region's choices: seed 7002's 98,000 solved in HiGHS in a third
-of a minute on a slow day (623), seed 7001's 437,000 in nearly three minutes; so it is
-solved only where planned small enough (``planned_variables``, ``WITHOUT_SLOTS_UP_TO``).
+leaves; groups and tutors by their places, a trainee's rows times whether they are
+overseen. From 26,000 to 437,000 variables at 1,000 trainees with every case by name, as
+dense as the region's choices: seed 7002's 98,000 solved in HiGHS in a third of a minute
+on a slow day (623), seed 7001's 437,000 in nearly three minutes; so it is solved only
+where planned small enough (``planned_variables``, ``WITHOUT_SLOTS_UP_TO``).
 
 It is a relaxation: every allocation placing at least ``critical_placed`` critical
 requirements is a point of it (left out: the slots themselves, the distinct modalities
@@ -37,6 +39,7 @@ from ..flows import cases_that_fit, new_case_room, running_cases, slots_left
 from ..model.expr import total
 from ..model.first_order import FirstOrderBound
 from ..model.strengthen import minutes_hull
+from ..core.tuning import WITHOUT_SLOTS_BY_NAME_UP_TO
 from .critical_units import least
 
 # Per supervisor: a unit's new-case literals meeting them individually (by modality,
@@ -45,12 +48,17 @@ _Meetings = dict[str, dict[str, list[cp_model.IntVar]]]
 
 
 class _Model:
-    def __init__(self, inst: Instance, everything: Candidates) -> None:
-        self.inst, self.everything = inst, everything
+    def __init__(self, inst: Instance, everything: Candidates, by_name_up_to: int) -> None:
+        self.inst, self.everything, self.by_name_up_to = inst, everything, by_name_up_to
         self.model = cp_model.CpModel()
         self.critical: list[cp_model.LinearExprT] = []
         self.others: list[cp_model.LinearExprT] = []
         self.takers: dict[str, list[cp_model.IntVar]] = defaultdict(list)  # case -> units' literals
+        # modality -> every unit's literals taking a case of it, and the cases they may take;
+        # pooled where some unit takes a kind of case of it (``by_kind``, ``_taken``)
+        self.pooled: dict[str, list[cp_model.IntVar]] = defaultdict(list)
+        self.pool: dict[str, set[str]] = defaultdict(set)
+        self.by_kind: set[str] = set()
         self.joiners: dict[str, list[cp_model.IntVar]] = defaultdict(list)  # group -> trainees' literals
         self.overseen: dict[str, list[cp_model.IntVar]] = defaultdict(list)  # tutor -> trainees' literals
         self.alone: _Meetings = defaultdict(lambda: defaultdict(list))
@@ -60,16 +68,20 @@ class _Model:
         self.room = new_case_room(inst, self.running)
 
 
-def bound_model(inst: Instance, everything: Candidates, critical_placed: int) -> cp_model.CpModel | None:
+def bound_model(inst: Instance, everything: Candidates, critical_placed: int,
+                by_name_up_to: int = WITHOUT_SLOTS_BY_NAME_UP_TO) -> cp_model.CpModel | None:
     """The relaxation as a CP-SAT model (its linear relaxation is what bounds): tier 1b
     maximised among allocations placing at least ``critical_placed`` critical
-    requirements. ``everything``: every choice (``eligible``). None where no requirement
-    counts in tier 1b (its bound is 0)."""
-    m = _Model(inst, everything)
+    requirements. ``everything``: every choice (``eligible``). ``by_name_up_to``: a unit
+    with more cases takes a kind of case (``_taken``). None where no requirement counts in
+    tier 1b (its bound is 0)."""
+    m = _Model(inst, everything, by_name_up_to)
     for t in inst.trainees:
         _trainee(m, t)
     for literals in m.takers.values():
         m.model.add(total(literals) <= 1)
+    for modality in sorted(m.by_kind):
+        m.model.add(total(m.pooled[modality]) <= len(m.pool[modality]))
     for g in inst.groups:
         if m.joiners[g.id]:
             room = inst.capacity.group_core_places(g) - len(inst.kept_group_members[g.id])
@@ -126,17 +138,21 @@ def _trainee(m: _Model, t: Trainee) -> None:
             _tutored(m, t, placements)
         return
     free = slots_left(inst, t)
+    # A trainee's rows hold ``overseen`` times their room: one with no tutor holds nothing
+    # (H9), so no allocation breaks them, and the relaxation can no longer give a fifth of
+    # a tutor's place to a trainee holding a fifth of each of two cases that never fit
+    # together (as in the model's own rows, ``strengthen._trainee``).
+    overseen = _tutored(m, t, placements)
     if cases_held:
         model.add(total(cases_held) <= min(inst.profile.max_cases_per_trainee - len(kept),
-                                           cases_that_fit(inst, t, reachable)))
-        model.add(total(week) <= mins.weekly - sum(mins.case_week_least(t, c) for c in kept))
+                                           cases_that_fit(inst, t, reachable)) * overseen)
+        model.add(total(week) <= (mins.weekly - sum(mins.case_week_least(t, c) for c in kept)) * overseen)
     for placed in groups:
         model.add(placed <= 1)
     # a session and a meeting for each case, the group's slot (H6); and, being whole,
     # no more than half the slots (rounded up) for cases and groups together
-    model.add(2 * total(cases_held) + total(groups) <= free)
-    model.add(total(cases_held) + total(groups) <= (free + 1) // 2)
-    _tutored(m, t, placements)
+    model.add(2 * total(cases_held) + total(groups) <= free * overseen)
+    model.add(total(cases_held) + total(groups) <= (free + 1) // 2 * overseen)
 
 
 def _case_unit(m: _Model, t: Trainee, key: UnitKey, cases: tuple[Case, ...], supervisors: list[Supervisor],
@@ -145,15 +161,8 @@ def _case_unit(m: _Model, t: Trainee, key: UnitKey, cases: tuple[Case, ...], sup
     meets individually or shared (H4, H5); its minutes added to the trainee's ``week``
     (H7). Returns its placement."""
     model, mins = m.model, m.inst.minutes
-    take = {c.id: model.new_bool_var(f"take[{key},{c.id}]") for c in cases}
-    # One case a unit: left out, a unit took two where its trainee had room for two
-    # cases, and counted both (random 1,000 seed 7012: tier 1b's bound 715, with it 650;
-    # 7007's 126, with it 124, where the model's relaxation over every choice says 124.91).
-    model.add(total(take.values()) <= 1)
-    for c in cases:
-        m.takers[c.id].append(take[c.id])
-        week.append((mins.session + mins.case_travel(t, c)) * take[c.id])
-    for modality in sorted({c.modality for c in cases}):
+    take = _taken(m, t, key, cases, week)
+    for modality in sorted(take):
         meets = []
         for s in supervisors:
             if modality not in s.modalities:
@@ -170,12 +179,50 @@ def _case_unit(m: _Model, t: Trainee, key: UnitKey, cases: tuple[Case, ...], sup
                 week.append((mins.group_supervision + travel) * shared)
                 meets.append(shared)
                 m.held[s.id].append(shared)
-        model.add(total(meets) == total(take[c.id] for c in cases if c.modality == modality))
-    return total(take.values())
+        model.add(total(meets) == total(take[modality]))
+    return total(x for xs in take.values() for x in xs)
 
 
-def _tutored(m: _Model, t: Trainee, placements: list[cp_model.LinearExprT]) -> None:
-    """Every trainee with a group or a case is overseen by one tutor of their trust (H9)."""
+def _taken(m: _Model, t: Trainee, key: UnitKey, cases: tuple[Case, ...],
+           week: list[cp_model.LinearExprT]) -> dict[str, list[cp_model.IntVar]]:
+    """The case a unit takes, its minutes added to the trainee's ``week``; returns its
+    literals by modality. A unit with at most ``m.by_name_up_to`` cases takes one by name
+    (each case once). One with more takes a *kind* of case, its modality and its weekly
+    minutes for this trainee, all a relaxation without slots tells of a case but who else
+    may take it; the cases of a modality are then pooled (no more taken than there are),
+    and a case by name counts in its pool too.
+
+    Why: a region with remote cases lets every trainee take most cases, and by name the
+    relaxation had 246,000 units' cases on random connected 1,000 seed 7007 (and 212,000
+    on 7015): 37-41 s of HiGHS, beyond a run. By kind it has 40,000 (and 9,000) and the
+    same bound, 113 (and 435), in 5 s (and 3 s). Every unit by kind lost 7012's bound (650
+    by name, 730 by kind), whose units with fewer cases compete for the same few."""
+    model, mins = m.model, m.inst.minutes
+    by_name = len(cases) <= m.by_name_up_to
+    kinds: dict[tuple[str, int, str], list[Case]] = defaultdict(list)
+    for c in cases:
+        kinds[(c.modality, mins.session + mins.case_travel(t, c), c.id if by_name else "")].append(c)
+    take = {kind: model.new_bool_var(f"take[{key},{kind}]") for kind in kinds}
+    # One case a unit: left out, a unit took two where its trainee had room for two
+    # cases, and counted both (random 1,000 seed 7012: tier 1b's bound 715, with it 650;
+    # 7007's 126, with it 124, where the model's relaxation over every choice says 124.91).
+    model.add(total(take.values()) <= 1)
+    by_modality: dict[str, list[cp_model.IntVar]] = defaultdict(list)
+    for (modality, minutes, case_id), x in take.items():
+        if case_id:
+            m.takers[case_id].append(x)
+        m.pool[modality].update(c.id for c in kinds[(modality, minutes, case_id)])
+        m.pooled[modality].append(x)
+        if not by_name:
+            m.by_kind.add(modality)
+        week.append(minutes * x)
+        by_modality[modality].append(x)
+    return by_modality
+
+
+def _tutored(m: _Model, t: Trainee, placements: list[cp_model.LinearExprT]) -> cp_model.LinearExprT:
+    """Every trainee with a group or a case is overseen by one tutor of their trust (H9).
+    Returns whether the trainee is overseen (1 or 0; a part of one in the relaxation)."""
     inst, model = m.inst, m.model
     tutors = inst.eligibility.tutors_for(t.id)
     overseen = [model.new_bool_var(f"tutor[{t.id},{u.id}]") for u in tutors]
@@ -183,10 +230,11 @@ def _tutored(m: _Model, t: Trainee, placements: list[cp_model.LinearExprT]) -> N
         m.overseen[u.id].append(w)
     if t.current_group or inst.kept_cases_of[t.id]:
         model.add(total(overseen) == 1)
-        return
+        return total(overseen)
     for placed in placements:
         model.add(placed <= total(overseen))
     model.add(total(overseen) <= 1)
+    return total(overseen)
 
 
 def _supervisor(m: _Model, sid: str) -> None:
@@ -231,12 +279,15 @@ def _supervisor(m: _Model, sid: str) -> None:
             model.add(p * total(alone) + q * total(shared) <= r)
 
 
-def planned_variables(inst: Instance, everything: Candidates) -> int:
+def planned_variables(inst: Instance, everything: Candidates,
+                      by_name_up_to: int = WITHOUT_SLOTS_BY_NAME_UP_TO) -> int:
     """The variables ``bound_model`` would make for its case units, without building it
-    (its groups' and tutors' are a few per trainee): each unit's cases and, for each
-    supervisor with room who supervises one of their modalities, a meeting alone and one
-    shared. (Counted with every supervisor, seed 7002's 98,000 were 155,000.)"""
+    (its groups' and tutors' are a few per trainee): each unit's cases, or kinds of case
+    (``_taken``), and, for each supervisor with room who supervises one of their
+    modalities, a meeting alone and one shared. (Counted with every supervisor, seed
+    7002's 98,000 were 155,000.)"""
     room = new_case_room(inst, running_cases(inst))
+    mins = inst.minutes
     count = 0
     for t in inst.trainees:
         for n in inst.needs.of(t.id):
@@ -244,8 +295,10 @@ def planned_variables(inst: Instance, everything: Candidates) -> int:
             if unit is not None:
                 _, cases, supervisors = unit
                 modalities = {c.modality for c in cases}
-                count += len(cases) + sum(len(modalities & set(s.modalities)) * (2 if s.group_size > 1 else 1)
-                                          for s in supervisors)
+                taken = len(cases) if len(cases) <= by_name_up_to \
+                    else len({(c.modality, mins.case_travel(t, c)) for c in cases})
+                count += taken + sum(len(modalities & set(s.modalities)) * (2 if s.group_size > 1 else 1)
+                                     for s in supervisors)
     return count
 
 

@@ -48,8 +48,11 @@ _MAX_ITEMS = 6
 
 def build(v: Variables, relaxation: bool = False) -> None:
     costs = {key: _costs(v, u) for key, u in v.units.items()}  # per case, per supervisor
+    tutors: dict[str, list[cp_model.IntVar]] = {}
+    for (tid, _uid), var in v.tutor.items():
+        tutors.setdefault(tid, []).append(var)
     for tid, units in v.units_of_trainee.items():
-        _trainee(v, tid, units, costs)
+        _trainee(v, tid, units, costs, total(tutors.get(tid, [])))
     if relaxation:
         _shared_meetings(v, costs)
 
@@ -143,7 +146,7 @@ def _shared_meetings(v: Variables, costs: Costs) -> None:
             m.add(count + (size - 1) * total(u.meet[key] for u in alone) <= size * opened)
 
 
-def _trainee(v: Variables, tid: str, units: list[Unit], costs: Costs) -> None:
+def _trainee(v: Variables, tid: str, units: list[Unit], costs: Costs, overseen: cp_model.LinearExpr) -> None:
     inst, m = v.inst, v.model
     t = inst.trainee[tid]
     mins = inst.minutes
@@ -161,7 +164,7 @@ def _trainee(v: Variables, tid: str, units: list[Unit], costs: Costs) -> None:
                 slots = sum(x[1] for x in subset)
                 minutes = sum(x[2] for x in subset)
                 if slots > free or minutes > room:
-                    m.add(total(x[0] for x in subset) <= size - 1)
+                    m.add(total(x[0] for x in subset) <= (size - 1) * overseen)
     # Two cases held together must both be arranged cheaply enough to share the week:
     # ``both`` is 1 when they are, and bounded by the share of each unit's choices (case,
     # supervisor) that leave room for the other. Without it the relaxation gives a
@@ -170,7 +173,7 @@ def _trainee(v: Variables, tid: str, units: list[Unit], costs: Costs) -> None:
         if cost[u.key] + cost[w.key] > room:
             continue  # the pair is already excluded above
         both = m.new_bool_var(f"both[{u.key},{w.key}]")
-        m.add(u.held + w.held <= 1 + both)
+        m.add(u.held + w.held <= overseen + both)
         for one, other in ((u, w), (w, u)):
             by_case, by_sup = costs[one.key]
             cases = [one.case_is(cid) for cid in one.cases if by_case[cid] + cost[other.key] <= room]

@@ -9,10 +9,12 @@ import time
 
 import pytest
 from ortools.sat.python import cp_model
+from conftest import case, scheme, supervisor, trainee, tutor
 from test_flows import _running_at_one_supervisor
 from tiny import brute_force, tiny_scheme
 
 from rotasolve.baseline import greedy
+from rotasolve.domain import Profile
 from rotasolve.domain.choices import eligible, shortlist
 from rotasolve.domain.tiers import ByTier
 from rotasolve.engine.options import SolveOptions
@@ -23,18 +25,31 @@ from rotasolve.engine.without_slots import WithoutSlots, bound_model, planned_va
 from rotasolve.synthetic.generate import generate
 
 
-def _bound(inst, critical_placed: int) -> int | None:
-    model = bound_model(inst, eligible(inst), critical_placed)
+def _bound(inst, critical_placed: int, by_name_up_to: int = 100) -> int | None:
+    model = bound_model(inst, eligible(inst), critical_placed, by_name_up_to)
     return 0 if model is None else relax(model, 10, threads=1).bound()
 
 
+# 100: every unit of a tiny scheme takes a case by name; 0: every unit a kind of case
+@pytest.mark.parametrize("by_name_up_to", [100, 0])
 @pytest.mark.parametrize("seed", range(60))
-def test_never_below_the_best_allocation_of_a_tiny_scheme(seed):
+def test_never_below_the_best_allocation_of_a_tiny_scheme(seed, by_name_up_to):
     inst = tiny_scheme(seed)
     best = brute_force(inst)
     if best is None:
         return
-    assert _bound(inst, best[0]) >= best[1]
+    assert _bound(inst, best[0], by_name_up_to) >= best[1]
+
+
+@pytest.mark.parametrize("seed", [14, 33, 36])
+def test_kinds_of_case_pool_their_modality(seed):
+    """Units taking kinds of case take no more cases of a modality than there are: on
+    these tiny schemes that alone makes the bound by kind as tight as by name (without
+    it, 3 for 0, 7 for 6 and 5 for 3)."""
+    inst = tiny_scheme(seed)
+    best = brute_force(inst)
+    assert best is not None
+    assert _bound(inst, best[0], 0) == _bound(inst, best[0], 100) >= best[1]
 
 
 def _best(inst) -> tuple[int, int] | None:
@@ -68,6 +83,7 @@ def test_never_below_the_best_allocation_with_running_cases_at_a_supervisor():
             continue
         found = _bound(inst, best[0])
         assert found is not None and found >= best[1], seed
+        assert _bound(inst, best[0], 0) >= best[1], seed
         bounded, tight = bounded + 1, tight + (found == best[1])
     assert bounded >= 60 and tight >= 0.8 * bounded, (bounded, tight)
 
@@ -80,13 +96,28 @@ def test_a_count_of_critical_placements_short_of_its_own_gives_no_bound():
     assert again.bound(0, time.monotonic() + 30) == _bound(inst, 0)  # the same, solved in its own process
 
 
+@pytest.mark.parametrize("by_name_up_to", [100, 3, 0])
 @pytest.mark.parametrize("seed", range(6))
-def test_the_planned_variables_are_the_case_units_variables_it_makes(seed):
-    """Planned without building: each case unit's cases and meetings, counted as made."""
+def test_the_planned_variables_are_the_case_units_variables_it_makes(seed, by_name_up_to):
+    """Planned without building: each case unit's cases (or kinds of case) and meetings,
+    counted as made."""
     inst = generate(30 + 10 * seed, 3, seed=seed, connected=seed % 2 == 0)
-    model = bound_model(inst, eligible(inst), 0)
+    model = bound_model(inst, eligible(inst), 0, by_name_up_to)
     made = sum(v.name.startswith(("take[", "alone[", "shared[")) for v in model.Proto().variables)
-    assert planned_variables(inst, eligible(inst)) == made > 0
+    assert planned_variables(inst, eligible(inst), by_name_up_to) == made > 0
+
+
+def test_a_part_relaxed_whole_starts_it_too():
+    """A guided part with every choice (no shortlist) has the bound too: where its whole
+    linear relaxation is not done in time, it is what bounds tier 1b."""
+    from rotasolve.engine import part
+
+    inst = tiny_scheme(3)
+    the_plan = part.Plan("guided", eligible(inst))
+    start = greedy(inst)
+    started = part._without_slots(inst, the_plan, start, SolveOptions(), Budget(5.0, time.monotonic() + 30))
+    assert started is not None
+    assert started.bound(started.critical_placed, time.monotonic() + 30) == _bound(inst, started.critical_placed)
 
 
 def test_a_part_planned_too_large_starts_none(monkeypatch):
@@ -177,3 +208,17 @@ def test_a_case_unit_takes_one_case():
                   profile=Profile(weekly_case_hours=5))
     assert _best(inst) == (0, 6)  # two placements of CT3 trainees: A's short case and B's long
     assert _bound(inst, 0) == 6  # was 9
+
+
+def test_a_trainees_rows_hold_as_much_as_their_tutors_place():
+    """Two CT2 trainees, each with a short and a long case to take, a week with room for
+    one case, and a tutor's place for one trainee: one case (2 points) at most. Without
+    the trainee's rows times whether they are overseen, each trainee took half the place
+    and a whole case in the relaxation (4)."""
+    inst = scheme(trainees=[trainee(f"T{i}", grade=2) for i in (1, 2)],
+                  cases=[case(f"C{i}{length[0]}", length=length, sessions=sessions) for i in (1, 2)
+                         for length, sessions in (("short", 16), ("long", 40))],
+                  supervisors=[supervisor(max_trainees=4)], tutors=[tutor(core_pas=1)],
+                  profile=Profile(weekly_case_hours=2, trainees_per_tutor_pa=1))
+    assert _best(inst) == (0, 2)
+    assert _bound(inst, 0) == 2
