@@ -197,11 +197,11 @@ def _taken(m: _Model, t: Trainee, key: UnitKey, cases: tuple[Case, ...],
     on 7015): 37-41 s of HiGHS, beyond a run. By kind it has 40,000 (and 9,000) and the
     same bound, 113 (and 435), in 5 s (and 3 s). Every unit by kind lost 7012's bound (650
     by name, 730 by kind), whose units with fewer cases compete for the same few."""
-    model, mins = m.model, m.inst.minutes
+    model = m.model
     by_name = len(cases) <= m.by_name_up_to
     kinds: dict[tuple[str, int, str], list[Case]] = defaultdict(list)
     for c in cases:
-        kinds[(c.modality, mins.session + mins.case_travel(t, c), c.id if by_name else "")].append(c)
+        kinds[_kind(m.inst, t, c) + (c.id if by_name else "",)].append(c)
     take = {kind: model.new_bool_var(f"take[{key},{kind}]") for kind in kinds}
     # One case a unit: left out, a unit took two where its trainee had room for two
     # cases, and counted both (random 1,000 seed 7012: tier 1b's bound 715, with it 650;
@@ -218,6 +218,12 @@ def _taken(m: _Model, t: Trainee, key: UnitKey, cases: tuple[Case, ...],
         week.append(minutes * x)
         by_modality[modality].append(x)
     return by_modality
+
+
+def _kind(inst: Instance, t: Trainee, c: Case) -> tuple[str, int]:
+    """A case as a relaxation without slots tells it for trainee ``t``: its modality and
+    its weekly minutes (session and travel)."""
+    return c.modality, inst.minutes.session + inst.minutes.case_travel(t, c)
 
 
 def _tutored(m: _Model, t: Trainee, placements: list[cp_model.LinearExprT]) -> cp_model.LinearExprT:
@@ -287,7 +293,6 @@ def planned_variables(inst: Instance, everything: Candidates,
     modalities, a meeting alone and one shared. (Counted with every supervisor, seed
     7002's 98,000 were 155,000.)"""
     room = new_case_room(inst, running_cases(inst))
-    mins = inst.minutes
     count = 0
     for t in inst.trainees:
         for n in inst.needs.of(t.id):
@@ -296,7 +301,7 @@ def planned_variables(inst: Instance, everything: Candidates,
                 _, cases, supervisors = unit
                 modalities = {c.modality for c in cases}
                 taken = len(cases) if len(cases) <= by_name_up_to \
-                    else len({(c.modality, mins.case_travel(t, c)) for c in cases})
+                    else len({_kind(inst, t, c) for c in cases})
                 count += taken + sum(len(modalities & set(s.modalities)) * (2 if s.group_size > 1 else 1)
                                      for s in supervisors)
     return count

@@ -5,7 +5,9 @@ the rules do not already imply. They exist because CP-SAT's bound comes from a l
 relaxation, in which a trainee may hold "one and a half" cases: a case's weekly minutes
 (H7) and slots (H6) are knapsacks per trainee, and the relaxation of a knapsack is weak.
 Stating outright which of a trainee's activities cannot go together closes most of that
-gap (measured on connected regions of 250 trainees: see docs/decisions.md).
+gap (measured on connected regions of 250 trainees: see docs/decisions.md); stated as
+holding at most what the trainee's tutor place holds, it closes the gap where the tutors'
+places bind too.
 
 The same holds for a supervisor's shared meetings (H5): the rules tie ``shared`` to the
 number of cases meeting only through ``count <= 1 + (group_size - 1) x shared``, so the
@@ -48,11 +50,8 @@ _MAX_ITEMS = 6
 
 def build(v: Variables, relaxation: bool = False) -> None:
     costs = {key: _costs(v, u) for key, u in v.units.items()}  # per case, per supervisor
-    tutors: dict[str, list[cp_model.IntVar]] = {}
-    for (tid, _uid), var in v.tutor.items():
-        tutors.setdefault(tid, []).append(var)
     for tid, units in v.units_of_trainee.items():
-        _trainee(v, tid, units, costs, total(tutors.get(tid, [])))
+        _trainee(v, tid, units, costs)
     if relaxation:
         _shared_meetings(v, costs)
 
@@ -146,10 +145,16 @@ def _shared_meetings(v: Variables, costs: Costs) -> None:
             m.add(count + (size - 1) * total(u.meet[key] for u in alone) <= size * opened)
 
 
-def _trainee(v: Variables, tid: str, units: list[Unit], costs: Costs, overseen: cp_model.LinearExpr) -> None:
+def _trainee(v: Variables, tid: str, units: list[Unit], costs: Costs) -> None:
     inst, m = v.inst, v.model
     t = inst.trainee[tid]
     mins = inst.minutes
+    # Each row holds as much as the trainee's tutor place: 1 overseen, 0 not (a trainee
+    # with no tutor holds nothing, H9). Held to a constant, the relaxation gave a trainee
+    # half a place and half of each of two cases that never share a week, a whole case's
+    # worth: where the tutors' places bind (random 1,000 seed 7016, tier 1a held at 86),
+    # tier 1b's bound was 103 with constants and is 97 so.
+    overseen = total(v.tutors_of(tid))
     cost = {u.key: min(costs[u.key][0].values()) for u in units}  # a unit's least minutes
     group = total(v.holds_group(tid)) if v.holds_group(tid) else None
     # literal, slots, minutes
