@@ -139,9 +139,11 @@ def _trainee(m: _Model, t: Trainee) -> None:
         return
     free = slots_left(inst, t)
     # A trainee's rows hold ``overseen`` times their room: one with no tutor holds nothing
-    # (H9), so no allocation breaks them, and the relaxation can no longer give a fifth of
-    # a tutor's place to a trainee holding a fifth of each of two cases that never fit
-    # together (as in the model's own rows, ``strengthen._trainee``).
+    # (H9), so no allocation breaks them, and the relaxation can no longer give half a
+    # tutor's place to a trainee holding half of each of two cases that never fit together
+    # (random 1,000 seed 7007: 124 -> 113; 7015: 493 -> 435). Not in the model's own rows
+    # (``strengthen._trainee``), where they moved what guides the critical search
+    # (docs/decisions.md).
     overseen = _tutored(m, t, placements)
     if cases_held:
         model.add(total(cases_held) <= min(inst.profile.max_cases_per_trainee - len(kept),

@@ -5,9 +5,10 @@ the rules do not already imply. They exist because CP-SAT's bound comes from a l
 relaxation, in which a trainee may hold "one and a half" cases: a case's weekly minutes
 (H7) and slots (H6) are knapsacks per trainee, and the relaxation of a knapsack is weak.
 Stating outright which of a trainee's activities cannot go together closes most of that
-gap (measured on connected regions of 250 trainees: see docs/decisions.md); stated as
-holding at most what the trainee's tutor place holds, it closes the gap where the tutors'
-places bind too.
+gap (measured on connected regions of 250 trainees: see docs/decisions.md). (Stated as
+holding at most what the trainee's tutor place holds, as the relaxation without slots
+states them, they moved a connected 1,000-trainee region's critical search from 160 to
+159 placements: docs/decisions.md, "a trainee's rows hold as much as their tutor's place".)
 
 The same holds for a supervisor's shared meetings (H5): the rules tie ``shared`` to the
 number of cases meeting only through ``count <= 1 + (group_size - 1) x shared``, so the
@@ -149,12 +150,6 @@ def _trainee(v: Variables, tid: str, units: list[Unit], costs: Costs) -> None:
     inst, m = v.inst, v.model
     t = inst.trainee[tid]
     mins = inst.minutes
-    # Each row holds as much as the trainee's tutor place: 1 overseen, 0 not (a trainee
-    # with no tutor holds nothing, H9). Held to a constant, the relaxation gave a trainee
-    # half a place and half of each of two cases that never share a week, a whole case's
-    # worth: where the tutors' places bind (random 1,000 seed 7016, tier 1a held at 86),
-    # tier 1b's bound was 103 with constants and is 97 so.
-    overseen = total(v.tutors_of(tid))
     cost = {u.key: min(costs[u.key][0].values()) for u in units}  # a unit's least minutes
     group = total(v.holds_group(tid)) if v.holds_group(tid) else None
     # literal, slots, minutes
@@ -169,7 +164,7 @@ def _trainee(v: Variables, tid: str, units: list[Unit], costs: Costs) -> None:
                 slots = sum(x[1] for x in subset)
                 minutes = sum(x[2] for x in subset)
                 if slots > free or minutes > room:
-                    m.add(total(x[0] for x in subset) <= (size - 1) * overseen)
+                    m.add(total(x[0] for x in subset) <= size - 1)
     # Two cases held together must both be arranged cheaply enough to share the week:
     # ``both`` is 1 when they are, and bounded by the share of each unit's choices (case,
     # supervisor) that leave room for the other. Without it the relaxation gives a
@@ -178,7 +173,7 @@ def _trainee(v: Variables, tid: str, units: list[Unit], costs: Costs) -> None:
         if cost[u.key] + cost[w.key] > room:
             continue  # the pair is already excluded above
         both = m.new_bool_var(f"both[{u.key},{w.key}]")
-        m.add(u.held + w.held <= overseen + both)
+        m.add(u.held + w.held <= 1 + both)
         for one, other in ((u, w), (w, u)):
             by_case, by_sup = costs[one.key]
             cases = [one.case_is(cid) for cid in one.cases if by_case[cid] + cost[other.key] <= room]

@@ -8,7 +8,7 @@ from fractions import Fraction
 from itertools import combinations
 
 import pytest
-from conftest import case, feasible, fix, scheme, supervisor, trainee, tutor
+from conftest import case, feasible, fix, scheme, supervisor, trainee
 from ortools.sat.python import cp_model
 from tiny import tiny_scheme
 
@@ -227,27 +227,3 @@ def test_a_meeting_not_held_is_of_no_modality(monkeypatch):
     monkeypatch.setattr(strengthen, "_meeting_modalities", lambda v: None)
     assert most_modalities_of_a_closed_meeting() == pytest.approx(1.0, abs=1e-6)
 
-
-def _two_trainees_one_tutor_place():
-    """Two CT3 trainees, each with a short and a long case to take, and a week with room for
-    one case (2 h); one tutor, with a place for one trainee."""
-    return scheme(trainees=[trainee(f"T{i}", grade=3) for i in (1, 2)],
-                  cases=[case(f"C{i}{length[0]}", length=length, sessions=sessions) for i in (1, 2)
-                         for length, sessions in (("short", 16), ("long", 40))],
-                  supervisors=[supervisor(max_trainees=4)],
-                  tutors=[tutor(core_pas=1)],
-                  profile=Profile(weekly_case_hours=2, trainees_per_tutor_pa=1))
-
-
-def test_a_trainees_rows_hold_as_much_as_their_tutors_place():
-    # Integrally one trainee is overseen and holds one case. The rules' relaxation gives
-    # each trainee half the place and half of each case; the trainee's "not both" row
-    # alone lets half a place hold a whole case, twice over.
-    inst = _two_trainees_one_tutor_place()
-    assert {n.requirement for n in inst.needs.of("T1") if not n.gated} >= {"short_case"}
-    assert _most_cases_relaxed(inst, strong=False) == pytest.approx(2.0, abs=1e-6)
-    assert _most_cases_relaxed(inst, strong=True) == pytest.approx(1.0, abs=1e-6)
-    built = build(inst)
-    built.model.Maximize(total(u.held for u in built.vars.units.values()))
-    solver = cp_model.CpSolver()
-    assert solver.Solve(built.model) == cp_model.OPTIMAL and solver.ObjectiveValue() == 1
