@@ -101,7 +101,6 @@ class Variables:
     # that may meet there are of several modalities (H5 states them)
     meeting_modality: dict[tuple[str, str], dict[str, cp_model.IntVar]] = field(default_factory=dict)
     tutor: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)
-    tutors_by_trainee: dict[str, list[cp_model.IntVar]] = field(default_factory=dict)
     # Running items are literals, not constants: the normal solve fixes them to 1, the
     # conflict explanation passes them as assumptions to find which rows clash.
     kept_case: dict[str, cp_model.IntVar] = field(default_factory=dict)
@@ -131,10 +130,6 @@ class Variables:
         for sid, k in self.opened:
             out.setdefault(sid, []).append(k)
         return out
-
-    def tutors_of(self, trainee_id: str) -> list[cp_model.IntVar]:
-        """Literals that are 1 when that tutor oversees the trainee (one at most is)."""
-        return self.tutors_by_trainee.get(trainee_id, [])
 
     def holds_group(self, trainee_id: str) -> list[cp_model.IntVar]:
         """Literals that are 1 when the trainee has a group place (new or kept)."""
@@ -178,8 +173,7 @@ def build_variables(inst: Instance, model: cp_model.CpModel, candidates: Candida
                 u.in_shared[meeting] = nb(f"in_shared[{u.key},{meeting[0]},{meeting[1]}]")
     for t in inst.trainees:
         for tutor in inst.eligibility.tutors_for(t.id):
-            v.tutor[(t.id, tutor.id)] = var = nb(f"tutor[{t.id},{tutor.id}]")
-            v.tutors_by_trainee.setdefault(t.id, []).append(var)
+            v.tutor[(t.id, tutor.id)] = nb(f"tutor[{t.id},{tutor.id}]")
     return v
 
 

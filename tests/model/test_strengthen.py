@@ -226,4 +226,3 @@ def test_a_meeting_not_held_is_of_no_modality(monkeypatch):
     assert most_modalities_of_a_closed_meeting() == pytest.approx(0.0, abs=1e-6)
     monkeypatch.setattr(strengthen, "_meeting_modalities", lambda v: None)
     assert most_modalities_of_a_closed_meeting() == pytest.approx(1.0, abs=1e-6)
-

@@ -10,12 +10,14 @@ LABEL = RULES[RULE_ID]
 
 def build(v: Variables) -> None:
     inst, m = v.inst, v.model
+    tutors_of: dict[str, list[cp_model.IntVar]] = {}
     overseen: dict[str, list[cp_model.IntVar]] = {}
-    for (_tid, uid), var in v.tutor.items():
+    for (tid, uid), var in v.tutor.items():
+        tutors_of.setdefault(tid, []).append(var)
         overseen.setdefault(uid, []).append(var)
     for t in inst.trainees:
         holds = v.holds(t.id)
-        tutors = v.tutors_of(t.id)
+        tutors = tutors_of.get(t.id, [])
         if not holds:
             for var in tutors:
                 m.add(var == 0)
