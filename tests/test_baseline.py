@@ -74,3 +74,30 @@ def test_a_case_whose_least_week_does_not_fit_is_refused_before_its_supervisors_
     full = greedy(inst)
     monkeypatch.setattr(inst.minutes, "case_week_least", lambda t, c: 0)  # the check off: what it was before
     assert greedy(inst) == full and tried
+
+
+@settings(max_examples=12, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@given(n=st.integers(20, 90), trusts=st.integers(1, 4), seed=st.integers(0, 100_000), connected=st.booleans(),
+       at_random=st.booleans())
+def test_greedy_is_the_same_whether_the_choices_are_known(n, trusts, seed, connected, at_random):
+    """First-fit tries only the cases a need could ever take where the model's choices are
+    known (``known_cases``) and passes over the kinds of case no supervisor has room for
+    (``no_room``): the same allocation as trying every case, on schemes of any knobs."""
+    from rotasolve.domain.choices import eligible, known_cases
+    fresh = generate(n, trusts, seed, connected=connected, at_random=at_random)
+    known = generate(n, trusts, seed, connected=connected, at_random=at_random)
+    assert known_cases(known) is None  # not worked out yet
+    eligible(known)
+    assert known_cases(known) is not None
+    assert greedy(fresh) == greedy(known)
+
+
+def test_known_cases_are_not_used_where_a_shared_meeting_costs_less():
+    """The model's choices price every meeting as individual: where a shared one is
+    shorter, a case may fit only shared, so first-fit tries every case."""
+    from conftest import case, scheme, supervisor, trainee
+    from rotasolve.domain.choices import eligible, known_cases
+    inst = scheme(trainees=[trainee("T1")], cases=[case()], supervisors=[supervisor()],
+                  supervision_hours=1.0, group_supervision_hours=0.5)
+    eligible(inst)
+    assert known_cases(inst) is None

@@ -170,6 +170,11 @@ RELAXATION_SECONDS_PER_VARIABLE = 1.2e-4
 # A choice the critical relaxation's linear relaxation uses at least this much is kept
 # for its search (HiGHS's interior point leaves choices it does not use near 1e-8).
 USED = 1e-3
+# PDLP's point after FIRST_ORDER_ITERATIONS is not converged: a shortlisted part's critical
+# search keeps the choices it uses above this (and the shortlist's: engine/critical.py,
+# ``_pointed``). Measured on seeds 7002, 7005, 7007, 7015, 7018 and f64 (5 deterministic
+# seconds each): 0.01 placed as many or more than USED everywhere; 0.03 fewer on four.
+POINT_USED = 0.01
 # The critical relaxation's CP-SAT searches, in turns: on connected 1,000 each alone reached
 # the restricted model's optimum with some seeds and not others; the two together in 12 of
 # 12 runs (seeds 0-5 on two regions; engine/critical.py says more).

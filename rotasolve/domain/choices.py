@@ -110,6 +110,18 @@ def eligible(inst: Instance) -> Candidates:
     return Candidates(cases=dict(choices.cases), supervisors=dict(choices.supervisors), joiners=choices.joiners)
 
 
+def known_cases(inst: Instance) -> dict[UnitKey, frozenset[str]] | None:
+    """The ids of the cases each new unit may take, where ``eligible`` has worked them out
+    for this instance already (None: not yet). A case not among them cannot be placed
+    with that unit under H2, H3 and H7, whatever else the trainee holds, as long as a
+    shared meeting costs no less than an individual one (None otherwise: the choices then
+    price every meeting as individual)."""
+    choices = inst.__dict__.get(_EVERY_CHOICE)
+    if choices is None or inst.minutes.shared_extra < 0:
+        return None
+    return {key: frozenset(c.id for c in cases) for key, cases in choices.cases.items() if key.kept_case is None}
+
+
 def every_choice(inst: Instance) -> Candidates:
     """Every case and supervisor each unit could use (worked out afresh)."""
     out = Candidates()

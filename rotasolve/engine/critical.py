@@ -10,10 +10,12 @@ relaxation's solution uses.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
+import numpy as np
 from ortools.sat.python import cp_model
 
 from ..core import stop
@@ -27,18 +29,18 @@ from ..model.relaxation import Background, Relaxation, relax
 from ..model.search import Budget, SearchResult, search
 from ..results.solution import Solution
 from . import memory
-from .critical_units import critical_relaxation, critical_units, used
-from .kept_choices import add_allocation, restricted, with_allocation
+from .critical_units import critical_relaxation, critical_units, least, used
+from .kept_choices import Keep, add_allocation, add_choices, restricted, with_allocation
 from ..core.tuning import (BUILD_SECONDS_PER_VARIABLE, CRITICAL_GAP, CRITICAL_SEARCH_LEAST, CRITICAL_SEARCH_WALL,
                            CRITICAL_SUBSOLVERS, CRITICAL_WAIT_MOST, CRITICAL_WIDE_LEAST, CRITICAL_WIDE_LOAD,
-                           FIRST_ORDER_ITERATIONS, FIRST_ORDER_SECONDS_PER_VARIABLE, LATE_SHARE,
+                           FIRST_ORDER_ITERATIONS, FIRST_ORDER_SECONDS_PER_VARIABLE, LATE_SHARE, POINT_USED,
                            RELAXATION_SECONDS_PER_VARIABLE, SEARCH_PER_SECOND_LARGE, SHORTLISTED_CRITICAL_SUBSOLVERS)
 
 
 def search_critical(inst: Instance, full: Candidates, by_hand: Solution | None, budget: Budget, seed: int,
                     workers: int, alone: bool, out: dict[str, Any], shortlist: Candidates | None = None,
                     wide: Candidates | None = None, bound_is_global: bool = False,
-                    started: CriticalLinear | None = None) -> None:
+                    started: CriticalLinear | None = None, outside: Callable[[], int | None] | None = None) -> None:
     """The critical relaxation into ``out``: the bound from its linear relaxation, then
     its allocation searched by CP-SAT among the choices that relaxation uses, the greedy
     allocation's and each unit's cheapest (every choice of ``full``, when the relaxation
@@ -46,7 +48,9 @@ def search_critical(inst: Instance, full: Candidates, by_hand: Solution | None, 
     ``wide`` (``_wider``). ``alone``: no linear relaxation of the whole part runs beside
     it, which would hide this one's time. ``bound_is_global``: ``full`` holds every choice
     of the critical requirements' units, so its relaxation's bound holds for the part.
-    ``started``: its linear relaxation, started already (``start_critical_linear``)."""
+    ``started``: its linear relaxation, started already (``start_critical_linear``).
+    ``outside``: waits for a bound on the part's critical placements from outside it (the
+    flows'), which the search is told too."""
     out.update(bound=None, clocked=True, skipped=False, set_aside=0.0, searched_every=shortlist is None, late=None,
                wide_bound=None,
                result=SearchResult(values=ByTier.filled(None), bounds=ByTier.filled(None), proven=False,
@@ -71,15 +75,40 @@ def search_critical(inst: Instance, full: Candidates, by_hand: Solution | None, 
         candidates = with_allocation(inst, critical_units(relaxed, shortlist), full, by_hand)
     if linear.solution is not None:
         assert relaxation_model is not None  # a relaxation solved was built
-        keep = used(relaxation_model.vars, linear.solution)
+        if shortlist is None:  # HiGHS's optimum: a choice it does not use is near 0
+            keep = used(relaxation_model.vars, linear.solution)
+        else:
+            keep = _pointed(relaxation_model, linear.solution, critical_units(relaxed, shortlist))
         add_allocation(inst, keep, by_hand)
         candidates = restricted(inst, candidates, keep)
     built = build(relaxed, candidates)  # with no other requirement placeable, tier 1 is 1a alone
     searched = _searched(budget, set_aside)
+    # The least bound known, so that the search stops once within CRITICAL_GAP of it. Seed
+    # 7007: PDLP's bound 166, the flows' 164; told 166, it placed 163 after 8 of its 16 s
+    # and spent the rest proving, the final search's time on a slow day. Waited for, not
+    # read if done, so that the search is the same on any machine.
+    from_outside = outside() if outside is not None else None
+    most = least(out["bound"], from_outside)
     # Every worker, even with HiGHS solving beside it for a bound (``_critical_linear``):
     # the plan's choice, so the answer is the same however fast HiGHS is.
-    result = _critical_search(built, searched, out["bound"], seed, workers, subsolvers=subsolvers)
-    _found(inst, relaxed, built, result, searched, wide, out["bound"] if bound_is_global else None, seed, workers, out)
+    result = _critical_search(built, searched, most, seed, workers, subsolvers=subsolvers)
+    _found(inst, relaxed, built, result, searched, wide, most if bound_is_global else from_outside, seed, workers,
+           out)
+
+
+def _pointed(relaxation_model: Built, point: np.ndarray, shortlisted: Candidates) -> Keep:
+    """The choices a shortlisted part's critical search keeps: those PDLP's point uses
+    above POINT_USED, and the shortlist's. Its point after a fixed number of iterations
+    is not an optimum: above USED (HiGHS's threshold) it kept 79,000 variables on seed
+    7018 and the search, 5 deterministic seconds, placed 81 critical requirements, where
+    the shortlist alone places 338 and the two together 342 (of a bound of 343). Neither
+    alone is enough: above POINT_USED alone, seed 7015 placed 129 (the shortlist 135);
+    the shortlist alone, seed 7002 197 and seed 7005 63 (the point 273 and 100). Together,
+    on seeds 7002, 7005, 7007, 7015, 7018 and f64, as many as either or more
+    (docs/decisions.md)."""
+    keep = used(relaxation_model.vars, point, POINT_USED)
+    add_choices(keep, shortlisted)
+    return keep
 
 
 def _searched(budget: Budget, set_aside: float) -> Budget:
@@ -174,11 +203,6 @@ def _started(relaxed: Instance, candidates: Candidates, budget: Budget) -> Criti
         # beside the search, and bounded by a first-order method in a process of its own
         # (``FirstOrderBound``: 358.2 there after 8 s), for its bound alone.
         return CriticalLinear(relaxed, candidates, planned, None, None)
-    # HiGHS only bounds here, with the meetings' rows (seed 7005: 101, where 106 without
-    # them); PDLP's point, which guides, is of the model without them, built in its own
-    # process (the same variables): with them there too, seed 7002's tier 1b was 606, not 612.
-    built = _maximising_critical(relaxed, candidates, meetings_whole=True)
-    variables = len(built.model.Proto().variables)
     seconds = LATE_SHARE * budget.wall_left()
     # PDLP's point after a fixed number of iterations guides the search, not HiGHS's
     # optimum: as good a guide (seed 7002: 274 critical placements against 273, connected
@@ -189,8 +213,17 @@ def _started(relaxed: Instance, candidates: Candidates, budget: Budget) -> Criti
     # Its process builds the model again (the same, so the same indices): converted here,
     # on a thread beside the greedy allocation, both took Python's lock (f64, a slow day:
     # 9 s before PDLP started, the greedy allocation 19 s).
+    # Started before HiGHS's model is built here: the search waits for the point, and the
+    # two builds, each taking Python's lock of its own process, overlap on two cores (seed
+    # 7007 on a slow day: the point came at 33 s, 18 s after the process started at 15 s,
+    # when the build here ended).
     point = FirstOrderBound(partial(_critical_model, relaxed, candidates), FIRST_ORDER_ITERATIONS, seconds,
                             apart=True, point=True)
+    # HiGHS only bounds here, with the meetings' rows (seed 7005: 101, where 106 without
+    # them); PDLP's point, which guides, is of the model without them, built in its own
+    # process (the same variables): with them there too, seed 7002's tier 1b was 606, not 612.
+    built = _maximising_critical(relaxed, candidates, meetings_whole=True)
+    variables = len(built.model.Proto().variables)
     if RELAXATION_SECONDS_PER_VARIABLE * variables > CRITICAL_WAIT_MOST * _shortlisted_wait(budget):
         # HiGHS planned far slower than the search's share (the plan's choice, not the
         # clock's): PDLP's bound alone (f64's is 212.1 after 800 iterations, HiGHS's 212).
@@ -292,18 +325,17 @@ def _critical_search(built: Built, budget: Budget, bound: int | None, seed: int,
 
 def _critical_linear(started: CriticalLinear, budget: Budget, out: dict[str, Any]) -> Relaxation:
     """A shortlisted part's critical relaxation's linear relaxation as PDLP's point (with
-    PDLP's bound), waited for at most the search's share of the wall time left
-    (``_shortlisted_wait``); HiGHS, solving beside it where planned, is left running for
-    its bound alone, read at the end (``out["late"]``). Cut at its wait (a machine far
-    slower than planned for), PDLP gives no point and the search falls back on the
-    shortlist's choices, the clock having decided.
-
-    Why only so long: it guides the search only if done within the search's share, so
-    that a slow one costs no more time than planned. PDLP's iterations are fixed, so what
-    it guides is the same on any machine; HiGHS's bound comes when it comes (f64: 24-28
-    s, seed 7002 13 s, on an idle machine)."""
+    PDLP's bound), waited for at most half the wall time left; HiGHS, solving beside it
+    where planned, is left running for its bound alone, read at the end (``out["late"]``).
+    Cut at its wait (a machine far slower than planned for), PDLP gives no point and the
+    search falls back on the shortlist's choices, the clock having decided. PDLP's
+    iterations are fixed, so what it guides is the same on any machine; HiGHS's bound
+    comes when it comes (f64: 24-28 s, seed 7002 13 s, on an idle machine)."""
     assert started.point is not None  # a point waited for was started
-    limit = _shortlisted_wait(budget)
+    # Waited for past the search's share where the clock runs slow: cut, the search falls
+    # back on the shortlist alone, which places as many or fewer (``_pointed``: seed 7002
+    # 197 where the point and the shortlist place 274, seed 7005 63 against 100).
+    limit = max(_shortlisted_wait(budget), budget.wall_left() / 2)
     out["late"] = started.background
     linear = started.point.wait(limit)
     if linear is None or linear.solution is None:
@@ -313,8 +345,8 @@ def _critical_linear(started: CriticalLinear, budget: Budget, out: dict[str, Any
 
 
 def _shortlisted_wait(budget: Budget) -> float:
-    """How long a shortlisted part's critical relaxation is waited for: half the wall time
-    left, and at most the search's share."""
+    """How long a shortlisted part's critical relaxation is planned to take at most (to
+    choose what is started): half the wall time left, and at most the search's share."""
     limit = max(1.0, budget.wall_left() / 2)
     return limit if budget.deterministic is None else min(limit, max(1.0, budget.deterministic))
 

@@ -23,6 +23,13 @@ def add_allocation(inst: Instance, keep: Keep, sol: Solution | None) -> None:
             keep[key][1].add(c.supervisor_id)
 
 
+def add_choices(keep: Keep, candidates: Candidates) -> None:
+    """Every case and supervisor ``candidates`` give a unit of ``keep`` stays possible."""
+    for key, (cases, supervisors) in keep.items():
+        cases.update(c.id for c in candidates.cases.get(key, ()))
+        supervisors.update(s.id for s in candidates.supervisors.get(key, ()))
+
+
 def with_allocation(inst: Instance, candidates: Candidates, every: Candidates, sol: Solution | None) -> Candidates:
     """``candidates`` with each case and supervisor ``sol`` chooses added from ``every``,
     so that a search hinted with ``sol`` can start from all of it. The search's start is

@@ -5,6 +5,7 @@ the model holds only some choices. What a part's search answers (``PartResult``)
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -209,6 +210,37 @@ def flow_bounds(inst: Instance, everything: Candidates | None) -> Outer:
     network (``flows.placement_bound``): sound at any size, and under a second on a
     1,000-trainee region, where the model's linear relaxation is too large to solve."""
     return Outer(coverage_bound(inst, everything), others_flow_bound(inst, everything))
+
+
+class FlowsBeside:
+    """``flow_bounds`` worked out on a thread of its own (a few seconds of Python at 1,000
+    trainees, beside searches and relaxations that let go of Python's lock): tier 1a's
+    max-flow first, which the critical search is told (``critical``), then tier 1b's flows
+    (``outer``)."""
+
+    def __init__(self, inst: Instance, everything: Candidates | None) -> None:
+        self._critical: list[int | None] = []
+        self._outer: list[Outer] = []
+        self._critical_done = threading.Event()
+
+        def work() -> None:
+            try:
+                self._critical.append(coverage_bound(inst, everything))
+            finally:
+                self._critical_done.set()
+            self._outer.append(Outer(self._critical[0], others_flow_bound(inst, everything)))
+        self._thread = threading.Thread(target=work, name="rotasolve-flows", daemon=True)
+        self._thread.start()
+
+    def critical(self) -> int | None:
+        """Tier 1a's max-flow bound, waited for."""
+        self._critical_done.wait()
+        return self._critical[0] if self._critical else None
+
+    def outer(self) -> Outer:
+        """Both flows' bounds, waited for."""
+        self._thread.join()
+        return self._outer[0]
 
 
 def others_flow_bound(inst: Instance, everything: Candidates | None) -> Callable[[int], int]:

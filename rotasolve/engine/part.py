@@ -42,8 +42,8 @@ from .group_places import refilled, set_aside
 from .guided import Guidance, LinearChoices, guide
 from .lns import improve
 from .rins import RinsLists, beside_final_search, rins_lists_of, rins_planned
-from .one_model import (STOPPED, Outer, PartResult, flow_bounds, greedy_result, others_flow_bound, outer_bounds,
-                        kept_only, search_one_model)
+from .one_model import (STOPPED, FlowsBeside, Outer, PartResult, flow_bounds, greedy_result, others_flow_bound,
+                        outer_bounds, kept_only, search_one_model)
 from .options import SolveOptions
 from .without_slots import WithoutSlots, planned_variables
 
@@ -149,7 +149,7 @@ def _guided(inst: Instance, the_plan: Plan, by_hand: Solution | None, options: S
     rins_lists = _rins_lists_beside(inst, the_plan, options)
     guidance = guide(inst, the_plan.candidates, by_hand, budget.share(CRITICAL_SHARE, 0.0), options.seed,
                      options.workers, RELAXATION_SHARE * budget.wall_left(), the_plan.complete, previous, every, wide,
-                     started)
+                     started, flows.critical if flows is not None else None)
     outer = _outer(inst, the_plan, options, guidance, flows, progress, where)
     # Start from the critical relaxation's placements, completed by hand where they fit.
     completed = greedy(inst, first=guidance.start, running=guidance.start) if guidance.start is not None else None
@@ -206,7 +206,7 @@ def _rins_lists_beside(inst: Instance, the_plan: Plan, options: SolveOptions) ->
 
 
 def _outer(inst: Instance, the_plan: Plan, options: SolveOptions, guidance: Guidance,
-           flows: Callable[[], Outer] | None, progress: Callable[[Progress], None] | None, where: str) -> Outer:
+           flows: FlowsBeside | None, progress: Callable[[Progress], None] | None, where: str) -> Outer:
     """What bounds a guided part's tiers 1a and 1b from outside its restricted model, said
     in a progress note."""
     assert the_plan.candidates is not None  # only a greedy plan has none
@@ -217,7 +217,7 @@ def _outer(inst: Instance, the_plan: Plan, options: SolveOptions, guidance: Guid
         outer = Outer(guidance.critical_bound, lambda placed: least(guidance.others_bound(placed), others(placed)))
     else:  # the critical relaxation's bound holds when it took every choice of its units
         assert flows is not None  # started for every shortlisted part
-        flow = flows()
+        flow = flows.outer()
         outer = Outer(least(flow.critical, guidance.critical_bound), flow.others)
     if progress:
         relaxed = ("shortlisted: tier 1b bounded by a flow" if not the_plan.complete
@@ -267,14 +267,14 @@ def _search_guided(inst: Instance, the_plan: Plan, candidates: Candidates, start
                               every_worker)
 
 
-def _flows_beside(inst: Instance, the_plan: Plan) -> Callable[[], Outer] | None:
+def _flows_beside(inst: Instance, the_plan: Plan) -> FlowsBeside | None:
     """A shortlisted part's bounds are flows over every choice: a few seconds of Python at
     1,000 trainees, worked out in a thread while the critical relaxation's search (which
-    lets go of Python's lock) runs rather than after it. Returns what waits for them (None
-    for a part with every choice, which the relaxations bound)."""
+    lets go of Python's lock) runs rather than after it (None for a part with every
+    choice, which the relaxations bound)."""
     if the_plan.complete:
         return None
-    return _beside(lambda: flow_bounds(inst, the_plan.everything))
+    return FlowsBeside(inst, the_plan.everything)
 
 
 def _beside(work: Callable[[], _Made]) -> Callable[[], _Made]:

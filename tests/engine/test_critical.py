@@ -159,3 +159,53 @@ def test_pdlp_builds_a_critical_relaxation_apart_to_the_same_bound():
     # the same model, so the same point, variable for variable: it guides the parent's model
     assert apart.solution is not None and here.solution is not None
     assert apart.solution.tolist() == pytest.approx(here.solution.tolist(), abs=1e-9)
+
+
+def test_a_shortlisted_search_keeps_the_points_choices_above_point_used_and_the_shortlists():
+    """PDLP's point is not an optimum: a shortlisted part's critical search keeps the
+    choices it uses above POINT_USED (not those just above USED, HiGHS's threshold) and
+    every choice of the shortlist."""
+    import numpy as np
+    from rotasolve.core.tuning import POINT_USED, USED
+    inst = tiny_scheme(3)
+    every = eligible(inst)
+    relaxed = critical.critical_relaxation(inst)
+    built = critical._maximising_critical(relaxed, critical.critical_units(relaxed, every))
+    units = [u for u in built.vars.units.values() if u.kept is None and len(u.take) >= 2]
+    assert units
+    unit = units[0]
+    (first, first_var), (second, second_var) = list(unit.take.items())[:2]
+    point = np.zeros(len(built.model.Proto().variables))
+    point[first_var.Index()] = 2 * POINT_USED
+    point[second_var.Index()] = (USED + POINT_USED) / 2  # used, by HiGHS's measure, but barely
+    none = Candidates(cases={}, supervisors={}, joiners=every.joiners)
+    keep = critical._pointed(built, point, none)
+    assert first in keep[unit.key][0] and second not in keep[unit.key][0]
+    shortlisted = critical.critical_units(relaxed, _few(every))
+    keep = critical._pointed(built, point, shortlisted)
+    for key, cases in shortlisted.cases.items():
+        if key in keep:
+            assert {c.id for c in cases} <= keep[key][0]
+            assert {s.id for s in shortlisted.supervisors[key]} <= keep[key][1]
+
+
+def test_a_bound_from_outside_is_waited_for_and_the_search_stays_below_it():
+    """A bound from outside (the flows' in a run) is waited for and told to the search:
+    its answer never passes it, passes the checker, and, told the best allocation's
+    critical placements, the search still reaches them."""
+    told = []
+    for seed in range(6):
+        inst = tiny_scheme(seed)
+        best = brute_force(inst)
+        if best is None:
+            continue
+        out: dict = {}
+
+        def outside(most: int = best[0]) -> int:
+            told.append(most)
+            return most
+        critical.search_critical(inst, eligible(inst), None, Budget(5.0, time.monotonic() + 30), seed=0, workers=1,
+                                 alone=True, out=out, outside=outside)
+        assert out["result"].values.critical == best[0]
+        assert check(critical.critical_relaxation(inst), out["solution"]) == []
+    assert told

@@ -110,3 +110,17 @@ def test_a_search_held_at_its_starts_critical_placements_never_answers_infeasibl
     out_of_reach = search_one_model(inst, running_only, start, options, Budget(3.0, 1e12), None, "", None,
                                     start=start, tier_one_only=True, from_start=True)
     assert out_of_reach.status != "INFEASIBLE" and out_of_reach.solution == start
+
+
+def test_the_flows_worked_out_beside_are_the_flows():
+    """``FlowsBeside``: tier 1a's max-flow first, then both flows' bounds, each the same as
+    worked out in turn."""
+    from rotasolve.engine.one_model import FlowsBeside, flow_bounds
+    inst = generate(70, 3, seed=5, connected=True)
+    every = eligible(inst)
+    beside = FlowsBeside(inst, every)
+    assert beside.critical() == coverage_bound(inst, every)
+    outer, direct = beside.outer(), flow_bounds(inst, every)
+    assert outer.critical == direct.critical
+    assert outer.others is not None and direct.others is not None
+    assert [outer.others(k) for k in range(0, 20, 3)] == [direct.others(k) for k in range(0, 20, 3)]
