@@ -110,9 +110,9 @@ class _Book:
         kind = self.kind(t, c)
         if kind not in self._pairs:
             self._pairs[kind] = self.inst.eligibility.pair_supervisors(t, c)
-        free = [k for k in self.inst.slot_ids if k in t.available_slots and k not in self.busy[t.id]]
         options = self._options.get(kind)
         if options is None:
+            free = [k for k in self.inst.slot_ids if k in t.available_slots and k not in self.busy[t.id]]
             options = self._supervisor_slots(self._pairs[kind], free)
         return not c.kept and not any(slots for _s, slots in options)
 

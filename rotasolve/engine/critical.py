@@ -216,7 +216,7 @@ def _started(relaxed: Instance, candidates: Candidates, budget: Budget) -> Criti
     # Started before HiGHS's model is built here: the search waits for the point, and the
     # two builds, each taking Python's lock of its own process, overlap on two cores (seed
     # 7007 on a slow day: the point came at 33 s, 18 s after the process started at 15 s,
-    # when the build here ended).
+    # when the build here ended; started first, at 26-29 s).
     point = FirstOrderBound(partial(_critical_model, relaxed, candidates), FIRST_ORDER_ITERATIONS, seconds,
                             apart=True, point=True)
     # HiGHS only bounds here, with the meetings' rows (seed 7005: 101, where 106 without
