@@ -321,7 +321,7 @@ def cases_that_fit(inst: Instance, t: Trainee, reachable: Sequence[Sequence[Case
     by_slots = slots_left(inst, t) // 2
     left = mins.weekly - sum(mins.case_week_least(t, c) for c in inst.kept_cases_of[t.id])
     by_hours = 0
-    for least in sorted(min(mins.case_week_least(t, c) for c in cases) for cases in reachable if cases):
+    for least in sorted(mins.least_case_week_among(t, cases) for cases in reachable if cases):
         if least > left:
             break
         by_hours, left = by_hours + 1, left - least

@@ -198,14 +198,18 @@ def shortlists(inst: Instance, full: Candidates, sizes: Sequence[int], cover: in
     ranked once for all of them (RINS's two lists at 1,000 trainees: 0.2-0.6 s of Python
     less than ranking for each, of about 2.5 s on a slow day)."""
     ranked = _ranked(inst, full)
-    return [_listed(full, ranked, per_unit, cover, by_kind) for per_unit in sizes]
+    covered = (_covered(ranked[0], cover), _covered(ranked[1], cover))
+    return [_listed(full, ranked, per_unit, covered, by_kind) for per_unit in sizes]
 
 
 _Ranked = tuple[dict[UnitKey, list[Case]], dict[UnitKey, list[Supervisor]]]
+_Covered = tuple[dict[UnitKey, set[str]], dict[UnitKey, set[str]]]  # cases', supervisors' (``_covered``)
 
 
 def _ranked(inst: Instance, full: Candidates) -> _Ranked:
-    """Each new unit's cases and supervisors, cheapest in the trainee's week first."""
+    """Each new unit's cases and supervisors, cheapest in the trainee's week first; equally
+    cheap ones in an order of the unit's own, the same in every run (crc32 of the unit and
+    the item, which unlike hash() is not salted)."""
     mins = inst.minutes
     ranked_cases: dict[UnitKey, list[Case]] = {}
     ranked_sups: dict[UnitKey, list[Supervisor]] = {}
@@ -213,17 +217,19 @@ def _ranked(inst: Instance, full: Candidates) -> _Ranked:
         if key.kept_case:
             continue
         t = inst.trainee[key.trainee_id]
-        ranked_cases[key] = sorted(cases, key=lambda c: (mins.case_before_supervisor(t, c), _spread(key, c.id)))
+        unit = f"{key}|"  # ``_spread``'s text, its unit's part made once
+        ranked_cases[key] = sorted(cases, key=lambda c: (mins.case_before_supervisor(t, c),
+                                                         zlib.crc32((unit + c.id).encode())))
         ranked_sups[key] = sorted(full.supervisors[key],
-                                  key=lambda s: (mins.supervision_travel(t, s), _spread(key, s.id)))
+                                  key=lambda s: (mins.supervision_travel(t, s), zlib.crc32((unit + s.id).encode())))
     return ranked_cases, ranked_sups
 
 
-def _listed(full: Candidates, ranked: _Ranked, per_unit: int, cover: int, by_kind: bool) -> Candidates:
+def _listed(full: Candidates, ranked: _Ranked, per_unit: int, covered: _Covered, by_kind: bool) -> Candidates:
     """The lists ``shortlist`` keeps of the units' ranked cases and supervisors."""
     ranked_cases, ranked_sups = ranked
-    keep_cases = _kept_ranks(ranked_cases, per_unit, cover, _by_video_case if by_kind else None)
-    keep_sups = _kept_ranks(ranked_sups, per_unit, cover, _by_video_supervisor if by_kind else None)
+    keep_cases = _kept_ranks(ranked_cases, per_unit, covered[0], _by_video_case if by_kind else None)
+    keep_sups = _kept_ranks(ranked_sups, per_unit, covered[1], _by_video_supervisor if by_kind else None)
     out = Candidates(joiners=full.joiners)
     for key, cases in full.cases.items():
         if key.kept_case:
@@ -240,11 +246,6 @@ def _listed(full: Candidates, ranked: _Ranked, per_unit: int, cover: int, by_kin
     return out
 
 
-def _spread(unit: UnitKey, item_id: str) -> int:
-    """A tie-break of the unit's own, the same in every run (crc32, unlike hash(), is not salted)."""
-    return zlib.crc32(f"{unit}|{item_id}".encode())
-
-
 def qualified(s: Supervisor, c: Case) -> bool:
     """H4 between a supervisor and a case alone: qualified, and the case's fixed one if named."""
     return c.modality in s.modalities and (not c.supervisor or c.supervisor == s.id)
@@ -258,10 +259,10 @@ def _by_video_supervisor(s: Supervisor) -> bool:
     return s.remote
 
 
-def _kept_ranks(ranked: Mapping[UnitKey, Sequence[_Item]], per_unit: int, cover: int,
+def _kept_ranks(ranked: Mapping[UnitKey, Sequence[_Item]], per_unit: int, covered: Mapping[UnitKey, set[str]],
                 by_video: Callable[[_Item], bool] | None = None) -> dict[UnitKey, set[str]]:
-    """Each unit's first ``per_unit`` (of each kind, with ``by_video``), and every item
-    on the lists of the ``cover`` units that rank it highest."""
+    """Each unit's first ``per_unit`` (of each kind, with ``by_video``), and the items
+    ``covered`` gives it (``_covered``)."""
     keep: dict[UnitKey, set[str]] = {}
     for key, items in ranked.items():
         if by_video is None:
@@ -269,11 +270,29 @@ def _kept_ranks(ranked: Mapping[UnitKey, Sequence[_Item]], per_unit: int, cover:
         else:
             keep[key] = {item.id for item in [i for i in items if not by_video(i)][:per_unit]}
             keep[key] |= {item.id for item in [i for i in items if by_video(i)][:per_unit]}
-    places: dict[str, list[tuple[int, str, UnitKey]]] = {}
-    for key, items in ranked.items():
-        for position, item in enumerate(items):
-            places.setdefault(item.id, []).append((position, str(key), key))
-    for item_id, where in places.items():
-        for _position, _name, key in sorted(where)[:cover]:
-            keep[key].add(item_id)
+        keep[key] |= covered[key]
     return keep
+
+
+def _covered(ranked: Mapping[UnitKey, Sequence[_Item]], cover: int) -> dict[UnitKey, set[str]]:
+    """Each unit's items among those it is one of the ``cover`` units to rank highest
+    (ties to the unit whose name sorts first), so that no item is left on no list.
+
+    Read rank by rank, each rank's units by name, an item's first ``cover`` readings are
+    the ones that rank it highest: no list of every unit ranking an item (a video case is
+    on every unit's list; listed and sorted whole, 2.5 s of a slow day's run at 1,000
+    trainees)."""
+    covered: dict[UnitKey, set[str]] = {key: set() for key in ranked}
+    readings: dict[str, int] = {}
+    units = sorted(((key, items) for key, items in ranked.items() if items), key=lambda unit: str(unit[0]))
+    position = 0
+    while units:
+        for key, items in units:
+            item_id = items[position].id
+            read = readings.get(item_id, 0)
+            if read < cover:
+                readings[item_id] = read + 1
+                covered[key].add(item_id)
+        position += 1
+        units = [unit for unit in units if len(unit[1]) > position]
+    return covered

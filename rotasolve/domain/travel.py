@@ -18,9 +18,18 @@ class Travel:
         for row in rows:
             self._table[(row.from_site, row.to_site)] = row.minutes
             self._table[(row.to_site, row.from_site)] = row.minutes
+        self._known: dict[tuple[str, str], int] = {}
 
     def between(self, a: str, b: str) -> int:
-        """One-way minutes between two sites: the Travel sheet, else the Scheme defaults."""
+        """One-way minutes between two sites: the Travel sheet, else the Scheme defaults.
+        Worked out once a pair: a 1,000-trainee region asks millions of times (working
+        out which cases each trainee may take, ranking them, the flows, the explanations)."""
+        known = self._known.get((a, b))
+        if known is None:
+            known = self._known[(a, b)] = self._worked_out(a, b)
+        return known
+
+    def _worked_out(self, a: str, b: str) -> int:
         if (a, b) in self._table:
             return self._table[(a, b)]
         st = self._settings

@@ -3,7 +3,12 @@ supervisors met in person as well as by video."""
 
 from __future__ import annotations
 
-from rotasolve.domain.choices import eligible, shortlist, shortlists
+from dataclasses import dataclass
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rotasolve.domain.choices import UnitKey, _covered, eligible, shortlist, shortlists
 from rotasolve.synthetic.generate import generate
 
 
@@ -40,3 +45,26 @@ def test_lists_of_several_sizes_ranked_once_are_each_the_shortlist_of_that_size(
             alone = shortlist(inst, full, per_unit, by_kind=by_kind)
             assert listed.cases == alone.cases and listed.supervisors == alone.supervisors
         assert several[0].cases != several[1].cases  # the sizes differ, so the lists do
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 12), max_size=10, unique=True), min_size=1, max_size=12),
+       st.integers(1, 4))
+def test_each_item_is_covered_by_the_units_that_rank_it_highest(lists, cover):
+    """``_covered`` reads rank by rank: the same units as every unit ranking an item,
+    sorted by (rank, unit's name), first ``cover`` of them."""
+    ranked = {UnitKey(f"T{i:03d}", "short"): [_Item(f"C{j}") for j in items] for i, items in enumerate(lists)}
+    expected: dict[UnitKey, set[str]] = {key: set() for key in ranked}
+    places: dict[str, list[tuple[int, str, UnitKey]]] = {}
+    for key, items in ranked.items():
+        for position, item in enumerate(items):
+            places.setdefault(item.id, []).append((position, str(key), key))
+    for item_id, where in places.items():
+        for _position, _name, key in sorted(where)[:cover]:
+            expected[key].add(item_id)
+    assert _covered(ranked, cover) == expected
+
+
+@dataclass(frozen=True)
+class _Item:
+    id: str
