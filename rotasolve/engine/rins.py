@@ -119,8 +119,13 @@ def beside_final_search(inst: Instance, every: Candidates, lists: RinsLists, sta
     worker.start()
     improved, clocked = rins.improved(until)
     size = rins.size
-    if wider is not None and not clocked:  # clocked: at the deadline, where starting a round would only overrun it
-        further, clocked = wider.improved(improved or start, until)
+    # Not where the window ended the first phase: a round started there would only overrun
+    # it. Where the clock only chose PDLP's point, the window may hold the second phase
+    # (seed 7007 on a slow day: the first phase's rounds done 4 s before the end, where
+    # the wider lists' relaxation was ready).
+    if wider is not None and not rins.out_of_time:
+        further, wider_clocked = wider.improved(improved or start, until)
+        clocked = clocked or wider_clocked
         if further is not None:
             improved, size = further, wider.size
     worker.join()
@@ -165,6 +170,7 @@ class Rins:
         built.model.add(built.tiers.critical.expr >= score(inst, start).critical)
         built.model.maximize(built.tiers.others.expr)
         self.hint = self.hint_of(start) if hinted else None
+        self.out_of_time = False  # the window, not the plan, ended ``improved``'s rounds (or left no point)
         proto = built.model.Proto()
         self.size = {"variables": len(proto.variables), "constraints": len(proto.constraints)}
 
@@ -185,15 +191,17 @@ class Rins:
         now), in at most ``RINS_ROUNDS`` rounds fixing the variables within each of
         ``agree`` of it in turn. ``ready``: ``self.ready(start)``, where made before.
         Returns the better allocation (None: none found) and whether the clock, not the
-        plan, ended it."""
+        plan, ended it or chose its point (``out_of_time``: the window ended it)."""
         built = self.built
         clocked = False
         if point is None:
             point, clocked = self.relaxed(until)
         if point is None:
+            self.out_of_time = True
             return None, True
         ready = ready or self.ready(start)
         rins = improve(ready.program, ready.hint, point, until - time.monotonic(), RINS_ROUNDS, agree)
+        self.out_of_time = rins.stopped_by_clock
         if rins.solution is None:
             return None, rins.stopped_by_clock or clocked
         values = rins.solution
@@ -240,6 +248,9 @@ class Wider:
         self._done = threading.Event()
         self.rins: Rins | None = None
         self.point: RelaxedPoint | None = None
+        # the tolerances its rounds fix within, in turn (the interior point's; PDLP's: AGREE)
+        self.agree: tuple[float, ...] = RINS_WIDER_AGREE
+        self.point_by_clock = False  # the clock chose PDLP's point (as ``Rins.relaxed`` says)
         # What it takes from the final search's core, planned from its lists' size.
         seconds = (BUILD_SECONDS_PER_VARIABLE + INTERIOR_SECONDS_PER_VARIABLE) * memory.variables(inst, lists)
         self.planned_deterministic = SEARCH_PER_SECOND_LARGE * seconds
@@ -253,7 +264,15 @@ class Wider:
             if not stop.requested() and time.monotonic() < self._until:
                 self.rins = Rins(*self._made, hinted=False)  # its rounds start from the first phase's answer
                 self._built.set()
-                self.point = relaxed_point(self.rins.built.model, self._until - time.monotonic())
+                model, left = self.rins.built.model, self._until - time.monotonic()
+                if left >= RINS_INTERIOR_SECONDS_PER_VARIABLE * self.rins.size["variables"]:
+                    self.point = relaxed_point(model, left)
+                else:
+                    # Not surely done in the window (planned as the first phase's): PDLP's
+                    # rougher point, in seconds. Seed 7007 on a slow day: the interior
+                    # point, cut at 10 s and at 18 s, left the phase nothing to search from.
+                    self.point = first_order_point(model, RINS_FIRST_ORDER_ITERATIONS, left)
+                    self.agree, self.point_by_clock = (AGREE,), True
         finally:
             self._built.set()
             self._done.set()
@@ -268,4 +287,5 @@ class Wider:
         done = self._done.wait(max(0.0, until - time.monotonic()))
         if not done or self.point is None:
             return None, True
-        return self.rins.improved(until, self.point, first, RINS_WIDER_AGREE, ready)
+        found, clocked = self.rins.improved(until, self.point, first, self.agree, ready)
+        return found, clocked or self.point_by_clock

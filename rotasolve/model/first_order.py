@@ -62,14 +62,25 @@ class FirstOrderBound:
     relaxation (236,000 variables) took 31 s to build on a slow day, beside the completion
     of the search's start, the checks and the writing of the workbook, which all ran late.
 
+    ``build`` may be the program itself, read before (a bound and a point then in its
+    own terms, a minimum negated: no objective offset or scaling).
+
+    ``shared``: the child stays in the parent's session at the lowest priority, as
+    ``highs``'s does (below): RINS's point, which the parent's Python work beside it must
+    not wait on. In a session of its own, or at the parent's priority, it took the cores
+    from the relaxation without slots beside it, whose bound on seed 7007 then came after
+    the deadline (the flows' 151 for 113).
+
     ``highs``: solved by HiGHS (``relaxation.relax``, one thread, within ``seconds``)
     instead of PDLP (``iterations`` is then not read); built in the child (``apart``), at
     the lowest priority."""
 
-    def __init__(self, build: Callable[[], cp_model.CpModel], iterations: int, seconds: float,
-                 apart: bool = False, point: bool = False, highs: bool = False) -> None:
+    def __init__(self, build: Callable[[], cp_model.CpModel] | LinearProgram, iterations: int, seconds: float,
+                 apart: bool = False, point: bool = False, highs: bool = False, shared: bool = False) -> None:
         if highs and not apart:
             raise ValueError("HiGHS solves the model in the child: it must be built there (apart)")
+        if apart and isinstance(build, LinearProgram):
+            raise ValueError("a program already read is sent as it is, not built in the child (apart)")
         self._started = time.monotonic()
         self._result: list[Relaxation | None] = []
         self._child: subprocess.Popen[bytes] | None = None
@@ -80,14 +91,17 @@ class FirstOrderBound:
         self._apart = pickle.dumps(build, protocol=pickle.HIGHEST_PROTOCOL) if apart else None
         self._point = point
         self._highs = highs
+        self._shared = shared or highs
         self._thread = threading.Thread(target=self._run, args=(build, iterations, seconds),
                                         name="rotasolve-first-order", daemon=True)
         self._thread.start()
 
-    def _run(self, build: Callable[[], cp_model.CpModel], iterations: int, seconds: float) -> None:
+    def _run(self, build: Callable[[], cp_model.CpModel] | LinearProgram, iterations: int, seconds: float) -> None:
         relaxed: Relaxation | None = None
         try:
-            job = {"build": self._apart} if self._apart is not None else _program_of(build())
+            job = {"build": self._apart} if self._apart is not None \
+                else {"program": build, "objective": (0.0, 1.0)} if isinstance(build, LinearProgram) \
+                else _program_of(build())
             relaxed = self._solve(job, iterations, seconds)
         finally:
             self._result.append(relaxed)
@@ -107,7 +121,7 @@ class FirstOrderBound:
             # of its own took a whole core of two from RINS whatever its priority (seed 7002,
             # the relaxation without slots at 199 of 200 ticks, RINS's two threads sharing
             # the other core), and priority counts within a group only.
-            apart_from: dict[str, Any] = {"process_group": 0} if self._highs else {"start_new_session": True}
+            apart_from: dict[str, Any] = {"process_group": 0} if self._shared else {"start_new_session": True}
             try:
                 self._child = child = subprocess.Popen([sys.executable, "-m", "rotasolve.model.first_order"],
                                                        env=stop.child_environment(),
@@ -115,7 +129,7 @@ class FirstOrderBound:
                                                        stderr=subprocess.DEVNULL, **apart_from)
             except OSError:  # pragma: no cover - no process could be started: no bound, as if too slow
                 return None
-            if self._highs:
+            if self._shared:
                 _lowest_priority(child.pid)
         with stop.stoppable(child.kill, kill=child.kill):
             out, _ = child.communicate(sent)

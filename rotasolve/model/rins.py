@@ -41,7 +41,7 @@ from ortools.sat import cp_model_pb2
 from ortools.sat.python import cp_model
 
 from ..core import stop
-from .first_order import least_after
+from .first_order import FirstOrderBound
 from .mip import exact_program_of, satisfies
 from .relaxation import LinearProgram, parsed, program_of, quiet_highs, whole_at_most
 
@@ -86,14 +86,18 @@ def first_order_point(model: cp_model.CpModel, iterations: int, seconds: float) 
     optimum cost the run the rounds it guides. On seed 7012 (86,000 variables, from the run's
     start 574) HiGHS's interior point took 16.4 s and its first round found 627; 800
     iterations of PDLP took 2.4 s and their first round found 634 (docs/decisions.md).
-    PDLP holds Python's lock while it runs (model/first_order.py), a few seconds here."""
+
+    Solved in a child process (``FirstOrderBound``): PDLP holds Python's lock while it
+    runs, and RINS's second phase builds its model beside it. In the same process, seed
+    7007's wider model took 8-11 s to build beside it on a slow day, 2.5 s alone, and its
+    own point came too late for any round."""
     proto = parsed(model)
     lp = program_of(proto)
-    solved = least_after(lp, iterations, max(0.1, seconds))
-    if solved is None or stop.requested():
+    solved = FirstOrderBound(lp, iterations, max(0.1, seconds), point=True, shared=True).wait(None)
+    if solved is None or solved.value is None or solved.solution is None or stop.requested():
         return None
-    least, x = solved
-    return _point_of(proto, np.clip(x, lp.lowest, lp.highest), -least)  # it minimises the negated gains
+    # in the program's own terms: the negated least of the negated gains
+    return _point_of(proto, np.clip(solved.solution, lp.lowest, lp.highest), solved.value)
 
 
 def _relaxed_point(model: cp_model.CpModel, seconds: float) -> RelaxedPoint | None:

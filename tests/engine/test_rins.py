@@ -39,14 +39,7 @@ def test_where_the_window_is_short_of_the_interior_points_plan_pdlps_point_guide
     start = greedy(inst)
     assert start is not None
     lists = engine_rins.rins_lists_of(inst, every).nearest
-    interior: list[float] = []
-    solve_interior = engine_rins.relaxed_point
-
-    def noted(model, seconds):
-        interior.append(seconds)
-        return solve_interior(model, seconds)
-
-    monkeypatch.setattr(engine_rins, "relaxed_point", noted)
+    interior = _interior_points_noted(monkeypatch)
     short = engine_rins.RINS_ROUNDS_LEAST - 1.0
     found, clocked = engine_rins.Rins(inst, every, lists, start).improved(time.monotonic() + short)
     assert interior == [] and found is not None and clocked
@@ -56,6 +49,19 @@ def test_where_the_window_is_short_of_the_interior_points_plan_pdlps_point_guide
 
     point, chosen_by_clock = engine_rins.Rins(inst, every, lists, start).relaxed(time.monotonic() + 60)
     assert point is not None and not chosen_by_clock and len(interior) == 1
+
+
+def _interior_points_noted(monkeypatch) -> list[float]:
+    """The windows HiGHS's interior point is asked for in, one a call, noted as it is solved."""
+    interior: list[float] = []
+    solve_interior = engine_rins.relaxed_point
+
+    def noted(model, seconds):
+        interior.append(seconds)
+        return solve_interior(model, seconds)
+
+    monkeypatch.setattr(engine_rins, "relaxed_point", noted)
+    return interior
 
 
 def _choices(lists) -> set[tuple[str, str]]:
@@ -96,6 +102,27 @@ def test_the_wider_phase_improves_the_first_phases_answer_and_keeps_it_valid(mon
     assert check(inst, found) == []
     before, after = score(inst, first), score(inst, found)
     assert after.critical >= before.critical and after.others > before.others
+
+
+def test_where_its_window_is_short_of_the_interior_points_plan_the_wider_phase_is_guided_by_pdlp(monkeypatch):
+    """The wider lists' interior point where the window surely holds it (planned as the
+    first phase's); else PDLP's point, its rounds within AGREE: it still improves the
+    first phase's answer, and the answer passes the checker."""
+    inst, every, start, first, until = _first_phase_short()
+    lists = shortlist(inst, every, 6, by_kind=True)
+    interior = _interior_points_noted(monkeypatch)
+    monkeypatch.setattr(engine_rins, "RINS_INTERIOR_SECONDS_PER_VARIABLE", 1.0)  # never within the window
+    wider = engine_rins.Wider(inst, every, lists, start, until)
+    wider.relax()
+    assert interior == [] and wider.point is not None and wider.agree == (engine_rins.AGREE,)
+    found, clocked = wider.improved(first, until)
+    assert found is not None and check(inst, found) == [] and clocked  # the clock chose its point
+    assert score(inst, found).ordered()[:2] > score(inst, first).ordered()[:2]
+
+    monkeypatch.setattr(engine_rins, "RINS_INTERIOR_SECONDS_PER_VARIABLE", 1e-9)  # always within it
+    wider = engine_rins.Wider(inst, every, lists, start, until)
+    wider.relax()
+    assert len(interior) == 1 and wider.point is not None and wider.agree == engine_rins.RINS_WIDER_AGREE
 
 
 def test_the_wider_phase_makes_its_start_ready_while_its_relaxation_is_solved(monkeypatch):
@@ -184,18 +211,43 @@ def test_rins_is_not_planned_past_its_size(monkeypatch):
 def test_no_wider_round_starts_once_the_first_phase_is_cut_at_the_deadline(monkeypatch):
     """Cut at the deadline, the first phase leaves no time: a wider round started then
     overran it (family f65 by 3.5 s on a slow day)."""
-    from rotasolve.engine.one_model import Outer, greedy_result
-    from rotasolve.model.search import Budget
-
     inst = generate(40, 2, seed=1)
     every = eligible(inst)
     start = greedy(inst)
     assert start is not None
-    monkeypatch.setattr(engine_rins.Rins, "improved", lambda self, until, *more: (None, True))
-    wider_rounds: list[bool] = []
-    monkeypatch.setattr(engine_rins.Wider, "improved", lambda self, first, until: wider_rounds.append(True))
+    assert _wider_rounds(monkeypatch, inst, every, start, out_of_time=True) == []
+
+
+def test_a_wider_round_starts_where_the_clock_only_chose_the_first_phases_point(monkeypatch):
+    """PDLP's point (chosen as the window was short) marks the run as the clock's, but
+    leaves the window open: the second phase runs (seed 7007 on a slow day: its first
+    phase done 4 s before the end, where the wider lists took it from 106 to 112)."""
+    inst = generate(40, 2, seed=1)
+    every = eligible(inst)
+    start = greedy(inst)
+    assert start is not None
+    assert _wider_rounds(monkeypatch, inst, every, start, out_of_time=False) == [start]
+
+
+def _wider_rounds(monkeypatch, inst, every, start, out_of_time: bool) -> list:
+    """The allocations the second phase was asked to improve, where the first phase found
+    nothing, its point chosen by the clock, and (``out_of_time``) its window over."""
+    from rotasolve.engine.one_model import Outer, greedy_result
+    from rotasolve.model.search import Budget
+
+    def first_phase(self, until, *more):
+        self.out_of_time = out_of_time
+        return None, True
+    monkeypatch.setattr(engine_rins.Rins, "improved", first_phase)
+    wider_rounds: list = []
+
+    def second_phase(self, first, until):
+        wider_rounds.append(first)
+        return None, False
+    monkeypatch.setattr(engine_rins.Wider, "improved", second_phase)
     by_hand = greedy_result(inst, start, {"variables": 0, "constraints": 0}, [])
     result = engine_rins.beside_final_search(inst, every, engine_rins.rins_lists_of(inst, every), start,
                                              Outer(None, None), lambda options, rest, progress: by_hand,
                                              SolveOptions(workers=2), Budget(1.0, time.monotonic() + 30), 0.0)
-    assert wider_rounds == [] and result is by_hand and result.stopped_by_clock
+    assert result is by_hand and result.stopped_by_clock  # the clock chose: not reproducible
+    return wider_rounds

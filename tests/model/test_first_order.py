@@ -35,6 +35,19 @@ def test_a_point_comes_only_when_asked_for():
     assert FirstOrderBound(two_halves, iterations=2000, seconds=60).wait(None).solution is None
 
 
+def test_a_program_read_before_gives_its_point_and_its_own_least_negated():
+    """Given the program itself (RINS's point: read once, for its rounds too), the child
+    solves it as it is: its value is the program's least negated (no objective offset or
+    scaling), its point the program's. It cannot be built in the child (``apart``)."""
+    lp = linear_program(two_halves())
+    relaxed = FirstOrderBound(lp, iterations=2000, seconds=60, point=True, shared=True).wait(None)
+    assert relaxed is not None and relaxed.value is not None and relaxed.solution is not None
+    assert relaxed.value == pytest.approx(-(lp.costs @ relaxed.solution), abs=1e-3)
+    assert relaxed.value == pytest.approx(1.5, abs=1e-3)
+    with pytest.raises(ValueError):
+        FirstOrderBound(lp, iterations=10, seconds=1, apart=True)
+
+
 @pytest.mark.parametrize("seed", [1])
 def test_the_bound_is_never_below_the_relaxation_or_an_allocation(seed):
     """On generated schemes' critical placements: at or above HiGHS's optimum of the same
