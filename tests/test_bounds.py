@@ -471,6 +471,7 @@ def test_linear_choices_let_go_are_never_read():
     assert choices._background.bound(time.monotonic() + 30.0) is not None
 
 
+@pytest.mark.slow  # 6-9 s of a slow day: the default run had passed 3 minutes
 def test_a_shortlisted_parts_critical_relaxation_starts_before_its_greedy_allocation(large_region_strategies,
                                                                                       monkeypatch):
     """The critical relaxation over every choice is the slowest step before a shortlisted

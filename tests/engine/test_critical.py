@@ -105,6 +105,7 @@ def _shortlisted(inst, workers: int, monkeypatch, cut: bool) -> dict:
     return out
 
 
+@pytest.mark.slow  # 6-9 s of a slow day: the default run had passed 3 minutes
 def test_pdlps_point_guides_the_search_the_same_whatever_highs_does(monkeypatch):
     """PDLP's point (a fixed number of iterations) guides a shortlisted part's critical
     search: its answer is the same whether HiGHS, solving beside it for a bound, is done

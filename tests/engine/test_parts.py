@@ -71,6 +71,7 @@ def test_side_by_side_gives_what_in_turn_gives(side_by_side):
     assert len(apart.cases) == 4
 
 
+@pytest.mark.slow  # 6-9 s of a slow day: the default run had passed 3 minutes
 def test_side_by_side_from_a_script_without_a_main_guard(tmp_path, side_by_side):
     """multiprocessing's spawn would re-run this script in every child and fail; the
     part worker is started as its own module, so a plain script works, and gives the same
