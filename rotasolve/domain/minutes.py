@@ -27,6 +27,8 @@ class Minutes:
         self.pa = round(settings.pa_hours * 60)
         # What joining a meeting that becomes shared adds, to each member and the supervisor.
         self.shared_extra = self.group_supervision - self.supervision
+        # A case's least week but its travel: its session and the shorter meeting (H7).
+        self._least_before_travel = self.session + min(self.supervision, self.group_supervision)
 
     def meeting(self, shared: bool) -> int:
         """One weekly supervision meeting, for each trainee in it and for the supervisor."""
@@ -54,7 +56,7 @@ class Minutes:
     def case_week_least(self, t: Trainee, c: Case) -> int:
         """H7: the least a case can cost its trainee a week, whoever supervises it: its
         session, the shorter of an individual and a shared meeting, the travel to the case."""
-        return self.session + min(self.supervision, self.group_supervision) + self.case_travel(t, c)
+        return self._least_before_travel + self.case_travel(t, c)
 
     def least_case_week_among(self, t: Trainee, cases: Iterable[Case]) -> int:
         """The least ``case_week_least`` of any of ``cases`` (at least one): the travel
@@ -68,7 +70,7 @@ class Minutes:
                 break
             sites.add(c.site)
         travel = min((self._travel.between(t.base_site, site) for site in sites), default=0)
-        return self.session + min(self.supervision, self.group_supervision) + 2 * travel
+        return self._least_before_travel + 2 * travel
 
     def case_week(self, t: Trainee, c: Case, s: Supervisor, shared: bool = False) -> int:
         """H7: what one case costs its trainee a week."""

@@ -220,8 +220,14 @@ class Rins:
         ended with no round at all: seed 7012's took 16-21 s of a window of 15 and its
         answer stayed the start's 574; from PDLP's point (2.5-4.3 s) a round finds 620-625
         (docs/decisions.md)."""
+        return self.point_within(until, RINS_ROUNDS_LEAST)
+
+    def point_within(self, until: float, rounds_after: float) -> tuple[RelaxedPoint | None, bool]:
+        """``relaxed``, the window to hold ``rounds_after`` seconds of rounds after the
+        interior point (the second phase's rounds have the final search's least time after
+        its point: 0)."""
         model, left = self.built.model, until - time.monotonic()
-        if left >= RINS_INTERIOR_SECONDS_PER_VARIABLE * self.size["variables"] + RINS_ROUNDS_LEAST:
+        if left >= RINS_INTERIOR_SECONDS_PER_VARIABLE * self.size["variables"] + rounds_after:
             return relaxed_point(model, left), False
         return first_order_point(model, RINS_FIRST_ORDER_ITERATIONS, left), True
 
@@ -264,15 +270,13 @@ class Wider:
             if not stop.requested() and time.monotonic() < self._until:
                 self.rins = Rins(*self._made, hinted=False)  # its rounds start from the first phase's answer
                 self._built.set()
-                model, left = self.rins.built.model, self._until - time.monotonic()
-                if left >= RINS_INTERIOR_SECONDS_PER_VARIABLE * self.rins.size["variables"]:
-                    self.point = relaxed_point(model, left)
-                else:
-                    # Not surely done in the window (planned as the first phase's): PDLP's
-                    # rougher point, in seconds. Seed 7007 on a slow day: the interior
-                    # point, cut at 10 s and at 18 s, left the phase nothing to search from.
-                    self.point = first_order_point(model, RINS_FIRST_ORDER_ITERATIONS, left)
-                    self.agree, self.point_by_clock = (AGREE,), True
+                # The interior point where the window surely holds it, as the first phase
+                # plans; else PDLP's rougher point, in seconds, its rounds within AGREE.
+                # Seed 7007 on a slow day: planned at a usual day's rate, the interior
+                # point was cut at 10 s and at 18 s, and the phase had nothing to search from.
+                self.point, self.point_by_clock = self.rins.point_within(self._until, 0.0)
+                if self.point_by_clock:
+                    self.agree = (AGREE,)
         finally:
             self._built.set()
             self._done.set()
