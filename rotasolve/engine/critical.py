@@ -228,9 +228,12 @@ def _started(relaxed: Instance, candidates: Candidates, budget: Budget) -> Criti
         # HiGHS planned far slower than the search's share (the plan's choice, not the
         # clock's): PDLP's bound alone (f64's is 212.1 after 800 iterations, HiGHS's 212).
         return CriticalLinear(relaxed, candidates, variables, built, None, point)
-    # HiGHS for its tighter bound (seed 7002: 275 where PDLP's is 280), read at the end.
-    return CriticalLinear(relaxed, candidates, variables, built, Background(built.model, seconds, solution=False),
-                          point)
+    # HiGHS for its tighter bound (seed 7002: 275 where PDLP's is 280), read at the end; at
+    # the lowest priority, so that the search and PDLP's point have the cores first (seed
+    # 7012 on a slow day: unfinished when cancelled after 31 s, it had stretched the
+    # search's 3.2 deterministic seconds to 13.9 s of wall time; 10.4 s at the lowest).
+    background = Background(built.model, seconds, solution=False, lowest=True)
+    return CriticalLinear(relaxed, candidates, variables, built, background, point)
 
 
 def _critical_model(relaxed: Instance, candidates: Candidates) -> cp_model.CpModel:

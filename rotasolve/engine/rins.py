@@ -173,6 +173,17 @@ class Rins:
         self.out_of_time = False  # the window, not the plan, ended ``improved``'s rounds (or left no point)
         proto = built.model.Proto()
         self.size = {"variables": len(proto.variables), "constraints": len(proto.constraints)}
+        self._program: RinsProgram | None = None
+        self._reading = threading.Lock()
+
+    @property
+    def program(self) -> RinsProgram:
+        """The model as RINS reads it, read once for its point and its rounds (``Wider``
+        asks from two threads at once: the second waits for the first's reading)."""
+        with self._reading:
+            if self._program is None:
+                self._program = rins_program(self.built.model)
+            return self._program
 
     def hint_of(self, allocation: Solution) -> dict[int, int]:
         """A value for every variable: ``allocation``'s, completed."""
@@ -182,7 +193,7 @@ class Rins:
         """The rounds' start (``start``, default the model's own) and the model read."""
         hint = self.hint if start is None and self.hint is not None \
             else self.hint_of(start if start is not None else self.start)
-        return Ready(hint, rins_program(self.built.model))
+        return Ready(hint, self.program)
 
     def improved(self, until: float, point: RelaxedPoint | None = None, start: Solution | None = None,
                  agree: tuple[float, ...] = (AGREE,), ready: Ready | None = None) -> tuple[Solution | None, bool]:
@@ -226,10 +237,13 @@ class Rins:
         """``relaxed``, the window to hold ``rounds_after`` seconds of rounds after the
         interior point (the second phase's rounds have the final search's least time after
         its point: 0)."""
-        model, left = self.built.model, until - time.monotonic()
-        if left >= RINS_INTERIOR_SECONDS_PER_VARIABLE * self.size["variables"] + rounds_after:
-            return relaxed_point(model, left), False
-        return first_order_point(model, RINS_FIRST_ORDER_ITERATIONS, left), True
+        planned = RINS_INTERIOR_SECONDS_PER_VARIABLE * self.size["variables"] + rounds_after
+        interior = until - time.monotonic() >= planned
+        program = self.program  # read once, for the rounds too
+        left = until - time.monotonic()
+        if interior:
+            return relaxed_point(program, left), False
+        return first_order_point(program, RINS_FIRST_ORDER_ITERATIONS, left), True
 
 
 class Wider:

@@ -29,7 +29,6 @@ callbacks (engine/without_slots.py: runs ended 5-15 s past their limit).
 
 from __future__ import annotations
 
-import os
 import pickle
 import subprocess
 import sys
@@ -45,7 +44,8 @@ from ortools.pdlp.python import pdlp
 from ortools.sat.python import cp_model
 
 from ..core import stop
-from .relaxation import LinearProgram, Relaxation, linear_program, maximised_objective, maximum_of, relax
+from .relaxation import (LinearProgram, Relaxation, linear_program, lowest_priority, maximised_objective, maximum_of,
+                         relax)
 
 
 class FirstOrderBound:
@@ -130,7 +130,9 @@ class FirstOrderBound:
             except OSError:  # pragma: no cover - no process could be started: no bound, as if too slow
                 return None
             if self._shared:
-                _lowest_priority(child.pid)
+                # beside a search with a core for each worker (at the same priority, f64's
+                # final search gave no result and its answer fell from 402 to 366)
+                lowest_priority(child.pid)
         with stop.stoppable(child.kill, kill=child.kill):
             out, _ = child.communicate(sent)
         found: tuple[float, np.ndarray | None] | None = pickle.loads(out) if child.returncode == 0 else None
@@ -158,17 +160,6 @@ class FirstOrderBound:
         if self._thread.is_alive() and self._child is not None:
             self._child.kill()
         return relaxed.bound() if relaxed is not None else None
-
-
-def _lowest_priority(pid: int) -> None:
-    """Beside a search that has a core for each of its workers, the child takes the cores
-    they leave, not theirs (at the same priority, f64's final search gave no result and
-    its answer fell from 402 to 366). Where the system has no priorities or refuses, it
-    runs as it is."""
-    try:
-        os.setpriority(os.PRIO_PROCESS, pid, 19)
-    except (AttributeError, OSError):  # pragma: no cover - not on this system
-        pass
 
 
 def least_after(lp: LinearProgram, iterations: int, seconds: float) -> tuple[float, np.ndarray] | None:

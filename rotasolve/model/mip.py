@@ -57,13 +57,14 @@ def exact_program(model: cp_model.CpModel) -> LinearProgram | None:
     return exact_program_of(parsed(model))
 
 
-def exact_program_of(proto: cp_model_pb2.CpModelProto) -> LinearProgram | None:
-    """``exact_program`` of a model already read out (``relaxation.parsed``)."""
+def exact_program_of(proto: cp_model_pb2.CpModelProto, lp: LinearProgram | None = None) -> LinearProgram | None:
+    """``exact_program`` of a model already read out (``relaxation.parsed``); ``lp``: its
+    ``program_of``, where already made (the program is the same, checked exact here)."""
     if any(len(var.domain) > 2 for var in proto.variables):
         return None  # a domain with holes
     if any(c.WhichOneof("constraint") not in ("linear", "bool_or", "bool_and") for c in proto.constraints):
         return None
-    lp = program_of(proto)  # single-variable rows are its columns' bounds: a fixed literal is
+    lp = lp if lp is not None else program_of(proto)  # single-variable rows are its columns' bounds: a fixed literal is
     for c in proto.constraints:
         if c.HasField("linear"):
             for e in c.enforcement_literal:

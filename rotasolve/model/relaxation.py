@@ -293,15 +293,36 @@ def _clause(literals: list[int]) -> _Row:
     return 1.0 - constant, _INFINITY, row
 
 
+
+def lowest_priority(pid: int | None = None) -> None:
+    """The child process ``pid``, or (None) the calling thread, at the lowest priority: it
+    takes the cores the searches beside it leave, not theirs. A thread only on Linux, where
+    its priority is its own (elsewhere a thread's id is no process's). Where the system
+    has no priorities or refuses, it runs as it is."""
+    if pid is None and not sys.platform.startswith("linux"):
+        return
+    try:
+        os.setpriority(os.PRIO_PROCESS, pid if pid is not None else threading.get_native_id(), 19)
+    except (AttributeError, OSError):  # pragma: no cover - not on this system
+        pass
+
+
 class Background:
     """A linear relaxation solved in a thread of its own, ``time_limit`` wall seconds at
-    most (HiGHS lets go of Python's lock while it solves)."""
+    most (HiGHS lets go of Python's lock while it solves); ``lowest``: that thread at the
+    lowest priority (Linux gives each thread its own), taking only the cores the rest of
+    the run leaves idle, where its bound is worth less than the searches beside it."""
 
-    def __init__(self, model: cp_model.CpModel, time_limit: float, solution: bool = True) -> None:
+    def __init__(self, model: cp_model.CpModel, time_limit: float, solution: bool = True,
+                 lowest: bool = False) -> None:
         self._result: list[Relaxation] = []
         self._cancel = Cancel()
-        self._thread = threading.Thread(target=lambda: self._result.append(relax(
-            model, time_limit, threads=1, solution=solution, cancel=self._cancel)), daemon=True)
+
+        def solve() -> None:
+            if lowest:
+                lowest_priority()
+            self._result.append(relax(model, time_limit, threads=1, solution=solution, cancel=self._cancel))
+        self._thread = threading.Thread(target=solve, daemon=True)
         self._thread.start()
 
     def cancel(self) -> None:

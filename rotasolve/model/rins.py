@@ -37,7 +37,6 @@ from typing import TypeVar
 
 import highspy
 import numpy as np
-from ortools.sat import cp_model_pb2
 from ortools.sat.python import cp_model
 
 from ..core import stop
@@ -70,14 +69,15 @@ class RelaxedPoint:
     most: float | None = None
 
 
-def relaxed_point(model: cp_model.CpModel, seconds: float) -> RelaxedPoint | None:
-    """The solution of the model's linear relaxation, or None when HiGHS does not finish
-    within ``seconds`` or a stop was requested; solved on a thread of its own
-    (``_in_own_thread``), with one thread (the interior-point method uses one)."""
-    return _in_own_thread(partial(_relaxed_point, model, seconds))
+def relaxed_point(model: cp_model.CpModel | RinsProgram, seconds: float) -> RelaxedPoint | None:
+    """The solution of the model's linear relaxation (the model, or as read: ``rins_program``),
+    or None when HiGHS does not finish within ``seconds`` or a stop was requested; solved
+    on a thread of its own (``_in_own_thread``), with one thread (the interior-point
+    method uses one)."""
+    return _in_own_thread(partial(_relaxed_point, _read(model), seconds))
 
 
-def first_order_point(model: cp_model.CpModel, iterations: int, seconds: float) -> RelaxedPoint | None:
+def first_order_point(model: cp_model.CpModel | RinsProgram, iterations: int, seconds: float) -> RelaxedPoint | None:
     """The model's linear relaxation's point after ``iterations`` of PDLP (one thread), and
     the most its row prices then allow (weak duality: a bound whether converged or not);
     None when ``seconds`` run out first.
@@ -91,18 +91,17 @@ def first_order_point(model: cp_model.CpModel, iterations: int, seconds: float) 
     runs, and RINS's second phase builds its model beside it. In the same process, seed
     7007's wider model took 8-11 s to build beside it on a slow day, 2.5 s alone, and its
     own point came too late for any round."""
-    proto = parsed(model)
-    lp = program_of(proto)
+    program = _read(model)
+    lp = program.relaxation
     solved = FirstOrderBound(lp, iterations, max(0.1, seconds), point=True, shared=True).wait(None)
     if solved is None or solved.value is None or solved.solution is None or stop.requested():
         return None
     # in the program's own terms: the negated least of the negated gains
-    return _point_of(proto, np.clip(solved.solution, lp.lowest, lp.highest), solved.value)
+    return _point_of(program.names, np.clip(solved.solution, lp.lowest, lp.highest), solved.value)
 
 
-def _relaxed_point(model: cp_model.CpModel, seconds: float) -> RelaxedPoint | None:
-    proto = parsed(model)
-    lp = program_of(proto)
+def _relaxed_point(program: RinsProgram, seconds: float) -> RelaxedPoint | None:
+    lp = program.relaxation
     n = len(lp.costs)
     h = quiet_highs()
     for option, value in (("solver", "ipm"), ("run_crossover", "off"), ("threads", 1),
@@ -118,29 +117,36 @@ def _relaxed_point(model: cp_model.CpModel, seconds: float) -> RelaxedPoint | No
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal or not solution.value_valid:
         return None
     # HiGHS minimised the negated gains
-    return _point_of(proto, np.array(solution.col_value), -h.getInfo().objective_function_value)
+    return _point_of(program.names, np.array(solution.col_value), -h.getInfo().objective_function_value)
 
 
-def _point_of(proto: cp_model_pb2.CpModelProto, x: np.ndarray, most: float) -> RelaxedPoint:
-    """A relaxation's solution ``x`` of the model ``proto`` as its nonzero values by name."""
-    return RelaxedPoint({proto.variables[i].name: float(x[i]) for i in np.flatnonzero(x > _NONZERO)}, most=most)
+def _point_of(names: tuple[str, ...], x: np.ndarray, most: float) -> RelaxedPoint:
+    """A relaxation's solution ``x`` of a model whose variables are ``names`` as its
+    nonzero values by name."""
+    return RelaxedPoint({names[i]: float(x[i]) for i in np.flatnonzero(x > _NONZERO)}, most=most)
 
 
 @dataclass(frozen=True)
 class RinsProgram:
-    """A model as RINS's rounds read it: its variables' names, in order, and its rows
-    stated exactly (None where the model has one no linear program states exactly)."""
+    """A model as RINS reads it: its variables' names, in order; its linear relaxation,
+    which its point is solved on; and its rows stated exactly, for the rounds (the same
+    program, None where the model has a row no linear program states exactly)."""
 
     names: tuple[str, ...]
+    relaxation: LinearProgram
     lp: LinearProgram | None
 
 
 def rins_program(model: cp_model.CpModel) -> RinsProgram:
-    """The model read for RINS (2 s on the slow day for the wider lists' model, 0.9 s on
-    a fast one): apart from ``improve`` so that it can be read while its relaxation is
-    still being solved."""
+    """The model read for RINS, once for its point and its rounds (2 s on a slow day for
+    the wider lists' model, 0.9 s on a fast one; each read it before, in turn)."""
     proto = parsed(model)
-    return RinsProgram(tuple(v.name for v in proto.variables), exact_program_of(proto))
+    relaxation = program_of(proto)
+    return RinsProgram(tuple(v.name for v in proto.variables), relaxation, exact_program_of(proto, relaxation))
+
+
+def _read(model: cp_model.CpModel | RinsProgram) -> RinsProgram:
+    return model if isinstance(model, RinsProgram) else rins_program(model)
 
 
 def improve(model: cp_model.CpModel | RinsProgram, start: Mapping[int, int], point: RelaxedPoint, window: float,
@@ -157,7 +163,7 @@ def improve(model: cp_model.CpModel | RinsProgram, start: Mapping[int, int], poi
     nearest lists: 599.73, their third round from 599 spent 3-5 s finding nothing). A point
     of another model says nothing of this one's: pass it without ``most``."""
     deadline = time.monotonic() + window
-    program = model if isinstance(model, RinsProgram) else rins_program(model)
+    program = _read(model)
     lp, names = program.lp, program.names
     result = RinsResult()
     if lp is None or len(start) < len(names):

@@ -13,6 +13,7 @@ from rotasolve.domain.choices import eligible, shortlist
 from rotasolve.engine import SolveOptions, memory, solve
 from rotasolve.engine import part as part_module
 from rotasolve.engine import rins as engine_rins
+from rotasolve.model import rins as model_rins
 from rotasolve.model.objective import score
 from rotasolve.synthetic.generate import generate
 
@@ -49,6 +50,28 @@ def test_where_the_window_is_short_of_the_interior_points_plan_pdlps_point_guide
 
     point, chosen_by_clock = engine_rins.Rins(inst, every, lists, start).relaxed(time.monotonic() + 60)
     assert point is not None and not chosen_by_clock and len(interior) == 1
+
+
+def test_each_rins_model_is_read_once_for_its_point_and_its_rounds(monkeypatch):
+    """The first phase reads its model once for its point and its rounds; the second phase
+    once too, though its point and its start's reading run on two threads at once."""
+    read: list[int] = []
+    reading = model_rins.parsed  # every reading of a model for RINS starts here
+
+    def counted(model):
+        read.append(id(model))
+        return reading(model)
+
+    monkeypatch.setattr(model_rins, "parsed", counted)
+    inst, every, start, first, until = _first_phase_short()
+    assert len(read) == 1  # the first phase's model
+    wider = engine_rins.Wider(inst, every, shortlist(inst, every, 6, by_kind=True), start, until)
+    relaxing = threading.Thread(target=wider.relax)
+    relaxing.start()
+    found, _ = wider.improved(first, until)
+    relaxing.join()
+    assert found is not None and check(inst, found) == []
+    assert len(read) == 2 and read[1] != read[0]
 
 
 def _interior_points_noted(monkeypatch) -> list[float]:

@@ -3,10 +3,16 @@ exact at the solver's."""
 
 from __future__ import annotations
 
+import os
+import sys
+import threading
+import time
+
 import numpy as np
 import pytest
 from ortools.sat.python import cp_model
 
+from rotasolve.model import relaxation
 from rotasolve.model.relaxation import linear_program, relax
 
 
@@ -69,3 +75,23 @@ def test_a_cancelled_relaxation_gives_no_bound_and_a_late_cancel_changes_nothing
     done = Cancel()
     assert relax(model, 10, threads=1, cancel=done).bound() == 2
     done.request()  # after the run: nothing to end
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a thread's own priority is Linux's")
+def test_a_background_at_the_lowest_priority_lowers_its_own_thread_alone(monkeypatch):
+    """``Background(lowest=True)`` solves at nice 19 on its thread, the same bound, and
+    leaves the calling thread's priority as it was."""
+    seen: list[int] = []
+    solve = relaxation.relax
+
+    def noted(*args, **kwargs):
+        seen.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+        return solve(*args, **kwargs)
+
+    monkeypatch.setattr(relaxation, "relax", noted)
+    before = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    lowest = relaxation.Background(two_halves(), 10, lowest=True)
+    assert lowest.bound(time.monotonic() + 10) == 1
+    usual = relaxation.Background(two_halves(), 10)
+    assert usual.bound(time.monotonic() + 10) == 1
+    assert seen == [19, before] and os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == before

@@ -13,7 +13,7 @@ from rotasolve.check import check
 from rotasolve.model.build import build, completed_hint, extract, hint_from
 from rotasolve.model.objective import score
 from rotasolve.model.relaxation import parsed, program_of
-from rotasolve.model.rins import RelaxedPoint, first_order_point, improve, relaxed_point
+from rotasolve.model.rins import RelaxedPoint, first_order_point, improve, relaxed_point, rins_program
 from rotasolve.synthetic.generate import generate
 
 
@@ -122,3 +122,17 @@ def test_pdlps_point_is_the_same_every_time():
     first, second = first_order_point(built.model, 200, 30.0), first_order_point(built.model, 200, 30.0)
     assert first is not None and second is not None
     assert first == second
+
+
+def test_the_model_read_once_gives_the_same_points_and_rounds_as_the_model():
+    """``rins_program``'s reading serves the point (interior and PDLP's) and the rounds
+    alike: each is the same as from the model itself."""
+    _, built, _, hint = _scheme_model_and_start(1)
+    program = rins_program(built.model)
+    assert program.lp is program.relaxation  # one program, checked exact
+    assert relaxed_point(program, 30.0) == _point(built.model)
+    assert first_order_point(program, 200, 30.0) == first_order_point(built.model, 200, 30.0)
+    point = _point(built.model)
+    read, modelled = improve(program, hint, point, 30.0, 3), improve(built.model, hint, point, 30.0, 3)
+    assert read.solution is not None and modelled.solution is not None
+    assert (read.solution == modelled.solution).all() and read.rounds == modelled.rounds
