@@ -110,14 +110,22 @@ def beside_final_search(inst: Instance, every: Candidates, lists: RinsLists, sta
     def final_search() -> None:
         try:
             if wider is not None:
-                wider.relax()  # the final search rarely wins where RINS runs: the wider relaxation comes first
+                # Once the first phase's model is read: both hold Python's lock, and the first
+                # phase's point waits on its reading (seed 7012 on a slow day: 2.7 s beside
+                # the wider model's building). The final search rarely wins where RINS runs:
+                # the wider relaxation comes first.
+                rins.read.wait(max(0.0, until - time.monotonic()))
+                wider.relax()
             searched.append(search(options=replace(options, workers=max(1, options.workers - 1)),
                                    rest=final_budget, progress=None))
         except BaseException as error:  # noqa: BLE001 - raised again below, on the caller's thread
             searched.append(error)
     worker = threading.Thread(target=final_search, name="rotasolve-final", daemon=True)
     worker.start()
-    improved, clocked = rins.improved(until)
+    try:
+        improved, clocked = rins.improved(until)
+    finally:
+        rins.read.set()  # read, or never to be: the wider phase need not wait
     size = rins.size
     # Not where the window ended the first phase: a round started there would only overrun
     # it. Where the clock only chose PDLP's point, the window may hold the second phase
@@ -175,15 +183,19 @@ class Rins:
         self.size = {"variables": len(proto.variables), "constraints": len(proto.constraints)}
         self._program: RinsProgram | None = None
         self._reading = threading.Lock()
+        self.read = threading.Event()  # its program is read (``program``)
 
     @property
     def program(self) -> RinsProgram:
         """The model as RINS reads it, read once for its point and its rounds (``Wider``
         asks from two threads at once: the second waits for the first's reading)."""
         with self._reading:
-            if self._program is None:
-                self._program = rins_program(self.built.model)
-            return self._program
+            try:
+                if self._program is None:
+                    self._program = rins_program(self.built.model)
+                return self._program
+            finally:
+                self.read.set()
 
     def hint_of(self, allocation: Solution) -> dict[int, int]:
         """A value for every variable: ``allocation``'s, completed."""

@@ -274,3 +274,30 @@ def _wider_rounds(monkeypatch, inst, every, start, out_of_time: bool) -> list:
                                              SolveOptions(workers=2), Budget(1.0, time.monotonic() + 30), 0.0)
     assert result is by_hand and result.stopped_by_clock  # the clock chose: not reproducible
     return wider_rounds
+
+
+def test_the_wider_model_is_built_once_the_first_phases_model_is_read(monkeypatch):
+    """Both hold Python's lock, and the first phase's point waits on its reading: the
+    second phase's building (``Wider.relax``) starts after it, not beside it."""
+    from rotasolve.engine.one_model import Outer, greedy_result
+    from rotasolve.model.search import Budget
+
+    inst = generate(40, 2, seed=1)
+    every = eligible(inst)
+    start = greedy(inst)
+    assert start is not None
+    order: list[str] = []
+
+    def first_phase(self, until, *more):
+        time.sleep(0.3)  # a wider building started beside it would come first
+        self.program
+        order.append("first read")
+        self.out_of_time = True
+        return None, False
+    monkeypatch.setattr(engine_rins.Rins, "improved", first_phase)
+    monkeypatch.setattr(engine_rins.Wider, "relax", lambda self: order.append("wider built"))
+    by_hand = greedy_result(inst, start, {"variables": 0, "constraints": 0}, [])
+    result = engine_rins.beside_final_search(inst, every, engine_rins.rins_lists_of(inst, every), start,
+                                             Outer(None, None), lambda options, rest, progress: by_hand,
+                                             SolveOptions(workers=2), Budget(1.0, time.monotonic() + 30), 0.0)
+    assert result is by_hand and order == ["first read", "wider built"]
