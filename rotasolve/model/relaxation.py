@@ -293,7 +293,6 @@ def _clause(literals: list[int]) -> _Row:
     return 1.0 - constant, _INFINITY, row
 
 
-
 def lowest_priority(pid: int | None = None) -> None:
     """The child process ``pid``, or (None) the calling thread, at the lowest priority: it
     takes the cores the searches beside it leave, not theirs. A thread only on Linux, where
