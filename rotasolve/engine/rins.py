@@ -117,12 +117,14 @@ def beside_final_search(inst: Instance, every: Candidates, lists: RinsLists, sta
             searched.append(error)
     worker = threading.Thread(target=final_search, name="rotasolve-final", daemon=True)
     worker.start()
-    improved, clocked = rins.improved(until)  # its model read first, whatever its point
+    try:
+        improved, clocked = rins.improved(until)
+    finally:
+        rins.read.set()  # read, or never to be: the wider phase waits no longer
     size = rins.size
-    # Not where the window ended the first phase: a round started there would only overrun
-    # it. Where the clock only chose PDLP's point, the window may hold the second phase
-    # (seed 7007 on a slow day: the first phase's rounds done 4 s before the end, where
-    # the wider lists' relaxation was ready).
+    # Not where the window ended the first phase (a round then would only overrun it); where
+    # the clock only chose PDLP's point the window may hold it (seed 7007 on a slow day: the
+    # first phase done 4 s before the end, the wider lists' relaxation ready).
     if wider is not None and not rins.out_of_time:
         further, wider_clocked = wider.improved(improved or start, until)
         clocked = clocked or wider_clocked

@@ -307,3 +307,24 @@ def test_the_wider_model_is_built_once_the_first_phases_model_is_read(monkeypatc
                                              Outer(None, None), lambda options, rest, progress: by_hand,
                                              SolveOptions(workers=2), Budget(1.0, time.monotonic() + 30), 0.0)
     assert result is by_hand and order == ["first read", "wider built"]
+
+
+def test_the_wider_phase_does_not_wait_for_a_first_phase_that_never_reads_its_model(monkeypatch):
+    """A first phase that ends without reading its model (here, one that finds nothing at
+    once) still lets the second phase build: it is not held until its window's end."""
+    from rotasolve.engine.one_model import Outer, greedy_result
+    from rotasolve.model.search import Budget
+
+    inst = generate(40, 2, seed=1)
+    every = eligible(inst)
+    start = greedy(inst)
+    assert start is not None
+    let_go: list[bool] = []
+    monkeypatch.setattr(engine_rins.Rins, "improved", lambda self, until, *more: (None, False))
+    monkeypatch.setattr(engine_rins.Wider, "relax", lambda self, after=None: let_go.append(after.wait(10)))
+    monkeypatch.setattr(engine_rins.Wider, "improved", lambda self, first, until: (None, False))
+    by_hand = greedy_result(inst, start, {"variables": 0, "constraints": 0}, [])
+    result = engine_rins.beside_final_search(inst, every, engine_rins.rins_lists_of(inst, every), start,
+                                             Outer(None, None), lambda options, rest, progress: by_hand,
+                                             SolveOptions(workers=2), Budget(1.0, time.monotonic() + 30), 0.0)
+    assert result is by_hand and let_go == [True]
