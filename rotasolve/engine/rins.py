@@ -243,6 +243,8 @@ class Rins:
         """``relaxed``, the window to hold ``rounds_after`` seconds of rounds after the
         interior point (the second phase's rounds have the final search's least time after
         its point: 0)."""
+        # Chosen before the model is read, as when each point read it itself (the same
+        # choice); the point then has the window the reading left.
         planned = RINS_INTERIOR_SECONDS_PER_VARIABLE * self.size["variables"] + rounds_after
         interior = until - time.monotonic() >= planned
         program = self.program  # read once, for the rounds too

@@ -64,7 +64,8 @@ def exact_program_of(proto: cp_model_pb2.CpModelProto, lp: LinearProgram | None 
         return None  # a domain with holes
     if any(c.WhichOneof("constraint") not in ("linear", "bool_or", "bool_and") for c in proto.constraints):
         return None
-    lp = lp if lp is not None else program_of(proto)  # single-variable rows are its columns' bounds: a fixed literal is
+    # single-variable rows are its columns' bounds, so a literal fixed by one shows there
+    lp = lp if lp is not None else program_of(proto)
     for c in proto.constraints:
         if c.HasField("linear"):
             for e in c.enforcement_literal:
