@@ -38,6 +38,9 @@ HEARTBEAT_SECONDS = 0.5
 # Seconds to wait for a cancelled HiGHS run to return; it takes a tenth of a second but up
 # to about six while it starts a solve (measured).
 END_WAIT = 15.0
+# How often a MIP member waiting for HiGHS's turn (model/mip.py) looks whether it was
+# cancelled meanwhile.
+TURN_POLL = 0.05
 
 # ---- Budgets (engine/options.py) ---------------------------------------------------------
 

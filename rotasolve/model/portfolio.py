@@ -148,8 +148,9 @@ def call(solver: cp_model.CpSolver, model: cp_model.CpModel, *, mip_nodes: int =
         result = CallResult(True, value=tracker.best, bound=tracker.best, proven=True,
                             assignment=_final_allocation(solver), deterministic_seconds=tracker.best_at)
     else:
-        # HiGHS stops itself at the window's end (its own time limit): a moment's grace
-        mip = member.wait(window_ends - time.monotonic() + MIP_GRACE)
+        # HiGHS stops itself at the window's end (its own time limit): a moment's grace;
+        # none for a member still waiting its turn behind another HiGHS run
+        mip = member.wait(window_ends - time.monotonic() + MIP_GRACE if member.started.is_set() else 0.0)
         if not member.done.is_set():
             # Past its window: cancelled, HiGHS still says what it had found (``mip.py``),
             # which is combined as below, the call reported as stopped by the clock.

@@ -172,3 +172,35 @@ def test_tier_1b_of_a_scheme_whose_root_node_is_slow_without_presolve_is_proven_
     tiers, allocation, result = _mip_alone(inst, nodes=270, window=120)
     assert result.proven and not result.stopped_by_clock
     assert tiers == (43, 82) and check(inst, allocation) == []
+
+
+def test_a_member_waiting_its_turn_behind_another_highs_run_ends_at_once():
+    """A relaxation holding HiGHS (ONE_HIGHS_AT_A_TIME: the whole part's, left running
+    beside a large part's final searches) keeps a MIP member waiting; the call beside it
+    then neither waits out the member's window nor its end (END_WAIT): random 1,000 seed
+    7004 ended at 67 s of 60 so."""
+    import time
+
+    from rotasolve.model.portfolio import call
+    from rotasolve.model.relaxation import ONE_HIGHS_AT_A_TIME
+
+    inst = generate(60, 3, seed=5, connected=True, at_random=True)
+    built = build(inst, eligible(inst))
+    stage = tier_stages(built)[0]
+    built.model.Maximize(stage.expr)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers, solver.parameters.max_time_in_seconds = 1, 10.0
+    solver.parameters.stop_after_first_solution = True  # not proven: the member's answer is asked for
+    with ONE_HIGHS_AT_A_TIME:
+        began = time.monotonic()
+        got = call(solver, built.model, mip_nodes=100, mip_window=20.0,
+                   mip_levels=(built.tiers.critical.expr, built.tiers.others.expr), mip_weight=stage.weight)
+        took = time.monotonic() - began
+    assert got.found and took < 5.0  # not the window's 20 s and END_WAIT's 15
+    assert got.stopped_by_clock  # the member never had its turn: what it could have proven is unknown
+    member = MipMember(built.model, nodes=100, window=20.0)
+    with ONE_HIGHS_AT_A_TIME:
+        member.start()
+        began = time.monotonic()
+        member.end()
+        assert member.done.is_set() and not member.started.is_set() and time.monotonic() - began < 1.0
