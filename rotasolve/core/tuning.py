@@ -203,6 +203,10 @@ CRITICAL_SEARCH_LEAST = 0.5
 # outputs (AFTER_SEARCH) absorb. (Measured with it: f64's critical bound came in 3 of 3
 # runs; at 0.8 its 24 s alone, slower beside the search, would be cut.)
 LATE_SHARE = 0.9
+# Of the wall time left to a part's final searches, how long tier 1's wait for the whole
+# part's linear relaxation still running (engine/guided.py, Guidance.wait_for_tier_one)
+# before the later tiers search beside it; its bound is read again at the end.
+LATE_LINEAR_PATIENCE = 0.5
 
 # ---- Neighbourhoods (engine/lns.py) ------------------------------------------------------
 

@@ -175,6 +175,7 @@ def _guided(inst: Instance, the_plan: Plan, by_hand: Solution | None, options: S
         # 1,000 seed 1: the flow's 348 instead of 257, in 2 of 2 runs).
         beside = replace(options, workers=options.workers - 1) \
             if guidance.late_linear is not None and options.workers > 1 else options
+        guidance.wait_for_tier_one(rest.wall_left())
         search = partial(_search_guided, inst, the_plan, candidates, start, outer)
         if rins_lists is not None and start is not None:
             final = partial(search, budget_bytes=budget_bytes, label=label)
@@ -186,9 +187,8 @@ def _guided(inst: Instance, the_plan: Plan, by_hand: Solution | None, options: S
         result = refilled(inst, every, result, options, refill, outer, progress, label)
     if slotless is not None and result.bounds is not None and result.values is not None:
         result.bounds.others = slotless.tightened(result.values, result.bounds.others, budget.deadline)
-    late = guidance.late_critical_bound()
-    if late is not None and result.bounds is not None:
-        result.bounds.critical = least(result.bounds.critical, late)
+    if result.bounds is not None:
+        guidance.tighten(result.bounds, result.values, others=options.additions is None)
     result.strategy = "guided"
     result.deterministic_seconds += guidance.deterministic_seconds
     result.stopped_by_clock = result.stopped_by_clock or guidance.stopped_by_clock
@@ -334,7 +334,7 @@ def _guided_then_wider(inst: Instance, guided: Candidates, every: Candidates, ch
         return first
     tier_one, searched, spent, clocked = first, guided, first.deterministic_seconds, first.stopped_by_clock
     if choices is not None and not _tier_one_proven(first):
-        options = every_worker or options  # the relaxation is done (or will never be) once its choices are read
+        options = (every_worker or options) if choices.get() is not None else options  # done: its core is free
         found, grown, used, grown_clocked = _search_grown(inst, every, choices, first, options, budget.less(spent),
                                                           outer, progress, where, label)
         spent, clocked = spent + used, clocked or grown_clocked
