@@ -207,6 +207,9 @@ LATE_SHARE = 0.9
 # part's linear relaxation still running (engine/guided.py, Guidance.wait_for_tier_one)
 # before the later tiers search beside it; its bound is read again at the end.
 LATE_LINEAR_PATIENCE = 0.5
+# How often that wait, past its share, looks whether the relaxation without slots it waits
+# beside is done.
+PATIENCE_POLL = 0.25
 
 # ---- Neighbourhoods (engine/lns.py) ------------------------------------------------------
 

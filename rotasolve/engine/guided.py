@@ -43,7 +43,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..core import stop
@@ -55,11 +55,11 @@ from ..model.first_order import FirstOrderBound
 from ..model.search import Budget, SearchResult
 from ..results.solution import Solution
 from . import memory
-from ..model.relaxation import Background
+from ..model.relaxation import Background, Relaxation
 from .critical import CriticalLinear, search_critical
 from .critical_units import least, used
 from .kept_choices import Keep, add_allocation, restricted
-from ..core.tuning import (CRITICAL_GAP, LATE_LINEAR_PATIENCE, LATE_SHARE, LINEAR_KEPT,
+from ..core.tuning import (CRITICAL_GAP, LATE_LINEAR_PATIENCE, LATE_SHARE, LINEAR_KEPT, PATIENCE_POLL,
                            RELAXATION_SECONDS_PER_VARIABLE)
 
 MU = max(SENIORITY_WEIGHT.values())  # a critical placement's worth in tier-1b points, for the bound
@@ -85,23 +85,22 @@ class Guidance:
     # The cases and supervisors the whole part's linear relaxation uses, once it is done
     # (``LinearChoices``); None where it is not solved.
     linear_choices: LinearChoices | None = None
-    # Where tier 1's searches stop waiting for the whole part's linear relaxation still
-    # running (``wait_for_tier_one``); it is read once more at the end.
-    patience: float = float("inf")
+    # How long tier 1's searches wait for the whole part's linear relaxation still running
+    # (``wait_for_tier_one``); it is read once more at the end.
+    patience: Patience = field(default_factory=lambda: Patience(float("inf")))
 
-    def wait_for_tier_one(self, seconds: float) -> None:
+    def wait_for_tier_one(self, seconds: float, holding: Callable[[], bool] = lambda: False) -> None:
         """Tier 1's searches, with ``seconds`` of wall time left, wait for the whole part's
         linear relaxation still running (its bound, to know tier 1 proven; its choices, to
-        search tier 1 again among them) for LATE_LINEAR_PATIENCE of them at most, not until
-        the part's deadline: the later tiers then search beside it, and its bound is read
-        again at the end (``tighten``). Waited for to the deadline, it left random 1,000
-        seed 7016 (227,656 variables, tier 1 searched in 0.65 s) 23-26 s idle, for a
-        relaxation that never came in 60 s, and its later tiers no time at all ("no search
-        result in time")."""
-        until = time.monotonic() + LATE_LINEAR_PATIENCE * max(0.0, seconds)
-        self.patience = until
+        search tier 1 again among them) for LATE_LINEAR_PATIENCE of them, and past that
+        while ``holding`` (``Patience``), not until the part's deadline: the later tiers then
+        search beside it, and its bound is read again at the end (``tighten``). Waited for
+        to the deadline, it left random 1,000 seed 7016 (227,656 variables, tier 1 searched
+        in 0.65 s) 23-26 s idle, for a relaxation that never came in 60 s, and its later
+        tiers no time at all ("no search result in time")."""
+        self.patience = Patience(time.monotonic() + LATE_LINEAR_PATIENCE * max(0.0, seconds), holding)
         if self.linear_choices is not None:
-            self.linear_choices.patience = until
+            self.linear_choices.patience = self.patience
 
     def late_critical_bound(self) -> int | None:
         """The bound on tier 1a of the relaxations left running, once they are done
@@ -115,7 +114,7 @@ class Guidance:
         """Proven: no allocation placing at least ``critical_placed`` critical
         requirements scores more on tier 1b. (The linear relaxation still running is
         waited for, until ``patience`` or the part's deadline, the sooner.)"""
-        linear = self._linear_bound(min(self.patience, self.deadline))
+        linear = self._linear_bound(self.deadline, self.patience)
         return None if linear is None else linear - MU * critical_placed
 
     def tighten(self, bounds: ByTier[int | None], values: ByTier[int] | None, others: bool) -> None:
@@ -129,12 +128,34 @@ class Guidance:
             if linear is not None:
                 bounds.others = least(bounds.others, linear - MU * values.critical)
 
-    def _linear_bound(self, until: float) -> int | None:
+    def _linear_bound(self, deadline: float, patience: Patience | None = None) -> int | None:
         if self.linear_bound is None and self.late_linear is not None:
-            relaxed = self.late_linear.wait(max(0.0, until - time.monotonic()))
+            relaxed = (patience or Patience(deadline)).wait(self.late_linear, deadline)
             if relaxed is not None:  # done: its bound (None if it has none) is read once
                 self.linear_bound, self.late_linear = relaxed.bound(), None
         return self.linear_bound
+
+
+@dataclass(frozen=True)
+class Patience:
+    """How long tier 1's searches wait for the whole part's linear relaxation still
+    running: until ``until``, and past it while ``holding()`` says so — the relaxation
+    without slots still solving, whose tier-1b bound is worth more than the later tiers'
+    time. While the search waits its child has the idle core; with the later tiers
+    searching beside the whole relaxation it had none, and random 1,000 seed 7004's bound
+    stayed the flows' 274 (its own, 264, not done by the deadline) in 3 runs of 4."""
+
+    until: float
+    holding: Callable[[], bool] = lambda: False
+
+    def wait(self, late: Background, deadline: float) -> Relaxation | None:
+        """``late``'s result, waiting for it so long (until ``deadline`` at most); None if not done."""
+        while True:
+            now = time.monotonic()
+            end = deadline if self.holding() else min(deadline, self.until)
+            relaxed = late.wait(max(0.0, min(end, now + PATIENCE_POLL) - now))
+            if relaxed is not None or time.monotonic() >= end:
+                return relaxed
 
 
 class LinearChoices:
@@ -154,7 +175,7 @@ class LinearChoices:
         self._built: Built | None = built
         self._background = background
         self._deadline = deadline
-        self.patience = float("inf")  # waited for until then at most, if sooner than the deadline
+        self.patience = Patience(float("inf"))  # how long it is waited for, the deadline at most
         self._keep: Keep | None = None
         self.clocked = False  # the clock, not the plan, left it without a solution
 
@@ -166,7 +187,7 @@ class LinearChoices:
         self._built = None
 
     def get(self) -> Keep | None:
-        """Its choices, waiting for it until ``patience`` or the part's deadline at most;
+        """Its choices, waiting for it as ``patience`` says, until the part's deadline at most;
         None when it has no solution by then (the clock cut it: ``clocked``) or a stop was
         requested."""
         if self._built is None:
@@ -174,7 +195,7 @@ class LinearChoices:
         built, self._built = self._built, None  # its model is not needed after this
         if stop.requested():
             return None
-        relaxed = self._background.wait(max(0.0, min(self._deadline, self.patience) - time.monotonic()))
+        relaxed = self.patience.wait(self._background, self._deadline)
         if relaxed is None or relaxed.solution is None:
             self.clocked = not stop.requested()
             return None

@@ -175,7 +175,7 @@ def _guided(inst: Instance, the_plan: Plan, by_hand: Solution | None, options: S
         # 1,000 seed 1: the flow's 348 instead of 257, in 2 of 2 runs).
         beside = replace(options, workers=options.workers - 1) \
             if guidance.late_linear is not None and options.workers > 1 else options
-        guidance.wait_for_tier_one(rest.wall_left())
+        guidance.wait_for_tier_one(rest.wall_left(), slotless.running if slotless is not None else lambda: False)
         search = partial(_search_guided, inst, the_plan, candidates, start, outer)
         if rins_lists is not None and start is not None:
             final = partial(search, budget_bytes=budget_bytes, label=label)

@@ -343,6 +343,10 @@ class WithoutSlots:
         self._apart = FirstOrderBound(partial(_maximising, inst, everything, critical_placed), 0, time_limit,
                                       apart=True, highs=True)
 
+    def running(self) -> bool:
+        """Still solving: its bound is yet to come."""
+        return self._apart.running()
+
     def bound(self, critical_placed: int, deadline: float) -> int | None:
         """Tier 1b's bound for an answer placing ``critical_placed`` critical requirements
         (it holds for any answer placing at least the count it was built with), waiting

@@ -147,6 +147,10 @@ class FirstOrderBound:
             if self._child is not None:
                 self._child.kill()
 
+    def running(self) -> bool:
+        """Not yet done (nor cancelled and ended)."""
+        return self._thread.is_alive()
+
     def wait(self, seconds: float | None) -> Relaxation | None:
         """Its bound as a relaxation's, waiting ``seconds`` at most (None: until it ends);
         None if not done by then, or done without a bound."""

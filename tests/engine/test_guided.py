@@ -68,3 +68,20 @@ def test_the_late_relaxation_is_not_read_for_tier_1b_where_the_answer_is_at_its_
     unbounded = ByTier(critical=5, others=None, patients=None, travel_and_load=None)
     guidance.tighten(unbounded, ByTier(critical=5, others=6, patients=0, travel_and_load=0), others=False)
     assert at_bound.others == 6 and unbounded.others is None and late.waits == []
+
+
+def test_tier_one_waits_on_past_its_share_while_the_relaxation_without_slots_solves():
+    """Past LATE_LINEAR_PATIENCE, tier 1 still waits for the whole relaxation while
+    ``holding`` says the relaxation without slots is solving (its child has the idle core
+    while the search waits; random 1,000 seed 7004 lost its bound, 264, to the later tiers
+    searching there), and stops as soon as that is done."""
+    late = _LateRelaxation(MU * 5 + 7)
+    guidance = _guidance(late, deadline_in=60.0)
+    solving_until = time.monotonic() + 1.0
+    guidance.wait_for_tier_one(0.2, holding=lambda: time.monotonic() < solving_until)
+    began = time.monotonic()
+    assert guidance.others_bound(5) is None
+    waited = time.monotonic() - began
+    assert 0.9 <= waited < 5.0  # past its 0.1 s share, until the relaxation without slots was done
+    late.done.set()
+    assert guidance.others_bound(5) == 7
