@@ -143,7 +143,8 @@ class Patience:
     without slots still solving, whose tier-1b bound is worth more than the later tiers'
     time. While the search waits its child has the idle core; with the later tiers
     searching beside the whole relaxation it had none, and random 1,000 seed 7004's bound
-    stayed the flows' 274 (its own, 264, not done by the deadline) in 3 runs of 4."""
+    stayed the flows' 274 (its own, 264, not done by the deadline) in the 2 runs of 2 that
+    ended in time."""
 
     until: float
     holding: Callable[[], bool] = lambda: False
