@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import solve
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -12,9 +13,24 @@ from rotasolve.check import check
 from rotasolve.synthetic.generate import generate
 
 
-@settings(max_examples=30, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
-@given(n=st.integers(10, 45), trusts=st.integers(1, 4), seed=st.integers(0, 100_000))
+QUIET = dict(deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+BETWEEN = dict(n=st.integers(10, 45), trusts=st.integers(1, 4), seed=st.integers(0, 100_000))
+
+
+@settings(max_examples=12, **QUIET)
+@given(**BETWEEN)
 def test_solver_between_greedy_and_bound(n, trusts, seed):
+    between_greedy_and_bound(n, trusts, seed)
+
+
+@pytest.mark.slow  # 30 schemes, about 3.5 s of a slow day; the default run solves 12 (the test above)
+@settings(max_examples=30, **QUIET)
+@given(**BETWEEN)
+def test_solver_between_greedy_and_bound_on_30_schemes(n, trusts, seed):
+    between_greedy_and_bound(n, trusts, seed)
+
+
+def between_greedy_and_bound(n, trusts, seed):
     inst = generate(n, trusts, seed)
     sol = solve(inst, time_limit=2)
     assert sol.status in ("OPTIMAL", "FEASIBLE")
@@ -38,13 +54,27 @@ def test_bound_is_tight_on_a_scheme_with_one_place():
     assert solve(inst).objective.tiers[0] == 1
 
 
-@settings(max_examples=15, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
-@given(n=st.integers(10, 40), trusts=st.integers(1, 3), seed=st.integers(0, 100_000))
+COMPLETING = dict(n=st.integers(10, 40), trusts=st.integers(1, 3), seed=st.integers(0, 100_000))
+
+
+@settings(max_examples=6, **QUIET)
+@given(**COMPLETING)
 def test_completing_an_allocation_keeps_it_and_breaks_no_rule(n, trusts, seed):
     """``greedy(first=...)`` completes an allocation by hand: the guided search starts from
     the critical relaxation's answer so completed. Every placement of a full allocation
     still fits; one of the critical relaxation, whose groups need no minimum, breaks no
     rule once completed (each case with a tutor, every group that runs at its minimum)."""
+    completing_keeps_it(n, trusts, seed)
+
+
+@pytest.mark.slow  # 15 schemes, two solves each, about 3 s of a slow day; the default run checks 6
+@settings(max_examples=15, **QUIET)
+@given(**COMPLETING)
+def test_completing_an_allocation_keeps_it_and_breaks_no_rule_on_15_schemes(n, trusts, seed):
+    completing_keeps_it(n, trusts, seed)
+
+
+def completing_keeps_it(n, trusts, seed):
     from rotasolve.engine.critical import critical_relaxation
     inst = generate(n, trusts, seed)
     sol = solve(inst, time_limit=2)

@@ -68,9 +68,10 @@ def test_usage_error_exit_2():
     assert run("solve", "--workers", "zero", EXAMPLE).exit_code == 2
 
 
-def test_solve_example_writes_checked_outputs(tmp_path):
-    out, js = tmp_path / "sol.xlsx", tmp_path / "sol.json"
-    result = run("solve", EXAMPLE, "-o", out, "--json", js, "--time-limit", 60)
+def test_solve_example_writes_checked_outputs(example_solved):
+    # `solve EXAMPLE -o sol.xlsx --json sol.json --time-limit 60`, run once for the session
+    # (conftest.py; the tests that read the example's solution read this one)
+    result, out, js = example_solved
     assert result.exit_code == 0, result.output
     assert "OPTIMAL" in result.output
     sol = Solution.load(js)

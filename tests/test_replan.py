@@ -33,7 +33,11 @@ def placements(sol):
             | {("tutor", u.trainee_id, u.tutor_id) for u in sol.tutors})
 
 
-@pytest.fixture(scope="module", params=[1, 2, 3])
+# Seeds whose busiest supervisor holds a case that is not running (cutting their places is
+# then a change to make, not a conflict of running cases: seeds 4 and 6 are the latter).
+# Seed 1 is in the slow tier: its first solve takes six times the others' (3 s of a slow
+# day); seed 5 stands in for it in the default run.
+@pytest.fixture(scope="module", params=[pytest.param(1, marks=pytest.mark.slow), 2, 3, 5])
 def in_use(request):
     inst = generate(40, 3, seed=request.param)
     return inst, allocate(inst, SolveOptions(**OPTIONS))

@@ -221,13 +221,21 @@ def test_a_shortlisted_part_runs_rins_beside_its_final_search_and_keeps_the_bett
 
 
 def test_rins_is_not_planned_past_its_size(monkeypatch):
-    inst = generate(60, 3, seed=4, connected=True)
+    # 20 trainees, not the 60 above (a third of the time): RINS is made for this region's
+    # shortlisted part too where RINS_UP_TO is left as it is, and its final search starts
+    # from an allocation (checked below), so here only its size keeps RINS out.
+    inst = generate(20, 3, seed=4, connected=True)
     _shortlisted(monkeypatch, inst)
     monkeypatch.setattr(engine_rins, "RINS_UP_TO", 0)
     made: list[bool] = []
     monkeypatch.setattr(engine_rins.Rins, "__init__", lambda self, *a: made.append(True))
+    started: list[bool] = []
+    final_search = part_module._search_guided
+    monkeypatch.setattr(part_module, "_search_guided", lambda inst, plan, candidates, start, *a, **k:
+                        started.append(start is not None) or final_search(inst, plan, candidates, start, *a, **k))
     sol = solve(inst, SolveOptions(time_limit=10, workers=2))
     assert sol.status == "FEASIBLE" and check(inst, sol) == []
+    assert started and all(started)  # the final search ran from a start: where RINS would run beside it
     assert made == []
 
 

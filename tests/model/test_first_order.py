@@ -19,20 +19,27 @@ from rotasolve.synthetic.generate import generate
 from .test_relaxation import two_halves  # maximise x + y + z, 2x + 2y <= 3, z <= 0: optimum 1.5
 
 
-def test_a_converged_bound_is_the_relaxations():
-    relaxed = FirstOrderBound(two_halves, iterations=2000, seconds=60).wait(None)
+@pytest.fixture(scope="module")
+def converged():
+    """2,000 iterations on ``two_halves``, no point asked for: run once (a process of its
+    own, over a second of a slow day's imports) for the two tests that read it."""
+    return FirstOrderBound(two_halves, iterations=2000, seconds=60).wait(None)
+
+
+def test_a_converged_bound_is_the_relaxations(converged):
+    relaxed = converged
     assert relaxed is not None and relaxed.value == pytest.approx(1.5, abs=1e-4)
     assert relaxed.bound() == 1  # the objective is integral
 
 
-def test_a_point_comes_only_when_asked_for():
+def test_a_point_comes_only_when_asked_for(converged):
     """With ``point``, PDLP's solution too (converged: the optimum's objective, within the
     bounds); without, none (nobody reads it, and it would go over the pipe)."""
     relaxed = FirstOrderBound(two_halves, iterations=2000, seconds=60, point=True).wait(None)
     assert relaxed is not None and relaxed.solution is not None and len(relaxed.solution) == 3
     x, y, z = relaxed.solution
     assert x + y + z == pytest.approx(1.5, abs=1e-3) and 2 * x + 2 * y <= 3 + 1e-3 and z <= 1e-3
-    assert FirstOrderBound(two_halves, iterations=2000, seconds=60).wait(None).solution is None
+    assert converged is not None and converged.solution is None
 
 
 def test_a_program_read_before_gives_its_point_and_its_own_least_negated():

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -34,10 +35,25 @@ def test_every_term_module_states_its_tier_build_and_count():
     assert all(any(m.TIER is kind for m in TERMS) for kind in TIER_ORDER)  # no tier without a term
 
 
-@settings(max_examples=25, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
-@given(n=st.integers(4, 24), trusts=st.integers(1, 3), seed=st.integers(0, 100_000), profile=PROFILES,
-       at_random=st.booleans())
+SCHEMES = dict(n=st.integers(4, 24), trusts=st.integers(1, 3), seed=st.integers(0, 100_000), profile=PROFILES,
+               at_random=st.booleans())
+QUIET = dict(deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+
+
+@settings(max_examples=10, **QUIET)
+@given(**SCHEMES)
 def test_each_term_counts_on_the_allocation_what_the_model_says(n, trusts, seed, profile, at_random):
+    counts_agree(n, trusts, seed, profile, at_random)
+
+
+@pytest.mark.slow  # 25 schemes, about 6 s of a slow day; the default run checks 10 (the test above)
+@settings(max_examples=25, **QUIET)
+@given(**SCHEMES)
+def test_each_term_counts_on_the_allocation_what_the_model_says_on_25_schemes(n, trusts, seed, profile, at_random):
+    counts_agree(n, trusts, seed, profile, at_random)
+
+
+def counts_agree(n, trusts, seed, profile, at_random):
     # at random: every generator knob drawn (running items from few to most, remote
     # supervisors, travel limits, group sizes...), as the random benchmark family is
     inst = vary(generate(n, trusts, seed, at_random=at_random), profile, {})

@@ -38,7 +38,9 @@ def starve(monkeypatch, calls: set[int]):
 
 @pytest.fixture(scope="module")
 def scheme():
-    return generate(40, 3, seed=1)
+    # Seed 2: stage 1 proves tiers 1a and 1b in about half a second (seed 1, where it was,
+    # took 2-3 s of a slow day to prove them, for the same assertions).
+    return generate(40, 3, seed=2)
 
 
 def test_stage_one_with_nothing_in_time_falls_back_to_the_greedy_allocation(scheme, monkeypatch):

@@ -25,9 +25,17 @@ def data(paths) -> list[WorkbookData]:
 
 
 @pytest.fixture(scope="module")
-def pool_report(sweep_workbooks):
+def pool():
+    """A local pool of 2 for the sweeps of sound workers below: each worker is a fresh
+    interpreter importing the solver (over a second of a slow day), so they are started
+    once for them all, as a pool is for the jobs of one sweep."""
     with LocalPool(2) as pool:
-        return sweep(SCENARIOS, data(sweep_workbooks), pool, time_limit=LIMIT, seed=3)
+        yield pool
+
+
+@pytest.fixture(scope="module")
+def pool_report(pool, sweep_workbooks):
+    return sweep(SCENARIOS, data(sweep_workbooks), pool, time_limit=LIMIT, seed=3)
 
 
 def test_pool_solves_every_scenario_on_every_workbook(pool_report, sweep_workbooks):
@@ -65,7 +73,7 @@ def conflicting_workbook(path):
     return path
 
 
-def test_failing_jobs_are_rows_and_the_others_complete(tmp_path, sweep_workbooks, pool_report):
+def test_failing_jobs_are_rows_and_the_others_complete(tmp_path, sweep_workbooks, pool, pool_report):
     not_xlsx = tmp_path / "notes.xlsx"
     not_xlsx.write_text("not a workbook")
     no_trainees = tmp_path / "empty.xlsx"
@@ -73,8 +81,7 @@ def test_failing_jobs_are_rows_and_the_others_complete(tmp_path, sweep_workbooks
     wb.active.title = "Scheme"
     wb.save(no_trainees)
     paths = [not_xlsx, sweep_workbooks[0], no_trainees, conflicting_workbook(tmp_path / "conflict.xlsx")]
-    with LocalPool(2) as pool:
-        report = sweep(SCENARIOS, data(paths), pool, time_limit=LIMIT, seed=3)
+    report = sweep(SCENARIOS, data(paths), pool, time_limit=LIMIT, seed=3)
     by = {(r.scenario, r.workbook): r for r in report.rows}
     good = [r for r in report.rows if r.workbook == str(sweep_workbooks[0])]
     assert good == [r for r in pool_report.rows if r.workbook == str(sweep_workbooks[0])]
@@ -115,6 +122,7 @@ def test_a_job_past_its_hard_limit_is_stopped(sweep_workbooks):
     assert report.rows[0].reason == "the job did not finish within 0.01 s, so its process was stopped"
 
 
+@pytest.mark.slow  # three fresh interpreters (the script's and its pool's two), 4-6 s of a slow day
 def test_the_pool_from_a_script_without_a_main_guard(tmp_path, sweep_workbooks, pool_report):
     """multiprocessing's spawn would re-run this script in every worker; the pool's workers
     are started as their own module, so a plain script works, under any hash salt."""

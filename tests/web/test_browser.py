@@ -57,6 +57,7 @@ def watched(page) -> tuple[list[str], list[str]]:
     return errors, requests
 
 
+@pytest.mark.slow  # a real browser: Chromium's start, the page and its screenshot, 3-4 s of a slow day
 def test_html_report_no_console_error_and_no_request(browser, tmp_path):
     report = tmp_path / "report.html"
     report.write_text(solution_html(read_workbook(EXAMPLE).instance, Solution.load(SOLVED)), encoding="utf-8")

@@ -13,10 +13,11 @@ from datetime import date, datetime, time, timedelta
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from conftest import EXAMPLE, ROOT, solve
+from conftest import EXAMPLE, ROOT
 
 from rotasolve.cli import cli
 from rotasolve.core.errors import WorkbookError
+from rotasolve.results.solution import Solution
 from rotasolve.workbook import other_kinds
 from rotasolve.workbook.reader import read_workbook
 from rotasolve.workbook.xlsx_file import SheetCells, open_sheets
@@ -46,13 +47,34 @@ def test_the_example_saved_as_another_kind_reads_as_the_xlsx(kind):
     assert result.exit_code == 0 and "OK" in result.output
 
 
+@pytest.fixture(scope="module")
+def solved(tmp_path_factory):
+    """`rotasolve solve --json` of the example saved as another kind (a copy of
+    tests/fixtures/north_thames.KIND), run once a kind: the workbook and its solution JSON,
+    which the test of its tiers and `next` both read. One worker: the example is proven
+    optimal either way, and one worker does not race a MIP beside CP-SAT on a busy machine."""
+    done: dict[str, tuple] = {}
+
+    def solved_as(kind: str):
+        if kind not in done:
+            folder = tmp_path_factory.mktemp(kind)
+            source, js = folder / f"scheme.{kind}", folder / "sol.json"
+            source.write_bytes((FIXTURES / f"north_thames.{kind}").read_bytes())
+            result = run("solve", source, "-o", folder / "sol.xlsx", "--json", js, "--time-limit", "60",
+                         "--workers", "1", "-q")
+            assert result.exit_code == 0, result.output
+            done[kind] = source, js
+        return done[kind]
+    return solved_as
+
+
 # The .xls solve is in the slow tier: the .xls reads to the very instance the .ods and the
 # .xlsx read to (test_the_example_saved_as_another_kind_reads_as_the_xlsx[xls], in the
 # default run), so its solve is the .ods one's, which the default run keeps.
 @pytest.mark.parametrize("kind", ["ods", pytest.param("xls", marks=pytest.mark.slow)])
-def test_the_example_saved_as_another_kind_solves_to_the_same_tiers(kind, example_solution):
-    _inst, expected = example_solution  # solved from the .xlsx, with the same options
-    sol = solve(read_workbook(FIXTURES / f"north_thames.{kind}").instance, time_limit=60)
+def test_the_example_saved_as_another_kind_solves_to_the_same_tiers(kind, solved, example_solution):
+    _inst, expected = example_solution  # `rotasolve solve` of the .xlsx (conftest.py): proven optimal
+    sol = Solution.load(solved(kind)[1])
     assert sol.status == expected.status
     assert sol.objective.tiers == expected.objective.tiers
 
@@ -110,14 +132,8 @@ def test_something_else_is_still_refused(tmp_path):
     assert "not an .xlsx workbook, nor any spreadsheet rotasolve reads" in e.message
 
 
-def test_next_on_an_ods_writes_a_new_xlsx_and_says_so(tmp_path):
-    source = tmp_path / "scheme.ods"
-    source.write_bytes((FIXTURES / "north_thames.ods").read_bytes())
-    js = tmp_path / "sol.json"
-    # One worker: the solve only makes the solution `next` reads (the example is proven
-    # optimal either way, and one worker does not race a MIP beside CP-SAT on a busy machine).
-    assert run("solve", source, "-o", tmp_path / "sol.xlsx", "--json", js, "--time-limit", "20",
-               "--workers", "1", "-q").exit_code == 0
+def test_next_on_an_ods_writes_a_new_xlsx_and_says_so(tmp_path, solved):
+    source, js = solved("ods")  # `rotasolve solve --json` of the .ods (the fixture above)
     refused = run("next", source, js, "-o", tmp_path / "next.ods")
     assert refused.exit_code == 2 and "name it next.xlsx" in refused.output
     result = run("next", source, js, "-o", tmp_path / "next.xlsx")
