@@ -110,8 +110,7 @@ def beside_final_search(inst: Instance, every: Candidates, lists: RinsLists, sta
     def final_search() -> None:
         try:
             if wider is not None:
-                # first: the final search rarely wins where RINS runs
-                wider.relax(after=rins.read, point_after=rins.pointed)
+                wider.relax(after=rins.read, point_after=rins.pointed)  # first: the final search rarely wins
             searched.append(search(options=replace(options, workers=max(1, options.workers - 1)),
                                    rest=final_budget, progress=None))
         except BaseException as error:  # noqa: BLE001 - raised again below, on the caller's thread
