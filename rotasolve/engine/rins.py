@@ -110,7 +110,7 @@ def beside_final_search(inst: Instance, every: Candidates, lists: RinsLists, sta
     def final_search() -> None:
         try:
             if wider is not None:
-                wider.relax(after=rins.read, point_after=rins.pointed)  # first: the final search rarely wins
+                wider.relax(after=rins.read)  # first: the final search rarely wins where RINS runs
             searched.append(search(options=replace(options, workers=max(1, options.workers - 1)),
                                    rest=final_budget, progress=None))
         except BaseException as error:  # noqa: BLE001 - raised again below, on the caller's thread
@@ -121,7 +121,6 @@ def beside_final_search(inst: Instance, every: Candidates, lists: RinsLists, sta
         improved, clocked = rins.improved(until)
     finally:
         rins.read.set()  # read, or never to be: the wider phase waits no longer
-        rins.pointed.set()
     size = rins.size
     # Not where the window ended the first phase (a round then would only overrun it); where
     # the clock only chose PDLP's point the window may hold it (seed 7007 on a slow day: the
@@ -179,9 +178,6 @@ class Rins:
         self._program: RinsProgram | None = None
         self._reading = threading.Lock()
         self.read = threading.Event()  # its program is read (``program``)
-        # Its rounds' point is done, or is HiGHS's interior point (``point_within``): the
-        # wider phase's PDLP point waits for it (``Wider.relax``).
-        self.pointed = threading.Event()
 
     @property
     def program(self) -> RinsProgram:
@@ -251,15 +247,11 @@ class Rins:
         # choice); the point then has the window the reading left.
         planned = RINS_INTERIOR_SECONDS_PER_VARIABLE * self.size["variables"] + rounds_after
         interior = until - time.monotonic() >= planned
-        try:
-            program = self.program  # read once, for the rounds too
-            left = until - time.monotonic()
-            if interior:
-                self.pointed.set()  # HiGHS, at the usual priority: PDLP's children take little from it
-                return relaxed_point(program, left), False
-            return first_order_point(program, RINS_FIRST_ORDER_ITERATIONS, left), True
-        finally:
-            self.pointed.set()
+        program = self.program  # read once, for the rounds too
+        left = until - time.monotonic()
+        if interior:
+            return relaxed_point(program, left), False
+        return first_order_point(program, RINS_FIRST_ORDER_ITERATIONS, left), True
 
 
 class Wider:
@@ -295,24 +287,17 @@ class Wider:
     def size(self) -> dict[str, int]:
         return self.rins.size if self.rins is not None else {"variables": 0, "constraints": 0}
 
-    def relax(self, after: threading.Event | None = None, point_after: threading.Event | None = None) -> None:
-        """Its model built once ``after`` is set (or the window is over): the first phase's
-        model read (``Rins.read``). Both hold Python's lock, and the first phase's point
-        waits on its reading (seed 7012 on a slow day: 2.7 s beside this model's building,
-        1.1-1.4 s before it). Relaxed once ``point_after`` is set too: the first phase's
-        point done (``Rins.pointed``). Where both are PDLP's, each in a child at the lowest
-        priority beside the relaxation without slots, they shared what the cores had
-        left, and the first phase's point, the one the rounds wait for, took 10.7 s on
-        seed 7007 on a slow day (about 4 alone) and 8.3 s on 7018, which then had time
-        for one round."""
+    def relax(self, after: threading.Event | None = None) -> None:
+        """Its model built and relaxed, once ``after`` is set (or the window is over): the
+        first phase's model read (``Rins.read``). Both hold Python's lock, and the first
+        phase's point waits on its reading (seed 7012 on a slow day: 2.7 s beside this
+        model's building, 1.1-1.4 s before it)."""
         try:
             if after is not None:
                 after.wait(max(0.0, self._until - time.monotonic()))
             if not stop.requested() and time.monotonic() < self._until:
                 self.rins = Rins(*self._made, hinted=False)  # its rounds start from the first phase's answer
                 self._built.set()
-                if point_after is not None:
-                    point_after.wait(max(0.0, self._until - time.monotonic()))
                 # The interior point where the window surely holds it, as the first phase
                 # plans; else PDLP's rougher point, in seconds, its rounds within AGREE.
                 # Seed 7007 on a slow day: planned at a usual day's rate, the interior

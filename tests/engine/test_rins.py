@@ -319,8 +319,7 @@ def test_the_wider_model_is_built_once_the_first_phases_model_is_read(monkeypatc
 
 def test_the_wider_phase_does_not_wait_for_a_first_phase_that_never_reads_its_model(monkeypatch):
     """A first phase that ends without reading its model (here, one that finds nothing at
-    once, and with no point) still lets the second phase build and relax: it is not held
-    until its window's end."""
+    once) still lets the second phase build: it is not held until its window's end."""
     from rotasolve.engine.one_model import Outer, greedy_result
     from rotasolve.model.search import Budget
 
@@ -330,72 +329,10 @@ def test_the_wider_phase_does_not_wait_for_a_first_phase_that_never_reads_its_mo
     assert start is not None
     let_go: list[bool] = []
     monkeypatch.setattr(engine_rins.Rins, "improved", lambda self, until, *more: (None, False))
-    monkeypatch.setattr(engine_rins.Wider, "relax", lambda self, after=None, point_after=None:
-                        let_go.append(after.wait(10) and point_after.wait(10)))
+    monkeypatch.setattr(engine_rins.Wider, "relax", lambda self, after=None: let_go.append(after.wait(10)))
     monkeypatch.setattr(engine_rins.Wider, "improved", lambda self, first, until: (None, False))
     by_hand = greedy_result(inst, start, {"variables": 0, "constraints": 0}, [])
     result = engine_rins.beside_final_search(inst, every, engine_rins.rins_lists_of(inst, every), start,
                                              Outer(None, None), lambda options, rest, progress: by_hand,
                                              SolveOptions(workers=2), Budget(1.0, time.monotonic() + 30), 0.0)
     assert result is by_hand and let_go == [True]
-
-
-def _points_in_order(monkeypatch, interior_first: bool) -> list[str]:
-    """Both phases beside a final search: when each phase's point starts and ends (the
-    first phase's by HiGHS's interior point where ``interior_first``, else by PDLP's; the
-    wider phase's by PDLP's)."""
-    from rotasolve.engine.one_model import Outer, greedy_result
-    from rotasolve.model.search import Budget
-
-    inst = generate(40, 2, seed=1)
-    every = eligible(inst)
-    start = greedy(inst)
-    assert start is not None
-    order: list[str] = []
-    wider_started = threading.Event()
-    first_order, interior = engine_rins.first_order_point, engine_rins.relaxed_point
-
-    def pdlp(program, iterations, seconds):
-        phase = "wider" if order and order[0].startswith("first") else "first"
-        order.append(f"{phase} point starts")
-        if phase == "wider":
-            wider_started.set()
-        time.sleep(0.3)  # a point beside it would start in the meantime
-        found = first_order(program, iterations, seconds)
-        order.append(f"{phase} point ends")
-        return found
-
-    def highs(program, seconds):
-        order.append("first point starts")
-        wider_started.wait(5)  # the wider point, not held for this one, starts meanwhile
-        found = interior(program, seconds)
-        order.append("first point ends")
-        return found
-    monkeypatch.setattr(engine_rins, "first_order_point", pdlp)
-    monkeypatch.setattr(engine_rins, "relaxed_point", highs)
-    # the first phase's interior point planned within the window, or never; the wider's never
-    planned = {True: 1e-9, False: 1.0}[interior_first]
-    monkeypatch.setattr(engine_rins, "RINS_INTERIOR_SECONDS_PER_VARIABLE", planned)
-    planned_point = engine_rins.Rins.point_within
-
-    def point_within(self, until, rounds_after):
-        if rounds_after:  # the first phase's, as planned
-            return planned_point(self, until, rounds_after)
-        return pdlp(self.program, 100, until - time.monotonic()), True  # the wider phase's: PDLP's
-    monkeypatch.setattr(engine_rins.Rins, "point_within", point_within)
-    by_hand = greedy_result(inst, start, {"variables": 0, "constraints": 0}, [])
-    engine_rins.beside_final_search(inst, every, engine_rins.rins_lists_of(inst, every), start, Outer(None, None),
-                                    lambda options, rest, progress: by_hand, SolveOptions(workers=2),
-                                    Budget(1.0, time.monotonic() + 30), 0.0)
-    return order
-
-
-def test_the_wider_phases_pdlp_point_waits_for_the_first_phases(monkeypatch):
-    """Both PDLP's, each in a child at the lowest priority: the wider phase's point starts
-    once the first phase's (which its rounds wait for) is done, not beside it. Where the
-    first phase's is HiGHS's interior point (at the usual priority), the wider's starts at
-    once."""
-    assert _points_in_order(monkeypatch, interior_first=False)[:4] == \
-        ["first point starts", "first point ends", "wider point starts", "wider point ends"]
-    order = _points_in_order(monkeypatch, interior_first=True)
-    assert order.index("wider point starts") < order.index("first point ends")
