@@ -204,3 +204,38 @@ def test_a_member_waiting_its_turn_behind_another_highs_run_ends_at_once():
         began = time.monotonic()
         member.end()
         assert member.done.is_set() and not member.started.is_set() and time.monotonic() - began < 1.0
+
+
+def test_a_stop_asked_for_ends_the_wait_for_highs_in_a_presolve_that_does_not_hear_it(monkeypatch):
+    """HiGHS's presolve does not hear cancelSolve: a sweep job stopped in its tier-1b
+    presolve returned 10-12 s after Ctrl-C (a 250-trainee region, two jobs side by side).
+    After a stop the user asked for, neither the wait for the member nor its end waits for
+    HiGHS beyond MIP_GRACE (the process's exit does: ``stop`` waits for its stoppers)."""
+    import threading
+    import time
+
+    from rotasolve.core import stop
+    from rotasolve.core.tuning import MIP_GRACE
+
+    deaf = threading.Event()  # HiGHS in a presolve: it returns when it is done, cancelled or not
+    monkeypatch.setattr(MipMember, "_solve", lambda self: deaf.wait(10.0))
+    inst = generate(30, 2, seed=1)
+    built = build(inst, eligible(inst))
+    built.model.Maximize(tier_stages(built)[0].expr)
+    member = MipMember(built.model, nodes=100, window=60.0)
+    stop.reset()
+    member.start()
+    try:
+        threading.Timer(0.2, stop.request).start()
+        began = time.monotonic()
+        member.wait(60.0)
+        waited = time.monotonic() - began
+        member.end()
+        ended = time.monotonic() - began
+        assert not member.done.is_set()  # HiGHS still in its presolve
+        assert waited < 0.2 + MIP_GRACE + 1.0, waited
+        assert ended - waited < 0.5, ended
+    finally:
+        deaf.set()
+        member.done.wait(5.0)
+        stop.reset()
