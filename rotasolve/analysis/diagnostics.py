@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 
 from ..domain import LENGTHS, Instance, requirement_of
+from ..domain.where import where
 
 
 def summary(inst: Instance) -> dict[str, dict[str, int]]:
@@ -37,7 +38,7 @@ def warnings(inst: Instance) -> list[str]:
             free.discard(inst.group[t.current_group].slot)
         wants_case = any(n.requirement != "cbdg" and not n.gated for n in inst.needs.of(t.id))
         if wants_case and len(free) < 2:
-            out.append(f"Trainees row {t.source_row} ({t.id}): only {len(free)} free slot(s); "
+            out.append(f"{where('Trainees', t)}: only {len(free)} free slot(s); "
                        "a case needs two (session and supervision)")
     sup_mods = {m for s in inst.supervisors if s.max_trainees > 0 for m in s.modalities}
     for m in sorted({c.modality for c in inst.cases} - sup_mods):
@@ -46,14 +47,14 @@ def warnings(inst: Instance) -> list[str]:
     for g in inst.groups:
         if (not any(inst.eligibility.can_join_group(t, g) for t in inst.trainees)
                 and inst.kept_group_members[g.id] == ()):
-            out.append(f"Groups row {g.source_row} ({g.id}): no trainee who needs a group can attend "
+            out.append(f"{where('Groups', g)}: no trainee who needs a group can attend "
                        f"its slot {g.slot} within their travel limit")
     for t in inst.trainees:
         for length in LENGTHS:
             need = inst.needs.find(t.id, requirement_of(length))
             if need and need.critical and not need.gated and \
                     not any(inst.eligibility.can_take_case(t, c) for c in inst.cases):
-                out.append(f"Trainees row {t.source_row} ({t.id}): the {length} case is critical "
+                out.append(f"{where('Trainees', t)}: the {length} case is critical "
                            f"(due {need.due}) but no case is eligible (length, grade, modality, "
                            "travel and slots)")
     return out

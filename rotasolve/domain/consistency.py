@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from .entities import (
     Case, Group, Profile, Site, Slot, Supervisor, Trainee, TravelTime, Tutor,
 )
+from .where import where
 
 
 @dataclass(frozen=True)
@@ -149,14 +150,14 @@ def _running_cases(items: Items, ids: Ids) -> Iterable[Problem]:
             c = case.get(cid)
             if c is not None and c.current_trainee != t.id:
                 yield Problem("trainee", t.id, t.source_row, "current_cases", cid,
-                              f"this trainee lists case {cid} as current, but Cases row {c.source_row} "
+                              f"this trainee lists case {cid} as current, but {where('Cases', c)} "
                               f"gives its current_trainee as '{c.current_trainee or ''}'; make the two agree")
     for c in items.cases:
         named = trainee.get(c.current_trainee) if c.current_trainee else None
         if named is not None and c.id not in named.current_cases:
             yield Problem("case", c.id, c.source_row, "current_trainee", c.current_trainee,
-                          f"this case names {named.id} as its current trainee, but Trainees row "
-                          f"{named.source_row} does not list it in current_cases; add it there")
+                          f"this case names {named.id} as its current trainee, but {where('Trainees', named)} "
+                          "does not list it in current_cases; add it there")
         if c.current_supervisor and not c.current_trainee:
             yield Problem("case", c.id, c.source_row, "current_trainee", None,
                           "a case with a current_supervisor must also give its current_trainee")

@@ -19,6 +19,7 @@ from ..core import stop
 from ..domain import Case, Instance
 from .build import build
 from .rules.h10_kept import kept_literals
+from ..domain.where import row_note, rows_of, where
 
 _SHRINK_LIMIT = 40  # assumption sets larger than this are reported unshrunk
 
@@ -39,47 +40,45 @@ def _kept_supervisors(inst: Instance) -> Iterator[str]:
     for sid, cases in sorted(by_sup.items()):
         s = inst.supervisor[sid]
         if len(cases) > inst.capacity.supervisor_cases(s):
-            rows = " and ".join(str(c.source_row) for c in cases)
-            yield (f"Supervisors row {s.source_row} ({sid}): max_trainees is {s.max_trainees} but "
-                   f"{len(cases)} kept cases need them (Cases rows {rows})")
+            yield (f"{where('Supervisors', s)}: max_trainees is {s.max_trainees} but "
+                   f"{len(cases)} kept cases need them ({rows_of('Cases', cases, ' and ')})")
         for c in cases:
             if c.modality not in s.modalities:
-                yield (f"Cases row {c.source_row} ({c.id}): kept supervisor {sid} (Supervisors row "
-                       f"{s.source_row}) is not qualified in {c.modality}")
+                yield (f"{where('Cases', c)}: kept supervisor {sid}{row_note('Supervisors', s)} "
+                       f"is not qualified in {c.modality}")
             if c.supervisor and c.supervisor != sid:
-                yield (f"Cases row {c.source_row} ({c.id}): current_supervisor {sid} is not the "
+                yield (f"{where('Cases', c)}: current_supervisor {sid} is not the "
                        f"case's fixed supervisor {c.supervisor}")
     for c in inst.cases:
         if c.kept and not c.current_supervisor and \
                 not any(inst.eligibility.can_supervise(s, c) for s in inst.supervisors):
-            yield (f"Cases row {c.source_row} ({c.id}): running case has no supervisor qualified in "
+            yield (f"{where('Cases', c)}: running case has no supervisor qualified in "
                    f"{c.modality} with capacity")
 
 
 def _kept_slots(inst: Instance) -> Iterator[str]:
     """A running case's kept slot that is no longer free, or two kept items at once (H6, H10)."""
     for t in inst.trainees:
-        where: dict[str, list[str]] = defaultdict(list)
+        held: dict[str, list[str]] = defaultdict(list)
         if t.current_group:
-            where[inst.group[t.current_group].slot].append(f"group {t.current_group}")
+            held[inst.group[t.current_group].slot].append(f"group {t.current_group}")
         for c in inst.kept_cases_of[t.id]:
-            row = f"Cases row {c.source_row} ({c.id})"
+            row = where("Cases", c)
             for field, slot in (("session slot", c.session_slot), ("supervision slot", c.supervision_slot)):
                 if slot is None:
                     continue
-                where[slot].append(f"{c.id} {field}")
+                held[slot].append(f"{c.id} {field}")
                 if slot not in t.available_slots:
-                    yield (f"{row}: kept {field} {slot} is not among {t.id}'s available slots "
-                           f"(Trainees row {t.source_row})")
+                    yield f"{row}: kept {field} {slot} is not among {t.id}'s available slots{row_note('Trainees', t)}"
             if c.session_slot and c.session_slot not in c.available_slots:
                 yield f"{row}: kept session slot {c.session_slot} is not among the patient's available slots"
             s = inst.supervisor.get(c.current_supervisor or "")
             if c.supervision_slot and s is not None and c.supervision_slot not in s.available_slots:
                 yield (f"{row}: kept supervision slot {c.supervision_slot} is not among {s.id}'s available "
-                       f"slots (Supervisors row {s.source_row})")
-        for slot, items in where.items():
+                       f"slots{row_note('Supervisors', s)}")
+        for slot, items in held.items():
             if len(items) > 1:
-                yield f"Trainees row {t.source_row} ({t.id}): kept items clash at {slot}: {', '.join(items)}"
+                yield f"{where('Trainees', t)}: kept items clash at {slot}: {', '.join(items)}"
 
 
 def _kept_groups(inst: Instance) -> Iterator[str]:
@@ -87,23 +86,23 @@ def _kept_groups(inst: Instance) -> Iterator[str]:
         members = inst.kept_group_members[g.id]
         size = len(members) + g.external_members
         if members and size > g.max_size:
-            rows = ", ".join(str(inst.trainee[t].source_row) for t in members)
-            yield (f"Groups row {g.source_row} ({g.id}): max_size is {g.max_size} but {len(members)} "
-                   f"trainees (Trainees rows {rows}) and {g.external_members} external members attend")
+            rows = rows_of("Trainees", (inst.trainee[t] for t in members))
+            yield (f"{where('Groups', g)}: max_size is {g.max_size} but {len(members)} "
+                   f"trainees ({rows}) and {g.external_members} external members attend")
 
 
 def _kept_trainees(inst: Instance) -> Iterator[str]:
     for t in inst.trainees:
         kept = inst.kept_cases_of[t.id]
         if len(kept) > inst.profile.max_cases_per_trainee:
-            yield (f"Trainees row {t.source_row} ({t.id}): holds {len(kept)} running cases; "
+            yield (f"{where('Trainees', t)}: holds {len(kept)} running cases; "
                    f"max_cases_per_trainee is {inst.profile.max_cases_per_trainee}")
         if inst.profile.distinct_modalities >= 2:
             mods = {length: inst.needs.fixed_modality(t, length) for length in ("short", "long")}
             if mods["short"] and mods["short"] == mods["long"]:
-                yield f"Trainees row {t.source_row} ({t.id}): short and long case are both {mods['short']}"
+                yield f"{where('Trainees', t)}: short and long case are both {mods['short']}"
         if (t.current_group or kept) and not inst.eligibility.tutors_for(t.id):
-            yield (f"Trainees row {t.source_row} ({t.id}): has running items but no tutor covers "
+            yield (f"{where('Trainees', t)}: has running items but no tutor covers "
                    f"trust {inst.trust_of_trainee(t.id)}")
 
 

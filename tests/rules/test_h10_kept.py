@@ -34,6 +34,19 @@ def test_forced_violation_no_common_slot_found_by_assumptions():
     assert "Cases row 9 (C1, running with T1)" in sol.conflicts[0]
 
 
+def test_conflicts_of_a_scheme_built_in_code_name_items_by_id_not_row_none():
+    """A scheme generated, changed by a scenario or carried to the next period has no
+    Excel rows: its conflicts name the sheet and the id ("row None" before)."""
+    code = dict(source_row=None)
+    inst = scheme(trainees=[trainee(current_cases=("C1",), **code)], cases=[case(**KEPT, **code)],
+                  supervisors=[supervisor(modalities=("CAT",), **code)])
+    assert solve(inst).conflicts == ["Cases C1: kept supervisor S1 is not qualified in CBT"]
+    inst = scheme(trainees=[trainee(current_cases=("C1",), available_slots=("MON-AM",), **code)],
+                  cases=[case(**KEPT, **code)], supervisors=[supervisor(**code)])
+    conflicts = solve(inst).conflicts
+    assert "Cases (C1, running with T1)" in conflicts[0] and "None" not in " ".join(conflicts)
+
+
 def test_forced_violation_dropped_kept_case_caught():
     inst = scheme(trainees=[trainee(current_cases=("C1",))], cases=[case(**KEPT)], supervisors=[supervisor()])
     empty = Solution(scheme="x", status="FEASIBLE")

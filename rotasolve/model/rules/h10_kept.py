@@ -1,10 +1,16 @@
 from ortools.sat.python import cp_model
 
 from ...core.rules import RULES
+from ...domain import Case, Trainee
 from ..variables import Variables
 
 RULE_ID = "H10"
 LABEL = RULES[RULE_ID]
+
+
+def at(sheet: str, item: Case | Trainee) -> str:
+    """``Cases row 9 (`` before the item's id, or ``Cases (`` for one built in code."""
+    return f"{sheet} row {item.source_row} (" if item.source_row is not None else f"{sheet} ("
 
 
 def kept_literals(v: Variables) -> dict[str, cp_model.IntVar]:
@@ -13,10 +19,10 @@ def kept_literals(v: Variables) -> dict[str, cp_model.IntVar]:
     out = {}
     for cid, lit in v.kept_case.items():
         c = inst.case[cid]
-        out[f"Cases row {c.source_row} ({cid}, running with {c.current_trainee})"] = lit
+        out[f"{at('Cases', c)}{cid}, running with {c.current_trainee})"] = lit
     for tid, lit in v.kept_member.items():
         t = inst.trainee[tid]
-        out[f"Trainees row {t.source_row} ({tid}, in group {t.current_group})"] = lit
+        out[f"{at('Trainees', t)}{tid}, in group {t.current_group})"] = lit
     return out
 
 
