@@ -80,7 +80,9 @@ def test_a_supervisor_takes_fewer_cases_and_the_fewest_move(in_use, tmp_path):
     load = {}
     for c in before.cases:
         load[c.supervisor_id] = load.get(c.supervisor_id, 0) + 1
-    busiest = max(sorted(load), key=load.get)
+    # the busiest with a new case: running ones stay (H10), so one who holds only those
+    # could give none up (the in-use scheme of seeds 4 and 6)
+    busiest = max(sorted({c.supervisor_id for c in before.cases if not c.kept}), key=load.get)
     cut = load[busiest] - 1
     supervisors = tuple(s.model_copy(update={"max_trainees": cut}) if s.id == busiest else s for s in inst.supervisors)
     after_inst = edited(inst, supervisors=supervisors)
