@@ -17,9 +17,12 @@ class _Item(Protocol):
     def source_row(self) -> int | None: ...
 
 
-def where(sheet: str, item: _Item) -> str:
-    """``Cases row 12 (C7)``, or ``Cases C7`` for an item built in code."""
-    return f"{sheet} row {item.source_row} ({item.id})" if item.source_row is not None else f"{sheet} {item.id}"
+def where(sheet: str, item: _Item, also: str = "") -> str:
+    """``Cases row 12 (C7)``, or ``Cases C7`` for an item built in code; with ``also``,
+    ``Cases row 12 (C7, running with T1)`` or ``Cases C7 (running with T1)``."""
+    if item.source_row is not None:
+        return f"{sheet} row {item.source_row} ({item.id}{', ' + also if also else ''})"
+    return f"{sheet} {item.id}" + (f" ({also})" if also else "")
 
 
 def row_note(sheet: str, item: _Item) -> str:

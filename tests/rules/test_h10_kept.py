@@ -44,7 +44,7 @@ def test_conflicts_of_a_scheme_built_in_code_name_items_by_id_not_row_none():
     inst = scheme(trainees=[trainee(current_cases=("C1",), available_slots=("MON-AM",), **code)],
                   cases=[case(**KEPT, **code)], supervisors=[supervisor(**code)])
     conflicts = solve(inst).conflicts
-    assert "Cases (C1, running with T1)" in conflicts[0] and "None" not in " ".join(conflicts)
+    assert "Cases C1 (running with T1)" in conflicts[0] and "None" not in " ".join(conflicts)
 
 
 def test_forced_violation_dropped_kept_case_caught():

@@ -1,16 +1,11 @@
 from ortools.sat.python import cp_model
 
 from ...core.rules import RULES
-from ...domain import Case, Trainee
+from ...domain.where import where
 from ..variables import Variables
 
 RULE_ID = "H10"
 LABEL = RULES[RULE_ID]
-
-
-def at(sheet: str, item: Case | Trainee) -> str:
-    """``Cases row 9 (`` before the item's id, or ``Cases (`` for one built in code."""
-    return f"{sheet} row {item.source_row} (" if item.source_row is not None else f"{sheet} ("
 
 
 def kept_literals(v: Variables) -> dict[str, cp_model.IntVar]:
@@ -19,10 +14,10 @@ def kept_literals(v: Variables) -> dict[str, cp_model.IntVar]:
     out = {}
     for cid, lit in v.kept_case.items():
         c = inst.case[cid]
-        out[f"{at('Cases', c)}{cid}, running with {c.current_trainee})"] = lit
+        out[where("Cases", c, f"running with {c.current_trainee}")] = lit
     for tid, lit in v.kept_member.items():
         t = inst.trainee[tid]
-        out[f"{at('Trainees', t)}{tid}, in group {t.current_group})"] = lit
+        out[where("Trainees", t, f"in group {t.current_group}")] = lit
     return out
 
 
