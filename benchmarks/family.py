@@ -39,6 +39,10 @@ SMALL, LARGE = 60, 10
 # engine has never been run on before, to tell fitting the family from winning on the
 # distribution (`--family holdout`). Its names start with h, its generator seeds at 9,000.
 HOLDOUT_SEED, HOLDOUT_SMALL = 2026_1206, 20
+# A third, made on 2026-12-07 by a generator written apart from rotasolve's (``apart.py``):
+# schemes where most trainees can start something, as on the schemes issue 21 was found on
+# (tier 1b 100-170 at 120 trainees, where our generator's give 0-80). Names start with a.
+APART_SEED = 2026_1207
 
 
 def family(master_seed: int = MASTER_SEED, small_count: int = SMALL, large_count: int = LARGE,
@@ -57,12 +61,31 @@ def family(master_seed: int = MASTER_SEED, small_count: int = SMALL, large_count
     return out
 
 
-FAMILIES = {"main": family(), "holdout": family(HOLDOUT_SEED, HOLDOUT_SMALL, 0, "h", 9000)}
+def apart_family(master_seed: int = APART_SEED, per_shape: int = 4) -> list[dict]:
+    """``per_shape`` schemes of each of the seven shapes, made by ``apart.py`` (a generator
+    written apart from rotasolve's): 90-150 trainees over 3-5 trusts, names a01-a28."""
+    from apart import SHAPES
+    rng = random.Random(master_seed)
+    out = []
+    for i in range(per_shape * len(SHAPES)):
+        out.append(dict(name=f"a{i + 1:02d}", n=rng.randint(90, 150), trusts=rng.randint(3, 5), seed=20_000 + i,
+                        shape=SHAPES[i % len(SHAPES)]))
+    return out
+
+
+FAMILIES = {"main": family(), "holdout": family(HOLDOUT_SEED, HOLDOUT_SMALL, 0, "h", 9000), "apart": apart_family()}
 FAMILY = FAMILIES["main"]
 
 
 def workbook(item: dict) -> Path:
     CACHE.mkdir(exist_ok=True)
+    if "shape" in item:  # the apart family's
+        path = CACHE / f"apart-{item['name']}-{item['n']}-{item['trusts']}-{item['seed']}-{item['shape']}.xlsx"
+        if not path.exists():
+            subprocess.run([sys.executable, str(HERE / "apart.py"), str(path), "-n", str(item["n"]), "-k",
+                            str(item["trusts"]), "-s", str(item["seed"]), "--shape", item["shape"]],
+                           check=True, capture_output=True)
+        return path
     path = CACHE / f"random-{item['name']}-{item['n']}-{item['trusts']}-{item['seed']}" \
                    f"{'-c' if item['connected'] else ''}.xlsx"
     if not path.exists():
@@ -218,7 +241,8 @@ def main() -> None:
     ap.add_argument("--only", nargs="*")
     ap.add_argument("--largest", type=int)
     ap.add_argument("--family", choices=sorted(FAMILIES), default="main",
-                    help="main: f01-f70, tuned against since 2026-12; holdout: h01-h20, drawn apart")
+                    help="main: f01-f70, tuned against since 2026-12; holdout: h01-h20, drawn apart; "
+                         "apart: a01-a28, made by a generator written apart from rotasolve's (apart.py)")
     ap.add_argument("--as-sweep-job", action="store_true", help="solve as a scenario sweep's job does (one worker)")
     ap.add_argument("extra", nargs="*", help="more `rotasolve solve` options (after --)")
     args = ap.parse_args()

@@ -357,8 +357,10 @@ class Model:
             free = usable(t)
             for c in f.kept_cases[t.id]:
                 p = Position(t.id, c.length, kept_case=c.id)
+                # H10: a running case's slots, where the workbook gives them, are kept as they are
                 for k in sorted(free & set(c.available_slots)):
-                    p.q[k] = mip.var()
+                    if c.session_slot is None or k == c.session_slot:
+                        p.q[k] = mip.var()
                 for s in inst.supervisors:
                     if c.modality not in s.modalities:
                         continue
@@ -367,7 +369,8 @@ class Model:
                     if c.current_supervisor and c.current_supervisor != s.id:
                         continue
                     for k in sorted(free & set(s.available_slots)):
-                        p.v[s.id, k, c.modality] = mip.var()
+                        if c.supervision_slot is None or k == c.supervision_slot:
+                            p.v[s.id, k, c.modality] = mip.var()
                 if not p.q or not p.v:
                     self.conflicts.append(f"kept case {c.id} of {t.id} has no session or supervision option")
                     continue

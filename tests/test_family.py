@@ -1,5 +1,6 @@
 """The random family's draws (benchmarks/family.py): the family the references were solved
-for stays the same scheme by scheme, and the holdout draw is apart from it."""
+for stays the same scheme by scheme, the holdout draw is apart from it, and the apart
+family's generator (benchmarks/apart.py) makes valid, reproducible schemes."""
 
 from __future__ import annotations
 
@@ -8,7 +9,11 @@ import importlib.util
 import json
 import sys
 
+import pytest
 from conftest import ROOT
+
+from rotasolve.baseline import greedy
+from rotasolve.check import check
 
 _spec = importlib.util.spec_from_file_location("rotasolve_benchmarks_family", ROOT / "benchmarks" / "family.py")
 family = importlib.util.module_from_spec(_spec)
@@ -16,6 +21,7 @@ sys.modules[_spec.name] = family
 sys.path.insert(0, str(ROOT / "benchmarks"))  # family.py imports run.py by its bare name, as a script does
 try:
     _spec.loader.exec_module(family)
+    import apart as apart_module  # the generator written apart from rotasolve's, as family.py imports it
 finally:
     sys.path.remove(str(ROOT / "benchmarks"))
 
@@ -47,3 +53,25 @@ def test_a_report_counts_only_the_schemes_of_its_draw():
     results = {"x": {"30": {"h01": row, "f01": row}}}
     holdout = family._table({}, results, "x", family.FAMILIES["holdout"]).splitlines()[-1]
     assert holdout.startswith("| 30 s | 1 | 1 |")
+
+
+def test_the_apart_family_holds_each_shape_four_times_and_new_seeds():
+    apart, others = family.FAMILIES["apart"], family.FAMILIES["main"] + family.FAMILIES["holdout"]
+    assert [s["name"] for s in apart] == [f"a{i:02d}" for i in range(1, 29)]
+    assert all(90 <= s["n"] <= 150 and 3 <= s["trusts"] <= 5 for s in apart)
+    assert {s["seed"] for s in apart}.isdisjoint(s["seed"] for s in others)
+    shapes = [s["shape"] for s in apart]
+    assert sorted(set(shapes)) == sorted(apart_module.SHAPES) and all(shapes.count(x) == 4 for x in set(shapes))
+
+
+@pytest.mark.parametrize("shape", apart_module.SHAPES)
+def test_an_apart_scheme_is_the_same_for_the_same_seed_and_its_running_items_are_valid(shape):
+    inst = apart_module.build(45, 3, 7, shape)
+    assert inst == apart_module.build(45, 3, 7, shape)
+    assert inst != apart_module.build(45, 3, 8, shape)
+    assert f"--shape {shape}" in inst.settings.notes and "drawn:" in inst.settings.notes
+    running = [c for c in inst.cases if c.kept]
+    assert running and all(c.session_slot and c.supervision_slot for c in running)
+    assert any(t.current_group for t in inst.trainees)
+    by_hand = greedy(inst)  # running items first, as given: the witness holds every hard rule
+    assert by_hand is not None and check(inst, by_hand) == []

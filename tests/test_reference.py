@@ -96,6 +96,22 @@ def test_tutor_capacity_and_kept_case_supervisor_choice():
     assert _both(inst) is None  # T1's kept case needs a tutor; 0.9 PAs oversee no one
 
 
+def test_a_running_case_keeps_the_slots_the_workbook_gives_it():
+    """H10: a running case's session and supervision slots, where given, stay as they are
+    (the reference once chose them afresh, and its allocation failed the checker on every
+    scheme of benchmarks/apart.py, whose running cases carry their slots)."""
+    ts = [trainee("T1", grade=3, current_cases=("K1",)), trainee("T2", grade=3)]
+    cs = [case("K1", current_trainee="T1", current_supervisor="S1", sessions_done=4, session_slot="THU-AM",
+               supervision_slot="WED-AM"),
+          case("C1", length="long", sessions=24, modality="PSYCHODYNAMIC"), case("C2")]
+    sups = [supervisor("S1", modalities=("CBT", "PSYCHODYNAMIC"), max_trainees=3)]
+    inst = scheme(ts, cs, sups)
+    sol, info = reference.reference_solve(inst, time_limit=20, threads=1)
+    assert info["status"] == "OPTIMAL" and check(inst, sol) == []
+    (kept,) = [p for p in sol.cases if p.case_id == "K1"]
+    assert (kept.session_slot, kept.supervision_slot) == ("THU-AM", "WED-AM")
+
+
 # ----------------------------------------------------------------------------------------
 # generated schemes: checked, and never below rotasolve's engine
 # ----------------------------------------------------------------------------------------
