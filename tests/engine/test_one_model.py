@@ -8,7 +8,7 @@ from rotasolve.domain.choices import Candidates, eligible
 from rotasolve.engine import SolveOptions
 from rotasolve.flows import coverage_bound
 from rotasolve.domain.tiers import ByTier
-from rotasolve.engine.one_model import Outer, greedy_result, never_below, search_one_model
+from rotasolve.engine.one_model import Outer, filled_in, greedy_result, never_below, search_one_model
 from rotasolve.model.search import Budget
 from rotasolve.synthetic.generate import generate
 from rotasolve.model.objective import score
@@ -124,3 +124,19 @@ def test_the_flows_worked_out_beside_are_the_flows():
     assert outer.critical == direct.critical
     assert outer.others is not None and direct.others is not None
     assert [outer.others(k) for k in range(0, 20, 3)] == [direct.others(k) for k in range(0, 20, 3)]
+
+
+def test_an_answer_that_places_little_is_filled_in_and_one_that_places_all_it_can_is_kept():
+    # What a cut search can answer: HiGHS's first level, the critical placements and little else.
+    inst = generate(40, 2, 5)
+    full = greedy(inst)
+    assert full is not None
+    thin = full.model_copy(update={"groups": [g for g in full.groups if g.kept]})
+    bounds: ByTier[int | None] = ByTier.of([50, 400, 7, 3])
+    got, values, kept = filled_in(inst, thin, score(inst, thin), bounds)
+    assert (values.critical, values.others) > (score(inst, thin).critical, score(inst, thin).others)
+    assert values == score(inst, got) and check(inst, got) == []
+    assert {c.case_id: c.trainee_id for c in thin.cases}.items() <= {c.case_id: c.trainee_id for c in got.cases}.items()
+    assert kept.as_list() == [50, 400, None, None]  # the later tiers' bounds held for the thin answer's tier 1
+    same, values, kept = filled_in(inst, full, score(inst, full), bounds)
+    assert same is full and kept is bounds
