@@ -94,6 +94,7 @@ class _Scheme:
         self.n, self.k, self.d, self.rng, self.seed = n, k, d, rng, seed
         self.plan_start = date(2027, 2, 1) + timedelta(days=7 * rng.randint(0, 30))
         self.profile = Profile()
+        self.profile_pa_hours = 4  # Settings' default pa_hours, which the scheme keeps
         self.trust_names = [f"Trust {chr(65 + i)}" for i in range(k)]
         self.sites: list[Site] = []
         self.where: dict[str, tuple[float, float]] = {}
@@ -231,8 +232,8 @@ class _Scheme:
             free = [s for s in t["available_slots"] if s not in used]
         held_slots = {c["supervision_slot"] for c in sup["held"]}
         meeting = rng.choice([s for s in free if s not in held_slots] or free)
-        if meeting in held_slots:  # no free slot of the supervisor's left: give them another place
-            return
+        if meeting in held_slots:  # none of the trainee's slots is free in the supervisor's week:
+            return  # the case stays a new one
         session = rng.choice([s for s in free if s != meeting])
         for item, slot in ((case, session), (sup, meeting)):
             if slot not in item["available_slots"]:
@@ -241,7 +242,7 @@ class _Scheme:
                     supervision_slot=meeting, sessions_done=rng.randint(1, case["sessions"] - 1))
         if sup["supervision_pas"] is not None:
             hours = len(sup["held"]) + 1  # each running case meets alone: an hour a week
-            sup["supervision_pas"] = max(sup["supervision_pas"], math.ceil(hours / 4 * 4) / 4)
+            sup["supervision_pas"] = max(sup["supervision_pas"], hours / self.profile_pa_hours)
         sup["held"].append(case)
         t["current_cases"] = [case["id"]]
 
