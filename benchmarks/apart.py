@@ -36,6 +36,7 @@ SHAPES = ("balanced", "scarce-supervisors", "remote-heavy", "ltft-heavy", "tight
           "one-big-trust")
 MODALITIES = {"CBT": 34, "PSYCHODYNAMIC": 20, "CAT": 10, "IPT": 9, "DBT": 7, "MBT": 6, "SYSTEMIC": 8, "DIT": 6}
 SLOTS = [s.id for s in default_slots()]
+PA_HOURS = Settings.model_fields["pa_hours"].default  # the schemes keep Settings' default
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,6 @@ class _Scheme:
         self.n, self.k, self.d, self.rng, self.seed = n, k, d, rng, seed
         self.plan_start = date(2027, 2, 1) + timedelta(days=7 * rng.randint(0, 30))
         self.profile = Profile()
-        self.profile_pa_hours = 4  # Settings' default pa_hours, which the scheme keeps
         self.trust_names = [f"Trust {chr(65 + i)}" for i in range(k)]
         self.sites: list[Site] = []
         self.where: dict[str, tuple[float, float]] = {}
@@ -242,7 +242,7 @@ class _Scheme:
                     supervision_slot=meeting, sessions_done=rng.randint(1, case["sessions"] - 1))
         if sup["supervision_pas"] is not None:
             hours = len(sup["held"]) + 1  # each running case meets alone: an hour a week
-            sup["supervision_pas"] = max(sup["supervision_pas"], hours / self.profile_pa_hours)
+            sup["supervision_pas"] = max(sup["supervision_pas"], hours / PA_HOURS)
         sup["held"].append(case)
         t["current_cases"] = [case["id"]]
 

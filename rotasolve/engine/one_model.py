@@ -127,14 +127,16 @@ def filled_in(inst: Instance, solution: Solution, values: ByTier[int], bounds: B
     the call's answer is the first level's allocation, which places the critical
     requirements and almost nothing else. On the apart family at 10 s, five schemes of
     90-150 trainees answered tier 1b 2-10 where the best known is 151-190."""
+    if (bounds.critical, bounds.others) == (values.critical, values.others):  # tier 1 proven: nothing fits more
+        return solution, values, bounds
     filled = greedy(inst, first=solution, running=solution)
     if filled is None:
         return solution, values, bounds
     more = score(inst, filled)
     if (more.critical, more.others) <= (values.critical, values.others):  # tier 1 alone: the rest is searched
         return solution, values, bounds
-    kept: ByTier[int | None] = ByTier.filled(None)
-    kept.critical, kept.others = bounds.critical, bounds.others
+    kept = outer_bounds(bounds.critical)
+    kept.others = bounds.others
     return filled, more, kept
 
 
