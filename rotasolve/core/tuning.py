@@ -78,6 +78,14 @@ MIP_PRESOLVE = "off"
 # presolve to end (f13: 2.6-3.9 s), so where CP-SAT proves tier 1 first its call ends that
 # much later (docs/decisions.md).
 MIP_SECOND_LEVEL_PRESOLVE = "on"
+# Where the model holds every choice, HiGHS's lead comes before tier 1's call (model/search.py,
+# ``_lead``): tier 1a proven, tier 1b's relaxation and the best allocation near its interior
+# point (model/others_start.py), within LEAD_SHARE of HiGHS's window; CP-SAT is then hinted
+# with it. Half the window cut the lead on a17 and a28 at 10 s (their answers 120 and 130
+# against 163 and 192 with the whole window); the call's own member starts beside the lead,
+# so the window is not spent twice (docs/decisions.md, "Built: HiGHS's lead on tier 1").
+LEAD = True
+LEAD_SHARE = 1.0
 
 # ---- Strategies for a part (engine/part.py) ----------------------------------------------
 

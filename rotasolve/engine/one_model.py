@@ -75,7 +75,7 @@ def search_one_model(inst: Instance, candidates: Candidates, by_hand: Solution |
     # HiGHS beside CP-SAT where the model holds every choice (its bound is then the answer's)
     nodes = MIP_NODES_PER_SECOND if mip and options.mip and outer is None else 0.0
     found = search(built, budget, workers=options.workers, seed=options.seed, hint=hint, stages=stages,
-                   progress=progress, label=label, mip_nodes_per_second=nodes, subsolvers=subsolvers)
+                   progress=progress, label=label, mip_nodes_per_second=nodes, subsolvers=subsolvers, lead=True)
     if found.infeasible and from_start:  # the start not whole in the model: it is the answer
         return greedy_result(inst, start, size, [], HELD_START, outer)
     if found.infeasible:

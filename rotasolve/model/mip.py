@@ -34,7 +34,8 @@ from ortools.sat.python import cp_model, cp_model_helper
 
 from ..core import stop
 from .expr import flat_value
-from .relaxation import ONE_HIGHS_AT_A_TIME, LinearProgram, parsed, program_of, quiet_highs, whole_at_most
+from .others_start import OthersStart, others_start, with_row
+from .relaxation import ONE_HIGHS_AT_A_TIME, LinearProgram, parsed, program_of, quiet_highs, satisfies, whole_at_most
 from ..core.tuning import END_WAIT, MIP_GRACE, MIP_PRESOLVE, MIP_SECOND_LEVEL_PRESOLVE, TURN_POLL
 
 
@@ -49,6 +50,33 @@ class MipResult:
     solution: np.ndarray | None = None  # a value per CP-SAT variable, checked against every row
     stopped_by_clock: bool = False  # the window, not a proof or the node limit, ended it
     seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class Lead:
+    """What HiGHS works out before tier 1's call (``lead``): tier 1a's optimum, proven; the
+    best allocation near the second level's relaxed point (``others_start``), which places
+    that many; and tier 1b's relaxation bound (None: not known)."""
+
+    critical: int
+    others: int  # tier 1b of ``solution``
+    solution: np.ndarray  # a value per CP-SAT variable, checked against every row
+    bound: int | None
+    stopped_by_clock: bool = False
+
+
+def lead(model: cp_model.CpModel, levels: tuple[cp_model.LinearExpr, ...], weight: int, nodes: int,
+         window: float, program: LinearProgram) -> Lead | None:
+    """HiGHS's first level and tier 1b's start (``others_start``) for a model maximising
+    ``weight`` x the first of ``levels`` + the second (its ``program``), within ``nodes``
+    per solve and ``window`` seconds; None where tier 1a is not proven or no better start
+    was found. It does not wait for HiGHS's turn: it runs beside the tier's own member."""
+    member = MipMember(model, nodes, window, levels=levels, weight=weight, lead_only=True, program=program,
+                       guided=True, queued=False)
+    member.start()
+    member.wait(window + MIP_GRACE)
+    member.end()
+    return member.lead
 
 
 def exact_program(model: cp_model.CpModel) -> LinearProgram | None:
@@ -80,7 +108,8 @@ class MipMember:
 
     def __init__(self, model: cp_model.CpModel, nodes: int, window: float,
                  on_proven: Callable[[int], None] | None = None, levels: tuple[cp_model.LinearExpr, ...] = (),
-                 weight: int = 1) -> None:
+                 weight: int = 1, lead_only: bool = False,
+                 program: LinearProgram | None = None, guided: bool = False, queued: bool = True) -> None:
         self._model = model
         # Maximise the model's objective; or, with ``levels`` (tier 1a, tier 1b) and
         # ``weight`` (more than tier 1b can be), weight x 1a + 1b as two solves, 1a then
@@ -88,6 +117,14 @@ class MipMember:
         # incumbent, not its bound, came late).
         self._levels = [cp_model_helper.FlatIntExpr(e) for e in levels]
         self._weight = weight
+        # ``lead_only``: the first level and tier 1b's start alone, kept in ``lead``
+        self._lead_only = lead_only
+        self.lead: Lead | None = None
+        # ``program``: the model's, read already (the model may change once the member
+        # runs); ``guided``: tier 1b started from ``others_start``; ``queued``: waits for
+        # HiGHS's turn (ONE_HIGHS_AT_A_TIME), which a lead beside its own member does not.
+        self._program, self._guided, self._queued = program, guided, queued
+        self._started: float | None = None
         self._nodes, self._window = nodes, window
         self._on_proven = on_proven  # called from HiGHS's thread with the proven value
         self._cancel = threading.Event()
@@ -101,7 +138,18 @@ class MipMember:
     def possible(model: cp_model.CpModel) -> bool:
         return exact_program(model) is not None
 
+    def tell(self, on_proven: Callable[[int], None]) -> None:
+        """Call ``on_proven`` with the value HiGHS proves, or has proven already."""
+        self._on_proven = on_proven
+        if self.result.proven and self.result.value is not None:
+            on_proven(self.result.value)
+
+    def window_left(self) -> float:
+        """Of the member's wall-clock window, what is left (all of it before it starts)."""
+        return self._window - (time.monotonic() - self._started) if self._started is not None else self._window
+
     def start(self) -> None:
+        self._started = time.monotonic()
         self._thread = threading.Thread(target=self._run, name="rotasolve-mip", daemon=True)
         self._thread.start()
 
@@ -142,7 +190,8 @@ class MipMember:
                         if not stop.requested():
                             self._solve()
                     finally:
-                        ONE_HIGHS_AT_A_TIME.release()
+                        if self._queued:
+                            ONE_HIGHS_AT_A_TIME.release()
         finally:
             self.done.set()
 
@@ -151,6 +200,8 @@ class MipMember:
         for tens of seconds (the whole part's, left running beside a large part's final
         searches): a member waiting behind it used to hold its call's ``end`` too, and a
         random 1,000-trainee region's run (seed 7004) ended at 67 s of 60."""
+        if not self._queued:
+            return not self._cancel.is_set()
         while not ONE_HIGHS_AT_A_TIME.acquire(timeout=TURN_POLL):
             if self._cancel.is_set():
                 return False
@@ -158,7 +209,7 @@ class MipMember:
 
     def _solve(self) -> None:
         started = time.monotonic()
-        lp = exact_program(self._model)
+        lp = self._program if self._program is not None else exact_program(self._model)
         if lp is None or self._cancel.is_set():
             return
         h = quiet_highs()
@@ -199,27 +250,49 @@ class MipMember:
                 first.proven = False
             return first
         columns = np.array([v.index for v in first_flat.vars], dtype=np.int32)
-        h.addRow(first.value - first_flat.offset - 0.5, highspy.kHighsInf, len(columns), columns,
-                 np.array(list(first_flat.coeffs), dtype=float))
-        # The first level's allocation starts the second (it meets the new row, tier 1a
-        # kept), so HiGHS prunes against its tier 1b from the first node instead of
+        coefficients = np.array(list(first_flat.coeffs), dtype=float)
+        held = first.value - first_flat.offset - 0.5  # tier 1a at least the first level's
+        h.addRow(held, highspy.kHighsInf, len(columns), columns, coefficients)
+        # The second level starts from the best allocation near its relaxation's interior
+        # point (``others_start``), else from the first level's (it meets the new row, tier
+        # 1a kept), so HiGHS prunes against its tier 1b from the first node instead of
         # searching for an incumbent of its own first.
         assert first.solution is not None  # proven with a value: it comes with its allocation
+        gains = _costs(second_flat, len(lp.costs))
+        start, guide = first.solution, OthersStart()
+        if self._guided:
+            left = self._window - (time.monotonic() - started)
+            guide = others_start(with_row(lp, columns, coefficients, held, math.inf), gains, second_flat.offset,
+                                 first.solution, self._nodes, left, self._running)
+            self._highs = h
+            start = guide.solution if guide.solution is not None else start
+        if self._lead_only:
+            if guide.solution is not None:
+                self.lead = Lead(first.value, flat_value(second_flat, guide.solution), guide.solution, guide.bound,
+                                 first.stopped_by_clock or guide.stopped_by_clock)
+            return None
         n = len(lp.costs)
-        h.setSolution(n, np.arange(n, dtype=np.int32), first.solution.astype(float))
+        h.setSolution(n, np.arange(n, dtype=np.int32), start.astype(float))
         h.setOptionValue("presolve", MIP_SECOND_LEVEL_PRESOLVE)
-        second = self._level(h, lp, _costs(second_flat, len(lp.costs)), second_flat.offset, 1.0, started)
-        if second is None:  # cancelled before it started: the first level's allocation stands
+        second = self._level(h, lp, gains, second_flat.offset, 1.0, started)
+        if second is None:  # cancelled before it started: the start stands
             second = MipResult(stopped_by_clock=True)
-        if second.value is None:  # no better allocation than the first level's
-            assert first.solution is not None  # a value comes with its allocation
-            second.solution, second.value = first.solution, flat_value(second_flat, first.solution)
+        if second.value is None or second.value < flat_value(second_flat, start):  # nothing better than the start
+            second.solution, second.value = start, flat_value(second_flat, start)
+        if guide.bound is not None:  # the relaxation's bound is sound whatever HiGHS's own
+            second.bound = guide.bound if second.bound is None else min(second.bound, guide.bound)
+            second.proven = second.proven or second.value >= second.bound
         second.value += self._weight * first.value
         # Tier 1a is proven; tier 1b is below the weight whatever the second level proved.
         second.bound = self._weight * first.value + (self._weight - 1 if second.bound is None else max(second.bound, 0))
-        second.stopped_by_clock = second.stopped_by_clock or first.stopped_by_clock
+        second.stopped_by_clock = second.stopped_by_clock or first.stopped_by_clock or guide.stopped_by_clock
         second.proven = second.proven and not second.stopped_by_clock
         return second
+
+    def _running(self, h: highspy.Highs) -> bool:
+        """``h`` is the run a cancel ends from now; False where cancelled already."""
+        self._highs = h
+        return not self._cancel.is_set()
 
     def _level(self, h: highspy.Highs, lp: LinearProgram, gains: np.ndarray, offset: float, scale: float,
                started: float) -> MipResult | None:
@@ -269,13 +342,3 @@ def _costs(flat: cp_model_helper.FlatIntExpr, n: int) -> np.ndarray:
     for var, coefficient in zip(flat.vars, flat.coeffs):
         gains[var.index] += coefficient
     return gains
-
-
-def satisfies(lp: LinearProgram, x: np.ndarray) -> bool:
-    """Whether an integer point lies within every bound and row, exactly (HiGHS's own
-    answer is only within its tolerances)."""
-    if np.any(x < lp.lowest) or np.any(x > lp.highest):
-        return False
-    rows = np.repeat(np.arange(len(lp.lower)), np.diff(np.append(lp.starts, len(lp.columns))))
-    activity = np.bincount(rows, weights=lp.entries * x[lp.columns], minlength=len(lp.lower))
-    return bool(np.all(activity >= lp.lower - 1e-9) and np.all(activity <= lp.upper + 1e-9))

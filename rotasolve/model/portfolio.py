@@ -111,18 +111,20 @@ class _Tracker(cp_model.CpSolverSolutionCallback):
 
 
 def call(solver: cp_model.CpSolver, model: cp_model.CpModel, *, mip_nodes: int = 0, mip_window: float = 0.0,
-         mip_levels: tuple[cp_model.LinearExpr, ...] = (), mip_weight: int = 1,
+         mip_levels: tuple[cp_model.LinearExpr, ...] = (), mip_weight: int = 1, mip_member: MipMember | None = None,
          report: Callable[[int, int], None] | None = None) -> CallResult:
     """Maximise the model's objective with ``solver``; with ``mip_nodes``, HiGHS's MIP
     beside it (node limit per solve, and ``mip_window`` wall seconds at most), solving the
     objective as ``mip_weight`` x the first of ``mip_levels`` + the second, one after the
-    other, where given."""
+    other, where given; ``mip_member``: that member, started already (its own window)."""
     tracker = _Tracker(solver, report)
-    member = None
-    if mip_nodes > 0 and MipMember.possible(model):
-        member = MipMember(model, mip_nodes, mip_window, on_proven=tracker.proven_elsewhere, levels=mip_levels,
-                           weight=mip_weight)
+    member = mip_member
+    if member is None and mip_nodes > 0 and MipMember.possible(model):
+        member = MipMember(model, mip_nodes, mip_window, levels=mip_levels, weight=mip_weight)
         member.start()
+    if member is not None:
+        member.tell(tracker.proven_elsewhere)
+        mip_window = member.window_left()
     window_ends = time.monotonic() + mip_window
     finished = threading.Event()
     if report is not None:

@@ -341,3 +341,13 @@ class Background:
         60.)"""
         relaxed = self.wait(max(0.0, deadline - time.monotonic()))
         return relaxed.bound() if relaxed is not None else None
+
+
+def satisfies(lp: LinearProgram, x: np.ndarray) -> bool:
+    """Whether an integer point lies within every bound and row, exactly (HiGHS's own
+    answer is only within its tolerances)."""
+    if np.any(x < lp.lowest) or np.any(x > lp.highest):
+        return False
+    rows = np.repeat(np.arange(len(lp.lower)), np.diff(np.append(lp.starts, len(lp.columns))))
+    activity = np.bincount(rows, weights=lp.entries * x[lp.columns], minlength=len(lp.lower))
+    return bool(np.all(activity >= lp.lower - 1e-9) and np.all(activity <= lp.upper + 1e-9))

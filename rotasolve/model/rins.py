@@ -41,8 +41,8 @@ from ortools.sat.python import cp_model
 
 from ..core import stop
 from .first_order import FirstOrderBound
-from .mip import exact_program_of, satisfies
-from .relaxation import LinearProgram, parsed, program_of, quiet_highs, whole_at_most
+from .mip import exact_program_of
+from .relaxation import LinearProgram, parsed, program_of, quiet_highs, satisfies, whole_at_most
 
 AGREE = 0.01  # a variable within this of the relaxation's value is fixed
 MIP_THREADS = 1

@@ -30,8 +30,10 @@ from ..domain.tiers import CRITICAL, OTHERS, PATIENTS, TRAVEL_AND_LOAD, ByTier, 
 from .build import Built
 from .expr import value_in
 from .objective import Tier
-from .portfolio import call
-from ..core.tuning import LEAST_WALL_PER_VARIABLE, LIGHT_PRESOLVE_ABOVE, MIP_WINDOW_SHARE, STAGE_SHARES
+from .mip import Lead, MipMember, exact_program, lead
+from .portfolio import CallResult, call
+from ..core.tuning import (LEAD, LEAD_SHARE, LEAST_WALL_PER_VARIABLE, LIGHT_PRESOLVE_ABOVE, MIP_WINDOW_SHARE,
+                           STAGE_SHARES)
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,7 @@ class SearchResult:
     values: ByTier[int | None]  # None: no stage reached the tier (see _score_the_rest)
     bounds: ByTier[int | None]
     proven: bool  # every tier proven optimal
-    assignment: dict[int, int] | None  # variable index -> value, None when nothing was found
+    assignment: dict[int, int] | None = None  # variable index -> value, None when nothing was found
     deterministic_seconds: float = 0.0
     stopped_by_clock: bool = False
     infeasible: bool = False
@@ -148,43 +150,45 @@ def search(built: Built, budget: Budget, *, workers: int = 2, seed: int = 0,
            hint: dict[int, int] | None = None, stages: list[Stage] | int | None = None,
            progress: Callable[[Progress], None] | None = None, label: str = "",
            subsolvers: tuple[str, ...] = (), mip_nodes_per_second: float = 0.0, gap: int = 0,
-           at_most: int | None = None, light: bool = False) -> SearchResult:
+           at_most: int | None = None, light: bool = False, lead: bool = False) -> SearchResult:
     """Maximise the stages of ``built`` in order within ``budget`` (default: the tiers;
     a number: the first that many of them); ``subsolvers``: CP-SAT's to run, in turns;
     ``gap``: each stage ends once within that of CP-SAT's bound, which ``at_most`` (proven
     elsewhere: the first stage's value is at most that) makes tighter; ``light``: no
-    probing or symmetry detection in presolve, whatever the model's size.
-    With ``mip_nodes_per_second``, HiGHS's MIP searches tier 1 beside CP-SAT
-    (``portfolio.py``), allowed that many branch-and-bound nodes per deterministic second
-    of the stage's budget."""
+    probing or symmetry detection in presolve, whatever the model's size. With
+    ``mip_nodes_per_second``, HiGHS's MIP searches tier 1 beside CP-SAT (``portfolio.py``),
+    allowed that many nodes per deterministic second of the stage's budget; ``lead``: HiGHS's lead first."""
     model, tiers = built.model, built.tiers
     if stages is None or isinstance(stages, int):
         stages = tier_stages(built)[:stages]
     n_variables = len(model.Proto().variables)
     t0 = time.monotonic()
-    result = SearchResult(values=ByTier.filled(None), bounds=ByTier.filled(None), proven=True, assignment=None)
-    spent = 0.0
+    result, spent = SearchResult(values=ByTier.filled(None), bounds=ByTier.filled(None), proven=True), 0.0
     for i, stage in enumerate(stages):
         share = stage.share / sum(s.share for s in stages[i:])
         stage_budget = budget.share(share, spent)
-        solver = _solver(workers, seed, stage_budget, n_variables, subsolvers, gap, light)
+        nodes = _mip_nodes(stage, stage_budget, mip_nodes_per_second)
+        levels = tuple(tiers[kind].expr for kind in stage.tiers) if len(stage.tiers) == 2 else ()
+        member, ahead = _lead(model, stage, levels, nodes, stage_budget.wall_left() * max(share, MIP_WINDOW_SHARE),
+                              lead)
+        hint, most = _led(model, tiers, stage, ahead, hint, at_most if i == 0 else None)
+        # HiGHS takes a core of its own: on two cores, CP-SAT's two workers and HiGHS
+        # side by side left HiGHS half a core, and its proof (12 s alone) missed a 30 s limit
+        solver = _solver(workers - 1 if nodes and workers > 1 else workers, seed, stage_budget, n_variables,
+                         subsolvers, gap, light)
         if solver is None or stop.requested():
             result.stopped_by_clock = True  # out of time, or stopped early: keep what was found
+            if member is not None:
+                member.end()
             break
-        _objective_and_hint(model, stage, hint, at_most if i == 0 else None)
+        _objective_and_hint(model, stage, hint, most)
         event = Progress(what="tier", label=label, stage=i + 1, stages=len(stages), tier=stage.name)
         report = _reporter(progress, event, t0, stage)
-        nodes = _mip_nodes(stage, stage_budget, mip_nodes_per_second)
-        if nodes and workers > 1:
-            # HiGHS takes a core of its own: on two cores, CP-SAT's two workers and HiGHS
-            # side by side left HiGHS half a core, and its proof (12 s alone) missed a 30 s limit
-            solver.parameters.num_workers = workers - 1
-        window = stage_budget.wall_left() * max(share, MIP_WINDOW_SHARE)
-        levels = tuple(tiers[kind].expr for kind in stage.tiers) if len(stage.tiers) == 2 else ()
-        got = call(solver, model, mip_nodes=nodes, mip_window=window, mip_levels=levels, mip_weight=stage.weight,
-                   report=report)
+        got = call(solver, model, mip_nodes=nodes, mip_window=stage_budget.wall_left() * max(share, MIP_WINDOW_SHARE),
+                   mip_levels=levels, mip_weight=stage.weight, mip_member=member, report=report)
+        got = _at_least_the_lead(got, ahead, stage.weight)
         spent += got.deterministic_seconds
-        result.stopped_by_clock = result.stopped_by_clock or got.stopped_by_clock
+        result.stopped_by_clock |= got.stopped_by_clock
         if got.infeasible and i == 0:
             result.infeasible = True
             return result
@@ -202,6 +206,60 @@ def search(built: Built, budget: Budget, *, workers: int = 2, seed: int = 0,
     if result.assignment is not None:
         _score_the_rest(built, result)
     return result
+
+
+def _lead(model: cp_model.CpModel, stage: Stage, levels: tuple[cp_model.LinearExpr, ...], nodes: int,
+          window: float, asked: bool) -> tuple[MipMember | None, Lead | None]:
+    """HiGHS's lead on tier 1 (``mip.lead``) before its call, where ``asked`` and HiGHS
+    searches beside CP-SAT, within LEAD_SHARE of its ``window``; and the call's member,
+    started with it so that its proof (at its root: the second level's presolve and cuts)
+    runs beside the lead rather than after it. (None, None) otherwise.
+
+    Why: on schemes from a generator written apart from ours, CP-SAT searched tier 1 from
+    the greedy allocation and did not reach the optimum (a01: 98 of 102 for tier 1b in
+    30 s on two workers), and HiGHS reached it only after rounds of cuts (15.6 s of the
+    call). Hinted with the lead's allocation (a01: 100, its bound 103, in 2.4 s), CP-SAT on
+    one worker proved (27, 102) in 10.3 s; a09 (26, 97) in 5.2 s, where the run had 96."""
+    program = exact_program(model) if asked and LEAD and nodes and levels and not stop.requested() else None
+    if program is None:
+        return None, None
+    # the member starts from the first level's allocation: it proves, the lead finds
+    member = MipMember(model, nodes, window, levels=levels, weight=stage.weight, program=program, guided=False)
+    member.start()
+    return member, lead(model, levels, stage.weight, nodes, window * LEAD_SHARE, program)
+
+
+def _led(model: cp_model.CpModel, tiers: ByTier[Tier], stage: Stage, ahead: Lead | None, hint: dict[int, int] | None,
+         most: int | None) -> tuple[dict[int, int] | None, int | None]:
+    """Tier 1's call after HiGHS's lead (None: ``hint`` and ``most`` as they are): the model
+    held at tier 1a's proven optimum (every allocation of the best tier 1 places that many),
+    the search hinted with the lead's allocation, and tier 1's bound (``most``) at most the
+    lead's."""
+    if ahead is None:
+        return hint, most
+    model.add(tiers[stage.tiers[0]].expr >= ahead.critical)
+    if ahead.bound is not None:
+        led = stage.weight * ahead.critical + ahead.bound
+        most = led if most is None else min(most, led)
+    return dict(enumerate(ahead.solution.tolist())), most
+
+
+def _at_least_the_lead(got: CallResult, ahead: Lead | None, weight: int) -> CallResult:
+    """The call's answer, or the lead's allocation where the call found nothing as good
+    (CP-SAT hinted with it can spend a short budget in its presolve: a17, 10 s, where the
+    answer fell back to the first level's allocation, 4 for tier 1b against the lead's
+    163); its bound at most the lead's."""
+    if ahead is None or got.infeasible:
+        return got
+    # a lead the clock ended makes the call's start, and so its answer, the machine's
+    got.stopped_by_clock = got.stopped_by_clock or ahead.stopped_by_clock
+    led = weight * ahead.critical + ahead.others
+    most = weight * ahead.critical + (ahead.bound if ahead.bound is not None else weight - 1)
+    got.bound = min(got.bound, most) if got.found else most
+    if not got.found or got.value < led:
+        got.found, got.value, got.assignment, got.by = True, led, ahead.solution, "HiGHS"
+    got.proven = got.proven or got.value >= got.bound
+    return got
 
 
 def _objective_and_hint(model: cp_model.CpModel, stage: Stage, hint: dict[int, int] | None,
