@@ -34,7 +34,7 @@ from ortools.sat.python import cp_model, cp_model_helper
 
 from ..core import stop
 from .expr import flat_value
-from .others_start import OthersStart, others_start, with_row
+from .others_start import others_start, with_row
 from .relaxation import ONE_HIGHS_AT_A_TIME, LinearProgram, parsed, program_of, quiet_highs, satisfies, whole_at_most
 from ..core.tuning import END_WAIT, MIP_GRACE, MIP_PRESOLVE, MIP_SECOND_LEVEL_PRESOLVE, TURN_POLL
 
@@ -72,7 +72,7 @@ def lead(model: cp_model.CpModel, levels: tuple[cp_model.LinearExpr, ...], weigh
     per solve and ``window`` seconds; None where tier 1a is not proven or no better start
     was found. It does not wait for HiGHS's turn: it runs beside the tier's own member."""
     member = MipMember(model, nodes, window, levels=levels, weight=weight, lead_only=True, program=program,
-                       guided=True, queued=False)
+                       queued=False)
     member.start()
     member.wait(window + MIP_GRACE)
     member.end()
@@ -109,7 +109,7 @@ class MipMember:
     def __init__(self, model: cp_model.CpModel, nodes: int, window: float,
                  on_proven: Callable[[int], None] | None = None, levels: tuple[cp_model.LinearExpr, ...] = (),
                  weight: int = 1, lead_only: bool = False,
-                 program: LinearProgram | None = None, guided: bool = False, queued: bool = True) -> None:
+                 program: LinearProgram | None = None, queued: bool = True) -> None:
         self._model = model
         # Maximise the model's objective; or, with ``levels`` (tier 1a, tier 1b) and
         # ``weight`` (more than tier 1b can be), weight x 1a + 1b as two solves, 1a then
@@ -121,9 +121,9 @@ class MipMember:
         self._lead_only = lead_only
         self.lead: Lead | None = None
         # ``program``: the model's, read already (the model may change once the member
-        # runs); ``guided``: tier 1b started from ``others_start``; ``queued``: waits for
-        # HiGHS's turn (ONE_HIGHS_AT_A_TIME), which a lead beside its own member does not.
-        self._program, self._guided, self._queued = program, guided, queued
+        # runs); ``queued``: waits for HiGHS's turn (ONE_HIGHS_AT_A_TIME), which a lead
+        # beside its own member does not.
+        self._program, self._queued = program, queued
         self._started: float | None = None
         self._nodes, self._window = nodes, window
         self._on_proven = on_proven  # called from HiGHS's thread with the proven value
@@ -252,42 +252,44 @@ class MipMember:
         columns = np.array([v.index for v in first_flat.vars], dtype=np.int32)
         coefficients = np.array(list(first_flat.coeffs), dtype=float)
         held = first.value - first_flat.offset - 0.5  # tier 1a at least the first level's
-        h.addRow(held, highspy.kHighsInf, len(columns), columns, coefficients)
-        # The second level starts from the best allocation near its relaxation's interior
-        # point (``others_start``), else from the first level's (it meets the new row, tier
-        # 1a kept), so HiGHS prunes against its tier 1b from the first node instead of
-        # searching for an incumbent of its own first.
         assert first.solution is not None  # proven with a value: it comes with its allocation
         gains = _costs(second_flat, len(lp.costs))
-        start, guide = first.solution, OthersStart()
-        if self._guided:
-            left = self._window - (time.monotonic() - started)
-            guide = others_start(with_row(lp, columns, coefficients, held, math.inf), gains, second_flat.offset,
-                                 first.solution, self._nodes, left, self._running)
-            self._highs = h
-            start = guide.solution if guide.solution is not None else start
         if self._lead_only:
-            if guide.solution is not None:
-                self.lead = Lead(first.value, flat_value(second_flat, guide.solution), guide.solution, guide.bound,
-                                 first.stopped_by_clock or guide.stopped_by_clock)
+            self._lead(lp, (columns, coefficients, held), gains, first, started)
             return None
+        h.addRow(held, highspy.kHighsInf, len(columns), columns, coefficients)
+        # The first level's allocation starts the second (it meets the new row, tier 1a
+        # kept), so HiGHS prunes against its tier 1b from the first node instead of
+        # searching for an incumbent of its own first.
         n = len(lp.costs)
-        h.setSolution(n, np.arange(n, dtype=np.int32), start.astype(float))
+        h.setSolution(n, np.arange(n, dtype=np.int32), first.solution.astype(float))
         h.setOptionValue("presolve", MIP_SECOND_LEVEL_PRESOLVE)
         second = self._level(h, lp, gains, second_flat.offset, 1.0, started)
-        if second is None:  # cancelled before it started: the start stands
+        if second is None:  # cancelled before it started: the first level's allocation stands
             second = MipResult(stopped_by_clock=True)
-        if second.value is None or second.value < flat_value(second_flat, start):  # nothing better than the start
-            second.solution, second.value = start, flat_value(second_flat, start)
-        if guide.bound is not None:  # the relaxation's bound is sound whatever HiGHS's own
-            second.bound = guide.bound if second.bound is None else min(second.bound, guide.bound)
-            second.proven = second.proven or second.value >= second.bound
+        if second.value is None:  # no better allocation than the first level's
+            second.solution, second.value = first.solution, flat_value(second_flat, first.solution)
         second.value += self._weight * first.value
         # Tier 1a is proven; tier 1b is below the weight whatever the second level proved.
         second.bound = self._weight * first.value + (self._weight - 1 if second.bound is None else max(second.bound, 0))
-        second.stopped_by_clock = second.stopped_by_clock or first.stopped_by_clock or guide.stopped_by_clock
+        second.stopped_by_clock = second.stopped_by_clock or first.stopped_by_clock
         second.proven = second.proven and not second.stopped_by_clock
         return second
+
+    def _lead(self, lp: LinearProgram, held: tuple[np.ndarray, np.ndarray, float], gains: np.ndarray,
+              first: MipResult, started: float) -> None:
+        """``lead``: tier 1b's start (``others_start``) from the first level's allocation,
+        the program held at tier 1a's optimum (``held``: its columns, coefficients and
+        least value); kept where it betters the first level's."""
+        assert first.solution is not None and first.value is not None  # proven: a value and its allocation
+        columns, coefficients, least = held
+        offset = self._levels[1].offset
+        left = self._window - (time.monotonic() - started)
+        guide = others_start(with_row(lp, columns, coefficients, least, math.inf), gains, offset, first.solution,
+                             self._nodes, left, self._running)
+        if guide.solution is not None:
+            self.lead = Lead(first.value, flat_value(self._levels[1], guide.solution), guide.solution, guide.bound,
+                             first.stopped_by_clock or guide.stopped_by_clock)
 
     def _running(self, h: highspy.Highs) -> bool:
         """``h`` is the run a cancel ends from now; False where cancelled already."""

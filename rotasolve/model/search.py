@@ -224,7 +224,7 @@ def _lead(model: cp_model.CpModel, stage: Stage, levels: tuple[cp_model.LinearEx
     if program is None:
         return None, None
     # the member starts from the first level's allocation: it proves, the lead finds
-    member = MipMember(model, nodes, window, levels=levels, weight=stage.weight, program=program, guided=False)
+    member = MipMember(model, nodes, window, levels=levels, weight=stage.weight, program=program)
     member.start()
     return member, lead(model, levels, stage.weight, nodes, window * LEAD_SHARE, program)
 
