@@ -231,21 +231,29 @@ def parsed(model: cp_model.CpModel) -> cp_model_pb2.CpModelProto:
         return read
 
 
+# One HiGHS made at a time (``quiet_highs``): made on two threads at once (HiGHS's lead
+# beside its call's member, model/search.py), the second saved file descriptor 1 while the
+# first had pointed it at the null device, and restored it there: a part worker's pickled
+# result then went nowhere ("Ran out of input", once in a clean clone's slow run).
+_QUIETING = threading.Lock()
+
+
 def quiet_highs() -> highspy.Highs:
     """A HiGHS instance that prints nothing: its constructor writes a banner ("Running
     HiGHS ... Copyright ...") straight to file descriptor 1, where rotasolve's results go,
     so that is pointed at the null device for it (on stderr it was the last line a user saw
     of an interrupted run, and not rotasolve's to print)."""
-    sys.stdout.flush()
-    saved = os.dup(1)
-    null = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(null, 1)
-        h = highspy.Highs()
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-        os.close(null)
+    with _QUIETING:
+        sys.stdout.flush()
+        saved = os.dup(1)
+        null = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(null, 1)
+            h = highspy.Highs()
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+            os.close(null)
     h.setOptionValue("output_flag", False)
     return h
 

@@ -95,3 +95,28 @@ def test_a_background_at_the_lowest_priority_lowers_its_own_thread_alone(monkeyp
     usual = relaxation.Background(two_halves(), 10)
     assert usual.bound(time.monotonic() + 10) == 1
     assert seen == [19, before] and os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == before
+
+
+def test_highs_made_on_several_threads_at_once_leaves_stdout_where_it_was():
+    # HiGHS's lead and its call's member make their HiGHS at the same moment: the
+    # descriptor juggling that hides HiGHS's banner must not leave stdout at the null device
+    # (a part worker's result went nowhere once).
+    import os
+    import threading
+
+    from rotasolve.model.relaxation import quiet_highs
+
+    before = os.fstat(1)
+    start = threading.Barrier(8)
+
+    def make() -> None:
+        start.wait()
+        for _ in range(25):
+            quiet_highs()
+    threads = [threading.Thread(target=make) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    after = os.fstat(1)
+    assert (after.st_dev, after.st_ino) == (before.st_dev, before.st_ino)
