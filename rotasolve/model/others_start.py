@@ -1,6 +1,6 @@
-"""Tier 1b's start for HiGHS's second level (``mip.py``): the best allocation in the
-neighbourhood its linear relaxation's interior point marks out, and the relaxation's
-bound.
+"""Tier 1b's start, worked out by HiGHS's lead before tier 1's call (``mip.lead``; CP-SAT
+is hinted with it, ``search._lead``): the best allocation in the neighbourhood the second
+level's linear relaxation's interior point marks out, and that relaxation's bound.
 
 Why: on schemes from a generator written apart from ours (``benchmarks/apart.py``; tier 1b
 of 51-192 at 90-150 trainees) HiGHS proves tier 1a at its root in a fraction of a second,
