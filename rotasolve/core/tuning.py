@@ -80,7 +80,7 @@ MIP_PRESOLVE = "off"
 MIP_SECOND_LEVEL_PRESOLVE = "on"
 # Where the model holds every choice, HiGHS's lead comes before tier 1's call (model/search.py,
 # ``_lead``): tier 1a proven, tier 1b's relaxation and the best allocation near its interior
-# point (model/others_start.py), within LEAD_SHARE of HiGHS's window; CP-SAT is then hinted
+# point (model/interior_start.py), within LEAD_SHARE of HiGHS's window; CP-SAT is then hinted
 # with it. Half the window cut the lead on a17 and a28 at 10 s (their answers 120 and 130
 # against 163 and 192 with the whole window); the call's own member starts beside the lead,
 # so the window is not spent twice (docs/decisions.md, "Built: HiGHS's lead on tier 1").
@@ -398,3 +398,16 @@ WITHOUT_SLOTS_BY_NAME_UP_TO = 100
 GROUP_PLACES_SECONDS = 2.0
 GROUP_PLACES_WALL = 4.0
 GROUP_PLACES_SUBSOLVERS = ("default_lp", "max_lp")
+# HiGHS's lead on the stages after tier 1 (tier 2, tier 3: model/mip.py's level_lead), from
+# the allocation the stage starts from, within the stage's share of the wall time left.
+LEVEL_LEAD = True
+# What a lead (HiGHS's interior point and its neighbourhood's sub-MIP, model/interior_start.py)
+# is charged of the search's deterministic budget: the leads take wall time the budget did
+# not count, and a 30-s run of the apart family with tier 2's and 3's leads uncharged was cut
+# by the clock on 22 of 28 schemes (15 before them). Seconds per nonzero of the program and
+# per iteration, measured on one thread (a01, a02, a05, a25 tier 2's leads, 52,000-100,000
+# nonzeros): the interior point 321-388 ns per nonzero and iteration (30-38 iterations),
+# the sub-MIP's simplex 4.4-10.6 ns. Charging by the program's size alone (2.5 s per
+# 100,000 nonzeros) took 3.9 s of a 10-s run's budget from f57, whose lead took 0.2 s.
+IPM_STEP_SECONDS = 3.5e-7
+SIMPLEX_STEP_SECONDS = 7e-9

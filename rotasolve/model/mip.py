@@ -34,8 +34,8 @@ from ortools.sat.python import cp_model, cp_model_helper
 
 from ..core import stop
 from .expr import flat_value
-from .others_start import others_start, with_row
-from .relaxation import ONE_HIGHS_AT_A_TIME, LinearProgram, parsed, program_of, quiet_highs, satisfies, whole_at_most
+from .interior_start import InteriorStart, interior_start, with_row
+from .relaxation import ONE_HIGHS_AT_A_TIME, LinearProgram, highs_of, parsed, program_of, satisfies, whole_at_most
 from ..core.tuning import END_WAIT, MIP_GRACE, MIP_PRESOLVE, MIP_SECOND_LEVEL_PRESOLVE, TURN_POLL
 
 
@@ -55,7 +55,7 @@ class MipResult:
 @dataclass(frozen=True)
 class Lead:
     """What HiGHS works out before tier 1's call (``lead``): tier 1a's optimum, proven; the
-    best allocation near the second level's relaxed point (``others_start``), which places
+    best allocation near the second level's relaxed point (``interior_start``), which places
     that many; and tier 1b's relaxation bound (None: not known)."""
 
     critical: int
@@ -67,7 +67,7 @@ class Lead:
 
 def lead(model: cp_model.CpModel, levels: tuple[cp_model.LinearExpr, ...], weight: int, nodes: int,
          window: float, program: LinearProgram) -> Lead | None:
-    """HiGHS's first level and tier 1b's start (``others_start``) for a model maximising
+    """HiGHS's first level and tier 1b's start (``interior_start``) for a model maximising
     ``weight`` x the first of ``levels`` + the second (its ``program``), within ``nodes``
     per solve and ``window`` seconds; None where tier 1a is not proven or no better start
     was found. It does not wait for HiGHS's turn: it runs beside the tier's own member."""
@@ -77,6 +77,46 @@ def lead(model: cp_model.CpModel, levels: tuple[cp_model.LinearExpr, ...], weigh
     member.wait(window + MIP_GRACE)
     member.end()
     return member.lead
+
+
+def level_lead(model: cp_model.CpModel, level: cp_model.LinearExpr, start: np.ndarray, nodes: int,
+               window: float) -> InteriorStart | None:
+    """A start for a stage after tier 1's (tier 2, tier 3): the best allocation near the
+    relaxed point of ``level`` over the model as it stands (the tiers above it held), from
+    ``start`` (``interior_start``), within ``nodes`` and ``window`` seconds; None where
+    the model cannot be stated exactly or ``start`` is not one of its allocations. On
+    HiGHS's own thread, waited for (a stop the user asked for cancels it).
+
+    Why: on the apart family CP-SAT, hinted with tier 1's allocation, left tier 2 far from
+    its optimum (a02: 2,047 where HiGHS proves 3,111; a03: 1,800 against 2,429), while
+    that relaxation is close to it (3,136 and 2,430.5)."""
+    lp = exact_program(model)
+    # the start must be an allocation of the model as it stands: the lead's answer falls back
+    # to it, and a hint from outside the search (a re-plan's, the greedy's) may not be one
+    if lp is None or stop.requested() or not satisfies(lp, start.astype(float)):
+        return None
+    flat = cp_model_helper.FlatIntExpr(level)
+    gains = _costs(flat, len(lp.costs))
+    running: list[highspy.Highs] = []
+    cancelled = threading.Event()
+
+    def told(h: highspy.Highs) -> bool:
+        running[:] = [h]
+        return not cancelled.is_set()
+
+    def cancel() -> None:
+        cancelled.set()
+        for h in running:
+            h.cancelSolve()
+
+    found: list[InteriorStart] = []
+    thread = threading.Thread(target=lambda: found.append(interior_start(lp, gains, flat.offset, start, nodes,
+                                                                         window, told)),
+                              name="rotasolve-lead", daemon=True)
+    with stop.stoppable(cancel):
+        thread.start()
+        thread.join()
+    return found[0] if found else None
 
 
 def exact_program(model: cp_model.CpModel) -> LinearProgram | None:
@@ -212,17 +252,12 @@ class MipMember:
         lp = self._program if self._program is not None else exact_program(self._model)
         if lp is None or self._cancel.is_set():
             return
-        h = quiet_highs()
+        h = highs_of(lp, integer=True)  # each level sets its own costs (``_level``)
         highspy.Highs.resetGlobalScheduler(True)
-        for option, value in (("threads", 1), ("mip_max_nodes", self._nodes), ("mip_rel_gap", 0.0),
+        for option, value in (("mip_max_nodes", self._nodes), ("mip_rel_gap", 0.0),
                               # the objective is integral: a gap under one is none
                               ("mip_abs_gap", 0.99), ("presolve", MIP_PRESOLVE)):
             h.setOptionValue(option, value)
-        n = len(lp.costs)
-        h.addVars(n, lp.lowest, lp.highest)
-        h.addRows(len(lp.lower), lp.lower, lp.upper, len(lp.entries), lp.starts, lp.columns, lp.entries)
-        h.changeColsIntegrality(n, np.arange(n, dtype=np.int32), np.full(n, highspy.HighsVarType.kInteger))
-        h.HandleUserInterrupt = True  # so that cancelSolve() ends a run
         self._highs = h
         if self._levels:
             result = self._lexicographic(h, lp, started)
@@ -278,14 +313,14 @@ class MipMember:
 
     def _lead(self, lp: LinearProgram, held: tuple[np.ndarray, np.ndarray, float], gains: np.ndarray,
               first: MipResult, started: float) -> None:
-        """``lead``: tier 1b's start (``others_start``) from the first level's allocation,
+        """``lead``: tier 1b's start (``interior_start``) from the first level's allocation,
         the program held at tier 1a's optimum (``held``: its columns, coefficients and
         least value); kept where it betters the first level's."""
         assert first.solution is not None and first.value is not None  # proven: a value and its allocation
         columns, coefficients, least = held
         offset = self._levels[1].offset
         left = self._window - (time.monotonic() - started)
-        guide = others_start(with_row(lp, columns, coefficients, least, math.inf), gains, offset, first.solution,
+        guide = interior_start(with_row(lp, columns, coefficients, least, math.inf), gains, offset, first.solution,
                              self._nodes, left, self._running)
         if guide.solution is not None:
             self.lead = Lead(first.value, flat_value(self._levels[1], guide.solution), guide.solution, guide.bound,

@@ -258,6 +258,21 @@ def quiet_highs() -> highspy.Highs:
     return h
 
 
+def highs_of(lp: LinearProgram, integer: bool, threads: int = 1) -> highspy.Highs:
+    """A quiet HiGHS holding ``lp`` (its costs minimised), every column an integer where
+    ``integer``, on ``threads`` threads; its ``cancelSolve()`` ends a run."""
+    n = len(lp.costs)
+    h = quiet_highs()
+    h.setOptionValue("threads", threads)
+    h.addVars(n, lp.lowest, lp.highest)
+    h.changeColsCost(n, np.arange(n, dtype=np.int32), lp.costs)
+    h.addRows(len(lp.lower), lp.lower, lp.upper, len(lp.entries), lp.starts, lp.columns, lp.entries)
+    if integer:
+        h.changeColsIntegrality(n, np.arange(n, dtype=np.int32), np.full(n, highspy.HighsVarType.kInteger))
+    h.HandleUserInterrupt = True  # so that cancelSolve() ends a run
+    return h
+
+
 def _rows(c: cp_model_pb2.ConstraintProto) -> Iterator[_Row]:
     """The rows (lower, upper, {variable: coefficient}) of one CP-SAT constraint."""
     kind = c.WhichOneof("constraint")

@@ -42,7 +42,7 @@ from ortools.sat.python import cp_model
 from ..core import stop
 from .first_order import FirstOrderBound
 from .mip import exact_program_of
-from .relaxation import LinearProgram, parsed, program_of, quiet_highs, satisfies, whole_at_most
+from .relaxation import LinearProgram, highs_of, parsed, program_of, satisfies, whole_at_most
 
 AGREE = 0.01  # a variable within this of the relaxation's value is fixed
 MIP_THREADS = 1
@@ -101,16 +101,9 @@ def first_order_point(model: cp_model.CpModel | RinsProgram, iterations: int, se
 
 
 def _relaxed_point(program: RinsProgram, seconds: float) -> RelaxedPoint | None:
-    lp = program.relaxation
-    n = len(lp.costs)
-    h = quiet_highs()
-    for option, value in (("solver", "ipm"), ("run_crossover", "off"), ("threads", 1),
-                          ("time_limit", max(0.1, seconds))):
+    h = highs_of(program.relaxation, integer=False)
+    for option, value in (("solver", "ipm"), ("run_crossover", "off"), ("time_limit", max(0.1, seconds))):
         h.setOptionValue(option, value)
-    h.addVars(n, lp.lowest, lp.highest)
-    h.changeColsCost(n, np.arange(n, dtype=np.int32), lp.costs)
-    h.addRows(len(lp.lower), lp.lower, lp.upper, len(lp.entries), lp.starts, lp.columns, lp.entries)
-    h.HandleUserInterrupt = True
     with stop.stoppable(h.cancelSolve):
         h.run()
     solution = h.getSolution()
@@ -217,16 +210,11 @@ def _first_better(lp: LinearProgram, gains: np.ndarray, lowest: np.ndarray, high
     """HiGHS's first allocation better than ``start`` within the bounds, checked against
     every row, and whether the clock ended the search."""
     n = len(gains)
-    h = quiet_highs()
-    for option, value in (("threads", MIP_THREADS), ("mip_rel_gap", 0.0), ("mip_abs_gap", 0.99),
-                          ("time_limit", max(0.1, seconds))):
+    h = highs_of(LinearProgram(-gains, lowest, highest, lp.lower, lp.upper, lp.starts, lp.columns, lp.entries),
+                 integer=True, threads=MIP_THREADS)  # HiGHS minimises
+    for option, value in (("mip_rel_gap", 0.0), ("mip_abs_gap", 0.99), ("time_limit", max(0.1, seconds))):
         h.setOptionValue(option, value)
-    h.addVars(n, lowest, highest)
-    h.changeColsCost(n, np.arange(n, dtype=np.int32), -gains)  # HiGHS minimises
-    h.addRows(len(lp.lower), lp.lower, lp.upper, len(lp.entries), lp.starts, lp.columns, lp.entries)
-    h.changeColsIntegrality(n, np.arange(n, dtype=np.int32), np.full(n, highspy.HighsVarType.kInteger))
     h.setSolution(n, np.arange(n, dtype=np.int32), start)
-    h.HandleUserInterrupt = True
     beaten = float(gains @ start) + 0.5
 
     def on_better(event: highspy.highs.HighsCallbackEvent) -> None:  # HiGHS minimises the negated gains

@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
 from ortools.sat.python import cp_model
 
 from ..core import stop
@@ -30,10 +31,10 @@ from ..domain.tiers import CRITICAL, OTHERS, PATIENTS, TRAVEL_AND_LOAD, ByTier, 
 from .build import Built
 from .expr import value_in
 from .objective import Tier
-from .mip import Lead, MipMember, exact_program, lead
+from .mip import MipMember, exact_program, lead, level_lead
 from .portfolio import CallResult, call
-from ..core.tuning import (LEAD, LEAD_SHARE, LEAST_WALL_PER_VARIABLE, LIGHT_PRESOLVE_ABOVE, MIP_WINDOW_SHARE,
-                           STAGE_SHARES)
+from ..core.tuning import (LEAD, LEAD_SHARE, LEAST_WALL_PER_VARIABLE, LEVEL_LEAD, LIGHT_PRESOLVE_ABOVE,
+                           MIP_WINDOW_SHARE, STAGE_SHARES)
 
 
 @dataclass(frozen=True)
@@ -169,24 +170,25 @@ def search(built: Built, budget: Budget, *, workers: int = 2, seed: int = 0,
         stage_budget = budget.share(share, spent)
         nodes = _mip_nodes(stage, stage_budget, mip_nodes_per_second)
         levels = tuple(tiers[kind].expr for kind in stage.tiers) if len(stage.tiers) == 2 else ()
-        member, ahead = _lead(model, stage, levels, nodes, stage_budget.wall_left() * max(share, MIP_WINDOW_SHARE),
-                              lead)
-        hint, most = _led(model, tiers, stage, ahead, hint, at_most if i == 0 else None)
-        # HiGHS takes a core of its own: on two cores, CP-SAT's two workers and HiGHS
-        # side by side left HiGHS half a core, and its proof (12 s alone) missed a 30 s limit
-        solver = _solver(workers - 1 if nodes and workers > 1 else workers, seed, stage_budget, n_variables,
-                         subsolvers, gap, light)
-        if solver is None or stop.requested():
-            result.stopped_by_clock = True  # out of time, or stopped early: keep what was found
-            if member is not None:
-                member.end()
-            break
-        _objective_and_hint(model, stage, hint, most)
+        member, ahead, charge = _leads(model, stage, levels, nodes, stage_budget, share, hint,
+                                       mip_nodes_per_second * lead)
+        spent, stage_budget = spent + charge, stage_budget.less(charge)
+        hint, most = _led(model, ahead, hint, at_most if i == 0 else None)
         event = Progress(what="tier", label=label, stage=i + 1, stages=len(stages), tier=stage.name)
-        report = _reporter(progress, event, t0, stage)
-        got = call(solver, model, mip_nodes=nodes, mip_window=stage_budget.wall_left() * max(share, MIP_WINDOW_SHARE),
-                   mip_levels=levels, mip_weight=stage.weight, mip_member=member, report=report)
-        got = _at_least_the_lead(got, ahead, stage.weight)
+        got = _proven_by_the_lead(ahead, member)
+        if got is None:
+            # HiGHS takes a core of its own: beside two workers, its proof (12 s) missed 30 s
+            solver = _solver(workers - 1 if nodes and workers > 1 else workers, seed, stage_budget, n_variables,
+                             subsolvers, gap, light)
+            if solver is None or stop.requested():
+                result.stopped_by_clock = True  # out of time, or stopped early: keep what was found
+                if member is not None:
+                    member.end()
+                break
+            _objective_and_hint(model, stage, hint, most)
+            got = _at_least_the_lead(call(solver, model, mip_nodes=nodes, mip_levels=levels, mip_weight=stage.weight,
+                                          mip_window=stage_budget.wall_left() * max(share, MIP_WINDOW_SHARE),
+                                          mip_member=member, report=_reporter(progress, event, t0, stage)), ahead)
         spent += got.deterministic_seconds
         result.stopped_by_clock |= got.stopped_by_clock
         if got.infeasible and i == 0:
@@ -198,8 +200,7 @@ def search(built: Built, budget: Budget, *, workers: int = 2, seed: int = 0,
         result.proven = result.proven and got.proven
         _settle(model, tiers, stage, got.value, got.bound, result)
         assert got.assignment is not None  # found: it comes with its allocation
-        hint = dict(enumerate(got.assignment.tolist()))
-        result.assignment = hint
+        result.assignment = hint = dict(enumerate(got.assignment.tolist()))
         if progress:
             progress(_event(event, got.value, got.bound, stage, time.monotonic() - t0, done=True))
     result.deterministic_seconds = spent
@@ -208,8 +209,22 @@ def search(built: Built, budget: Budget, *, workers: int = 2, seed: int = 0,
     return result
 
 
+def _leads(model: cp_model.CpModel, stage: Stage, levels: tuple[cp_model.LinearExpr, ...], nodes: int,
+           budget: Budget, share: float, hint: dict[int, int] | None,
+           per_second: float) -> tuple[MipMember | None, Ahead | None, float]:
+    """HiGHS's lead on a stage, where asked (``per_second``: nodes per deterministic second,
+    0 for none): tier 1's (``levels``: 1a and 1b) with its call's member, or a later stage's;
+    and what it is charged of the deterministic budget (``InteriorStart.work``). Tier 1's
+    lead is not charged: charged, tier 1's call had less of its budget, and tier 1 was
+    proven on 20 of the apart family's 28 at 30 s where it had been on 22."""
+    if levels:
+        return (*_lead(model, stage, levels, nodes, budget.wall_left() * max(share, MIP_WINDOW_SHARE),
+                       per_second > 0), 0.0)
+    return (None, *_level_lead(model, stage, hint, budget, share, per_second))
+
+
 def _lead(model: cp_model.CpModel, stage: Stage, levels: tuple[cp_model.LinearExpr, ...], nodes: int,
-          window: float, asked: bool) -> tuple[MipMember | None, Lead | None]:
+          window: float, asked: bool) -> tuple[MipMember | None, Ahead | None]:
     """HiGHS's lead on tier 1 (``mip.lead``) before its call, where ``asked`` and HiGHS
     searches beside CP-SAT, within LEAD_SHARE of its ``window``; and the call's member,
     started with it so that its proof (at its root: the second level's presolve and cuts)
@@ -226,25 +241,75 @@ def _lead(model: cp_model.CpModel, stage: Stage, levels: tuple[cp_model.LinearEx
     # the member starts from the first level's allocation: it proves, the lead finds
     member = MipMember(model, nodes, window, levels=levels, weight=stage.weight, program=program)
     member.start()
-    return member, lead(model, levels, stage.weight, nodes, window * LEAD_SHARE, program)
+    found = lead(model, levels, stage.weight, nodes, window * LEAD_SHARE, program)
+    if found is None:
+        return member, None
+    weight = stage.weight
+    # tier 1a is proven: tier 1b's bound, where not known, is below the weight
+    bound = weight * found.critical + (found.bound if found.bound is not None else weight - 1)
+    return member, Ahead(weight * found.critical + found.others, bound, found.solution, found.stopped_by_clock,
+                         (levels[0], found.critical))
 
 
-def _led(model: cp_model.CpModel, tiers: ByTier[Tier], stage: Stage, ahead: Lead | None, hint: dict[int, int] | None,
+def _level_lead(model: cp_model.CpModel, stage: Stage, hint: dict[int, int] | None, budget: Budget, share: float,
+                per_second: float) -> tuple[Ahead | None, float]:
+    """HiGHS's lead on a stage after tier 1 (``mip.level_lead``), from the allocation the
+    stage would start from, where HiGHS is asked for (``per_second``: its nodes per
+    deterministic second of the stage's budget), within ``share`` of the wall time left."""
+    if not (LEVEL_LEAD and per_second and hint and budget.deterministic is not None and len(stage.tiers) == 1
+            and stage.weight == 1):
+        return None, 0.0
+    n = len(model.Proto().variables)
+    if len(hint) != n or any(i not in hint for i in range(n)):
+        return None, 0.0  # a hint of some variables only (a re-plan's): no allocation to start from
+    start = np.array([hint[i] for i in range(n)], dtype=np.int64)
+    nodes = max(1, round(per_second * budget.deterministic))
+    found = level_lead(model, stage.expr, start, nodes, budget.wall_left() * share)
+    if found is None:
+        return None, 0.0
+    if found.bound is None:  # no bound: the relaxation was not solved, nothing found
+        return None, found.work
+    solution = found.solution if found.solution is not None else start
+    return Ahead(value_in(stage.expr, dict(enumerate(solution.tolist()))), found.bound, solution,
+                 found.stopped_by_clock), found.work
+
+
+@dataclass(frozen=True)
+class Ahead:
+    """What HiGHS worked out before a stage's call, in the stage's terms."""
+
+    value: int  # of the stage's objective, at ``solution``
+    bound: int  # the most the stage's objective can be (proven)
+    solution: np.ndarray  # a value per CP-SAT variable, checked against every row
+    stopped_by_clock: bool
+    held: tuple[cp_model.LinearExpr, int] | None = None  # tier 1a and its proven optimum
+
+
+def _led(model: cp_model.CpModel, ahead: Ahead | None, hint: dict[int, int] | None,
          most: int | None) -> tuple[dict[int, int] | None, int | None]:
-    """Tier 1's call after HiGHS's lead (None: ``hint`` and ``most`` as they are): the model
-    held at tier 1a's proven optimum (every allocation of the best tier 1 places that many),
-    the search hinted with the lead's allocation, and tier 1's bound (``most``) at most the
-    lead's."""
+    """A stage's call after HiGHS's lead (None: ``hint`` and ``most`` as they are): the
+    model held at tier 1a's proven optimum where the lead proved it (every allocation of
+    the best tier 1 places that many), the search hinted with the lead's allocation, and
+    the stage's bound (``most``) at most the lead's."""
     if ahead is None:
         return hint, most
-    model.add(tiers[stage.tiers[0]].expr >= ahead.critical)
-    if ahead.bound is not None:
-        led = stage.weight * ahead.critical + ahead.bound
-        most = led if most is None else min(most, led)
+    if ahead.held is not None:
+        expr, critical = ahead.held
+        model.add(expr >= critical)
+    most = ahead.bound if most is None else min(most, ahead.bound)
     return dict(enumerate(ahead.solution.tolist())), most
 
 
-def _at_least_the_lead(got: CallResult, ahead: Lead | None, weight: int) -> CallResult:
+def _proven_by_the_lead(ahead: Ahead | None, member: MipMember | None) -> CallResult | None:
+    """The stage's answer where HiGHS's lead proved it (its allocation reaches its
+    relaxation's bound) and no member of the call is left to wait for; None otherwise."""
+    if ahead is None or member is not None or ahead.value < ahead.bound:
+        return None
+    return CallResult(True, value=ahead.value, bound=ahead.value, proven=True, assignment=ahead.solution,
+                      stopped_by_clock=ahead.stopped_by_clock, by="HiGHS")
+
+
+def _at_least_the_lead(got: CallResult, ahead: Ahead | None) -> CallResult:
     """The call's answer, or the lead's allocation where the call found nothing as good
     (CP-SAT hinted with it can spend a short budget in its presolve: a17, 10 s, where the
     answer fell back to the first level's allocation, 4 for tier 1b against the lead's
@@ -253,11 +318,9 @@ def _at_least_the_lead(got: CallResult, ahead: Lead | None, weight: int) -> Call
         return got
     # a lead the clock ended makes the call's start, and so its answer, the machine's
     got.stopped_by_clock = got.stopped_by_clock or ahead.stopped_by_clock
-    led = weight * ahead.critical + ahead.others
-    most = weight * ahead.critical + (ahead.bound if ahead.bound is not None else weight - 1)
-    got.bound = min(got.bound, most) if got.found else most
-    if not got.found or got.value < led:
-        got.found, got.value, got.assignment, got.by = True, led, ahead.solution, "HiGHS"
+    got.bound = min(got.bound, ahead.bound) if got.found else ahead.bound
+    if not got.found or got.value < ahead.value:
+        got.found, got.value, got.assignment, got.by = True, ahead.value, ahead.solution, "HiGHS"
     got.proven = got.proven or got.value >= got.bound
     return got
 

@@ -14,10 +14,10 @@ from tiny import brute_force, tiny_scheme
 from rotasolve.check import check
 from rotasolve.domain.choices import eligible
 from rotasolve.model.build import build, extract
-from rotasolve.model.mip import Lead, exact_program, lead
+from rotasolve.model.mip import exact_program, lead
 from rotasolve.model.objective import score
 from rotasolve.model.portfolio import CallResult
-from rotasolve.model.search import Budget, _at_least_the_lead, search, tier_stages
+from rotasolve.model.search import Ahead, Budget, _at_least_the_lead, _proven_by_the_lead, search, tier_stages
 from rotasolve.synthetic.generate import generate
 
 
@@ -63,17 +63,23 @@ def test_a_search_led_by_highs_reaches_the_exhaustive_optimum(seed):
 
 
 def test_a_call_that_found_nothing_as_good_takes_the_leads_allocation():
-    ahead = Lead(critical=3, others=5, solution=np.array([1, 0]), bound=7)
-    nothing = _at_least_the_lead(CallResult(False), ahead, weight=10)
+    ahead = Ahead(value=35, bound=37, solution=np.array([1, 0]), stopped_by_clock=False)
+    nothing = _at_least_the_lead(CallResult(False), ahead)
     assert nothing.found and nothing.value == 35 and nothing.bound == 37 and not nothing.proven
     assert nothing.assignment is ahead.solution and nothing.by == "HiGHS"
-    worse = _at_least_the_lead(CallResult(True, value=34, bound=40, assignment=np.array([0, 1])), ahead, 10)
+    worse = _at_least_the_lead(CallResult(True, value=34, bound=40, assignment=np.array([0, 1])), ahead)
     assert worse.value == 35 and worse.assignment is ahead.solution and worse.bound == 37
-    better = _at_least_the_lead(CallResult(True, value=36, bound=40, assignment=np.array([0, 1])), ahead, 10)
+    better = _at_least_the_lead(CallResult(True, value=36, bound=40, assignment=np.array([0, 1])), ahead)
     assert better.value == 36 and better.bound == 37 and not better.proven and better.by == "CP-SAT"
-    best = _at_least_the_lead(CallResult(True, value=37, bound=40, assignment=np.array([0, 1])), ahead, 10)
+    best = _at_least_the_lead(CallResult(True, value=37, bound=40, assignment=np.array([0, 1])), ahead)
     assert best.proven  # the call reached the lead's bound
-    unbounded = _at_least_the_lead(CallResult(False), Lead(3, 5, np.array([1, 0]), None), 10)
-    assert unbounded.bound == 39  # tier 1b below the weight
-    clocked = _at_least_the_lead(CallResult(True, value=36, bound=36), Lead(3, 5, np.array([1, 0]), 7, True), 10)
+    clocked = _at_least_the_lead(CallResult(True, value=36, bound=36), Ahead(35, 37, np.array([1, 0]), True))
     assert clocked.stopped_by_clock and clocked.proven
+
+
+def test_a_lead_that_reached_its_bound_is_the_stages_answer_unless_a_member_is_left():
+    proven = Ahead(value=37, bound=37, solution=np.array([1, 0]), stopped_by_clock=False)
+    got = _proven_by_the_lead(proven, None)
+    assert got is not None and got.found and got.proven and got.value == got.bound == 37 and got.by == "HiGHS"
+    assert _proven_by_the_lead(Ahead(36, 37, np.array([1, 0]), False), None) is None
+    assert _proven_by_the_lead(None, None) is None

@@ -134,7 +134,7 @@ def test_a_member_cancelled_in_its_second_level_keeps_the_first_levels_proven_al
     assert check(inst, allocation) == []
     assert critical == best[0] and (critical, others) == score(inst, allocation).ordered()[:2]
     # tier 1a proven; tier 1b below the weight, and at most its relaxation's bound
-    # (``others_start``, before the second level), which is never below the optimum
+    # (``interior_start``, before the second level), which is never below the optimum
     weight = tier_stages(build(inst, eligible(inst)))[0].weight
     assert weight * critical + best[1] <= result.bound <= weight * critical + weight - 1
 
@@ -144,11 +144,11 @@ def test_an_optimal_status_whose_allocation_falls_short_of_highs_bound_proves_no
     # (benchmarks/reference.py). The member counts the value from the allocation, so an
     # allocation below HiGHS's own bound must leave the bound standing, unproven.
     inst = tiny_scheme(3)
-    real = mip_module.quiet_highs
+    real = mip_module.highs_of
 
     class Overclaiming:  # HiGHS, but its bound one placement above what it proves
-        def __init__(self):
-            self._h = real()
+        def __init__(self, *args, **kwargs):
+            self._h = real(*args, **kwargs)
 
         def __getattr__(self, name):
             return getattr(self._h, name)
@@ -157,7 +157,7 @@ def test_an_optimal_status_whose_allocation_falls_short_of_highs_bound_proves_no
             info = self._h.getInfo()
             return SimpleNamespace(mip_dual_bound=info.mip_dual_bound - 1,
                                    objective_function_value=info.objective_function_value)
-    monkeypatch.setattr(mip_module, "quiet_highs", Overclaiming)
+    monkeypatch.setattr(mip_module, "highs_of", Overclaiming)
     (critical, others), allocation, result = _mip_alone(inst)
     assert check(inst, allocation) == []
     assert not result.proven

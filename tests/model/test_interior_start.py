@@ -1,4 +1,4 @@
-"""Tier 1b's start for HiGHS's second level (model/others_start.py): a better allocation
+"""Tier 1b's start for HiGHS's second level (model/interior_start.py): a better allocation
 that passes the checker with tier 1a held; a bound never below the best allocation;
 nothing run once cancelled."""
 
@@ -16,7 +16,7 @@ from rotasolve.domain.choices import eligible
 from rotasolve.model.build import build, extract
 from rotasolve.model.mip import exact_program
 from rotasolve.model.objective import score
-from rotasolve.model.others_start import OthersStart, others_start, with_row
+from rotasolve.model.interior_start import InteriorStart, interior_start, with_row
 from rotasolve.model.relaxation import satisfies
 from rotasolve.synthetic.generate import generate
 
@@ -51,7 +51,7 @@ def _second_level(inst):
 def test_a_better_allocation_that_passes_the_checker_with_tier_1a_held(seed):
     inst = generate(40, 2, seed=seed)
     built, held, gains, offset, start, most_critical = _second_level(inst)
-    found = others_start(held, gains, offset, start, nodes=1_000, seconds=60.0, running=lambda h: True)
+    found = interior_start(held, gains, offset, start, nodes=1_000, seconds=60.0, running=lambda h: True)
     assert found.solution is not None and not found.stopped_by_clock
     assert satisfies(held, found.solution.astype(float))
     values = found.solution
@@ -71,7 +71,7 @@ def test_the_bound_is_never_below_the_exhaustive_optimum(seed):
         return
     _built, held, gains, offset, start, most_critical = _second_level(inst)
     assert most_critical == best[0]
-    found = others_start(held, gains, offset, start, nodes=1_000, seconds=60.0, running=lambda h: True)
+    found = interior_start(held, gains, offset, start, nodes=1_000, seconds=60.0, running=lambda h: True)
     assert found.bound is not None and found.bound >= best[1]
     reached = round(gains @ (found.solution if found.solution is not None else start) + offset)
     assert reached <= best[1]
@@ -81,6 +81,6 @@ def test_nothing_is_run_once_cancelled():
     inst = generate(40, 2, seed=1)
     _built, held, gains, offset, start, _most = _second_level(inst)
     runs = []
-    found = others_start(held, gains, offset, start, nodes=1_000, seconds=60.0,
+    found = interior_start(held, gains, offset, start, nodes=1_000, seconds=60.0,
                          running=lambda h: runs.append(h) is not None)
-    assert len(runs) == 1 and found == OthersStart()
+    assert len(runs) == 1 and found == InteriorStart()

@@ -1,6 +1,9 @@
-"""Tier 1b's start, worked out by HiGHS's lead before tier 1's call (``mip.lead``; CP-SAT
-is hinted with it, ``search._lead``): the best allocation in the neighbourhood the second
-level's linear relaxation's interior point marks out, and that relaxation's bound.
+"""A stage's start, worked out by HiGHS's lead before the stage's call: the best allocation
+in the neighbourhood a level's linear relaxation's interior point marks out, and that
+relaxation's bound. Tier 1b's (the second level of tier 1, ``mip.lead``) and each later
+tier's (``mip.level_lead``); CP-SAT is hinted with it (``search._lead``, ``_level_lead``).
+Written for tier 1b, as below; on tier 2 of the apart family at 30 s it lifted the median
+answer from 86.5% to 98% of its bound (docs/decisions.md, "HiGHS's lead on tiers 2 and 3").
 
 Why: on schemes from a generator written apart from ours (``benchmarks/apart.py``; tier 1b
 of 51-192 at 90-150 trainees) HiGHS proves tier 1a at its root in a fraction of a second,
@@ -31,16 +34,21 @@ from dataclasses import dataclass
 import highspy
 import numpy as np
 
-from .relaxation import LinearProgram, quiet_highs, satisfies, whole_at_most
+from ..core.tuning import IPM_STEP_SECONDS, SIMPLEX_STEP_SECONDS
+from .relaxation import LinearProgram, highs_of, satisfies, whole_at_most
 
 AT_ZERO = 0.01  # a variable below this in the interior point counts as zero there
 
 
 @dataclass
-class OthersStart:
+class InteriorStart:
     solution: np.ndarray | None = None  # better than the start, checked against every row; None: none found
     bound: int | None = None  # the most the level can reach (its relaxation's, sound); None: not known
     stopped_by_clock: bool = False  # the window, not the node limit or a proof, ended a solve
+    # What its HiGHS runs are charged of the search's deterministic budget (CP-SAT's unit),
+    # counted from their iterations and the program's size, so that a run's budget is the
+    # same on any machine (``tuning.IPM_STEP_SECONDS``, ``SIMPLEX_STEP_SECONDS``).
+    work: float = 0.0
 
 
 def with_row(lp: LinearProgram, columns: np.ndarray, coefficients: np.ndarray, lower: float,
@@ -51,22 +59,24 @@ def with_row(lp: LinearProgram, columns: np.ndarray, coefficients: np.ndarray, l
                          np.append(lp.entries, coefficients))
 
 
-def others_start(lp: LinearProgram, gains: np.ndarray, offset: float, start: np.ndarray, nodes: int,
-                 seconds: float, running: Callable[[highspy.Highs], bool]) -> OthersStart:
+def interior_start(lp: LinearProgram, gains: np.ndarray, offset: float, start: np.ndarray, nodes: int,
+                 seconds: float, running: Callable[[highspy.Highs], bool]) -> InteriorStart:
     """Maximise ``gains . x + offset`` over ``lp``'s integer points from ``start`` (one of
     them) in the neighbourhood described above, within ``nodes`` branch-and-bound nodes
     and ``seconds``. ``running`` is told of each HiGHS run before it starts (to cancel it)
     and says whether to go on."""
-    found = OthersStart()
+    found = InteriorStart()
+    nonzeros = len(lp.entries)
     program = LinearProgram(-gains, lp.lowest, lp.highest, lp.lower, lp.upper, lp.starts, lp.columns, lp.entries)
     n = len(gains)
-    h = _highs(program, integer=False)
+    h = highs_of(program, integer=False)
     for option, value in (("solver", "ipm"), ("run_crossover", "off"), ("time_limit", max(0.1, seconds))):
         h.setOptionValue(option, value)
     if not running(h):
         return found
     ends = time.monotonic() + seconds
     h.run()
+    found.work += IPM_STEP_SECONDS * nonzeros * h.getInfo().ipm_iteration_count
     point = h.getSolution()
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal or not point.value_valid:
         found.stopped_by_clock = h.getModelStatus() == highspy.HighsModelStatus.kTimeLimit
@@ -76,7 +86,7 @@ def others_start(lp: LinearProgram, gains: np.ndarray, offset: float, start: np.
     zero = (x < AT_ZERO) & (start == 0)
     lowest, highest = lp.lowest.copy(), lp.highest.copy()
     lowest[zero] = highest[zero] = 0.0
-    sub = _highs(LinearProgram(program.costs, lowest, highest, lp.lower, lp.upper, lp.starts, lp.columns,
+    sub = highs_of(LinearProgram(program.costs, lowest, highest, lp.lower, lp.upper, lp.starts, lp.columns,
                                lp.entries), integer=True)
     left = ends - time.monotonic()
     for option, value in (("mip_max_nodes", nodes), ("mip_rel_gap", 0.0), ("mip_abs_gap", 0.99),
@@ -87,6 +97,7 @@ def others_start(lp: LinearProgram, gains: np.ndarray, offset: float, start: np.
         found.stopped_by_clock = left <= 0.05
         return found
     sub.run()
+    found.work += SIMPLEX_STEP_SECONDS * nonzeros * sub.getInfo().simplex_iteration_count
     found.stopped_by_clock = sub.getModelStatus() == highspy.HighsModelStatus.kTimeLimit
     solution = sub.getSolution()
     if solution.value_valid:
@@ -94,17 +105,4 @@ def others_start(lp: LinearProgram, gains: np.ndarray, offset: float, start: np.
         if float(gains @ y) > float(gains @ start) + 0.5 and satisfies(lp, y):
             found.solution = y.astype(np.int64)
     return found
-
-
-def _highs(lp: LinearProgram, integer: bool) -> highspy.Highs:
-    n = len(lp.costs)
-    h = quiet_highs()
-    h.setOptionValue("threads", 1)
-    h.addVars(n, lp.lowest, lp.highest)
-    h.changeColsCost(n, np.arange(n, dtype=np.int32), lp.costs)
-    h.addRows(len(lp.lower), lp.lower, lp.upper, len(lp.entries), lp.starts, lp.columns, lp.entries)
-    if integer:
-        h.changeColsIntegrality(n, np.arange(n, dtype=np.int32), np.full(n, highspy.HighsVarType.kInteger))
-    h.HandleUserInterrupt = True  # so that cancelSolve() ends a run
-    return h
 
