@@ -3,7 +3,7 @@ in the neighbourhood a level's linear relaxation's interior point marks out, and
 relaxation's bound. Tier 1b's (the second level of tier 1, ``mip.lead``) and each later
 tier's (``mip.level_lead``); CP-SAT is hinted with it (``search._lead``, ``_level_lead``).
 Written for tier 1b, as below; on tier 2 of the apart family at 30 s it lifted the median
-answer from 86.5% to 98% of its bound (docs/decisions.md, "HiGHS's lead on tiers 2 and 3").
+answer from 90.7% to 99.2-99.8% of its bound (docs/decisions.md, "HiGHS's lead on tiers 2 and 3").
 
 Why: on schemes from a generator written apart from ours (``benchmarks/apart.py``; tier 1b
 of 51-192 at 90-150 trainees) HiGHS proves tier 1a at its root in a fraction of a second,
