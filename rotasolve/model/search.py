@@ -171,7 +171,7 @@ def search(built: Built, budget: Budget, *, workers: int = 2, seed: int = 0,
         nodes = _mip_nodes(stage, stage_budget, mip_nodes_per_second)
         levels = tuple(tiers[kind].expr for kind in stage.tiers) if len(stage.tiers) == 2 else ()
         member, ahead, charge = _leads(model, stage, levels, nodes, stage_budget, share, hint,
-                                       mip_nodes_per_second * lead)
+                                       mip_nodes_per_second * lead, n_variables)
         spent, stage_budget = spent + charge, stage_budget.less(charge)
         hint, most = _led(model, ahead, hint, at_most if i == 0 else None)
         event = Progress(what="tier", label=label, stage=i + 1, stages=len(stages), tier=stage.name)
@@ -210,8 +210,8 @@ def search(built: Built, budget: Budget, *, workers: int = 2, seed: int = 0,
 
 
 def _leads(model: cp_model.CpModel, stage: Stage, levels: tuple[cp_model.LinearExpr, ...], nodes: int,
-           budget: Budget, share: float, hint: dict[int, int] | None,
-           per_second: float) -> tuple[MipMember | None, Ahead | None, float]:
+           budget: Budget, share: float, hint: dict[int, int] | None, per_second: float,
+           n_variables: int) -> tuple[MipMember | None, Ahead | None, float]:
     """HiGHS's lead on a stage, where asked (``per_second``: nodes per deterministic second,
     0 for none): tier 1's (``levels``: 1a and 1b) with its call's member, or a later stage's;
     and what it is charged of the deterministic budget (``InteriorStart.work``). Tier 1's
@@ -220,7 +220,7 @@ def _leads(model: cp_model.CpModel, stage: Stage, levels: tuple[cp_model.LinearE
     if levels:
         return (*_lead(model, stage, levels, nodes, budget.wall_left() * max(share, MIP_WINDOW_SHARE),
                        per_second > 0), 0.0)
-    return (None, *_level_lead(model, stage, hint, budget, share, per_second))
+    return (None, *_level_lead(model, stage, hint, budget, share, per_second, n_variables))
 
 
 def _lead(model: cp_model.CpModel, stage: Stage, levels: tuple[cp_model.LinearExpr, ...], nodes: int,
@@ -252,14 +252,14 @@ def _lead(model: cp_model.CpModel, stage: Stage, levels: tuple[cp_model.LinearEx
 
 
 def _level_lead(model: cp_model.CpModel, stage: Stage, hint: dict[int, int] | None, budget: Budget, share: float,
-                per_second: float) -> tuple[Ahead | None, float]:
+                per_second: float, n: int) -> tuple[Ahead | None, float]:
     """HiGHS's lead on a stage after tier 1 (``mip.level_lead``), from the allocation the
     stage would start from, where HiGHS is asked for (``per_second``: its nodes per
-    deterministic second of the stage's budget), within ``share`` of the wall time left."""
+    deterministic second of the stage's budget), within ``share`` of the wall time left;
+    ``n``: the model's variables, every one of which the start must give."""
     if not (LEVEL_LEAD and per_second and hint and budget.deterministic is not None and len(stage.tiers) == 1
             and stage.weight == 1):
         return None, 0.0
-    n = len(model.Proto().variables)
     if len(hint) != n or any(i not in hint for i in range(n)):
         return None, 0.0  # a hint of some variables only (a re-plan's): no allocation to start from
     start = np.array([hint[i] for i in range(n)], dtype=np.int64)
